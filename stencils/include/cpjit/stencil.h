@@ -1,0 +1,187 @@
+/* cpjit template SDK: what an interpreter author includes to write a uop.
+ *
+ * A uop is a small C function. cpjit-stencilgen compiles it with clang 19 for each target and
+ * turns every relocation in the object into a hole; at run time the JIT copies the machine
+ * code and patches the holes with the trace's operands, jump targets and helper addresses.
+ *
+ *   #include <stdint.h>
+ *   #define CPJIT_STATE(X) X(struct Frame *, frame) X(int64_t *, slots) X(void *, vm)
+ *   #include <cpjit/stencil.h>
+ *
+ *   CPJIT_HELPER(my_slow_add);                       // helpers must be declared
+ *   int64_t my_slow_add(struct Frame *, int64_t, int64_t);
+ *
+ *   CPJIT_UOP(ADD_INT) {
+ *     uint16_t a = CPJIT_OPERAND_U16(0), b = CPJIT_OPERAND_U16(1);
+ *     int64_t r;
+ *     if (__builtin_add_overflow(slots[a], slots[b], &r))
+ *       CPJIT_EXIT(0);                               // side exit 0: back to the interpreter
+ *     slots[a] = r;
+ *     CPJIT_CONTINUE();                              // fall through into the next uop
+ *   }
+ *
+ * Pinned state. CPJIT_STATE(X) lists the values that stay in registers across every uop of a
+ * trace (frame, register base, VM pointer, a few cached values): X(type, name), at most six
+ * of them, each a pointer or an integer of at most 64 bits. Every uop, the exit stub and the
+ * entry shim share that signature; uops are `preserve_none` functions, so the values travel
+ * in callee-saved registers (x86-64: r12, r13, r14, r15, rdi, rsi; AArch64: x20, x21, ...)
+ * and survive helper calls. A uop may assign to a state parameter: the new value is what the
+ * next uop receives.
+ *
+ * Control transfers are tail calls ([[clang::musttail]]); each macro below is a `return`:
+ *   CPJIT_CONTINUE()   the next uop. Put it last: the final continuation jump is removed and
+ *                      stencils fall through into each other.
+ *   CPJIT_JUMP()       the instruction's intra-trace jump target (loop back, forward branch).
+ *   CPJIT_EXIT(k)      side exit k (0..7) of the instruction, a literal number.
+ *   CPJIT_ERROR()      the trace's error exit.
+ *
+ * Rules a template must follow (cpjit-stencilgen refuses what it can detect):
+ *   1. Read holes only through the CPJIT_OPERAND_* macros. They pass the value through an empty
+ *      asm so that clang cannot assume anything about it. Taking `&_cpjit_operand0_u64` directly
+ *      lets clang assume a symbol address is non-null, aligned and in range, and fold a test
+ *      such as `hole == 0` or `hole1 == hole2` to a constant (the miscompile Deegen reports).
+ *   2. An operand number and an exit number are literal digits (they are pasted into names).
+ *   3. Every external function or object a stencil uses must be declared with CPJIT_HELPER(name)
+ *      (and have a normal C prototype). A call clang invents on its own (memcpy, memset for a
+ *      big struct copy, __udivti3, outline atomics) is refused: restructure the code or call a
+ *      declared helper. The runtime resolves helper names to addresses when the stencil set is
+ *      registered.
+ *   4. No writable data, thread-local data, constructors or destructors: a stencil is copied
+ *      many times and has no place for them. Read-only constants and jump tables are fine;
+ *      they travel with the stencil.
+ *   5. Code model: templates are compiled as position-independent code (-fpic). Any 64-bit
+ *      operand value is legal: holes are loaded through GOT-style slots that the JIT relaxes to
+ *      immediates, PC-relative forms or a per-trace data slot. Branches to helpers are direct;
+ *      when a helper is out of range the JIT inserts a veneer.
+ *   6. Do not call another function of the template file unless it is inlined (`static inline`);
+ *      each stencil must be self-contained.
+ *   7. The frame pointer (rbp / x29) is reserved: stencils never write it, so debuggers and
+ *      profilers unwind through JIT code using the entry shim's frame.
+ */
+#ifndef CPJIT_STENCIL_H
+#define CPJIT_STENCIL_H
+
+#include <stdint.h>
+
+#include "hole_abi.h"
+
+#ifndef CPJIT_STATE
+#error "define CPJIT_STATE(X) before including <cpjit/stencil.h>, e.g. X(struct Frame *, frame)"
+#endif
+
+#if !defined(__clang__) || __clang_major__ < 19
+#error "uop templates need clang 19 or newer (preserve_none and musttail)"
+#endif
+
+/* Value a trace returns to the entry shim (the exit stub decides what it is). */
+typedef uintptr_t cpjit_result;
+
+/* ---- the pinned signature, derived from CPJIT_STATE ----------------------------------- */
+#define CPJIT__PARAM(type, name) , type name
+#define CPJIT__ARG(type, name) , name
+#define CPJIT__DROP_FIRST(first, ...) __VA_ARGS__
+#define CPJIT__DROP_FIRST_I(...) CPJIT__DROP_FIRST(__VA_ARGS__)
+#define CPJIT_PARAMS CPJIT__DROP_FIRST_I(CPJIT_STATE(CPJIT__PARAM))
+#define CPJIT_ARGS CPJIT__DROP_FIRST_I(CPJIT_STATE(CPJIT__ARG))
+
+#define CPJIT_PRESERVE_NONE __attribute__((preserve_none))
+typedef CPJIT_PRESERVE_NONE cpjit_result (*cpjit_trace_fn)(CPJIT_PARAMS);
+
+/* ---- holes ------------------------------------------------------------------------------
+ * Every magic symbol of <cpjit/hole_abi.h> is declared here: operands as objects whose address
+ * is read, control transfers as functions with the pinned signature. */
+#define CPJIT__DECL_OPERAND(sym) extern char sym[];
+#define CPJIT__DECL_TRANSFER(sym) extern CPJIT_PRESERVE_NONE cpjit_result sym(CPJIT_PARAMS);
+#define CPJIT__DECL_CONTINUE CPJIT__DECL_TRANSFER
+#define CPJIT__DECL_JUMP CPJIT__DECL_TRANSFER
+#define CPJIT__DECL_ERROR CPJIT__DECL_TRANSFER
+#define CPJIT__DECL_EXIT CPJIT__DECL_TRANSFER
+#define CPJIT__DECLARE_HOLE(sym, value, index, width) CPJIT__DECL_##value(sym)
+CPJIT_HOLE_SYMBOLS(CPJIT__DECLARE_HOLE)
+#undef CPJIT__DECLARE_HOLE
+
+/* Passing the address through an empty asm hides where it came from: clang can no longer
+ * assume it is non-null, aligned or below some bound (template rule 1). */
+static inline __attribute__((always_inline)) uint64_t cpjit__hole(const void *address) {
+  uint64_t value = (uint64_t)(uintptr_t)address;
+  __asm__("" : "+r"(value));
+  return value;
+}
+
+/* The runtime patches a hole with the operand zero- or sign-extended to 64 bits after checking
+ * that it fits the width the template reads, so clang may assume the range (and drop the
+ * extension), but nothing else. */
+static inline __attribute__((always_inline)) uint64_t cpjit__hole_unsigned(const void *address, uint64_t max) {
+  uint64_t value = cpjit__hole(address);
+  __builtin_assume(value <= max);
+  return value;
+}
+static inline __attribute__((always_inline)) int64_t cpjit__hole_signed(const void *address, int64_t min, int64_t max) {
+  int64_t value = (int64_t)cpjit__hole(address);
+  __builtin_assume(value >= min && value <= max);
+  return value;
+}
+
+#define CPJIT_OPERAND_U8(n) ((uint8_t)cpjit__hole_unsigned(_cpjit_operand##n##_u8, UINT8_MAX))
+#define CPJIT_OPERAND_I8(n) ((int8_t)cpjit__hole_signed(_cpjit_operand##n##_i8, INT8_MIN, INT8_MAX))
+#define CPJIT_OPERAND_U16(n) ((uint16_t)cpjit__hole_unsigned(_cpjit_operand##n##_u16, UINT16_MAX))
+#define CPJIT_OPERAND_I16(n) ((int16_t)cpjit__hole_signed(_cpjit_operand##n##_i16, INT16_MIN, INT16_MAX))
+#define CPJIT_OPERAND_U32(n) ((uint32_t)cpjit__hole_unsigned(_cpjit_operand##n##_u32, UINT32_MAX))
+#define CPJIT_OPERAND_I32(n) ((int32_t)cpjit__hole_signed(_cpjit_operand##n##_i32, INT32_MIN, INT32_MAX))
+#define CPJIT_OPERAND_U64(n) ((uint64_t)cpjit__hole(_cpjit_operand##n##_u64))
+#define CPJIT_OPERAND_I64(n) ((int64_t)cpjit__hole(_cpjit_operand##n##_i64))
+/* A pointer-sized constant (an object, a table, a cache slot). */
+#define CPJIT_OPERAND_PTR(n, type) ((type)(uintptr_t)cpjit__hole(_cpjit_operand##n##_u64))
+/* A double constant, passed as its IEEE-754 bits. */
+#define CPJIT_OPERAND_F64(n) cpjit__bits_to_double(CPJIT_OPERAND_U64(n))
+static inline __attribute__((always_inline)) double cpjit__bits_to_double(uint64_t bits) {
+  double d;
+  __builtin_memcpy(&d, &bits, sizeof d);
+  return d;
+}
+
+/* ---- control transfers (each is a return statement) ------------------------------------- */
+#define CPJIT_CONTINUE() do { __attribute__((musttail)) return _cpjit_continue(CPJIT_ARGS); } while (0)
+#define CPJIT_JUMP() do { __attribute__((musttail)) return _cpjit_jump(CPJIT_ARGS); } while (0)
+#define CPJIT_ERROR() do { __attribute__((musttail)) return _cpjit_error(CPJIT_ARGS); } while (0)
+#define CPJIT_EXIT(k) do { __attribute__((musttail)) return _cpjit_exit##k(CPJIT_ARGS); } while (0)
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+/* Declares that stencils may call (or take the address of) `name`. Use at file scope, next to
+ * the helper's prototype. The name is recorded in a non-allocated section of the object. */
+#define CPJIT_HELPER(name)                                                           \
+  __asm__(".pushsection " CPJIT_HELPER_SECTION ",\"\",%progbits\n.asciz \"" #name "\"\n" \
+          ".popsection")
+
+/* ---- defining stencils ----------------------------------------------------------------------
+ * When cpjit-stencilgen compiles one stencil per clang process it defines CPJIT_SELECT and
+ * CPJIT_KEEP_<NAME> for the one to keep; every other stencil becomes an unused static function
+ * that clang drops. */
+#ifdef CPJIT_SELECT
+#define CPJIT__SECOND(a, b, ...) b
+#define CPJIT__SECOND_I(...) CPJIT__SECOND(__VA_ARGS__)
+#define CPJIT__LINKAGE(key) CPJIT__SECOND_I(key, static __attribute__((unused)), )
+#else
+#define CPJIT__LINKAGE(key)
+#endif
+
+/* CPJIT_UOP(NAME) { body }: a uop named NAME. */
+#define CPJIT_UOP(NAME) \
+  CPJIT__LINKAGE(CPJIT_KEEP_##NAME) CPJIT_PRESERVE_NONE cpjit_result cpjit_uop_##NAME(CPJIT_PARAMS)
+
+/* CPJIT_ENTRY(arg) { ...; return CPJIT_ENTER(state values...); }
+ * The entry shim: an ordinary C function `cpjit_result cpjit_entry(cpjit_trace_fn, void *arg)`
+ * that loads the pinned state from `arg` and calls the trace. It is a real call, not a tail
+ * call, so the shim's frame stays on the stack while the trace runs. */
+#define CPJIT_ENTRY(arg) \
+  CPJIT__LINKAGE(CPJIT_KEEP_cpjit_entry) cpjit_result cpjit_entry(cpjit_trace_fn cpjit_trace, void *arg)
+#define CPJIT_ENTER(...) cpjit_trace(__VA_ARGS__)
+
+/* CPJIT_EXIT_STUB() { ...; return value; }
+ * Placed once per side exit after a trace's hot code. Operand 0 is the exit's record (read it
+ * with CPJIT_OPERAND_PTR(0, type)); the stub stores whatever the interpreter needs (cached
+ * values) and returns to the entry shim. */
+#define CPJIT_EXIT_STUB() \
+  CPJIT__LINKAGE(CPJIT_KEEP_cpjit_exit_stub) CPJIT_PRESERVE_NONE cpjit_result cpjit_exit_stub(CPJIT_PARAMS)
+
+#endif /* CPJIT_STENCIL_H */

@@ -1,0 +1,127 @@
+/* cpjit stencil tables: the format cpjit-stencilgen writes and the JIT reads.
+ *
+ * A generated header (see cpjit-stencilgen) defines one cpjit_stencil_set per target: for
+ * every stencil its code bytes, its read-only data and its holes. Holes carry a *semantic*
+ * patch kind (what the runtime must compute), never a native relocation name; the generator's
+ * mapping table is the only place where R_X86_64_* / R_AARCH64_* names appear.
+ *
+ * Plain C99 so that C and C++ interpreters (and g++ builds without LLVM) can include it.
+ */
+#ifndef CPJIT_STENCIL_SET_H
+#define CPJIT_STENCIL_SET_H
+
+#include <stdint.h>
+
+#include "hole_abi.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped whenever the structs below or the meaning of a kind change. */
+#define CPJIT_STENCIL_ABI_VERSION 1
+
+/* X(Name, "what the runtime computes into the field") */
+#define CPJIT_PATCH_KINDS(X)                                                                      \
+  X(Abs64, "Fixup <- Target + Addend : 64 bits")                                                  \
+  X(Abs32, "Fixup <- Target + Addend : uint32, zero-extended by the instruction")                 \
+  X(Abs32S, "Fixup <- Target + Addend : int32, sign-extended by the instruction")                 \
+  X(PcRel32, "Fixup <- Target - Fixup + Addend : int32 (data and code inside the trace)")         \
+  X(PcRel64, "Fixup <- Target - Fixup + Addend : 64 bits")                                        \
+  X(X86BranchPcRel32, "x86-64 call/jmp rel32 <- Target - Fixup + Addend; veneer when out of range") \
+  X(X86GotLoadRelaxable,                                                                          \
+    "x86-64 mov/call/jmp [rip+GOT]: relaxed to an immediate or direct form, else a data slot")    \
+  X(A64Branch26, "AArch64 B/BL imm26 <- (Target - Fixup + Addend) >> 2; veneer when out of range") \
+  X(A64CondBranch19, "AArch64 B.cond/CBZ/CBNZ imm19 <- (Target - Fixup + Addend) >> 2")           \
+  X(A64TestBranch14, "AArch64 TBZ/TBNZ imm14 <- (Target - Fixup + Addend) >> 2")                  \
+  X(A64AdrPcRel21, "AArch64 ADR imm21 <- Target - Fixup + Addend")                                \
+  X(A64AdrpPage21, "AArch64 ADRP imm21 <- Page(Target + Addend) - Page(Fixup)")                   \
+  X(A64PageOffset12, "AArch64 ADD/LDR/STR imm12 <- (Target + Addend)[11:0] >> access size")       \
+  X(A64GotPage21, "AArch64 ADRP of a GOT load (paired with A64GotLoad12): relaxable")             \
+  X(A64GotLoad12, "AArch64 LDR of a GOT load (paired with A64GotPage21): relaxable")              \
+  X(A64MovWide16, "AArch64 MOVZ/MOVK imm16 <- (Target + Addend) >> (16 * hw)")                     \
+  X(A64LdrLiteral19, "AArch64 LDR (literal) imm19 <- (Target - Fixup + Addend) >> 2")
+
+typedef enum cpjit_patch_kind {
+#define CPJIT__KIND_ENUM(name, doc) CPJIT_PATCH_##name,
+  CPJIT_PATCH_KINDS(CPJIT__KIND_ENUM)
+#undef CPJIT__KIND_ENUM
+  CPJIT_PATCH_KIND_COUNT
+} cpjit_patch_kind;
+
+typedef enum cpjit_hole_value {
+#define CPJIT__VALUE_ENUM(name, text) CPJIT_HOLE_##name,
+  CPJIT_HOLE_VALUES(CPJIT__VALUE_ENUM)
+#undef CPJIT__VALUE_ENUM
+  CPJIT_HOLE_VALUE_COUNT
+} cpjit_hole_value;
+
+typedef enum cpjit_operand_width {
+  CPJIT_WIDTH_none = 0,
+#define CPJIT__WIDTH_ENUM(suffix, ctype, bytes, is_signed) CPJIT_WIDTH_##suffix,
+  CPJIT_OPERAND_WIDTHS(CPJIT__WIDTH_ENUM)
+#undef CPJIT__WIDTH_ENUM
+  CPJIT_WIDTH_COUNT
+} cpjit_operand_width;
+
+typedef enum cpjit_arch {
+  CPJIT_ARCH_NONE = 0,
+  CPJIT_ARCH_X86_64 = 1,
+  CPJIT_ARCH_AARCH64 = 2
+} cpjit_arch;
+
+typedef enum cpjit_stencil_role {
+  CPJIT_ROLE_UOP = 0,       /* a uop: preserve_none, falls through to the next stencil */
+  CPJIT_ROLE_ENTRY = 1,     /* the entry shim: C ABI, calls a trace, returns its result */
+  CPJIT_ROLE_EXIT_STUB = 2  /* the exit stub: placed after the hot code, once per exit */
+} cpjit_stencil_role;
+
+/* One hole: a field in the code (or data) body that is patched when the stencil is copied. */
+typedef struct cpjit_hole {
+  uint32_t offset;  /* byte offset of the relocated field or instruction in its body */
+  uint16_t index;   /* operand number, exit number, or index into cpjit_stencil_set.symbols */
+  uint8_t kind;     /* cpjit_patch_kind */
+  uint8_t value;    /* cpjit_hole_value */
+  uint8_t width;    /* cpjit_operand_width for CPJIT_HOLE_OPERAND, else CPJIT_WIDTH_none */
+  uint8_t reserved[3];
+  int32_t pair;     /* A64GotPage21/A64GotLoad12: offset of the partner instruction, else -1 */
+  int64_t addend;
+} cpjit_hole;
+
+/* Flags of a stencil. */
+#define CPJIT_STENCIL_FALLS_THROUGH 1u /* its trailing continuation jump was removed */
+#define CPJIT_STENCIL_CALLS_SYMBOLS 2u /* it calls or references at least one external symbol */
+
+typedef struct cpjit_stencil {
+  const char *name;          /* the uop's name (without the cpjit_uop_ prefix) */
+  uint32_t role;             /* cpjit_stencil_role */
+  uint32_t flags;            /* CPJIT_STENCIL_* */
+  const uint8_t *code;
+  uint32_t code_size;
+  uint32_t data_size;
+  const uint8_t *data;       /* read-only data (constants, jump tables), copied per use */
+  uint32_t data_align;       /* power of two; 1 when there is no data */
+  uint32_t hole_count;
+  const cpjit_hole *holes;   /* holes in code, by increasing offset */
+  uint32_t data_hole_count;
+  uint32_t reserved;
+  const cpjit_hole *data_holes; /* holes in data, by increasing offset */
+} cpjit_stencil;
+
+typedef struct cpjit_stencil_set {
+  uint32_t abi_version;      /* CPJIT_STENCIL_ABI_VERSION of the generator */
+  uint32_t arch;             /* cpjit_arch */
+  const char *name;          /* the set's name (cpjit_add_stencils / --name) */
+  const char *target;        /* the target triple the stencils were compiled for */
+  const char *digest;        /* sha256 of inputs, flags and tool versions */
+  uint32_t stencil_count;
+  uint32_t symbol_count;
+  const cpjit_stencil *stencils; /* sorted by name; roles mixed */
+  const char *const *symbols;    /* external symbols the holes refer to, by index */
+} cpjit_stencil_set;
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* CPJIT_STENCIL_SET_H */

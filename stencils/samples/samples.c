@@ -1,0 +1,115 @@
+/* Sample uop templates: cpjit's own stencils for golden files and end-to-end tests.
+ * Each uop exercises one kind of hole: operands of every width, helper calls, side exits, the
+ * error exit, intra-trace jumps, floating-point constants in read-only data and a switch that
+ * clang turns into a jump table. Slots are operands 0..2 (u16 indexes into frame->slots). */
+#include "sample_vm.h"
+
+#define CPJIT_STATE(X) X(struct cpjit_sample_frame *, frame) X(int64_t *, slots) X(double *, fslots)
+#include <cpjit/stencil.h>
+
+CPJIT_HELPER(cpjit_sample_helper);
+CPJIT_HELPER(cpjit_sample_hypot);
+
+/* slots[op0] = op1, read at each width. */
+CPJIT_UOP(SET_U8) { slots[CPJIT_OPERAND_U16(0)] = CPJIT_OPERAND_U8(1); CPJIT_CONTINUE(); }
+CPJIT_UOP(SET_I8) { slots[CPJIT_OPERAND_U16(0)] = CPJIT_OPERAND_I8(1); CPJIT_CONTINUE(); }
+CPJIT_UOP(SET_U16) { slots[CPJIT_OPERAND_U16(0)] = CPJIT_OPERAND_U16(1); CPJIT_CONTINUE(); }
+CPJIT_UOP(SET_I16) { slots[CPJIT_OPERAND_U16(0)] = CPJIT_OPERAND_I16(1); CPJIT_CONTINUE(); }
+CPJIT_UOP(SET_U32) { slots[CPJIT_OPERAND_U16(0)] = CPJIT_OPERAND_U32(1); CPJIT_CONTINUE(); }
+CPJIT_UOP(SET_I32) { slots[CPJIT_OPERAND_U16(0)] = CPJIT_OPERAND_I32(1); CPJIT_CONTINUE(); }
+CPJIT_UOP(SET_U64) { slots[CPJIT_OPERAND_U16(0)] = (int64_t)CPJIT_OPERAND_U64(1); CPJIT_CONTINUE(); }
+CPJIT_UOP(SET_I64) { slots[CPJIT_OPERAND_U16(0)] = CPJIT_OPERAND_I64(1); CPJIT_CONTINUE(); }
+
+/* slots[op0] = slots[op1] + slots[op2]; side exit 0 on signed overflow. */
+CPJIT_UOP(ADD) {
+  int64_t r;
+  if (__builtin_add_overflow(slots[CPJIT_OPERAND_U16(1)], slots[CPJIT_OPERAND_U16(2)], &r)) CPJIT_EXIT(0);
+  slots[CPJIT_OPERAND_U16(0)] = r;
+  CPJIT_CONTINUE();
+}
+
+/* slots[op0] = slots[op1] + op2 (signed 32-bit immediate), wrapping. */
+CPJIT_UOP(ADD_IMM) {
+  slots[CPJIT_OPERAND_U16(0)] = (int64_t)((uint64_t)slots[CPJIT_OPERAND_U16(1)] + (uint64_t)(int64_t)CPJIT_OPERAND_I32(2));
+  CPJIT_CONTINUE();
+}
+
+/* slots[op0] = slots[op1] / slots[op2]; the error exit on division by zero or overflow. */
+CPJIT_UOP(DIV) {
+  int64_t b = slots[CPJIT_OPERAND_U16(2)], a = slots[CPJIT_OPERAND_U16(1)];
+  if (b == 0 || (a == INT64_MIN && b == -1)) CPJIT_ERROR();
+  slots[CPJIT_OPERAND_U16(0)] = a / b;
+  CPJIT_CONTINUE();
+}
+
+/* Jump to the instruction's target while slots[op0] < slots[op1] (a loop back-edge). */
+CPJIT_UOP(JUMP_IF_LT) {
+  if (slots[CPJIT_OPERAND_U16(0)] < slots[CPJIT_OPERAND_U16(1)]) CPJIT_JUMP();
+  CPJIT_CONTINUE();
+}
+
+CPJIT_UOP(JUMP) { CPJIT_JUMP(); }
+
+/* Side exit op1 ... taken when slots[op0] equals op2: exits chosen per iteration. */
+CPJIT_UOP(EXIT_IF_EQ) {
+  if (slots[CPJIT_OPERAND_U16(0)] == CPJIT_OPERAND_I64(1)) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+
+/* slots[op0] = cpjit_sample_helper(frame, slots[op1]). */
+CPJIT_UOP(CALL_HELPER) {
+  slots[CPJIT_OPERAND_U16(0)] = cpjit_sample_helper(frame, slots[CPJIT_OPERAND_U16(1)]);
+  CPJIT_CONTINUE();
+}
+
+/* fslots[op0] = fslots[op1] * 1.000001 + 0.25: constants from read-only data. */
+CPJIT_UOP(FMA_CONST) {
+  fslots[CPJIT_OPERAND_U16(0)] = fslots[CPJIT_OPERAND_U16(1)] * 1.000001 + 0.25;
+  CPJIT_CONTINUE();
+}
+
+/* fslots[op0] = hypot(fslots[op1], op2 as double bits) through a helper. */
+CPJIT_UOP(FHYPOT) {
+  fslots[CPJIT_OPERAND_U16(0)] = cpjit_sample_hypot(fslots[CPJIT_OPERAND_U16(1)], CPJIT_OPERAND_F64(2));
+  CPJIT_CONTINUE();
+}
+
+/* fslots[op0] = (double)slots[op1] */
+CPJIT_UOP(I2F) {
+  fslots[CPJIT_OPERAND_U16(0)] = (double)slots[CPJIT_OPERAND_U16(1)];
+  CPJIT_CONTINUE();
+}
+
+/* slots[op0] = f(slots[op1] & 15): a dense switch that clang lowers to a jump table. */
+CPJIT_UOP(SWITCH) {
+  int64_t x = slots[CPJIT_OPERAND_U16(1)], r;
+  switch (x & 15) {
+    case 0: r = x + 11; break;
+    case 1: r = x * 7; break;
+    case 2: r = x ^ 0x5a5a; break;
+    case 3: r = x - 1000; break;
+    case 4: r = x << 3; break;
+    case 5: r = x >> 2; break;
+    case 6: r = ~x; break;
+    case 7: r = x * x; break;
+    case 8: r = x | 0x100; break;
+    case 9: r = 99; break;
+    case 10: r = x + x + x; break;
+    case 11: r = -x; break;
+    default: r = 0; break;
+  }
+  slots[CPJIT_OPERAND_U16(0)] = r;
+  CPJIT_CONTINUE();
+}
+
+/* The entry shim: `arg` is the frame. */
+CPJIT_ENTRY(arg) {
+  struct cpjit_sample_frame *f = (struct cpjit_sample_frame *)arg;
+  return CPJIT_ENTER(f, f->slots, f->fslots);
+}
+
+/* The exit stub: count the exit and return its record (operand 0) to the shim. */
+CPJIT_EXIT_STUB() {
+  frame->exits++;
+  return (cpjit_result)CPJIT_OPERAND_PTR(0, void *);
+}

@@ -1,0 +1,383 @@
+#include "stencils.h"
+
+#include <llvm/BinaryFormat/ELF.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <string_view>
+#include <unordered_map>
+
+#include "arch/a64_insn.h"
+#include "arch/bits.h"
+#include "relocations.h"
+
+namespace cpjit::gen {
+
+bool Stencil::calls_symbols() const {
+  auto is_symbol = [](const Hole &h) { return h.value == CPJIT_HOLE_SYMBOL; };
+  return std::any_of(holes.begin(), holes.end(), is_symbol) ||
+         std::any_of(data_holes.begin(), data_holes.end(), is_symbol);
+}
+
+namespace {
+
+struct MagicHole {
+  cpjit_hole_value value;
+  uint16_t index;
+  cpjit_operand_width width;
+};
+
+const std::unordered_map<std::string_view, MagicHole> &magic_holes() {
+  static const std::unordered_map<std::string_view, MagicHole> table = [] {
+    std::unordered_map<std::string_view, MagicHole> t;
+#define CPJIT__MAGIC(sym, value, index, width) \
+  t.emplace(#sym, MagicHole{CPJIT_HOLE_##value, index, CPJIT_WIDTH_##width});
+    CPJIT_HOLE_SYMBOLS(CPJIT__MAGIC)
+#undef CPJIT__MAGIC
+    return t;
+  }();
+  return table;
+}
+
+std::string hex(uint64_t v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+bool is_constructor_section(const ObjSection &s) {
+  return s.type == llvm::ELF::SHT_INIT_ARRAY || s.type == llvm::ELF::SHT_FINI_ARRAY ||
+         s.type == llvm::ELF::SHT_PREINIT_ARRAY || starts_with(s.name, ".init_array") ||
+         starts_with(s.name, ".fini_array") || starts_with(s.name, ".ctors") || starts_with(s.name, ".dtors");
+}
+
+// .data.rel.ro holds constant tables of addresses that need relocating: read-only once
+// patched, which is what a stencil's data becomes.
+bool is_relro_section(const ObjSection &s) { return starts_with(s.name, ".data.rel.ro"); }
+
+bool is_ignored_section(const ObjSection &s) {
+  return !s.is_alloc() || s.name == ".eh_frame" || s.type == llvm::ELF::SHT_GROUP ||
+         s.type == llvm::ELF::SHT_RELA || s.type == llvm::ELF::SHT_NOTE;
+}
+
+// Why a section cannot travel with a stencil, or an empty string.
+std::string forbidden_reason(const ObjSection &s) {
+  if (s.is_tls()) return "thread-local data (section " + s.name + ") has no place in copied code";
+  if (is_constructor_section(s))
+    return "constructors and destructors (section " + s.name + ") never run for stencils";
+  if (s.is_write() && !is_relro_section(s))
+    return "writable data (section " + s.name + ") cannot be shared by copies of a stencil";
+  return {};
+}
+
+std::set<std::string> declared_helpers(const ObjectFile &object) {
+  std::set<std::string> helpers;
+  for (const ObjSection &s : object.sections) {
+    if (s.name != CPJIT_HELPER_SECTION) continue;
+    std::string current;
+    for (uint8_t byte : s.bytes) {
+      if (byte == 0) {
+        if (!current.empty()) helpers.insert(current);
+        current.clear();
+      } else {
+        current.push_back(static_cast<char>(byte));
+      }
+    }
+  }
+  return helpers;
+}
+
+class Extractor {
+ public:
+  Extractor(const ObjectFile &object, std::string what)
+      : object_(object), what_(std::move(what)), helpers_(declared_helpers(object)) {}
+
+  std::vector<Stencil> run();
+
+ private:
+  Stencil extract(const ObjSymbol &function, const ObjSection &text);
+  Hole make_hole(const ObjSection &section, const ObjRelocation &r, bool in_code);
+  uint32_t place_data(uint32_t section_index);
+  void pair_got_loads();
+  void strip_continuation();
+  [[noreturn]] void refuse(const ObjSection &section, const ObjRelocation &r, const std::string &why);
+
+  const ObjectFile &object_;
+  std::string what_;
+  std::set<std::string> helpers_;
+  // Per-stencil state.
+  Stencil *stencil_ = nullptr;
+  const ObjSection *text_ = nullptr;
+  std::map<uint32_t, uint32_t> data_offsets_;  // section index -> offset in the stencil's data
+  std::vector<uint32_t> data_order_;
+};
+
+void Extractor::refuse(const ObjSection &section, const ObjRelocation &r, const std::string &why) {
+  std::string symbol = r.symbol < object_.symbols.size() ? object_.symbols[r.symbol].name : "?";
+  std::string where = section.is_exec() ? "offset " + hex(r.offset)
+                                        : "offset " + hex(r.offset) + " of data section " + section.name;
+  fail(what_ + ": stencil " + stencil_->name + ": " + where + ": relocation " + r.type_name + " against '" +
+       symbol + "': " + why);
+}
+
+uint32_t Extractor::place_data(uint32_t section_index) {
+  auto it = data_offsets_.find(section_index);
+  if (it != data_offsets_.end()) return it->second;
+  const ObjSection &s = object_.sections[section_index];
+  uint64_t align = s.align;
+  uint64_t offset = (stencil_->data.size() + align - 1) & ~(align - 1);
+  if (offset + s.size > (64u << 20)) fail(what_ + ": stencil " + stencil_->name + ": read-only data too large");
+  stencil_->data.resize(offset, 0);
+  stencil_->data.insert(stencil_->data.end(), s.bytes.begin(), s.bytes.end());
+  stencil_->data_align = std::max<uint32_t>(stencil_->data_align, static_cast<uint32_t>(align));
+  data_offsets_[section_index] = static_cast<uint32_t>(offset);
+  data_order_.push_back(section_index);
+  return static_cast<uint32_t>(offset);
+}
+
+Hole Extractor::make_hole(const ObjSection &section, const ObjRelocation &r, bool in_code) {
+  const ObjSymbol &sym = object_.symbols[r.symbol];
+  auto mapping = map_relocation(object_.machine, r.type);
+  if (!mapping) refuse(section, r, "unknown relocation kind; cpjit has no patch for it");
+  const std::vector<uint8_t> &body = in_code ? stencil_->code : section.bytes;
+  if (r.offset > body.size() || body.size() - r.offset < mapping->field_bytes)
+    refuse(section, r, "relocation lies outside its section");
+  if (!has_expected_shape(mapping->kind, body, r.offset, in_code))
+    refuse(section, r, std::string("instruction does not have the shape that ") + patch_kind_name(mapping->kind) +
+                           " patches");
+
+  Hole hole;
+  hole.offset = static_cast<uint32_t>(r.offset);
+  hole.kind = mapping->kind;
+  hole.relocation = r.type_name;
+  hole.addend = r.addend;
+  hole.symbol = sym.name;
+
+  if (sym.type == llvm::ELF::STT_TLS) refuse(section, r, "thread-local data has no place in copied code");
+  if (sym.is_undefined()) {
+    const auto &magic = magic_holes();
+    if (auto it = magic.find(sym.name); it != magic.end()) {
+      hole.value = it->second.value;
+      hole.index = it->second.index;
+      hole.width = it->second.width;
+      return hole;
+    }
+    if (starts_with(sym.name, "__stack_chk"))
+      refuse(section, r, "stack-protector canary cannot be patched; compile templates with -fno-stack-protector");
+    if (helpers_.count(sym.name) == 0)
+      refuse(section, r,
+             "undeclared external symbol (clang may have invented this call); declare helpers with "
+             "CPJIT_HELPER(" + sym.name + ") or avoid the construct that needs it");
+    hole.value = CPJIT_HOLE_SYMBOL;
+    return hole;
+  }
+  if (sym.section == UINT32_MAX) refuse(section, r, "absolute or common symbols cannot be patched");
+  const ObjSection &target = object_.sections[sym.section];
+  if (&target == text_) {
+    hole.value = CPJIT_HOLE_CODE;
+    hole.addend = static_cast<int64_t>(sym.value) + r.addend;
+    hole.symbol = stencil_->name;
+    return hole;
+  }
+  if (target.is_exec())
+    refuse(section, r,
+           "refers to the code of another function; make it static inline or move it into the interpreter "
+           "and declare it with CPJIT_HELPER");
+  if (std::string why = forbidden_reason(target); !why.empty()) refuse(section, r, why);
+  if (!target.is_alloc() || is_ignored_section(target)) refuse(section, r, "refers to a section that is not loaded");
+  if (target.is_nobits()) refuse(section, r, "zero-initialised data (section " + target.name + ") is writable");
+  uint32_t base = place_data(sym.section);
+  hole.value = CPJIT_HOLE_DATA;
+  hole.addend = static_cast<int64_t>(base) + static_cast<int64_t>(sym.value) + r.addend;
+  hole.symbol = target.name;
+  return hole;
+}
+
+// An AArch64 GOT load is an ADRP (A64GotPage21) and an LDR (A64GotLoad12) of the same symbol,
+// the LDR's base register being the ADRP's destination. The JIT relaxes them together, so each
+// records its partner. Clang emits exactly one LDR per ADRP for these loads; anything else is
+// refused rather than half-patched.
+void Extractor::pair_got_loads() {
+  auto &holes = stencil_->holes;
+  auto same_target = [](const Hole &a, const Hole &b) {
+    return a.value == b.value && a.index == b.index && a.width == b.width && a.symbol == b.symbol &&
+           a.addend == b.addend;
+  };
+  for (Hole &load : holes) {
+    if (load.kind != CPJIT_PATCH_A64GotLoad12) continue;
+    uint32_t ldr = arch::load32(stencil_->code.data() + load.offset);
+    Hole *best = nullptr;
+    for (Hole &page : holes) {
+      if (page.kind != CPJIT_PATCH_A64GotPage21 || !same_target(page, load) || page.offset >= load.offset) continue;
+      uint32_t adrp = arch::load32(stencil_->code.data() + page.offset);
+      if (arch::a64::rd(adrp) != arch::a64::rn(ldr)) continue;
+      if (best == nullptr || page.offset > best->offset) best = &page;
+    }
+    if (best == nullptr)
+      fail(what_ + ": stencil " + stencil_->name + ": offset " + hex(load.offset) + ": GOT load of '" +
+           load.symbol + "' (" + load.relocation + ") has no matching ADRP");
+    if (best->pair != -1)
+      fail(what_ + ": stencil " + stencil_->name + ": offset " + hex(best->offset) + ": ADRP of '" + best->symbol +
+           "' feeds more than one GOT load; cpjit cannot relax it");
+    best->pair = static_cast<int32_t>(load.offset);
+    load.pair = static_cast<int32_t>(best->offset);
+  }
+  for (const Hole &page : holes)
+    if (page.kind == CPJIT_PATCH_A64GotPage21 && page.pair == -1)
+      fail(what_ + ": stencil " + stencil_->name + ": offset " + hex(page.offset) + ": ADRP of GOT entry '" +
+           page.symbol + "' has no matching load");
+}
+
+// The continuation jump at the very end of a uop is removed, so stencils fall through into
+// each other (x86-64: `jmp rel32`, 5 bytes; AArch64: `b imm26`, 4 bytes).
+void Extractor::strip_continuation() {
+  auto &holes = stencil_->holes;
+  auto &code = stencil_->code;
+  for (auto it = holes.begin(); it != holes.end(); ++it) {
+    if (it->value != CPJIT_HOLE_CONTINUE || it->offset + 4 != code.size()) continue;
+    size_t cut = 0;
+    if (it->kind == CPJIT_PATCH_X86BranchPcRel32 && it->offset >= 1 && code[it->offset - 1] == 0xe9)
+      cut = 5;
+    else if (it->kind == CPJIT_PATCH_A64Branch26 && arch::a64::is_b(arch::load32(code.data() + it->offset)))
+      cut = 4;
+    if (cut == 0) return;
+    code.resize(code.size() - cut);
+    holes.erase(it);
+    stencil_->falls_through = true;
+    return;
+  }
+}
+
+Stencil Extractor::extract(const ObjSymbol &function, const ObjSection &text) {
+  Stencil stencil;
+  std::string_view name = function.name;
+  if (starts_with(name, CPJIT_UOP_PREFIX)) {
+    stencil.role = CPJIT_ROLE_UOP;
+    stencil.name = std::string(name.substr(std::string_view(CPJIT_UOP_PREFIX).size()));
+  } else if (name == CPJIT_ENTRY_NAME) {
+    stencil.role = CPJIT_ROLE_ENTRY;
+    stencil.name = function.name;
+  } else {
+    stencil.role = CPJIT_ROLE_EXIT_STUB;
+    stencil.name = function.name;
+  }
+  stencil.code = text.bytes;
+  stencil_ = &stencil;
+  text_ = &text;
+  data_offsets_.clear();
+  data_order_.clear();
+
+  if (function.value != 0 || (function.size != 0 && function.size != text.size))
+    fail(what_ + ": stencil " + stencil.name + ": its section " + text.name +
+         " holds more than the function; compile with -ffunction-sections");
+
+  for (const ObjRelocation &r : text.relocations) stencil.holes.push_back(make_hole(text, r, true));
+  // Data sections pulled in by the code may refer to more data (tables of tables) or back to
+  // the code (jump tables); data_order_ grows while we walk it.
+  for (size_t i = 0; i < data_order_.size(); ++i) {
+    const ObjSection &data = object_.sections[data_order_[i]];
+    uint32_t base = data_offsets_[data_order_[i]];
+    for (const ObjRelocation &r : data.relocations) {
+      Hole hole = make_hole(data, r, false);
+      hole.offset += base;
+      stencil.data_holes.push_back(std::move(hole));
+    }
+  }
+  auto by_offset = [](const Hole &a, const Hole &b) { return a.offset < b.offset; };
+  std::stable_sort(stencil.holes.begin(), stencil.holes.end(), by_offset);
+  std::stable_sort(stencil.data_holes.begin(), stencil.data_holes.end(), by_offset);
+
+  for (const Hole &h : stencil.holes) {
+    bool transfer = h.value == CPJIT_HOLE_CONTINUE || h.value == CPJIT_HOLE_JUMP || h.value == CPJIT_HOLE_EXIT ||
+                    h.value == CPJIT_HOLE_ERROR;
+    if (stencil.role == CPJIT_ROLE_ENTRY && (transfer || h.value == CPJIT_HOLE_OPERAND))
+      fail(what_ + ": entry shim: offset " + hex(h.offset) + ": '" + h.symbol +
+           "' is not available in the entry shim (it runs before any trace)");
+    if (stencil.role == CPJIT_ROLE_EXIT_STUB && transfer)
+      fail(what_ + ": exit stub: offset " + hex(h.offset) + ": '" + h.symbol +
+           "' is not available in the exit stub (it ends the trace)");
+  }
+  if (object_.machine == Machine::AArch64) pair_got_loads();
+  if (stencil.role == CPJIT_ROLE_UOP) strip_continuation();
+  stencil_ = nullptr;
+  text_ = nullptr;
+  return stencil;
+}
+
+std::vector<Stencil> Extractor::run() {
+  // Sections that cannot exist in a template at all, referenced or not.
+  for (const ObjSection &s : object_.sections) {
+    if (!s.is_alloc() || s.size == 0) continue;
+    if (std::string why = forbidden_reason(s); !why.empty()) {
+      std::string symbols;
+      for (const ObjSymbol &sym : object_.symbols)
+        if (sym.section == s.index && sym.type != llvm::ELF::STT_SECTION && !sym.name.empty())
+          symbols += (symbols.empty() ? "" : ", ") + ("'" + sym.name + "'");
+      for (const ObjRelocation &r : s.relocations)
+        if (r.symbol < object_.symbols.size() && !object_.symbols[r.symbol].name.empty())
+          symbols += (symbols.empty() ? "" : ", ") + ("'" + object_.symbols[r.symbol].name + "'");
+      fail(what_ + ": " + why + (symbols.empty() ? "" : " (symbols: " + symbols + ")"));
+    }
+  }
+
+  std::vector<Stencil> stencils;
+  for (const ObjSymbol &sym : object_.symbols) {
+    if (sym.type != llvm::ELF::STT_FUNC || sym.is_undefined()) continue;
+    if (sym.section == UINT32_MAX) fail(what_ + ": function " + sym.name + " has no section");
+    const ObjSection &text = object_.sections[sym.section];
+    if (!text.is_exec()) fail(what_ + ": function " + sym.name + " is not in an executable section");
+    std::string_view name = sym.name;
+    bool stencil = starts_with(name, CPJIT_UOP_PREFIX) || name == CPJIT_ENTRY_NAME || name == CPJIT_EXIT_STUB_NAME;
+    if (!stencil) {
+      if (sym.binding == llvm::ELF::STB_LOCAL) continue;  // referenced ones are refused at the reference
+      fail(what_ + ": function '" + sym.name +
+           "' is neither a uop (CPJIT_UOP), the entry shim nor the exit stub; make it static inline, "
+           "or move it into the interpreter and declare it with CPJIT_HELPER");
+    }
+    if (starts_with(name, CPJIT_UOP_PREFIX) && name.size() == std::string_view(CPJIT_UOP_PREFIX).size())
+      fail(what_ + ": a uop needs a name");
+    Stencil s = extract(sym, text);
+    s.source = what_;
+    stencils.push_back(std::move(s));
+  }
+  // Code that belongs to no stencil (a local function called by nobody that clang still
+  // emitted) is harmless; code in the plain .text section is not expected with function sections.
+  return stencils;
+}
+
+}  // namespace
+
+std::vector<Stencil> extract_stencils(const ObjectFile &object, const std::string &what) {
+  return Extractor(object, what).run();
+}
+
+void finalize_set(StencilSet &set) {
+  std::sort(set.stencils.begin(), set.stencils.end(),
+            [](const Stencil &a, const Stencil &b) { return a.name < b.name; });
+  for (size_t i = 1; i < set.stencils.size(); ++i)
+    if (set.stencils[i].name == set.stencils[i - 1].name)
+      fail("stencil " + set.stencils[i].name + " is defined twice (in " + set.stencils[i - 1].source + " and " +
+           set.stencils[i].source + ")");
+  std::set<std::string> names;
+  for (const Stencil &s : set.stencils) {
+    for (const Hole &h : s.holes)
+      if (h.value == CPJIT_HOLE_SYMBOL) names.insert(h.symbol);
+    for (const Hole &h : s.data_holes)
+      if (h.value == CPJIT_HOLE_SYMBOL) names.insert(h.symbol);
+  }
+  set.symbols.assign(names.begin(), names.end());
+  if (set.symbols.size() > UINT16_MAX) fail("too many external symbols in one stencil set");
+  for (Stencil &s : set.stencils) {
+    for (auto *holes : {&s.holes, &s.data_holes})
+      for (Hole &h : *holes)
+        if (h.value == CPJIT_HOLE_SYMBOL)
+          h.index = static_cast<uint16_t>(std::lower_bound(set.symbols.begin(), set.symbols.end(), h.symbol) -
+                                          set.symbols.begin());
+  }
+}
+
+}  // namespace cpjit::gen
