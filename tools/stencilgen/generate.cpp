@@ -334,7 +334,8 @@ int generate(const Options &opt) {
   if (!dis) fail("disassembler: " + error);
   if (!opt.header.empty()) write_atomically(opt.header, render_header(set, meta, *dis));
   if (!opt.json.empty()) write_atomically(opt.json, render_json(set, meta, *dis));
-  if (!opt.text.empty()) write_atomically(opt.text, render_text(set, *dis));
+  if (opt.text == "-") std::fputs(render_text(set, *dis).c_str(), stdout);
+  else if (!opt.text.empty()) write_atomically(opt.text, render_text(set, *dis));
   if (!opt.print.empty()) {
     const Stencil *found = nullptr;
     for (const Stencil &s : set.stencils)

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "error.h"
 #include "generate.h"
@@ -20,7 +21,7 @@ Compiles uop templates with clang 19 and writes the stencil tables.
 outputs (at least one):
   -o FILE              C/C++ header with the stencil tables (first line: digest of the inputs)
   --json FILE          JSON manifest: the same content plus disassembly
-  --text FILE          human-readable listing of every stencil (used for golden tests)
+  --text FILE          human-readable listing of every stencil (golden tests); - for stdout
   --print NAME         print one stencil (bytes, disassembly, holes) to stdout
   --depfile FILE       make-style dependency file for the build system
 
@@ -50,11 +51,24 @@ options:
 
 int main(int argc, char **argv) {
   cpjit::gen::Options opt;
+  // --option=value is accepted for every option that takes a value.
+  std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
+    std::string a = argv[i];
+    size_t eq = a.find('=');
+    if (a.rfind("--", 0) == 0 && eq != std::string::npos) {
+      args.push_back(a.substr(0, eq));
+      args.push_back(a.substr(eq + 1));
+    } else {
+      args.push_back(a);
+    }
+  }
+  const int count = static_cast<int>(args.size());
+  for (int i = 0; i < count; ++i) {
+    std::string arg = args[i];
     auto value = [&](const char *name) -> std::string {
-      if (i + 1 >= argc) usage_error(std::string(name) + " needs a value");
-      return argv[++i];
+      if (i + 1 >= count) usage_error(std::string(name) + " needs a value");
+      return args[++i];
     };
     // -IDIR and -DNAME forms as well as -I DIR and -D NAME.
     if (arg.size() > 2 && arg.compare(0, 2, "-I") == 0) { opt.include_dirs.push_back(arg.substr(2)); continue; }

@@ -102,6 +102,10 @@ ObjectFile read_object(std::span<const uint8_t> bytes, const std::string &what) 
       } else {
         symbol.section = shndx;
       }
+      // Section symbols have no name of their own; messages read better with the section's.
+      if (symbol.type == llvm::ELF::STT_SECTION && symbol.name.empty() && symbol.section != 0 &&
+          symbol.section != UINT32_MAX)
+        symbol.name = object.sections[symbol.section].name;
       object.symbols.push_back(std::move(symbol));
     }
   }

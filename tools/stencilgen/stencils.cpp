@@ -47,6 +47,15 @@ std::string hex(uint64_t v) {
   return buf;
 }
 
+// Names that end up in generated C (stencil names, helper symbols) must be identifiers: anything
+// else in an object is refused rather than pasted into a header.
+bool is_c_identifier(std::string_view s) {
+  if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  return true;
+}
+
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
 bool is_constructor_section(const ObjSection &s) {
@@ -104,7 +113,9 @@ class Extractor {
   uint32_t place_data(uint32_t section_index);
   void pair_got_loads();
   void strip_continuation();
+  void thread_trailing_branches_a64();
   [[noreturn]] void refuse(const ObjSection &section, const ObjRelocation &r, const std::string &why);
+  std::string describe_target(uint32_t symbol, int64_t addend) const;
 
   const ObjectFile &object_;
   std::string what_;
@@ -122,6 +133,20 @@ void Extractor::refuse(const ObjSection &section, const ObjRelocation &r, const 
                                         : "offset " + hex(r.offset) + " of data section " + section.name;
   fail(what_ + ": stencil " + stencil_->name + ": " + where + ": relocation " + r.type_name + " against '" +
        symbol + "': " + why);
+}
+
+// A relocation's target in words: the symbol, or for a section symbol the function or object
+// that starts at the addressed offset.
+std::string Extractor::describe_target(uint32_t index, int64_t addend) const {
+  if (index >= object_.symbols.size()) return "";
+  const ObjSymbol &sym = object_.symbols[index];
+  if (sym.type != llvm::ELF::STT_SECTION) return sym.name;
+  for (const ObjSymbol &other : object_.symbols)
+    if (other.section == sym.section && other.type != llvm::ELF::STT_SECTION &&
+        static_cast<int64_t>(other.value) == static_cast<int64_t>(sym.value) + addend && !other.name.empty() &&
+        other.name[0] != '$')
+      return other.name;
+  return sym.name;
 }
 
 uint32_t Extractor::place_data(uint32_t section_index) {
@@ -172,6 +197,7 @@ Hole Extractor::make_hole(const ObjSection &section, const ObjRelocation &r, boo
       refuse(section, r,
              "undeclared external symbol (clang may have invented this call); declare helpers with "
              "CPJIT_HELPER(" + sym.name + ") or avoid the construct that needs it");
+    if (!is_c_identifier(sym.name)) refuse(section, r, "external symbol names must be C identifiers");
     hole.value = CPJIT_HOLE_SYMBOL;
     return hole;
   }
@@ -230,6 +256,64 @@ void Extractor::pair_got_loads() {
     if (page.kind == CPJIT_PATCH_A64GotPage21 && page.pair == -1)
       fail(what_ + ": stencil " + stencil_->name + ": offset " + hex(page.offset) + ": ADRP of GOT entry '" +
            page.symbol + "' has no matching load");
+}
+
+// AArch64 has no conditional tail call: clang lays out `cbz x8, L ... b continue; L: b error`,
+// so the continuation is not last and the hot path takes a branch. When the stencil ends in an
+// unconditional `b` to a hole and only conditional branches (B.cond, CBZ/CBNZ) and plain `b`s
+// reach it, those are retargeted at the hole itself and the tail is dropped; then the
+// continuation is last again and is stripped. Only trailing code is removed, so no other
+// offset moves. TBZ/TBNZ (+-32 KiB) are left alone: exits may lie further away in a trace.
+void Extractor::thread_trailing_branches_a64() {
+  auto &code = stencil_->code;
+  auto &holes = stencil_->holes;
+  for (;;) {
+    if (code.size() < 8 || code.size() % 4 != 0 || !stencil_->data_holes.empty()) return;
+    const uint32_t last = static_cast<uint32_t>(code.size() - 4);
+    auto tail = std::find_if(holes.begin(), holes.end(), [&](const Hole &h) { return h.offset == last; });
+    if (tail == holes.end() || tail->kind != CPJIT_PATCH_A64Branch26 || tail->value == CPJIT_HOLE_CONTINUE ||
+        tail->value == CPJIT_HOLE_SYMBOL || !arch::a64::is_b(arch::load32(code.data() + last)))
+      return;
+    std::vector<uint32_t> conditional, unconditional;
+    for (uint32_t at = 0; at < last; at += 4) {
+      uint32_t insn = arch::load32(code.data() + at);
+      bool has_hole = std::any_of(holes.begin(), holes.end(), [&](const Hole &h) { return h.offset == at; });
+      int64_t target = -1;
+      if (arch::a64::is_adr(insn) || arch::a64::is_test_branch14(insn)) {
+        int64_t disp = arch::a64::is_adr(insn)
+                           ? (static_cast<int64_t>(arch::get_bits(insn, 5, 19) << 2 | arch::get_bits(insn, 29, 2)) << 43 >> 43)
+                           : (static_cast<int64_t>(arch::get_bits(insn, 5, 14)) << 50 >> 48);
+        if (at + disp == last) return;  // an address or a short branch we do not rewrite
+        continue;
+      }
+      if (arch::a64::is_cond_branch19(insn) && !has_hole) {
+        target = at + (static_cast<int64_t>(arch::get_bits(insn, 5, 19)) << 45 >> 43);
+        if (target == last) conditional.push_back(at);
+      } else if (arch::a64::is_b(insn) && !has_hole) {
+        target = at + (static_cast<int64_t>(arch::get_bits(insn, 0, 26)) << 38 >> 36);
+        if (target == last) unconditional.push_back(at);
+      }
+    }
+    if (conditional.empty() && unconditional.empty()) return;
+    Hole exit = *tail;
+    exit.relocation += " (threaded)";
+    holes.erase(tail);
+    code.resize(last);
+    for (uint32_t at : conditional) {
+      arch::store32(code.data() + at, arch::set_bits(arch::load32(code.data() + at), 5, 19, 0));
+      Hole h = exit;
+      h.offset = at;
+      h.kind = CPJIT_PATCH_A64CondBranch19;
+      holes.push_back(h);
+    }
+    for (uint32_t at : unconditional) {
+      arch::store32(code.data() + at, arch::set_bits(arch::load32(code.data() + at), 0, 26, 0));
+      Hole h = exit;
+      h.offset = at;
+      holes.push_back(h);
+    }
+    std::stable_sort(holes.begin(), holes.end(), [](const Hole &a, const Hole &b) { return a.offset < b.offset; });
+  }
 }
 
 // The continuation jump at the very end of a uop is removed, so stencils fall through into
@@ -302,7 +386,10 @@ Stencil Extractor::extract(const ObjSymbol &function, const ObjSection &text) {
            "' is not available in the exit stub (it ends the trace)");
   }
   if (object_.machine == Machine::AArch64) pair_got_loads();
-  if (stencil.role == CPJIT_ROLE_UOP) strip_continuation();
+  if (stencil.role == CPJIT_ROLE_UOP) {
+    if (object_.machine == Machine::AArch64) thread_trailing_branches_a64();
+    strip_continuation();
+  }
   stencil_ = nullptr;
   text_ = nullptr;
   return stencil;
@@ -313,13 +400,16 @@ std::vector<Stencil> Extractor::run() {
   for (const ObjSection &s : object_.sections) {
     if (!s.is_alloc() || s.size == 0) continue;
     if (std::string why = forbidden_reason(s); !why.empty()) {
-      std::string symbols;
+      // Name what the section holds and what it points at (a constructor's function).
+      std::vector<std::string> names;
+      auto add = [&](const std::string &n) {
+        if (!n.empty() && n[0] != '$' && std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+      };
       for (const ObjSymbol &sym : object_.symbols)
-        if (sym.section == s.index && sym.type != llvm::ELF::STT_SECTION && !sym.name.empty())
-          symbols += (symbols.empty() ? "" : ", ") + ("'" + sym.name + "'");
-      for (const ObjRelocation &r : s.relocations)
-        if (r.symbol < object_.symbols.size() && !object_.symbols[r.symbol].name.empty())
-          symbols += (symbols.empty() ? "" : ", ") + ("'" + object_.symbols[r.symbol].name + "'");
+        if (sym.section == s.index && sym.type != llvm::ELF::STT_SECTION) add(sym.name);
+      for (const ObjRelocation &r : s.relocations) add(describe_target(r.symbol, r.addend));
+      std::string symbols;
+      for (const std::string &n : names) symbols += (symbols.empty() ? "'" : ", '") + n + "'";
       fail(what_ + ": " + why + (symbols.empty() ? "" : " (symbols: " + symbols + ")"));
     }
   }
@@ -338,6 +428,7 @@ std::vector<Stencil> Extractor::run() {
            "' is neither a uop (CPJIT_UOP), the entry shim nor the exit stub; make it static inline, "
            "or move it into the interpreter and declare it with CPJIT_HELPER");
     }
+    if (!is_c_identifier(name)) fail(what_ + ": function name is not a C identifier");
     if (starts_with(name, CPJIT_UOP_PREFIX) && name.size() == std::string_view(CPJIT_UOP_PREFIX).size())
       fail(what_ + ": a uop needs a name");
     Stencil s = extract(sym, text);

@@ -265,7 +265,8 @@ std::string render_json(const StencilSet &set, const SetMeta &meta, const tools:
     stencils.push_back(std::move(j));
   }
   root["stencils"] = std::move(stencils);
-  return root.dump(1) + "\n";
+  // Names come from the object file; bytes that are not UTF-8 are replaced, never thrown on.
+  return root.dump(1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 std::string render_stencil_text(const StencilSet &set, const Stencil &s, const tools::Disassembler &dis) {
