@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <unordered_map>
@@ -113,7 +114,7 @@ class Extractor {
   uint32_t place_data(uint32_t section_index);
   void pair_got_loads();
   void strip_continuation();
-  void thread_trailing_branches_a64();
+  void thread_branches_a64();
   [[noreturn]] void refuse(const ObjSection &section, const ObjRelocation &r, const std::string &why);
   std::string describe_target(uint32_t symbol, int64_t addend) const;
 
@@ -258,41 +259,87 @@ void Extractor::pair_got_loads() {
            page.symbol + "' has no matching load");
 }
 
-// AArch64 has no conditional tail call: clang lays out `cbz x8, L ... b continue; L: b error`,
-// so the continuation is not last and the hot path takes a branch. When the stencil ends in an
-// unconditional `b` to a hole and only conditional branches (B.cond, CBZ/CBNZ) and plain `b`s
-// reach it, those are retargeted at the hole itself and the tail is dropped; then the
-// continuation is last again and is stripped. Only trailing code is removed, so no other
-// offset moves. TBZ/TBNZ (+-32 KiB) are left alone: exits may lie further away in a trace.
-void Extractor::thread_trailing_branches_a64() {
+// Where an intra-stencil AArch64 instruction at `at` points (branches without a hole, ADR), or
+// nothing. Used to prove that code is reached only from branches a peephole rewrites.
+std::optional<int64_t> a64_local_target(uint32_t insn, uint32_t at) {
+  auto sext = [](uint32_t v, unsigned bits) { return static_cast<int64_t>(static_cast<uint64_t>(v) << (64 - bits)) >> (64 - bits); };
+  if (arch::a64::is_cond_branch19(insn)) return at + sext(arch::get_bits(insn, 5, 19), 19) * 4;
+  if (arch::a64::is_test_branch14(insn)) return at + sext(arch::get_bits(insn, 5, 14), 14) * 4;
+  if (arch::a64::is_branch26(insn)) return at + sext(arch::get_bits(insn, 0, 26), 26) * 4;
+  if (arch::a64::is_adr(insn)) return at + sext(arch::get_bits(insn, 5, 19) << 2 | arch::get_bits(insn, 29, 2), 21);
+  return std::nullopt;
+}
+
+bool is_control_hole(const Hole &h) {
+  return h.kind == CPJIT_PATCH_A64Branch26 &&
+         (h.value == CPJIT_HOLE_EXIT || h.value == CPJIT_HOLE_ERROR || h.value == CPJIT_HOLE_JUMP ||
+          h.value == CPJIT_HOLE_CONTINUE);
+}
+
+// AArch64 has no conditional tail call, so a guard compiles to a branch around a tail call
+// (`b.vc 1f; b exit; 1:`) or to a branch to a tail call placed last (`cbz x8, L ... b continue;
+// L: b error`). Both put a taken branch on the hot path, and the second keeps the continuation
+// from being last. Two rewrites fix that, each only when nothing else reaches the code it
+// removes (every intra-stencil branch and ADR is decoded; AArch64 code has no inline data):
+//   1. `b.cond +8; b <hole>` becomes `b.!cond <hole>; nop` (same size, no offset moves);
+//   2. a trailing `b <hole>` reached only by B.cond, CBZ/CBNZ or plain `b` is folded into those
+//      branches and dropped (only trailing code goes, so no offset moves).
+// TBZ/TBNZ (+-32 KiB) are never retargeted: exits may lie further away in a trace.
+void Extractor::thread_branches_a64() {
   auto &code = stencil_->code;
   auto &holes = stencil_->holes;
+  if (code.size() % 4 != 0 || !stencil_->data_holes.empty()) return;
+  auto hole_at = [&](uint32_t at) {
+    return std::find_if(holes.begin(), holes.end(), [&](const Hole &h) { return h.offset == at; });
+  };
+  auto references = [&](uint32_t target, uint32_t except) {
+    int n = 0;
+    for (uint32_t at = 0; at + 4 <= code.size(); at += 4) {
+      if (at == except || hole_at(at) != holes.end()) continue;
+      auto t = a64_local_target(arch::load32(code.data() + at), at);
+      n += t && *t == target;
+    }
+    return n;
+  };
+  auto by_offset = [](const Hole &a, const Hole &b) { return a.offset < b.offset; };
+
+  // 1. Invert branches around a tail call.
+  for (uint32_t at = 0; at + 8 <= code.size(); at += 4) {
+    uint32_t insn = arch::load32(code.data() + at);
+    if (!arch::a64::is_cond_branch19(insn) || hole_at(at) != holes.end()) continue;
+    if (a64_local_target(insn, at) != std::optional<int64_t>(at + 8)) continue;
+    auto tail = hole_at(at + 4);
+    if (tail == holes.end() || !is_control_hole(*tail) || !arch::a64::is_b(arch::load32(code.data() + at + 4)))
+      continue;
+    if (references(at + 4, at) != 0) continue;
+    bool is_bcond = (insn & 0xff000010u) == 0x54000000u;
+    if (is_bcond && arch::get_bits(insn, 1, 3) == 7) continue;  // AL/NV have no inverse
+    uint32_t inverted = is_bcond ? (insn ^ 1u) : (insn ^ (1u << 24));  // flip cond / CBZ<->CBNZ
+    arch::store32(code.data() + at, arch::set_bits(inverted, 5, 19, 0));
+    arch::store32(code.data() + at + 4, 0xd503201fu);  // nop
+    tail->offset = at;
+    tail->kind = CPJIT_PATCH_A64CondBranch19;
+    tail->relocation += " (inverted)";
+  }
+  std::stable_sort(holes.begin(), holes.end(), by_offset);
+
+  // 2. Fold trailing tail calls into the branches that reach them.
   for (;;) {
-    if (code.size() < 8 || code.size() % 4 != 0 || !stencil_->data_holes.empty()) return;
+    if (code.size() < 8) return;
     const uint32_t last = static_cast<uint32_t>(code.size() - 4);
-    auto tail = std::find_if(holes.begin(), holes.end(), [&](const Hole &h) { return h.offset == last; });
-    if (tail == holes.end() || tail->kind != CPJIT_PATCH_A64Branch26 || tail->value == CPJIT_HOLE_CONTINUE ||
-        tail->value == CPJIT_HOLE_SYMBOL || !arch::a64::is_b(arch::load32(code.data() + last)))
+    auto tail = hole_at(last);
+    if (tail == holes.end() || !is_control_hole(*tail) || tail->value == CPJIT_HOLE_CONTINUE ||
+        !arch::a64::is_b(arch::load32(code.data() + last)))
       return;
     std::vector<uint32_t> conditional, unconditional;
     for (uint32_t at = 0; at < last; at += 4) {
       uint32_t insn = arch::load32(code.data() + at);
-      bool has_hole = std::any_of(holes.begin(), holes.end(), [&](const Hole &h) { return h.offset == at; });
-      int64_t target = -1;
-      if (arch::a64::is_adr(insn) || arch::a64::is_test_branch14(insn)) {
-        int64_t disp = arch::a64::is_adr(insn)
-                           ? (static_cast<int64_t>(arch::get_bits(insn, 5, 19) << 2 | arch::get_bits(insn, 29, 2)) << 43 >> 43)
-                           : (static_cast<int64_t>(arch::get_bits(insn, 5, 14)) << 50 >> 48);
-        if (at + disp == last) return;  // an address or a short branch we do not rewrite
-        continue;
-      }
-      if (arch::a64::is_cond_branch19(insn) && !has_hole) {
-        target = at + (static_cast<int64_t>(arch::get_bits(insn, 5, 19)) << 45 >> 43);
-        if (target == last) conditional.push_back(at);
-      } else if (arch::a64::is_b(insn) && !has_hole) {
-        target = at + (static_cast<int64_t>(arch::get_bits(insn, 0, 26)) << 38 >> 36);
-        if (target == last) unconditional.push_back(at);
-      }
+      if (hole_at(at) != holes.end()) continue;
+      auto target = a64_local_target(insn, at);
+      if (!target || *target != last) continue;
+      if (arch::a64::is_cond_branch19(insn)) conditional.push_back(at);
+      else if (arch::a64::is_b(insn)) unconditional.push_back(at);
+      else return;  // TBZ/TBNZ, ADR, BL: leave the tail alone
     }
     if (conditional.empty() && unconditional.empty()) return;
     Hole exit = *tail;
@@ -312,7 +359,7 @@ void Extractor::thread_trailing_branches_a64() {
       h.offset = at;
       holes.push_back(h);
     }
-    std::stable_sort(holes.begin(), holes.end(), [](const Hole &a, const Hole &b) { return a.offset < b.offset; });
+    std::stable_sort(holes.begin(), holes.end(), by_offset);
   }
 }
 
@@ -387,7 +434,7 @@ Stencil Extractor::extract(const ObjSymbol &function, const ObjSection &text) {
   }
   if (object_.machine == Machine::AArch64) pair_got_loads();
   if (stencil.role == CPJIT_ROLE_UOP) {
-    if (object_.machine == Machine::AArch64) thread_trailing_branches_a64();
+    if (object_.machine == Machine::AArch64) thread_branches_a64();
     strip_continuation();
   }
   stencil_ = nullptr;
