@@ -45,4 +45,41 @@ constexpr unsigned ldst_scale(uint32_t insn) {
   return size;
 }
 
+// ---- encoders for the instructions the JIT writes ------------------------------------------
+constexpr uint32_t kNop = 0xd503201fu;
+// MOVZ/MOVN/MOVK Xd, #imm16, LSL #(16 * hw)
+constexpr uint32_t movz_x(uint32_t rd, uint32_t imm16, uint32_t hw) {
+  return 0xd2800000u | (hw & 3) << 21 | (imm16 & 0xffff) << 5 | (rd & 31);
+}
+constexpr uint32_t movn_x(uint32_t rd, uint32_t imm16, uint32_t hw) {
+  return 0x92800000u | (hw & 3) << 21 | (imm16 & 0xffff) << 5 | (rd & 31);
+}
+constexpr uint32_t movk_x(uint32_t rd, uint32_t imm16, uint32_t hw) {
+  return 0xf2800000u | (hw & 3) << 21 | (imm16 & 0xffff) << 5 | (rd & 31);
+}
+// ADR Xd, #delta (+-1 MiB) and ADRP Xd, #pages (+-4 GiB): immlo in [30:29], immhi in [23:5].
+constexpr uint32_t with_adr_imm(uint32_t insn, int64_t imm21) {
+  const uint64_t v = static_cast<uint64_t>(imm21);
+  return set_bits(set_bits(insn, 29, 2, v & 3), 5, 19, v >> 2);
+}
+constexpr uint32_t adr_x(uint32_t rd, int64_t delta) { return with_adr_imm(0x10000000u | (rd & 31), delta); }
+constexpr uint32_t adrp_x(uint32_t rd, int64_t pages) { return with_adr_imm(0x90000000u | (rd & 31), pages); }
+// ADD Xd, Xn, #imm12
+constexpr uint32_t add_x_imm(uint32_t rd, uint32_t rn, uint32_t imm12) {
+  return 0x91000000u | (imm12 & 0xfff) << 10 | (rn & 31) << 5 | (rd & 31);
+}
+// LDR Xt, [Xn, #(imm12 * 8)]
+constexpr uint32_t ldr_x_uimm(uint32_t rt, uint32_t rn, uint32_t imm12_scaled) {
+  return 0xf9400000u | (imm12_scaled & 0xfff) << 10 | (rn & 31) << 5 | (rt & 31);
+}
+// LDR Xt, #(imm19 * 4) and BR Xn: the two instructions of a veneer.
+constexpr uint32_t ldr_x_literal(uint32_t rt, int32_t imm19) {
+  return 0x58000000u | (static_cast<uint32_t>(imm19) & 0x7ffff) << 5 | (rt & 31);
+}
+constexpr uint32_t br_x(uint32_t rn) { return 0xd61f0000u | (rn & 31) << 5; }
+// BRK #imm16
+constexpr uint32_t brk(uint32_t imm16) { return 0xd4200000u | (imm16 & 0xffff) << 5; }
+
+constexpr uint64_t page_of(uint64_t address) { return address & ~uint64_t{0xfff}; }
+
 }  // namespace cpjit::arch::a64

@@ -50,7 +50,10 @@ CPJIT_UOP(JUMP_IF_LT) {
 
 CPJIT_UOP(JUMP) { CPJIT_JUMP(); }
 
-/* Side exit op1 ... taken when slots[op0] equals op2: exits chosen per iteration. */
+/* Leave the trace through side exit 0. */
+CPJIT_UOP(EXIT) { CPJIT_EXIT(0); }
+
+/* Side exit 0 taken when slots[op0] equals op1: exits chosen per iteration. */
 CPJIT_UOP(EXIT_IF_EQ) {
   if (slots[CPJIT_OPERAND_U16(0)] == CPJIT_OPERAND_I64(1)) CPJIT_EXIT(0);
   CPJIT_CONTINUE();

@@ -2,8 +2,7 @@
 
 #include <llvm/BinaryFormat/ELF.h>
 
-#include "arch/a64_insn.h"
-#include "arch/x86_insn.h"
+#include "arch/shapes.h"
 
 namespace cpjit::gen {
 
@@ -90,37 +89,7 @@ std::optional<PatchKindInfo> map_relocation(Machine machine, uint32_t type) {
 }
 
 bool has_expected_shape(cpjit_patch_kind kind, std::span<const uint8_t> body, uint64_t offset, bool in_code) {
-  if (!in_code) {
-    // Data holes are plain fields; only the absolute and PC-relative data kinds may sit there.
-    return kind == CPJIT_PATCH_Abs64 || kind == CPJIT_PATCH_Abs32 || kind == CPJIT_PATCH_Abs32S ||
-           kind == CPJIT_PATCH_PcRel32 || kind == CPJIT_PATCH_PcRel64;
-  }
-  const uint8_t *code = body.data();
-  const size_t at = static_cast<size_t>(offset);
-  uint32_t insn = (at + 4 <= body.size()) ? arch::load32(code + at) : 0;
-  switch (kind) {
-    case CPJIT_PATCH_Abs64:
-    case CPJIT_PATCH_Abs32:
-    case CPJIT_PATCH_Abs32S:
-    case CPJIT_PATCH_PcRel64:
-      return true;  // immediates and displacements of many instruction forms
-    case CPJIT_PATCH_PcRel32:
-      return true;  // x86 [rip+disp32] operands may be followed by an immediate; AArch64 data only
-    case CPJIT_PATCH_X86BranchPcRel32: return arch::x86::is_branch_rel32(code, at);
-    case CPJIT_PATCH_X86GotLoadRelaxable: return arch::x86::is_rip_relative_at(code, at);
-    case CPJIT_PATCH_A64Branch26: return arch::a64::is_branch26(insn);
-    case CPJIT_PATCH_A64CondBranch19: return arch::a64::is_cond_branch19(insn);
-    case CPJIT_PATCH_A64TestBranch14: return arch::a64::is_test_branch14(insn);
-    case CPJIT_PATCH_A64AdrPcRel21: return arch::a64::is_adr(insn);
-    case CPJIT_PATCH_A64AdrpPage21:
-    case CPJIT_PATCH_A64GotPage21: return arch::a64::is_adrp(insn);
-    case CPJIT_PATCH_A64PageOffset12: return arch::a64::is_add_imm(insn) || arch::a64::is_ldst_uimm(insn);
-    case CPJIT_PATCH_A64GotLoad12: return arch::a64::is_ldr_x_uimm(insn);
-    case CPJIT_PATCH_A64MovWide16: return arch::a64::is_move_wide(insn);
-    case CPJIT_PATCH_A64LdrLiteral19: return arch::a64::is_ldr_literal(insn);
-    case CPJIT_PATCH_KIND_COUNT: break;
-  }
-  return false;
+  return arch::hole_has_expected_shape(kind, body.data(), body.size(), static_cast<size_t>(offset), in_code);
 }
 
 const char *patch_kind_name(cpjit_patch_kind kind) {

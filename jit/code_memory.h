@@ -1,0 +1,106 @@
+// Executable memory for traces: an arena that packs many traces into shared pages, never has a
+// page writable and executable at the same address, and stays within a configured limit.
+//
+// Two W^X strategies:
+//   kDualMapping  one memfd mapped twice: read+execute where code runs, read+write elsewhere
+//                 for the JIT to write through. Traces pack into shared pages and publishing
+//                 costs only an instruction-cache flush.
+//   kMprotect     one anonymous mapping; a block's pages are read+write while it is written,
+//                 read+execute once published (several blocks in one batch of mprotect calls),
+//                 and inaccessible once released. A page never holds two blocks, so making one
+//                 writable can never stop another thread's trace: packing needs kDualMapping.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+
+#include "status.h"
+
+namespace cpjit::jit {
+
+enum class WxStrategy : uint8_t { kDualMapping = 0, kMprotect = 1 };
+
+struct CodeMemoryConfig {
+  size_t limit = size_t{64} << 20;  // bytes of code memory at most (rounded up to pages)
+  WxStrategy strategy = WxStrategy::kDualMapping;
+  // Place the code within direct-branch reach of this address (x86-64: +-2 GiB, AArch64:
+  // +-128 MiB) when the address space allows. Null: the JIT library's own code.
+  const void *near = nullptr;
+  // Test hook: place the code more than 4 GiB away from `near`, so every helper call needs a
+  // veneer or a data slot.
+  bool far_for_testing = false;
+};
+
+struct CodeMemoryStats {
+  size_t limit = 0;          // bytes
+  size_t in_use = 0;         // bytes in live blocks
+  size_t peak = 0;           // highest in_use seen
+  size_t blocks = 0;         // live blocks
+  size_t protect_calls = 0;  // mprotect calls made (kMprotect)
+  uint64_t base = 0;         // execution address of the arena
+};
+
+class CodeMemory {
+ public:
+  struct Block {
+    uint8_t *write = nullptr;  // where the JIT writes (until published)
+    uint64_t address = 0;      // where the code runs
+    size_t size = 0;
+  };
+
+  static Status create(const CodeMemoryConfig &config, std::unique_ptr<CodeMemory> &out);
+  ~CodeMemory();
+  CodeMemory(const CodeMemory &) = delete;
+  CodeMemory &operator=(const CodeMemory &) = delete;
+
+  // A block of at least `size` bytes, 16-byte aligned, writable through `write`.
+  // kCodeMemoryExhausted when the limit does not leave room.
+  Status allocate(size_t size, Block &out);
+  // Gives the bytes of `block` past `used` back (before it is published).
+  void shrink(Block &block, size_t used);
+  // Makes the blocks executable: flushes the instruction cache for them and, with kMprotect,
+  // seals their pages. After this the blocks must not be written.
+  Status publish(std::span<const Block> blocks);
+  // Returns a block's space for reuse. The caller guarantees that no thread runs it any more.
+  void release(const Block &block);
+
+  CodeMemoryStats stats() const;
+  WxStrategy strategy() const { return config_.strategy; }
+  // Whether `address` lies inside this arena's executable range.
+  bool contains(uint64_t address) const { return address >= exec_base_ && address < exec_base_ + size_; }
+  uint64_t base() const { return exec_base_; }
+  size_t size() const { return size_; }
+
+ private:
+  explicit CodeMemory(const CodeMemoryConfig &config) : config_(config) {}
+  Status map();
+  void add_free(size_t offset, size_t size);
+  Status protect(size_t offset, size_t size, int prot);
+
+  CodeMemoryConfig config_;
+  size_t page_size_ = 4096;
+  size_t size_ = 0;
+  uint8_t *exec_view_ = nullptr;
+  uint8_t *write_view_ = nullptr;  // == exec_view_ with kMprotect
+  uint64_t exec_base_ = 0;
+  int memfd_ = -1;
+
+  mutable std::mutex mutex_;
+  std::map<size_t, size_t> free_;          // offset -> size, coalesced
+  std::map<size_t, size_t> live_;          // offset -> size of live blocks
+  size_t in_use_ = 0;
+  size_t peak_ = 0;
+  size_t protect_calls_ = 0;
+};
+
+// Runs `code` as a C function pointer: the address of published code.
+template <typename Fn>
+Fn code_pointer(uint64_t address) {
+  return reinterpret_cast<Fn>(static_cast<uintptr_t>(address));
+}
+
+}  // namespace cpjit::jit
