@@ -109,7 +109,31 @@ Status CodeMemory::map() {
     write_view_ = exec_view_;
   }
   free_.emplace(0, size_);
+  track_pages_ = config_.strategy == WxStrategy::kDualMapping && host_arch() == CPJIT_ARCH_AARCH64;
+  if (track_pages_) {
+    page_live_.assign(size_ / page_size_, 0);
+    page_published_.assign(size_ / page_size_, 0);
+  }
   return ok_status();
+}
+
+size_t CodeMemory::fit_in(size_t start, size_t length, size_t size) const {
+  size_t offset = start;
+  while (offset + size <= start + length) {
+    if (!track_pages_) return offset;
+    size_t blocked = SIZE_MAX;
+    for (size_t page = offset / page_size_; page <= (offset + size - 1) / page_size_; ++page)
+      if (!page_usable(page)) blocked = page;
+    if (blocked == SIZE_MAX) return offset;
+    offset = (blocked + 1) * page_size_;
+  }
+  return SIZE_MAX;
+}
+
+void CodeMemory::count_pages(size_t offset, size_t size, int delta) {
+  if (!track_pages_ || size == 0) return;
+  for (size_t page = offset / page_size_; page <= (offset + size - 1) / page_size_; ++page)
+    page_live_[page] = static_cast<uint32_t>(static_cast<int64_t>(page_live_[page]) + delta);
 }
 
 CodeMemory::~CodeMemory() {
@@ -148,15 +172,32 @@ Status CodeMemory::allocate(size_t size, Block &out) {
   std::lock_guard<std::mutex> lock(mutex_);
   for (auto it = free_.begin(); it != free_.end(); ++it) {
     if (it->second < size) continue;
-    const size_t offset = it->first, rest = it->second - size;
+    const size_t offset = fit_in(it->first, it->second, size);
+    if (offset == SIZE_MAX) continue;
+    const size_t range = it->first, range_size = it->second;
     free_.erase(it);
-    if (rest != 0) free_.emplace(offset + size, rest);
+    if (offset > range) free_.emplace(range, offset - range);
+    if (range + range_size > offset + size) free_.emplace(offset + size, range + range_size - offset - size);
     if (config_.strategy == WxStrategy::kMprotect) {
       Status s = protect(offset, size, PROT_READ | PROT_WRITE);
       if (!s.ok()) {
         add_free(offset, size);
         return s;
       }
+    }
+    if (track_pages_) {
+      // Pages that held code now freed: cycle their execute permission once (see header).
+      for (size_t page = offset / page_size_; page <= (offset + size - 1) / page_size_; ++page) {
+        if (!page_published_[page]) continue;
+        Status s = protect(page * page_size_, page_size_, PROT_READ);
+        if (s.ok()) s = protect(page * page_size_, page_size_, PROT_READ | PROT_EXEC);
+        if (!s.ok()) {
+          add_free(offset, size);
+          return s;
+        }
+        page_published_[page] = 0;
+      }
+      count_pages(offset, size, +1);
     }
     live_.emplace(offset, size);
     in_use_ += size;
@@ -179,6 +220,8 @@ void CodeMemory::shrink(Block &block, size_t used) {
   if (it == live_.end()) return;
   const size_t tail = block.size - used;
   if (config_.strategy == WxStrategy::kMprotect) (void)protect(offset + used, tail, PROT_NONE);
+  count_pages(offset, block.size, -1);
+  count_pages(offset, used, +1);
   it->second = used;
   in_use_ -= tail;
   add_free(offset + used, tail);
@@ -191,8 +234,14 @@ Status CodeMemory::publish(std::span<const Block> blocks) {
     // view: clean and invalidate by the execution address (a no-op on x86-64).
     __builtin___clear_cache(reinterpret_cast<char *>(b.address), reinterpret_cast<char *>(b.address + b.size));
   }
-  if (config_.strategy != WxStrategy::kMprotect) return ok_status();
   std::lock_guard<std::mutex> lock(mutex_);
+  if (track_pages_)
+    for (const Block &b : blocks) {
+      const size_t offset = b.address - exec_base_;
+      for (size_t page = offset / page_size_; page <= (offset + b.size - 1) / page_size_; ++page)
+        page_published_[page] = 1;
+    }
+  if (config_.strategy != WxStrategy::kMprotect) return ok_status();
   for (const Block &b : blocks) CPJIT_PROPAGATE(protect(b.address - exec_base_, b.size, PROT_READ | PROT_EXEC));
   return ok_status();
 }
@@ -205,6 +254,7 @@ void CodeMemory::release(const Block &block) {
   const size_t size = it->second;
   live_.erase(it);
   in_use_ -= size;
+  count_pages(offset, size, -1);
   if (config_.strategy == WxStrategy::kMprotect) {
     (void)protect(offset, size, PROT_NONE);
   } else {

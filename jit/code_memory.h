@@ -4,7 +4,11 @@
 // Two W^X strategies:
 //   kDualMapping  one memfd mapped twice: read+execute where code runs, read+write elsewhere
 //                 for the JIT to write through. Traces pack into shared pages and publishing
-//                 costs only an instruction-cache flush.
+//                 costs only an instruction-cache flush. On AArch64 hosts freed space is reused
+//                 only on pages that hold no live code, and such a page's execute permission
+//                 is dropped and restored once before reuse: user-mode emulators (qemu) cache
+//                 translations per page and only notice a write through the other view that
+//                 way, and it is safe because no thread can be running on that page.
 //   kMprotect     one anonymous mapping; a block's pages are read+write while it is written,
 //                 read+execute once published (several blocks in one batch of mprotect calls),
 //                 and inaccessible once released. A page never holds two blocks, so making one
@@ -17,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <span>
+#include <vector>
 
 #include "status.h"
 
@@ -80,6 +85,11 @@ class CodeMemory {
   Status map();
   void add_free(size_t offset, size_t size);
   Status protect(size_t offset, size_t size, int prot);
+  // First offset in [start, start + length) where `size` bytes touch only pages that may take
+  // new code, or SIZE_MAX.
+  size_t fit_in(size_t start, size_t length, size_t size) const;
+  bool page_usable(size_t page) const { return !page_published_[page] || page_live_[page] == 0; }
+  void count_pages(size_t offset, size_t size, int delta);
 
   CodeMemoryConfig config_;
   size_t page_size_ = 4096;
@@ -92,6 +102,11 @@ class CodeMemory {
   mutable std::mutex mutex_;
   std::map<size_t, size_t> free_;          // offset -> size, coalesced
   std::map<size_t, size_t> live_;          // offset -> size of live blocks
+  // Dual mapping on AArch64 hosts: live blocks per page, and whether the page has held
+  // published code since its execute permission was last cycled.
+  bool track_pages_ = false;
+  std::vector<uint32_t> page_live_;
+  std::vector<uint8_t> page_published_;
   size_t in_use_ = 0;
   size_t peak_ = 0;
   size_t protect_calls_ = 0;

@@ -120,8 +120,12 @@ TEST_CASE("extraction from the x86-64 sample object", "[unit]") {
   CHECK(entry.holes.empty());
   CHECK(find(set, "cpjit_exit_stub").role == CPJIT_ROLE_EXIT_STUB);
 
-  for (const Stencil &s : set.stencils)
+  for (const Stencil &s : set.stencils) {
+    INFO(s.name);
     for (const Hole &h : s.holes) CHECK(h.offset + 4 <= s.code.size());
+    // Guards are rewritten so that every uop that can continue falls through.
+    if (s.role == CPJIT_ROLE_UOP && s.name != "JUMP" && s.name != "EXIT") CHECK(s.falls_through);
+  }
 }
 
 TEST_CASE("extraction from the AArch64 sample object pairs every GOT load", "[unit]") {

@@ -5,6 +5,7 @@
 #include <llvm/MC/MCDisassembler/MCDisassembler.h>
 #include <llvm/MC/MCInst.h>
 #include <llvm/MC/MCInstPrinter.h>
+#include <llvm/MC/MCInstrAnalysis.h>
 #include <llvm/MC/MCInstrInfo.h>
 #include <llvm/MC/MCRegisterInfo.h>
 #include <llvm/MC/MCSubtargetInfo.h>
@@ -49,7 +50,8 @@ class McDisassembler final : public Disassembler {
     disassembler_.reset(target->createMCDisassembler(*subtarget_, *context_));
     printer_.reset(target->createMCInstPrinter(triple, asm_info_->getAssemblerDialect(), *asm_info_, *instr_info_,
                                                *regs_));
-    if (!disassembler_ || !printer_) {
+    analysis_.reset(target->createMCInstrAnalysis(instr_info_.get()));
+    if (!disassembler_ || !printer_ || !analysis_) {
       error = "no disassembler for " + triple_name;
       return false;
     }
@@ -76,6 +78,10 @@ class McDisassembler final : public Disassembler {
         insn.text = start == std::string::npos ? "" : text.substr(start);
         for (char &c : insn.text)
           if (c == '\t') c = ' ';
+        insn.decoded = true;
+        uint64_t target = 0;
+        if (analysis_->evaluateBranch(inst, address + offset, size, target) && target >= address)
+          insn.branch_target = static_cast<int64_t>(target - address);
       } else {
         size = std::min<uint64_t>(min_size_, bytes.size() - offset);
         std::string text = ".byte";
@@ -101,6 +107,7 @@ class McDisassembler final : public Disassembler {
   std::unique_ptr<llvm::MCContext> context_;
   std::unique_ptr<llvm::MCDisassembler> disassembler_;
   std::unique_ptr<llvm::MCInstPrinter> printer_;
+  std::unique_ptr<llvm::MCInstrAnalysis> analysis_;
   uint64_t min_size_ = 1;
 };
 

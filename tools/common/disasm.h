@@ -14,6 +14,10 @@ struct Instruction {
   uint64_t offset = 0;
   uint32_t size = 0;
   std::string text;  // e.g. "movq (%rip), %rax"; ".byte 0x.." when undecodable
+  bool decoded = false;
+  // For branches and calls with a PC-relative target: the target, relative to the start of the
+  // code given to disassemble(); -1 otherwise.
+  int64_t branch_target = -1;
 };
 
 class Disassembler {

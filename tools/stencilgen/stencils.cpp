@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -12,6 +13,8 @@
 
 #include "arch/a64_insn.h"
 #include "arch/bits.h"
+#include "arch/x86_insn.h"
+#include "../common/disasm.h"
 #include "relocations.h"
 
 namespace cpjit::gen {
@@ -115,6 +118,7 @@ class Extractor {
   void pair_got_loads();
   void strip_continuation();
   void thread_branches_a64();
+  void thread_branches_x86();
   [[noreturn]] void refuse(const ObjSection &section, const ObjRelocation &r, const std::string &why);
   std::string describe_target(uint32_t symbol, int64_t addend) const;
 
@@ -271,7 +275,7 @@ std::optional<int64_t> a64_local_target(uint32_t insn, uint32_t at) {
 }
 
 bool is_control_hole(const Hole &h) {
-  return h.kind == CPJIT_PATCH_A64Branch26 &&
+  return (h.kind == CPJIT_PATCH_A64Branch26 || h.kind == CPJIT_PATCH_X86BranchPcRel32) &&
          (h.value == CPJIT_HOLE_EXIT || h.value == CPJIT_HOLE_ERROR || h.value == CPJIT_HOLE_JUMP ||
           h.value == CPJIT_HOLE_CONTINUE);
 }
@@ -363,6 +367,78 @@ void Extractor::thread_branches_a64() {
   }
 }
 
+const tools::Disassembler *x86_disassembler() {
+  static std::string error;
+  static const std::unique_ptr<tools::Disassembler> dis = tools::Disassembler::create("x86_64-linux-gnu", error);
+  return dis.get();
+}
+
+// x86-64 has conditional tail calls, but clang still emits two shapes that put a taken branch
+// on a guard's hot path:
+//   1. `jcc +5; jmp <hole>` (a short branch over a tail call), rewritten to
+//      `j!cc <hole>; nop` (7 bytes either way, nothing moves);
+//   2. a trailing `jcc continue; jmp <hole>`, rewritten to `j!cc <hole>` with the tail dropped,
+//      so the stencil falls through.
+// Instruction boundaries and every local branch target come from LLVM's MC disassembler; a
+// rewrite happens only when nothing else branches to the jump it removes. Stencils with
+// jump tables are left alone (their targets are data).
+void Extractor::thread_branches_x86() {
+  auto &code = stencil_->code;
+  auto &holes = stencil_->holes;
+  const tools::Disassembler *dis = x86_disassembler();
+  if (dis == nullptr || !stencil_->data_holes.empty()) return;
+  auto hole_at = [&](uint64_t at) {
+    return std::find_if(holes.begin(), holes.end(), [&](const Hole &h) { return h.offset == at; });
+  };
+  auto has_hole = [&](uint64_t from, uint32_t size) {
+    return std::any_of(holes.begin(), holes.end(), [&](const Hole &h) { return h.offset >= from && h.offset < from + size; });
+  };
+  std::vector<tools::Instruction> insns = dis->disassemble(code);
+  std::set<int64_t> targets;
+  for (const tools::Instruction &i : insns) {
+    if (!i.decoded) return;
+    if (i.branch_target >= 0 && !has_hole(i.offset, i.size)) targets.insert(i.branch_target);
+  }
+  auto by_offset = [](const Hole &a, const Hole &b) { return a.offset < b.offset; };
+
+  for (size_t k = 0; k + 1 < insns.size(); ++k) {
+    const tools::Instruction &a = insns[k], &b = insns[k + 1];
+    if (a.size != 2 || (code[a.offset] & 0xf0) != 0x70 || code[a.offset + 1] != 5) continue;
+    if (b.size != 5 || code[b.offset] != arch::x86::kJmpRel32 || targets.count(static_cast<int64_t>(b.offset))) continue;
+    auto tail = hole_at(b.offset + 1);
+    if (tail == holes.end() || !is_control_hole(*tail)) continue;
+    const uint8_t cc = code[a.offset] & 0x0f;
+    code[a.offset] = 0x0f;
+    code[a.offset + 1] = static_cast<uint8_t>(0x80 | (cc ^ 1));
+    arch::store32(code.data() + a.offset + 2, 0);
+    code[a.offset + 6] = 0x90;  // nop
+    tail->offset = static_cast<uint32_t>(a.offset + 2);
+    tail->relocation += " (inverted)";
+  }
+
+  if (insns.size() >= 2) {
+    const tools::Instruction &a = insns[insns.size() - 2], &b = insns.back();
+    bool shape = a.size == 6 && code[a.offset] == 0x0f && (code[a.offset + 1] & 0xf0) == 0x80 && b.size == 5 &&
+                 code[b.offset] == arch::x86::kJmpRel32 && b.offset + 5 == code.size() &&
+                 !targets.count(static_cast<int64_t>(b.offset));
+    auto cont = hole_at(a.offset + 2);
+    auto tail = hole_at(b.offset + 1);
+    if (shape && cont != holes.end() && cont->value == CPJIT_HOLE_CONTINUE && tail != holes.end() &&
+        is_control_hole(*tail) && tail->value != CPJIT_HOLE_CONTINUE) {
+      code[a.offset + 1] ^= 1;  // invert the condition
+      Hole moved = *tail;
+      moved.offset = static_cast<uint32_t>(a.offset + 2);
+      moved.relocation += " (inverted)";
+      holes.erase(std::max(cont, tail));
+      holes.erase(std::min(cont, tail));
+      holes.push_back(moved);
+      code.resize(b.offset);
+      stencil_->falls_through = true;
+    }
+  }
+  std::stable_sort(holes.begin(), holes.end(), by_offset);
+}
+
 // The continuation jump at the very end of a uop is removed, so stencils fall through into
 // each other (x86-64: `jmp rel32`, 5 bytes; AArch64: `b imm26`, 4 bytes).
 void Extractor::strip_continuation() {
@@ -435,6 +511,7 @@ Stencil Extractor::extract(const ObjSymbol &function, const ObjSection &text) {
   if (object_.machine == Machine::AArch64) pair_got_loads();
   if (stencil.role == CPJIT_ROLE_UOP) {
     if (object_.machine == Machine::AArch64) thread_branches_a64();
+    else thread_branches_x86();
     strip_continuation();
   }
   stencil_ = nullptr;
