@@ -100,8 +100,10 @@ Plan plan_trace(const StencilLibrary &lib, const TraceSpec &spec) {
     relaxable += facts.relaxable_holes;
     symbol_branches += facts.branch_holes;
     uses_error |= facts.uses_error;
-    for (unsigned k = 0; k < CPJIT_MAX_EXITS; ++k)
-      if (((facts.exits_used >> k) & 1) && insn.exits[k] < exit_used.size()) exit_used[insn.exits[k]] = 1;
+    for (unsigned used = facts.exits_used; used != 0; used &= used - 1) {
+      const uint32_t exit = insn.exits[__builtin_ctz(used)];
+      if (exit < exit_used.size()) exit_used[exit] = 1;
+    }
   }
   offset = align_up(offset, backend.code_alignment);
   l.code_offsets[n] = static_cast<uint32_t>(offset);
@@ -235,20 +237,25 @@ Status validate_trace(const StencilLibrary &lib, const TraceSpec &spec) {
       return make_error(ErrorCode::kInvalidTrace, describe(lib, i, insn.stencil) + " is not a uop");
     const auto &facts = lib.facts(insn.stencil);
     for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k) {
+      if (!((facts.operands_read >> k) & 1)) continue;
+      const uint64_t v = insn.operands[k];
+      if (v <= facts.operand_umax[k] && static_cast<int64_t>(v) >= facts.operand_smin[k] &&
+          static_cast<int64_t>(v) <= facts.operand_smax[k])
+        continue;
+      // Name the first width the value does not fit.
       for (unsigned w = 1; w < CPJIT_WIDTH_COUNT; ++w) {
-        if (!((facts.operand_widths[k] >> w) & 1)) continue;
-        if (!operand_fits(insn.operands[k], static_cast<cpjit_operand_width>(w)))
-          return make_error(ErrorCode::kOperandTooWide,
-                            describe(lib, i, insn.stencil) + ": operand " + std::to_string(k) + " = " +
-                                std::to_string(static_cast<int64_t>(insn.operands[k])) + " does not fit " +
-                                operand_width_name(static_cast<cpjit_operand_width>(w)));
+        if (!((facts.operand_widths[k] >> w) & 1) || operand_fits(v, static_cast<cpjit_operand_width>(w))) continue;
+        return make_error(ErrorCode::kOperandTooWide,
+                          describe(lib, i, insn.stencil) + ": operand " + std::to_string(k) + " = " +
+                              std::to_string(static_cast<int64_t>(v)) + " does not fit " +
+                              operand_width_name(static_cast<cpjit_operand_width>(w)));
       }
     }
     if (facts.uses_jump && (insn.jump_target < 0 || static_cast<size_t>(insn.jump_target) >= n))
       return make_error(ErrorCode::kInvalidTrace, describe(lib, i, insn.stencil) + ": jump target " +
                                                       std::to_string(insn.jump_target) + " is outside the trace");
-    for (unsigned k = 0; k < CPJIT_MAX_EXITS; ++k) {
-      if (!((facts.exits_used >> k) & 1)) continue;
+    for (unsigned used = facts.exits_used; used != 0; used &= used - 1) {
+      const unsigned k = static_cast<unsigned>(__builtin_ctz(used));
       needs_stub = true;
       if (insn.exits[k] == kNoExit || insn.exits[k] >= spec.exit_records.size())
         return make_error(ErrorCode::kInvalidTrace, describe(lib, i, insn.stencil) + " may take side exit " +
@@ -266,13 +273,11 @@ size_t trace_capacity(const StencilLibrary &lib, const TraceSpec &spec) {
   return plan_trace(lib, spec).capacity;
 }
 
-Status emit_trace(const StencilLibrary &lib, const TraceSpec &spec, uint8_t *write, uint64_t address,
-                  size_t capacity, TraceLayout &layout) {
-  CPJIT_PROPAGATE(validate_trace(lib, spec));
-  Plan plan = plan_trace(lib, spec);
-  if (plan.capacity > capacity || plan.capacity >= (size_t{1} << 31))
-    return make_error(ErrorCode::kInvalidTrace, "trace needs " + std::to_string(plan.capacity) + " bytes, " +
-                                                    std::to_string(capacity) + " available");
+namespace {
+
+// Copies and patches a validated, planned trace.
+Status emit_planned(const StencilLibrary &lib, const TraceSpec &spec, Plan &plan, uint8_t *write, uint64_t address,
+                    TraceLayout &layout) {
   layout = std::move(plan.layout);
   layout.address = address;
   const Backend &backend = lib.backend();
@@ -307,15 +312,33 @@ Status emit_trace(const StencilLibrary &lib, const TraceSpec &spec, uint8_t *wri
   return ok_status();
 }
 
+Status check_size(const Plan &plan, size_t capacity) {
+  if (plan.capacity > capacity || plan.capacity >= (size_t{1} << 31))
+    return make_error(ErrorCode::kInvalidTrace, "trace needs " + std::to_string(plan.capacity) + " bytes, " +
+                                                    std::to_string(capacity) + " available");
+  return ok_status();
+}
+
+}  // namespace
+
+Status emit_trace(const StencilLibrary &lib, const TraceSpec &spec, uint8_t *write, uint64_t address,
+                  size_t capacity, TraceLayout &layout) {
+  CPJIT_PROPAGATE(validate_trace(lib, spec));
+  Plan plan = plan_trace(lib, spec);
+  CPJIT_PROPAGATE(check_size(plan, capacity));
+  return emit_planned(lib, spec, plan, write, address, layout);
+}
+
 Status assemble_trace(CodeMemory &memory, const StencilLibrary &lib, const TraceSpec &spec,
                       CodeMemory::Block &block, TraceLayout &layout) {
   if (lib.backend().arch != host_arch())
     return make_error(ErrorCode::kUnsupported, std::string("stencils for ") + lib.backend().name +
                                                    " cannot run on this host");
   CPJIT_PROPAGATE(validate_trace(lib, spec));
-  const size_t capacity = trace_capacity(lib, spec);
-  CPJIT_PROPAGATE(memory.allocate(capacity, block));
-  Status s = emit_trace(lib, spec, block.write, block.address, block.size, layout);
+  Plan plan = plan_trace(lib, spec);
+  CPJIT_PROPAGATE(check_size(plan, SIZE_MAX));
+  CPJIT_PROPAGATE(memory.allocate(plan.capacity, block));
+  Status s = emit_planned(lib, spec, plan, block.write, block.address, layout);
   if (!s.ok()) {
     memory.release(block);
     block = {};

@@ -273,12 +273,4 @@ const Backend kBackend = {
 
 const Backend &aarch64_backend() { return kBackend; }
 
-const Backend *backend_for(cpjit_arch arch) {
-  switch (arch) {
-    case CPJIT_ARCH_X86_64: return &x86_64_backend();
-    case CPJIT_ARCH_AARCH64: return &aarch64_backend();
-    default: return nullptr;
-  }
-}
-
 }  // namespace cpjit::jit

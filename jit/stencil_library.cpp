@@ -1,5 +1,6 @@
 #include "stencil_library.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace cpjit::jit {
@@ -97,6 +98,7 @@ Status StencilLibrary::create(const cpjit_stencil_set *set, std::span<const Symb
             if (hole.index >= CPJIT_MAX_OPERANDS || hole.width == CPJIT_WIDTH_none || hole.width >= CPJIT_WIDTH_COUNT)
               return invalid(*set, where + ": bad operand hole");
             facts.operand_widths[hole.index] |= static_cast<uint16_t>(1u << hole.width);
+            facts.operands_read |= static_cast<uint8_t>(1u << hole.index);
             break;
           case CPJIT_HOLE_EXIT:
             if (hole.index >= CPJIT_MAX_EXITS) return invalid(*set, where + ": bad exit number");
@@ -116,6 +118,28 @@ Status StencilLibrary::create(const cpjit_stencil_set *set, std::span<const Symb
         if (is_relaxable_kind(hole.kind)) ++facts.relaxable_holes;
         if (is_branch_kind(hole.kind)) ++facts.branch_holes;
       }
+    }
+  }
+
+  for (Facts &facts : lib->facts_) {
+    for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k) {
+      uint64_t umax = UINT64_MAX;
+      int64_t smin = INT64_MIN, smax = INT64_MAX;
+      for (unsigned w = 1; w < CPJIT_WIDTH_COUNT; ++w) {
+        if (!((facts.operand_widths[k] >> w) & 1)) continue;
+        switch (static_cast<cpjit_operand_width>(w)) {
+          case CPJIT_WIDTH_u8: umax = std::min<uint64_t>(umax, UINT8_MAX); break;
+          case CPJIT_WIDTH_u16: umax = std::min<uint64_t>(umax, UINT16_MAX); break;
+          case CPJIT_WIDTH_u32: umax = std::min<uint64_t>(umax, UINT32_MAX); break;
+          case CPJIT_WIDTH_i8: smin = std::max<int64_t>(smin, INT8_MIN), smax = std::min<int64_t>(smax, INT8_MAX); break;
+          case CPJIT_WIDTH_i16: smin = std::max<int64_t>(smin, INT16_MIN), smax = std::min<int64_t>(smax, INT16_MAX); break;
+          case CPJIT_WIDTH_i32: smin = std::max<int64_t>(smin, INT32_MIN), smax = std::min<int64_t>(smax, INT32_MAX); break;
+          default: break;
+        }
+      }
+      facts.operand_umax[k] = umax;
+      facts.operand_smin[k] = smin;
+      facts.operand_smax[k] = smax;
     }
   }
 

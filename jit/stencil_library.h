@@ -49,6 +49,11 @@ class StencilLibrary {
     bool uses_error = false;
     uint8_t exits_used = 0;  // bit k: the stencil may take side exit k
     uint16_t operand_widths[CPJIT_MAX_OPERANDS] = {};  // bit w: operand read at cpjit_operand_width w
+    // The range every read of each operand allows, for a check of three comparisons.
+    uint8_t operands_read = 0;  // bit k: operand k has a hole
+    uint64_t operand_umax[CPJIT_MAX_OPERANDS] = {};
+    int64_t operand_smin[CPJIT_MAX_OPERANDS] = {};
+    int64_t operand_smax[CPJIT_MAX_OPERANDS] = {};
   };
   const Facts &facts(uint32_t index) const { return facts_[index]; }
 
