@@ -35,7 +35,8 @@ namespace {
 const SymbolBinding kSymbols[] = {CPJIT_STENCILS_SAMPLES_SYMBOLS(CPJIT_BENCH_SYMBOL)};
 #undef CPJIT_BENCH_SYMBOL
 
-constexpr uint64_t kRecords[] = {0x1000, 0x2000};
+cpjit_exit_record g_records[2];
+const uint64_t kRecords[] = {reinterpret_cast<uintptr_t>(&g_records[0]), reinterpret_cast<uintptr_t>(&g_records[1])};
 constexpr int64_t kBig = 0x123456789abcdef0ll;
 constexpr int64_t kGuard = 123456;
 
@@ -54,7 +55,7 @@ const StencilLibrary &library() {
 
 struct Trace {
   std::vector<TraceInstruction> insns;
-  TraceSpec spec() const { return TraceSpec{insns, kRecords, 0}; }
+  TraceSpec spec() const { return TraceSpec{insns, kRecords}; }
 };
 
 Trace make_trace(int uops) {
@@ -220,9 +221,16 @@ void BM_Asmjit(benchmark::State &state) {
     a.jmp(exit0);  // EXIT
     a.ud2();       // the trap
     for (auto [label, record] : {std::pair{exit0, kRecords[0]}, std::pair{exit1, kRecords[1]}}) {
-      a.bind(label);
-      a.inc(qword_ptr(r12, 648));
+      // The exit stub: count the hit, follow a link if any, count the exit, return the record.
+      Label unlinked = a.newLabel();
       a.mov(rax, record);
+      a.lock().inc(qword_ptr(rax, 8));
+      a.mov(rcx, qword_ptr(rax));
+      a.test(rcx, rcx);
+      a.jz(unlinked);
+      a.jmp(rcx);
+      a.bind(unlinked);
+      a.inc(qword_ptr(r12, 648));
       a.ret();
     }
     code.flatten();

@@ -88,7 +88,6 @@ Plan plan_trace(const StencilLibrary &lib, const TraceSpec &spec) {
   l.stub_data_offsets.assign(spec.exit_records.size(), kNone);
 
   size_t offset = 0, relaxable = 0, symbol_branches = 0, stencil_bytes = 0;
-  bool uses_error = false;
   std::vector<uint8_t> exit_used(spec.exit_records.size(), 0);
   for (size_t i = 0; i < n; ++i) {
     const TraceInstruction &insn = spec.instructions[i];
@@ -99,7 +98,7 @@ Plan plan_trace(const StencilLibrary &lib, const TraceSpec &spec) {
     offset += s.code_size;
     relaxable += facts.relaxable_holes;
     symbol_branches += facts.branch_holes;
-    uses_error |= facts.uses_error;
+    if (facts.uses_error && insn.error_exit < exit_used.size()) exit_used[insn.error_exit] = 1;
     for (unsigned used = facts.exits_used; used != 0; used &= used - 1) {
       const uint32_t exit = insn.exits[__builtin_ctz(used)];
       if (exit < exit_used.size()) exit_used[exit] = 1;
@@ -118,12 +117,6 @@ Plan plan_trace(const StencilLibrary &lib, const TraceSpec &spec) {
       if (!exit_used[e]) continue;
       offset = align_up(offset, backend.code_alignment);
       l.stub_offsets[e] = static_cast<uint32_t>(offset);
-      offset += s.code_size;
-      ++stubs;
-    }
-    if (uses_error) {
-      offset = align_up(offset, backend.code_alignment);
-      l.error_stub_offset = static_cast<uint32_t>(offset);
       offset += s.code_size;
       ++stubs;
     }
@@ -148,11 +141,6 @@ Plan plan_trace(const StencilLibrary &lib, const TraceSpec &spec) {
         if (l.stub_offsets[e] == kNone) continue;
         offset = align_up(offset, s.data_align);
         l.stub_data_offsets[e] = static_cast<uint32_t>(offset);
-        offset += s.data_size;
-      }
-      if (l.error_stub_offset != kNone) {
-        offset = align_up(offset, s.data_align);
-        l.error_stub_data_offset = static_cast<uint32_t>(offset);
         offset += s.data_size;
       }
     }
@@ -195,7 +183,8 @@ struct Emitter {
         return address + layout.code_offsets[static_cast<size_t>(spec.instructions[item.instruction].jump_target)];
       case CPJIT_HOLE_EXIT:
         return address + layout.stub_offsets[spec.instructions[item.instruction].exits[hole.index]];
-      case CPJIT_HOLE_ERROR: return address + layout.error_stub_offset;
+      case CPJIT_HOLE_ERROR:
+        return address + layout.stub_offsets[spec.instructions[item.instruction].error_exit];
       case CPJIT_HOLE_SYMBOL: return lib.symbol_address(hole.index);
       case CPJIT_HOLE_CODE: return address + item.code_offset;
       case CPJIT_HOLE_DATA: return address + item.data_offset;
@@ -261,7 +250,12 @@ Status validate_trace(const StencilLibrary &lib, const TraceSpec &spec) {
         return make_error(ErrorCode::kInvalidTrace, describe(lib, i, insn.stencil) + " may take side exit " +
                                                         std::to_string(k) + " but has no exit record for it");
     }
-    needs_stub |= facts.uses_error;
+    if (facts.uses_error) {
+      needs_stub = true;
+      if (insn.error_exit == kNoExit || insn.error_exit >= spec.exit_records.size())
+        return make_error(ErrorCode::kInvalidTrace,
+                          describe(lib, i, insn.stencil) + " may take the error exit but has no exit record for it");
+    }
   }
   if (needs_stub && lib.exit_stub_index() < 0)
     return make_error(ErrorCode::kInvalidTrace, "the trace exits but the stencil set has no exit stub");
@@ -299,11 +293,6 @@ Status emit_planned(const StencilLibrary &lib, const TraceSpec &spec, Plan &plan
     if (layout.stub_offsets[e] == kNone) continue;
     Item item{static_cast<uint32_t>(stub), nullptr, spec.exit_records[e], layout.stub_offsets[e],
               layout.stub_data_offsets[e], SIZE_MAX};
-    CPJIT_PROPAGATE(emitter.patch_item(write, item, pool));
-  }
-  if (layout.error_stub_offset != kNone) {
-    Item item{static_cast<uint32_t>(stub), nullptr, spec.error_record, layout.error_stub_offset,
-              layout.error_stub_data_offset, SIZE_MAX};
     CPJIT_PROPAGATE(emitter.patch_item(write, item, pool));
   }
   layout.size = layout.pool_offset + pool.used();
@@ -417,6 +406,8 @@ TraceDump dump_trace(const StencilLibrary &lib, const TraceSpec &spec, const Tra
         if (r.value == CPJIT_HOLE_SYMBOL) r.symbol = lib.symbol_name(holes[h].index);
         if (r.value == CPJIT_HOLE_EXIT && item.instruction != SIZE_MAX)
           r.exit = spec.instructions[item.instruction].exits[holes[h].index];
+        if (r.value == CPJIT_HOLE_ERROR && item.instruction != SIZE_MAX)
+          r.exit = spec.instructions[item.instruction].error_exit;
         d.holes.push_back(std::move(r));
       }
     }
@@ -431,6 +422,7 @@ TraceDump dump_trace(const StencilLibrary &lib, const TraceSpec &spec, const Tra
     std::copy(std::begin(insn.operands), std::end(insn.operands), u.operands);
     u.jump_target = insn.jump_target;
     std::copy(std::begin(insn.exits), std::end(insn.exits), u.exits);
+    u.error_exit = insn.error_exit;
     d.uops.push_back(std::move(u));
     record_holes(Item{insn.stencil, insn.operands, 0, layout.code_offsets[i], layout.data_offsets[i], i},
                  static_cast<uint32_t>(i));
@@ -445,8 +437,6 @@ TraceDump dump_trace(const StencilLibrary &lib, const TraceSpec &spec, const Tra
   for (size_t e = 0; e < layout.stub_offsets.size(); ++e)
     if (layout.stub_offsets[e] != kNone)
       add_stub(static_cast<uint32_t>(e), layout.stub_offsets[e], layout.stub_data_offsets[e], spec.exit_records[e]);
-  if (layout.error_stub_offset != kNone)
-    add_stub(StubRecord::kErrorExit, layout.error_stub_offset, layout.error_stub_data_offset, spec.error_record);
   return d;
 }
 

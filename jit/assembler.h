@@ -26,12 +26,14 @@ struct TraceInstruction {
   uint64_t operands[CPJIT_MAX_OPERANDS] = {};  // signed operands sign-extended to 64 bits
   int32_t jump_target = -1;                    // instruction the JUMP hole goes to
   uint32_t exits[CPJIT_MAX_EXITS] = {kNoExit, kNoExit, kNoExit, kNoExit, kNoExit, kNoExit, kNoExit, kNoExit};
+  uint32_t error_exit = kNoExit;               // trace exit the ERROR hole goes to
 };
 
+// A trace exit is an exit stub after the hot code whose operand 0 is the exit's record; side
+// exits and error exits differ only in what the record says.
 struct TraceSpec {
   std::span<const TraceInstruction> instructions;
   std::span<const uint64_t> exit_records;  // operand 0 of the exit stub, per trace exit
-  uint64_t error_record = 0;               // operand 0 of the exit stub of the error exit
 };
 
 // Where everything went; enough to describe a compiled trace again (see dump.h).
@@ -42,8 +44,6 @@ struct TraceLayout {
   std::vector<uint32_t> data_offsets;      // per instruction (UINT32_MAX: no data)
   std::vector<uint32_t> stub_offsets;      // per trace exit (UINT32_MAX: not used)
   std::vector<uint32_t> stub_data_offsets; // per trace exit
-  uint32_t error_stub_offset = UINT32_MAX;
-  uint32_t error_stub_data_offset = UINT32_MAX;
   uint32_t hot_size = 0;                   // the uops' code, up to the trap
   uint32_t stencil_bytes = 0;              // code and data copied from stencils
   uint32_t pool_offset = 0;                // veneers and data slots
@@ -84,11 +84,11 @@ struct UopRecord {
   uint64_t operands[CPJIT_MAX_OPERANDS] = {};
   int32_t jump_target = -1;
   uint32_t exits[CPJIT_MAX_EXITS] = {};
+  uint32_t error_exit = kNoExit;
 };
 
 struct StubRecord {
-  static constexpr uint32_t kErrorExit = UINT32_MAX;
-  uint32_t exit = 0;  // trace exit number, or kErrorExit
+  uint32_t exit = 0;  // trace exit number
   uint32_t offset = 0;
   uint32_t size = 0;
   uint64_t record = 0;  // the exit stub's operand 0
@@ -105,7 +105,7 @@ struct HoleRecord {
   cpjit_operand_width width = CPJIT_WIDTH_none;
   int64_t addend = 0;
   uint64_t target = 0;   // S: the operand, address or symbol the hole was patched with
-  uint32_t exit = 0;     // for exit holes of uops: the trace exit taken
+  uint32_t exit = 0;     // for exit and error holes of uops: the trace exit taken
   std::string symbol;    // for symbol holes
 };
 

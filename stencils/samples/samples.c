@@ -10,6 +10,37 @@
 CPJIT_HELPER(cpjit_sample_helper);
 CPJIT_HELPER(cpjit_sample_hypot);
 
+/* Metadata. Slots are frame->slots; fslots indexes are a separate space, declared as plain
+ * immediates so that slot-based passes leave them alone. Fact 1: "an integer" (trivially true
+ * here; it exercises the tables). */
+#define W CPJIT_OPERAND_SLOT_WRITE
+#define R CPJIT_OPERAND_SLOT_READ
+#define I CPJIT_OPERAND_IMMEDIATE
+#define SAMPLE_INT 1
+CPJIT_UOP_INFO(SET_U8, .flags = CPJIT_UOP_PURE, .operands = {W, I}, .results = {{0, 0, SAMPLE_INT}});
+CPJIT_UOP_INFO(SET_I8, .flags = CPJIT_UOP_PURE, .operands = {W, I}, .results = {{0, 0, SAMPLE_INT}});
+CPJIT_UOP_INFO(SET_U16, .flags = CPJIT_UOP_PURE, .operands = {W, I}, .results = {{0, 0, SAMPLE_INT}});
+CPJIT_UOP_INFO(SET_I16, .flags = CPJIT_UOP_PURE, .operands = {W, I}, .results = {{0, 0, SAMPLE_INT}});
+CPJIT_UOP_INFO(SET_U32, .flags = CPJIT_UOP_PURE, .operands = {W, I}, .results = {{0, 0, SAMPLE_INT}});
+CPJIT_UOP_INFO(SET_I32, .flags = CPJIT_UOP_PURE, .operands = {W, I}, .results = {{0, 0, SAMPLE_INT}});
+CPJIT_UOP_INFO(SET_U64, .flags = CPJIT_UOP_PURE, .operands = {W, I}, .results = {{0, 0, SAMPLE_INT}});
+CPJIT_UOP_INFO(SET_I64, .flags = CPJIT_UOP_PURE, .operands = {W, I}, .results = {{0, 0, SAMPLE_INT}});
+CPJIT_UOP_INFO(ADD, .flags = CPJIT_UOP_PURE | CPJIT_UOP_MAY_EXIT, .operands = {W, R, R});
+CPJIT_UOP_INFO(ADD_IMM, .flags = CPJIT_UOP_PURE, .operands = {W, R, I});
+CPJIT_UOP_INFO(DIV, .flags = CPJIT_UOP_PURE | CPJIT_UOP_MAY_ERROR, .operands = {W, R, R});
+CPJIT_UOP_INFO(JUMP_IF_LT, .flags = CPJIT_UOP_BRANCH, .operands = {R, R});
+CPJIT_UOP_INFO(JUMP, .flags = CPJIT_UOP_BRANCH | CPJIT_UOP_ENDS_TRACE);
+CPJIT_UOP_INFO(EXIT, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ENDS_TRACE);
+CPJIT_UOP_INFO(EXIT_IF_EQ, .flags = CPJIT_UOP_GUARD | CPJIT_UOP_MAY_EXIT, .operands = {R, I});
+CPJIT_UOP_INFO(CALL_HELPER, .flags = CPJIT_UOP_ESCAPES, .operands = {W, R});
+CPJIT_UOP_INFO(FMA_CONST, .flags = CPJIT_UOP_PURE, .operands = {I, I});
+CPJIT_UOP_INFO(FHYPOT, .flags = CPJIT_UOP_PURE, .operands = {I, I, I});
+CPJIT_UOP_INFO(I2F, .flags = CPJIT_UOP_PURE, .operands = {I, R});
+CPJIT_UOP_INFO(SWITCH, .flags = CPJIT_UOP_PURE, .operands = {W, R});
+#undef W
+#undef R
+#undef I
+
 /* slots[op0] = op1, read at each width. */
 CPJIT_UOP(SET_U8) { slots[CPJIT_OPERAND_U16(0)] = CPJIT_OPERAND_U8(1); CPJIT_CONTINUE(); }
 CPJIT_UOP(SET_I8) { slots[CPJIT_OPERAND_U16(0)] = CPJIT_OPERAND_I8(1); CPJIT_CONTINUE(); }
@@ -111,8 +142,11 @@ CPJIT_ENTRY(arg) {
   return CPJIT_ENTER(f, f->slots, f->fslots);
 }
 
-/* The exit stub: count the exit and return its record (operand 0) to the shim. */
+/* The exit stub: count the exit, follow a linked side trace if there is one, else return the
+ * record to the shim. */
 CPJIT_EXIT_STUB() {
+  cpjit_exit_record *exit = CPJIT_EXIT_RECORD();
+  CPJIT_TAKE_EXIT(exit);
   frame->exits++;
-  return (cpjit_result)CPJIT_OPERAND_PTR(0, void *);
+  return (cpjit_result)exit;
 }

@@ -30,7 +30,11 @@ namespace {
 const SymbolBinding kSymbols[] = {CPJIT_STENCILS_SAMPLES_SYMBOLS(CPJIT_TEST_SYMBOL)};
 #undef CPJIT_TEST_SYMBOL
 
-constexpr uint64_t kExitRecord0 = 0x1000, kExitRecord1 = 0x2000, kErrorRecord = 0xe000;
+// The exit stub reads its record (counting hits, following links), so records are real.
+cpjit_exit_record g_records[3];
+const uint64_t kExitRecord0 = reinterpret_cast<uintptr_t>(&g_records[0]);
+const uint64_t kExitRecord1 = reinterpret_cast<uintptr_t>(&g_records[1]);
+const uint64_t kErrorRecord = reinterpret_cast<uintptr_t>(&g_records[2]);
 
 struct Jit {
   std::unique_ptr<CodeMemory> memory;
@@ -69,7 +73,7 @@ struct Jit {
 struct Trace {
   const Jit &jit;
   std::vector<TraceInstruction> insns;
-  std::vector<uint64_t> exit_records{kExitRecord0, kExitRecord1};
+  std::vector<uint64_t> exit_records{kExitRecord0, kExitRecord1, kErrorRecord};
   CodeMemory::Block block;
   TraceLayout layout;
 
@@ -84,10 +88,11 @@ struct Trace {
     for (int64_t v : operands) insn.operands[k++] = static_cast<uint64_t>(v);
     insn.jump_target = jump;
     insn.exits[0] = exit;
+    insn.error_exit = 2;
     insns.push_back(insn);
     return *this;
   }
-  TraceSpec spec() const { return TraceSpec{insns, exit_records, kErrorRecord}; }
+  TraceSpec spec() const { return TraceSpec{insns, exit_records}; }
   Status compile() { return assemble_trace(*jit.memory, *jit.lib, spec(), block, layout); }
   uint64_t run(cpjit_sample_frame &frame) {
     if (block.size == 0) {
@@ -402,6 +407,7 @@ TEST_CASE("a dump describes the compiled trace", "[e2e]") {
   CHECK(std::memcmp(d.bytes.data(), code, d.bytes.size()) == 0);
   REQUIRE(d.stubs.size() == 1);
   CHECK(d.stubs[0].exit == 1);
+  CHECK(d.uops[3].exits[0] == 1);
   CHECK(d.stubs[0].record == kExitRecord1);
   CHECK(d.stubs[0].offset >= d.hot_size);
   bool saw_helper = false, saw_jump = false, saw_exit = false, saw_operand = false;
@@ -430,4 +436,31 @@ TEST_CASE("a dump describes the compiled trace", "[e2e]") {
   CHECK(saw_jump);
   CHECK(saw_exit);
   CHECK(saw_operand);
+}
+
+TEST_CASE("an exit linked to another trace continues there without returning", "[e2e]") {
+  for (WxStrategy strategy : kStrategies) {
+    Jit jit(strategy);
+    // Side trace: s6 = s0 * 3 + 1 through the helper, then exit 0.
+    Trace side(jit);
+    side.add("CALL_HELPER", {6, 0}).add("EXIT", {});
+    REQUIRE(side.compile().ok());
+    // Main trace: count s0 up; exit 1 when s0 == 10.
+    cpjit_exit_record link_record{};
+    Trace main_trace(jit);
+    main_trace.exit_records[1] = reinterpret_cast<uintptr_t>(&link_record);
+    main_trace.add("ADD_IMM", {0, 0, 1}).add("EXIT_IF_EQ", {0, 10}, -1, 1).add("JUMP_IF_LT", {0, 1}, 0).add("EXIT", {});
+    cpjit_sample_frame f = fresh_frame();
+    f.slots[1] = 100;
+    CHECK(main_trace.run(f) == reinterpret_cast<uintptr_t>(&link_record));
+    CHECK(link_record.hits == 1);
+    CHECK(f.slots[6] == 0);
+    __atomic_store_n(&link_record.link, reinterpret_cast<const void *>(side.layout.address), __ATOMIC_RELEASE);
+    f = fresh_frame();
+    f.slots[1] = 100;
+    CHECK(main_trace.run(f) == kExitRecord0);  // the side trace's exit
+    CHECK(link_record.hits == 2);
+    CHECK(f.slots[6] == 31);
+    CHECK(f.exits == 1);  // the linked exit jumped away before counting; the side trace returned
+  }
 }

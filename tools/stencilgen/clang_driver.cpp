@@ -73,6 +73,26 @@ std::vector<Flag> stencil_flags(const TargetInfo &target, const std::string &sys
   return flags;
 }
 
+std::vector<Flag> interpreter_flags(const TargetInfo &target, const std::string &sysroot) {
+  std::vector<Flag> flags = {
+      {std::string("--target=") + target.triple, "the architecture the interpreter runs on"},
+      {"-std=c11", "templates are C11 with clang extensions (preserve_none, musttail)"},
+      {"-O2", "the uop interpreter is a hot loop of tail calls"},
+      {"-fpic", "the object links into executables and shared libraries alike"},
+      {"-DCPJIT_INTERP=1", "<cpjit/stencil.h> switches to reading operands from instructions"},
+      {"-fno-math-errno", "the same floating-point code as the stencils"},
+      {"-ffp-contract=off", "no fused multiply-add: bit-identical results with the stencils"},
+      {"-fno-common", "tentative definitions must not become common symbols"},
+      {"-g0", "no debug information"},
+      {"-Werror=implicit-function-declaration", "every helper needs a prototype"},
+  };
+  if (target.machine == Machine::AArch64) {
+    flags.push_back({"-mno-outline-atomics", "the same atomics as the stencils"});
+    if (!sysroot.empty()) flags.push_back({"--sysroot=" + sysroot, "the target's C library headers"});
+  }
+  return flags;
+}
+
 std::string default_sysroot(const TargetInfo &target) {
   if (target.machine != Machine::AArch64) return "";
 #if defined(__aarch64__)

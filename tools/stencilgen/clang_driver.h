@@ -29,6 +29,10 @@ struct Flag {
 // `sysroot` (may be empty) holds the target's C headers when cross-compiling.
 std::vector<Flag> stencil_flags(const TargetInfo &target, const std::string &sysroot);
 
+// The flags the uop interpreter (templates compiled with CPJIT_INTERP into ordinary functions)
+// is compiled with: the same language and floating-point semantics as the stencils.
+std::vector<Flag> interpreter_flags(const TargetInfo &target, const std::string &sysroot);
+
 // The default sysroot for a target on this machine (Debian's cross packages), or "".
 std::string default_sysroot(const TargetInfo &target);
 

@@ -26,6 +26,7 @@ struct Options {
   std::string clang;        // --clang
   std::string sysroot;      // --sysroot; default per target
   std::string keep_objects; // --keep-objects DIR
+  std::string interp_object; // --interp-object FILE: the uop interpreter, compiled
   Strategy strategy = Strategy::TranslationUnit;
   unsigned jobs = 0;        // 0: one per hardware thread
   bool force = false;       // regenerate even when the digest matches

@@ -24,6 +24,8 @@ outputs (at least one):
   --text FILE          human-readable listing of every stencil (golden tests); - for stdout
   --print NAME         print one stencil (bytes, disassembly, holes) to stdout
   --depfile FILE       make-style dependency file for the build system
+  --interp-object FILE the uop interpreter (templates compiled with CPJIT_INTERP) as an object
+                       defining `cpjit_interp_<name>_<arch>`
 
 options:
   --target TRIPLE      x86_64-linux-gnu or aarch64-linux-gnu (short: x86_64, aarch64)
@@ -86,6 +88,7 @@ int main(int argc, char **argv) {
     else if (arg == "--clang") opt.clang = value("--clang");
     else if (arg == "--sysroot") opt.sysroot = value("--sysroot");
     else if (arg == "--keep-objects") opt.keep_objects = value("--keep-objects");
+    else if (arg == "--interp-object") opt.interp_object = value("--interp-object");
     else if (arg == "--strategy") {
       std::string s = value("--strategy");
       if (s == "tu") opt.strategy = cpjit::gen::Strategy::TranslationUnit;

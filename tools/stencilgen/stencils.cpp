@@ -3,6 +3,7 @@
 #include <llvm/BinaryFormat/ELF.h>
 
 #include <algorithm>
+#include <cstring>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -87,6 +88,23 @@ std::string forbidden_reason(const ObjSection &s) {
   return {};
 }
 
+// The CPJIT_UOP_INFO records of an object, by uop name.
+std::map<std::string, cpjit_uop_meta> declared_meta(const ObjectFile &object, const std::string &what) {
+  std::map<std::string, cpjit_uop_meta> out;
+  for (const ObjSection &s : object.sections) {
+    if (s.name != CPJIT_META_SECTION) continue;
+    if (s.bytes.size() % sizeof(cpjit_uop_meta) != 0)
+      fail(what + ": section " + s.name + " is not a whole number of cpjit_uop_meta records");
+    for (size_t at = 0; at < s.bytes.size(); at += sizeof(cpjit_uop_meta)) {
+      cpjit_uop_meta meta;
+      std::memcpy(&meta, s.bytes.data() + at, sizeof meta);
+      if (std::memchr(meta.name, 0, sizeof meta.name) == nullptr) fail(what + ": uop metadata with an unterminated name");
+      if (!out.emplace(meta.name, meta).second) fail(what + ": metadata for uop " + std::string(meta.name) + " given twice");
+    }
+  }
+  return out;
+}
+
 std::set<std::string> declared_helpers(const ObjectFile &object) {
   std::set<std::string> helpers;
   for (const ObjSection &s : object.sections) {
@@ -107,7 +125,7 @@ std::set<std::string> declared_helpers(const ObjectFile &object) {
 class Extractor {
  public:
   Extractor(const ObjectFile &object, std::string what)
-      : object_(object), what_(std::move(what)), helpers_(declared_helpers(object)) {}
+      : object_(object), what_(std::move(what)), helpers_(declared_helpers(object)), meta_(declared_meta(object, what_)) {}
 
   std::vector<Stencil> run();
 
@@ -125,6 +143,8 @@ class Extractor {
   const ObjectFile &object_;
   std::string what_;
   std::set<std::string> helpers_;
+  std::map<std::string, cpjit_uop_meta> meta_;
+  void attach_meta(Stencil &stencil);
   // Per-stencil state.
   Stencil *stencil_ = nullptr;
   const ObjSection *text_ = nullptr;
@@ -459,6 +479,50 @@ void Extractor::strip_continuation() {
   }
 }
 
+// Widths the holes read, and the declared metadata checked against what the stencil does.
+void Extractor::attach_meta(Stencil &stencil) {
+  bool exits = false, errors = false, jumps = false, reads[CPJIT_MAX_OPERANDS] = {};
+  for (const auto *holes : {&stencil.holes, &stencil.data_holes})
+    for (const Hole &h : *holes) {
+      exits |= h.value == CPJIT_HOLE_EXIT;
+      errors |= h.value == CPJIT_HOLE_ERROR;
+      jumps |= h.value == CPJIT_HOLE_JUMP;
+      if (h.value == CPJIT_HOLE_OPERAND && h.index < CPJIT_MAX_OPERANDS) {
+        reads[h.index] = true;
+        stencil.operand_widths[h.index] = std::max<uint8_t>(stencil.operand_widths[h.index], h.width);
+      }
+    }
+  auto it = meta_.find(stencil.name);
+  if (it == meta_.end()) return;
+  const cpjit_uop_meta &m = it->second;
+  auto refuse_meta = [&](const std::string &why) {
+    fail(what_ + ": CPJIT_UOP_INFO(" + stencil.name + "): " + why);
+  };
+  if (m.flags >= (1u << 7)) refuse_meta("unknown flags");
+  if (exits && !(m.flags & (CPJIT_UOP_MAY_EXIT | CPJIT_UOP_GUARD))) refuse_meta("the uop takes side exits: declare CPJIT_UOP_MAY_EXIT");
+  if (errors && !(m.flags & CPJIT_UOP_MAY_ERROR)) refuse_meta("the uop takes the error exit: declare CPJIT_UOP_MAY_ERROR");
+  if (jumps != ((m.flags & CPJIT_UOP_BRANCH) != 0))
+    refuse_meta(jumps ? "the uop jumps: declare CPJIT_UOP_BRANCH" : "CPJIT_UOP_BRANCH declared but the uop never jumps");
+  if ((m.flags & CPJIT_UOP_ENDS_TRACE) && stencil.falls_through)
+    refuse_meta("CPJIT_UOP_ENDS_TRACE declared but the uop continues to the next one");
+  if ((m.flags & CPJIT_UOP_GUARD) && !exits) refuse_meta("CPJIT_UOP_GUARD declared but the uop never exits");
+  for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k) {
+    if (m.operands[k] >= CPJIT_OPERAND_KIND_COUNT) refuse_meta("operand " + std::to_string(k) + " has an unknown kind");
+    if (reads[k] && m.operands[k] == CPJIT_OPERAND_NONE)
+      refuse_meta("operand " + std::to_string(k) + " is read by the template but declared CPJIT_OPERAND_NONE");
+  }
+  for (const cpjit_fact *facts : {m.proves, m.results})
+    for (unsigned f = 0; f < CPJIT_MAX_FACTS; ++f) {
+      if (facts[f].fact == 0) continue;
+      if (facts[f].operand >= CPJIT_MAX_OPERANDS || m.operands[facts[f].operand] < CPJIT_OPERAND_SLOT_READ)
+        refuse_meta("a fact names operand " + std::to_string(facts[f].operand) + ", which is not a slot");
+    }
+  for (unsigned f = 0; f < CPJIT_MAX_FACTS; ++f)
+    if (m.proves[f].fact != 0 && !(m.flags & CPJIT_UOP_GUARD)) refuse_meta("only a CPJIT_UOP_GUARD proves facts");
+  stencil.meta = m;
+  meta_.erase(it);
+}
+
 Stencil Extractor::extract(const ObjSymbol &function, const ObjSection &text) {
   Stencil stencil;
   std::string_view name = function.name;
@@ -513,6 +577,7 @@ Stencil Extractor::extract(const ObjSymbol &function, const ObjSection &text) {
     if (object_.machine == Machine::AArch64) thread_branches_a64();
     else thread_branches_x86();
     strip_continuation();
+    attach_meta(stencil);
   }
   stencil_ = nullptr;
   text_ = nullptr;
@@ -559,8 +624,7 @@ std::vector<Stencil> Extractor::run() {
     s.source = what_;
     stencils.push_back(std::move(s));
   }
-  // Code that belongs to no stencil (a local function called by nobody that clang still
-  // emitted) is harmless; code in the plain .text section is not expected with function sections.
+  if (!meta_.empty()) fail(what_ + ": CPJIT_UOP_INFO(" + meta_.begin()->first + ") names no uop of this file");
   return stencils;
 }
 

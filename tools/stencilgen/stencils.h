@@ -4,6 +4,7 @@
 #include <cpjit/stencil_set.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,8 @@ struct Stencil {
   std::vector<Hole> holes;
   std::vector<Hole> data_holes;
   std::string source;  // the template file it came from (base name)
+  std::optional<cpjit_uop_meta> meta;                  // CPJIT_UOP_INFO, when declared
+  uint8_t operand_widths[CPJIT_MAX_OPERANDS] = {};     // widest width any hole reads
 
   bool calls_symbols() const;
 };

@@ -64,6 +64,38 @@ std::string bytes_text(const std::vector<uint8_t> &code, uint64_t offset, uint32
   return out;
 }
 
+std::string flags_text(uint32_t flags) {
+  std::string out;
+#define CPJIT__FLAG_TEXT(name, bit, doc) \
+  if (flags & CPJIT_UOP_##name) out += (out.empty() ? "" : "|") + std::string(#name);
+  CPJIT_UOP_FLAGS(CPJIT__FLAG_TEXT)
+#undef CPJIT__FLAG_TEXT
+  return out.empty() ? "0" : out;
+}
+
+const char *operand_kind_text(uint8_t kind) {
+  switch (kind) {
+    case CPJIT_OPERAND_IMMEDIATE: return "imm";
+    case CPJIT_OPERAND_SLOT_READ: return "read";
+    case CPJIT_OPERAND_SLOT_WRITE: return "write";
+    case CPJIT_OPERAND_SLOT_READ_WRITE: return "read-write";
+    default: return "-";
+  }
+}
+
+std::string facts_text(const cpjit_fact *facts) {
+  std::string out;
+  for (unsigned f = 0; f < CPJIT_MAX_FACTS; ++f)
+    if (facts[f].fact != 0) out += fmt("%s%u:%u", out.empty() ? "" : ",", facts[f].operand, facts[f].fact);
+  return out.empty() ? "-" : out;
+}
+
+std::string meta_text(const cpjit_uop_meta &m) {
+  std::string out = "flags=" + flags_text(m.flags) + " operands=";
+  for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k) out += std::string(k ? "," : "") + operand_kind_text(m.operands[k]);
+  return out + " proves=" + facts_text(m.proves) + " results=" + facts_text(m.results);
+}
+
 std::string arch_name(const StencilSet &set) { return set.machine == Machine::X86_64 ? "x86_64" : "aarch64"; }
 
 std::string c_ident(const StencilSet &set) { return "cpjit_stencils_" + set.name + "_" + arch_name(set); }
@@ -168,6 +200,17 @@ std::string render_header(const StencilSet &set, const SetMeta &meta, const tool
       hole_initializers(os, s.data_holes);
       os << "};\n";
     }
+    if (s.meta) {
+      const cpjit_uop_meta &m = *s.meta;
+      os << "static const cpjit_uop_meta " << sid << "_meta = {\"" << m.name << "\", " << fmt("0x%x", m.flags) << ", {";
+      for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k) os << (k ? ", " : "") << unsigned{m.operands[k]};
+      for (const cpjit_fact *facts : {m.proves, m.results}) {
+        os << "}, {";
+        for (unsigned f = 0; f < CPJIT_MAX_FACTS; ++f)
+          os << (f ? ", " : "") << "{" << unsigned{facts[f].operand} << ", 0, " << facts[f].fact << "}";
+      }
+      os << "}, {0, 0}}; /* " << meta_text(m) << " */\n";
+    }
     os << "\n";
   }
 
@@ -184,9 +227,11 @@ std::string render_header(const StencilSet &set, const SetMeta &meta, const tool
     os << "  {\"" << s.name << "\", " << role << ", " << flags << ", " << sid << "_code, " << s.code.size()
        << ", " << s.data.size() << ", " << (s.data.empty() ? "0" : sid + "_data") << ", " << s.data_align << ", "
        << s.holes.size() << ", " << (s.holes.empty() ? "0" : sid + "_holes") << ", " << s.data_holes.size()
-       << ", 0, " << (s.data_holes.empty() ? "0" : sid + "_data_holes") << "},\n";
+       << ", 0, " << (s.data_holes.empty() ? "0" : sid + "_data_holes") << ", " << (s.meta ? "&" + sid + "_meta" : "0")
+       << ", {" << unsigned{s.operand_widths[0]} << ", " << unsigned{s.operand_widths[1]} << ", "
+       << unsigned{s.operand_widths[2]} << ", " << unsigned{s.operand_widths[3]} << "}, 0},\n";
   }
-  if (set.stencils.empty()) os << "  {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0},\n";
+  if (set.stencils.empty()) os << "  {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, {0, 0, 0, 0}, 0},\n";
   os << "};\n\n";
   if (!set.symbols.empty()) {
     os << "static const char *const " << id << "_symbol_names[" << set.symbols.size() << "] = {";
@@ -253,6 +298,29 @@ std::string render_json(const StencilSet &set, const SetMeta &meta, const tools:
     j["data_align"] = s.data_align;
     j["holes"] = holes_json(s.holes);
     j["data_holes"] = holes_json(s.data_holes);
+    nlohmann::ordered_json widths = nlohmann::ordered_json::array();
+    for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k) widths.push_back(width_name(static_cast<cpjit_operand_width>(s.operand_widths[k])));
+    j["operand_widths"] = std::move(widths);
+    if (s.meta) {
+      const cpjit_uop_meta &m = *s.meta;
+      nlohmann::ordered_json meta;
+      nlohmann::ordered_json flags = nlohmann::ordered_json::array();
+#define CPJIT__FLAG_JSON(name, bit, doc) \
+  if (m.flags & CPJIT_UOP_##name) flags.push_back(#name);
+      CPJIT_UOP_FLAGS(CPJIT__FLAG_JSON)
+#undef CPJIT__FLAG_JSON
+      meta["flags"] = std::move(flags);
+      nlohmann::ordered_json operands = nlohmann::ordered_json::array();
+      for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k) operands.push_back(operand_kind_text(m.operands[k]));
+      meta["operands"] = std::move(operands);
+      for (auto [key, facts] : {std::pair{"proves", m.proves}, std::pair{"results", m.results}}) {
+        nlohmann::ordered_json list = nlohmann::ordered_json::array();
+        for (unsigned f = 0; f < CPJIT_MAX_FACTS; ++f)
+          if (facts[f].fact != 0) list.push_back({{"operand", facts[f].operand}, {"fact", facts[f].fact}});
+        meta[key] = std::move(list);
+      }
+      j["meta"] = std::move(meta);
+    }
     nlohmann::ordered_json listing = nlohmann::ordered_json::array();
     for (const tools::Instruction &insn : dis.disassemble(s.code)) {
       nlohmann::ordered_json line;
@@ -273,6 +341,7 @@ std::string render_stencil_text(const StencilSet &set, const Stencil &s, const t
   std::ostringstream os;
   os << "stencil " << s.name << " (" << role_name(s.role) << ", " << set.target
      << (s.falls_through ? ", falls through" : "") << ")\n";
+  if (s.meta) os << "  meta: " << meta_text(*s.meta) << "\n";
   os << "  code: " << s.code.size() << " bytes, " << s.holes.size() << " holes\n";
   for (const std::string &line : annotated_listing(s, dis)) os << "    " << line << "\n";
   if (!s.data.empty()) {

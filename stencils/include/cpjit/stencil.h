@@ -64,6 +64,7 @@
 #include <stdint.h>
 
 #include "hole_abi.h"
+#include "stencil_set.h"
 
 #ifndef CPJIT_STATE
 #error "define CPJIT_STATE(X) before including <cpjit/stencil.h>, e.g. X(struct Frame *, frame)"
@@ -77,7 +78,7 @@
 typedef uintptr_t cpjit_result;
 
 /* ---- the pinned signature, derived from CPJIT_STATE ----------------------------------- */
-#define CPJIT__PARAM(type, name) , type name
+#define CPJIT__PARAM(type, name) , type name __attribute__((unused))
 #define CPJIT__ARG(type, name) , name
 #define CPJIT__DROP_FIRST(first, ...) __VA_ARGS__
 #define CPJIT__DROP_FIRST_I(...) CPJIT__DROP_FIRST(__VA_ARGS__)
@@ -87,11 +88,18 @@ typedef uintptr_t cpjit_result;
 #define CPJIT_PRESERVE_NONE __attribute__((preserve_none))
 typedef CPJIT_PRESERVE_NONE cpjit_result (*cpjit_trace_fn)(CPJIT_PARAMS);
 
+#ifndef CPJIT_INTERP
+/* ================================================================================================
+ * Stencil mode (cpjit-stencilgen): holes are magic extern symbols.
+ * ============================================================================================== */
+
 /* ---- holes ------------------------------------------------------------------------------
  * Every magic symbol of <cpjit/hole_abi.h> is declared here: operands as objects whose address
- * is read, control transfers as functions with the pinned signature. */
-#define CPJIT__DECL_OPERAND(sym) extern char sym[];
-#define CPJIT__DECL_TRANSFER(sym) extern CPJIT_PRESERVE_NONE cpjit_result sym(CPJIT_PARAMS);
+ * is read, control transfers as functions with the pinned signature. Default visibility keeps
+ * them preemptible, so clang reaches them through GOT-style loads the JIT can relax. */
+#define CPJIT__DECL_OPERAND(sym) extern __attribute__((visibility("default"))) char sym[];
+#define CPJIT__DECL_TRANSFER(sym) \
+  extern __attribute__((visibility("default"))) CPJIT_PRESERVE_NONE cpjit_result sym(CPJIT_PARAMS);
 #define CPJIT__DECL_CONTINUE CPJIT__DECL_TRANSFER
 #define CPJIT__DECL_JUMP CPJIT__DECL_TRANSFER
 #define CPJIT__DECL_ERROR CPJIT__DECL_TRANSFER
@@ -122,29 +130,16 @@ static inline __attribute__((always_inline)) int64_t cpjit__hole_signed(const vo
   return value;
 }
 
-#define CPJIT_OPERAND_U8(n) ((uint8_t)cpjit__hole_unsigned(_cpjit_operand##n##_u8, UINT8_MAX))
-#define CPJIT_OPERAND_I8(n) ((int8_t)cpjit__hole_signed(_cpjit_operand##n##_i8, INT8_MIN, INT8_MAX))
-#define CPJIT_OPERAND_U16(n) ((uint16_t)cpjit__hole_unsigned(_cpjit_operand##n##_u16, UINT16_MAX))
-#define CPJIT_OPERAND_I16(n) ((int16_t)cpjit__hole_signed(_cpjit_operand##n##_i16, INT16_MIN, INT16_MAX))
-#define CPJIT_OPERAND_U32(n) ((uint32_t)cpjit__hole_unsigned(_cpjit_operand##n##_u32, UINT32_MAX))
-#define CPJIT_OPERAND_I32(n) ((int32_t)cpjit__hole_signed(_cpjit_operand##n##_i32, INT32_MIN, INT32_MAX))
-#define CPJIT_OPERAND_U64(n) ((uint64_t)cpjit__hole(_cpjit_operand##n##_u64))
-#define CPJIT_OPERAND_I64(n) ((int64_t)cpjit__hole(_cpjit_operand##n##_i64))
-/* A pointer-sized constant (an object, a table, a cache slot). */
-#define CPJIT_OPERAND_PTR(n, type) ((type)(uintptr_t)cpjit__hole(_cpjit_operand##n##_u64))
-/* A double constant, passed as its IEEE-754 bits. */
-#define CPJIT_OPERAND_F64(n) cpjit__bits_to_double(CPJIT_OPERAND_U64(n))
-static inline __attribute__((always_inline)) double cpjit__bits_to_double(uint64_t bits) {
-  double d;
-  __builtin_memcpy(&d, &bits, sizeof d);
-  return d;
-}
+#define CPJIT__UNSIGNED(n, w, max) cpjit__hole_unsigned(_cpjit_operand##n##_##w, max)
+#define CPJIT__SIGNED(n, w, min, max) cpjit__hole_signed(_cpjit_operand##n##_##w, min, max)
+#define CPJIT__WIDE(n, w) cpjit__hole(_cpjit_operand##n##_##w)
 
 /* ---- control transfers (each is a return statement) ------------------------------------- */
 #define CPJIT_CONTINUE() do { __attribute__((musttail)) return _cpjit_continue(CPJIT_ARGS); } while (0)
 #define CPJIT_JUMP() do { __attribute__((musttail)) return _cpjit_jump(CPJIT_ARGS); } while (0)
 #define CPJIT_ERROR() do { __attribute__((musttail)) return _cpjit_error(CPJIT_ARGS); } while (0)
 #define CPJIT_EXIT(k) do { __attribute__((musttail)) return _cpjit_exit##k(CPJIT_ARGS); } while (0)
+#define CPJIT__FOLLOW(link) do { __attribute__((musttail)) return ((cpjit_trace_fn)(link))(CPJIT_ARGS); } while (0)
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 /* Declares that stencils may call (or take the address of) `name`. Use at file scope, next to
@@ -153,35 +148,121 @@ static inline __attribute__((always_inline)) double cpjit__bits_to_double(uint64
   __asm__(".pushsection " CPJIT_HELPER_SECTION ",\"\",%progbits\n.asciz \"" #name "\"\n" \
           ".popsection")
 
-/* ---- defining stencils ----------------------------------------------------------------------
- * When cpjit-stencilgen compiles one stencil per clang process it defines CPJIT_SELECT and
+/* When cpjit-stencilgen compiles one stencil per clang process it defines CPJIT_SELECT and
  * CPJIT_KEEP_<NAME> for the one to keep; every other stencil becomes an unused static function
  * that clang drops. */
 #ifdef CPJIT_SELECT
 #define CPJIT__SECOND(a, b, ...) b
 #define CPJIT__SECOND_I(...) CPJIT__SECOND(__VA_ARGS__)
 #define CPJIT__LINKAGE(key) CPJIT__SECOND_I(key, static __attribute__((unused)), )
+/* Metadata of the other uops is dropped too: a kept key shifts the third argument in. */
+#define CPJIT__THIRD(a, b, c, ...) c
+#define CPJIT__THIRD_I(...) CPJIT__THIRD(__VA_ARGS__)
+#define CPJIT__META_FOR(key) CPJIT__THIRD_I(key, CPJIT__META_ATTRIBUTES, __attribute__((unused)), )
 #else
 #define CPJIT__LINKAGE(key)
+#define CPJIT__META_FOR(key) CPJIT__META_ATTRIBUTES
 #endif
+
+#define CPJIT__HANDLER_PARAMS CPJIT_PARAMS
+#define CPJIT__ENTER(first, ...) ((cpjit_trace_fn)(first))(__VA_ARGS__)
+#define CPJIT__META_ATTRIBUTES __attribute__((used, section(CPJIT_META_SECTION), aligned(8)))
+
+#else /* CPJIT_INTERP */
+/* ================================================================================================
+ * Uop-interpreter mode: the same templates compiled into ordinary functions. Each gets the
+ * current instruction as one more pinned parameter, reads operands from it and tail-calls the
+ * handler of the next, jump-target or exit instruction.
+ * ============================================================================================== */
+typedef CPJIT_PRESERVE_NONE cpjit_result (*cpjit_interp_fn)(CPJIT_PARAMS, const cpjit_interp_insn *);
+
+#define CPJIT__DISPATCH(insn)                                                                  \
+  do {                                                                                         \
+    const cpjit_interp_insn *cpjit_next_ = (insn);                                             \
+    __attribute__((musttail)) return ((cpjit_interp_fn)cpjit_next_->handler)(CPJIT_ARGS, cpjit_next_); \
+  } while (0)
+
+#define CPJIT__UNSIGNED(n, w, max) (cpjit_ip->operands[n])
+#define CPJIT__SIGNED(n, w, min, max) ((int64_t)cpjit_ip->operands[n])
+#define CPJIT__WIDE(n, w) (cpjit_ip->operands[n])
+
+#define CPJIT_CONTINUE() CPJIT__DISPATCH(cpjit_ip + 1)
+#define CPJIT_JUMP() CPJIT__DISPATCH(cpjit_ip->jump)
+#define CPJIT_ERROR() CPJIT__DISPATCH(cpjit_ip->error)
+#define CPJIT_EXIT(k) CPJIT__DISPATCH(cpjit_ip->exits[k])
+#define CPJIT__FOLLOW(link) CPJIT__DISPATCH((const cpjit_interp_insn *)(link))
+
+#define CPJIT_HELPER(name) struct cpjit__helper_##name
+#define CPJIT__LINKAGE(key) static __attribute__((unused))
+#define CPJIT__HANDLER_PARAMS CPJIT_PARAMS, const cpjit_interp_insn *cpjit_ip
+#define CPJIT__ENTER(first, ...) \
+  ((cpjit_interp_fn)((const cpjit_interp_insn *)(first))->handler)(__VA_ARGS__, (const cpjit_interp_insn *)(first))
+#define CPJIT__META_ATTRIBUTES __attribute__((unused))
+#define CPJIT__META_FOR(key) CPJIT__META_ATTRIBUTES
+
+#endif /* CPJIT_INTERP */
+
+/* ---- operands ------------------------------------------------------------------------------ */
+#define CPJIT_OPERAND_U8(n) ((uint8_t)CPJIT__UNSIGNED(n, u8, UINT8_MAX))
+#define CPJIT_OPERAND_I8(n) ((int8_t)CPJIT__SIGNED(n, i8, INT8_MIN, INT8_MAX))
+#define CPJIT_OPERAND_U16(n) ((uint16_t)CPJIT__UNSIGNED(n, u16, UINT16_MAX))
+#define CPJIT_OPERAND_I16(n) ((int16_t)CPJIT__SIGNED(n, i16, INT16_MIN, INT16_MAX))
+#define CPJIT_OPERAND_U32(n) ((uint32_t)CPJIT__UNSIGNED(n, u32, UINT32_MAX))
+#define CPJIT_OPERAND_I32(n) ((int32_t)CPJIT__SIGNED(n, i32, INT32_MIN, INT32_MAX))
+#define CPJIT_OPERAND_U64(n) ((uint64_t)CPJIT__WIDE(n, u64))
+#define CPJIT_OPERAND_I64(n) ((int64_t)CPJIT__WIDE(n, i64))
+/* A pointer-sized constant (an object, a table, a cache slot). */
+#define CPJIT_OPERAND_PTR(n, type) ((type)(uintptr_t)CPJIT__WIDE(n, u64))
+/* A double constant, passed as its IEEE-754 bits. */
+#define CPJIT_OPERAND_F64(n) cpjit__bits_to_double(CPJIT_OPERAND_U64(n))
+static inline __attribute__((always_inline)) double cpjit__bits_to_double(uint64_t bits) {
+  double d;
+  __builtin_memcpy(&d, &bits, sizeof d);
+  return d;
+}
+
+/* ---- defining stencils ------------------------------------------------------------------- */
 
 /* CPJIT_UOP(NAME) { body }: a uop named NAME. */
 #define CPJIT_UOP(NAME) \
-  CPJIT__LINKAGE(CPJIT_KEEP_##NAME) CPJIT_PRESERVE_NONE cpjit_result cpjit_uop_##NAME(CPJIT_PARAMS)
+  CPJIT__LINKAGE(CPJIT_KEEP_##NAME) CPJIT_PRESERVE_NONE cpjit_result cpjit_uop_##NAME(CPJIT__HANDLER_PARAMS)
+
+/* CPJIT_UOP_INFO(NAME, .flags = ..., .operands = {...}, .proves = {...}, .results = {...});
+ * The uop's metadata, declared once next to its template: CPJIT_UOP_* flags, what each
+ * operand is (CPJIT_OPERAND_*), what a guard proves and what the written slots hold afterwards
+ * ({operand, 0, fact}, with facts numbered by the interpreter). cpjit-stencilgen checks it
+ * against the stencil (exits need MAY_EXIT or GUARD, the error exit MAY_ERROR, a jump target
+ * BRANCH, operands read by holes must be declared) and carries it in the tables. */
+#define CPJIT_UOP_INFO(NAME, ...) \
+  static const cpjit_uop_meta cpjit_meta_##NAME CPJIT__META_FOR(CPJIT_KEEP_##NAME) = {.name = #NAME, __VA_ARGS__}
 
 /* CPJIT_ENTRY(arg) { ...; return CPJIT_ENTER(state values...); }
- * The entry shim: an ordinary C function `cpjit_result cpjit_entry(cpjit_trace_fn, void *arg)`
+ * The entry shim: an ordinary C function `cpjit_result cpjit_entry(const void *trace, void *arg)`
  * that loads the pinned state from `arg` and calls the trace. It is a real call, not a tail
  * call, so the shim's frame stays on the stack while the trace runs. */
-#define CPJIT_ENTRY(arg) \
-  CPJIT__LINKAGE(CPJIT_KEEP_cpjit_entry) cpjit_result cpjit_entry(cpjit_trace_fn cpjit_trace, void *arg)
-#define CPJIT_ENTER(...) cpjit_trace(__VA_ARGS__)
+#define CPJIT_ENTRY(arg)                                                                       \
+  CPJIT__LINKAGE(CPJIT_KEEP_cpjit_entry) cpjit_result cpjit_entry(const void *cpjit_trace, void *arg)
+#define CPJIT_ENTER(...) CPJIT__ENTER(cpjit_trace, __VA_ARGS__)
 
 /* CPJIT_EXIT_STUB() { ...; return value; }
- * Placed once per side exit after a trace's hot code. Operand 0 is the exit's record (read it
- * with CPJIT_OPERAND_PTR(0, type)); the stub stores whatever the interpreter needs (cached
- * values) and returns to the entry shim. */
-#define CPJIT_EXIT_STUB() \
-  CPJIT__LINKAGE(CPJIT_KEEP_cpjit_exit_stub) CPJIT_PRESERVE_NONE cpjit_result cpjit_exit_stub(CPJIT_PARAMS)
+ * Placed once per side exit after a trace's hot code (and run as the exit instruction by the
+ * uop interpreter). Operand 0 is the exit's cpjit_exit_record. The usual body:
+ *
+ *   CPJIT_EXIT_STUB() {
+ *     cpjit_exit_record *exit = CPJIT_EXIT_RECORD();
+ *     CPJIT_TAKE_EXIT(exit);           // count it; continue in a linked side trace if any
+ *     ...store cached state values...  // back to the interpreter
+ *     return (cpjit_result)exit;       // the runtime expects the record back
+ *   } */
+#define CPJIT_EXIT_STUB()                                                                          \
+  CPJIT__LINKAGE(CPJIT_KEEP_cpjit_exit_stub) CPJIT_PRESERVE_NONE cpjit_result cpjit_exit_stub(CPJIT__HANDLER_PARAMS)
+#define CPJIT_EXIT_RECORD() CPJIT_OPERAND_PTR(0, cpjit_exit_record *)
+#define CPJIT_TAKE_EXIT(record)                                                             \
+  do {                                                                                      \
+    cpjit_exit_record *cpjit_record_ = (record);                                            \
+    __atomic_fetch_add(&cpjit_record_->hits, 1, __ATOMIC_RELAXED);                          \
+    const void *cpjit_link_ = __atomic_load_n(&cpjit_record_->link, __ATOMIC_ACQUIRE);     \
+    if (cpjit_link_) CPJIT__FOLLOW(cpjit_link_);                                            \
+  } while (0)
 
 #endif /* CPJIT_STENCIL_H */

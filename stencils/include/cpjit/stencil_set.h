@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever the structs below or the meaning of a kind change. */
-#define CPJIT_STENCIL_ABI_VERSION 1
+#define CPJIT_STENCIL_ABI_VERSION 2
 
 /* X(Name, "what the runtime computes into the field") */
 #define CPJIT_PATCH_KINDS(X)                                                                      \
@@ -76,6 +76,65 @@ typedef enum cpjit_stencil_role {
   CPJIT_ROLE_EXIT_STUB = 2  /* the exit stub: placed after the hot code, once per exit */
 } cpjit_stencil_role;
 
+/* ---- uop metadata ---------------------------------------------------------------------------
+ * Declared once next to a uop's template (CPJIT_UOP_INFO in <cpjit/stencil.h>), checked against
+ * the stencil by cpjit-stencilgen, carried in the tables, and read by the optimizer, the uop
+ * interpreter and the inspector. Fixed-size and pointer-free: the generator reads it from the
+ * object file's CPJIT_META_SECTION. */
+#define CPJIT_META_SECTION ".cpjit.meta"
+#define CPJIT_META_NAME_SIZE 48
+#define CPJIT_MAX_FACTS 4
+
+/* X(NAME, bit, "meaning") */
+#define CPJIT_UOP_FLAGS(X)                                                                        \
+  X(GUARD, 0, "checks a condition and takes a side exit when it fails; no other effect")        \
+  X(MAY_EXIT, 1, "may take a side exit")                                                         \
+  X(MAY_ERROR, 2, "may take the error exit")                                                     \
+  X(PURE, 3, "writes only its slot operands, from its inputs only: can be folded or removed")   \
+  X(ESCAPES, 4, "may call code that reads or writes any slot or memory: a barrier")              \
+  X(ENDS_TRACE, 5, "never continues to the next uop")                                            \
+  X(BRANCH, 6, "has an intra-trace jump target")
+
+enum {
+#define CPJIT__FLAG_ENUM(name, bit, doc) CPJIT_UOP_##name = 1u << (bit),
+  CPJIT_UOP_FLAGS(CPJIT__FLAG_ENUM)
+#undef CPJIT__FLAG_ENUM
+};
+
+/* What an operand is. */
+typedef enum cpjit_operand_kind {
+  CPJIT_OPERAND_NONE = 0,
+  CPJIT_OPERAND_IMMEDIATE = 1,  /* a constant */
+  CPJIT_OPERAND_SLOT_READ = 2,  /* the index of a slot the uop reads */
+  CPJIT_OPERAND_SLOT_WRITE = 3, /* the index of a slot the uop writes */
+  CPJIT_OPERAND_SLOT_READ_WRITE = 4,
+  CPJIT_OPERAND_KIND_COUNT
+} cpjit_operand_kind;
+
+/* "Slot operand k holds a value with fact F": a type, a shape, whatever the interpreter numbers.
+ * Fact 0 means nothing. */
+typedef struct cpjit_fact {
+  uint8_t operand;
+  uint8_t reserved;
+  uint16_t fact;
+} cpjit_fact;
+
+typedef struct cpjit_uop_meta {
+  char name[CPJIT_META_NAME_SIZE];     /* the uop's name */
+  uint32_t flags;                      /* CPJIT_UOP_* */
+  uint8_t operands[CPJIT_MAX_OPERANDS]; /* cpjit_operand_kind */
+  cpjit_fact proves[CPJIT_MAX_FACTS];  /* a guard: what holds after it when it does not exit */
+  cpjit_fact results[CPJIT_MAX_FACTS]; /* what the slots it writes hold afterwards */
+  uint32_t reserved[2];
+} cpjit_uop_meta;
+
+/* The generator reads these from objects compiled for another target: the layout is fixed. */
+#ifdef __cplusplus
+static_assert(sizeof(cpjit_uop_meta) == 96, "cpjit_uop_meta layout");
+#else
+_Static_assert(sizeof(cpjit_uop_meta) == 96, "cpjit_uop_meta layout");
+#endif
+
 /* One hole: a field in the code (or data) body that is patched when the stencil is copied. */
 typedef struct cpjit_hole {
   uint32_t offset;  /* byte offset of the relocated field or instruction in its body */
@@ -106,6 +165,9 @@ typedef struct cpjit_stencil {
   uint32_t data_hole_count;
   uint32_t reserved;
   const cpjit_hole *data_holes; /* holes in data, by increasing offset */
+  const cpjit_uop_meta *meta;   /* declared metadata, or null (uops without CPJIT_UOP_INFO) */
+  uint8_t operand_widths[CPJIT_MAX_OPERANDS]; /* widest width any hole reads, cpjit_operand_width */
+  uint32_t reserved2;
 } cpjit_stencil;
 
 typedef struct cpjit_stencil_set {
@@ -119,6 +181,46 @@ typedef struct cpjit_stencil_set {
   const cpjit_stencil *stencils; /* sorted by name; roles mixed */
   const char *const *symbols;    /* external symbols the holes refer to, by index */
 } cpjit_stencil_set;
+
+/* ---- run-time structures shared with templates ----------------------------------------------- */
+
+/* A trace exit as the runtime keeps it. The exit stub template receives it as operand 0: it
+ * counts the hit and follows `link` (a side trace attached by the runtime) without returning to
+ * the interpreter; otherwise it returns the record to the entry shim. */
+typedef struct cpjit_exit_record {
+  const void *link;  /* JIT: code of a linked trace; uop interpreter: its first instruction */
+  uint64_t hits;     /* times the exit was taken */
+  uint32_t exit_id;  /* the exit's number in its trace */
+  uint32_t kind;     /* CPJIT_EXIT_SIDE or CPJIT_EXIT_ERROR */
+  uint64_t resume;   /* the interpreter's resume point, as it gave it */
+  uint64_t resume_aux;
+  void *owner;       /* the runtime's executor */
+} cpjit_exit_record;
+
+#define CPJIT_EXIT_SIDE 0u
+#define CPJIT_EXIT_ERROR 1u
+
+/* An instruction of the uop interpreter (tier 2 without machine code). The same templates,
+ * compiled with CPJIT_INTERP, read their operands from here and tail-call the handler of the
+ * next, jump-target or exit instruction. */
+typedef struct cpjit_interp_insn {
+  const void *handler;
+  uint64_t operands[CPJIT_MAX_OPERANDS];
+  const struct cpjit_interp_insn *jump;
+  const struct cpjit_interp_insn *exits[CPJIT_MAX_EXITS];
+  const struct cpjit_interp_insn *error;
+} cpjit_interp_insn;
+
+/* The uop interpreter of a stencil set: written by cpjit-stencilgen --interp-object. */
+typedef struct cpjit_interp_table {
+  uint32_t abi_version;
+  uint32_t count;
+  const char *const *names;      /* uop names, as in the stencil set */
+  const void *const *handlers;   /* their interpreter functions */
+  uintptr_t (*entry)(const void *first_instruction, void *arg); /* the entry shim */
+  const void *exit_stub;         /* handler of exit instructions (operand 0: the exit record) */
+  const void *fall_off;          /* handler placed after the last instruction: traps */
+} cpjit_interp_table;
 
 #ifdef __cplusplus
 } /* extern "C" */
