@@ -1,0 +1,192 @@
+#include "gc.h"
+
+#include <cstdlib>
+
+#include "func.h"
+#include "str.h"
+#include "table.h"
+
+namespace cpjit::lua {
+
+void* mem_alloc(State* L, size_t size) {
+  if (size > L->heap.limit - L->heap.total || L->heap.total > L->heap.limit) mem_error(L);
+  void* p = std::malloc(size == 0 ? 1 : size);
+  if (p == nullptr) mem_error(L);
+  L->heap.total += size;
+  return p;
+}
+
+void* mem_realloc(State* L, void* p, size_t old_size, size_t new_size) {
+  if (new_size > old_size && new_size - old_size > L->heap.limit - L->heap.total) mem_error(L);
+  void* q = std::realloc(p, new_size == 0 ? 1 : new_size);
+  if (q == nullptr) mem_error(L);
+  L->heap.total = L->heap.total - old_size + new_size;
+  return q;
+}
+
+void mem_free(State* L, void* p, size_t size) {
+  if (p == nullptr) return;
+  std::free(p);
+  L->heap.total -= size;
+}
+
+GCObject* gc_new(State* L, size_t size, GCType type) {
+  auto* o = static_cast<GCObject*>(mem_alloc(L, size));
+  o->gctype = type;
+  o->marked = 0;
+  o->gcnext = L->heap.all;
+  L->heap.all = o;
+  return o;
+}
+
+size_t gc_object_size(const GCObject* o) {
+  switch (o->gctype) {
+    case kGCString: return str_size(static_cast<const String*>(o)->len);
+    case kGCTable: return table_size_bytes(static_cast<const Table*>(o));
+    case kGCLClosure: return lclosure_size(static_cast<const LClosure*>(o)->nupvals);
+    case kGCCClosure: return cclosure_size(static_cast<const CClosure*>(o)->nupvals);
+    case kGCUserdata: return userdata_size(static_cast<const Userdata*>(o)->size);
+    case kGCProto: return proto_size_bytes(static_cast<const Proto*>(o));
+    case kGCUpVal: return sizeof(UpVal);
+  }
+  return 0;
+}
+
+namespace {
+
+void free_object(State* L, GCObject* o) {
+  switch (o->gctype) {
+    case kGCTable: table_free(L, static_cast<Table*>(o)); return;
+    case kGCProto: proto_free(L, static_cast<Proto*>(o)); return;
+    default: mem_free(L, o, gc_object_size(o)); return;
+  }
+}
+
+inline void mark_object(State* L, GCObject* o) {
+  if (o->marked) return;
+  o->marked = 1;
+  if (o->gctype != kGCString) L->heap.gray.push_back(o);
+}
+
+inline void mark_value(State* L, const Value& v) {
+  if (v.is_collectable()) mark_object(L, v.gc);
+}
+
+void traverse_table(State* L, Table* t) {
+  if (t->meta) mark_object(L, t->meta);
+  for (uint32_t i = 0; i < t->asize; i++) mark_value(L, t->array[i]);
+  for (uint32_t i = 0; i <= t->hmask; i++) {
+    Node& n = t->node[i];
+    if (n.val.is_nil()) {
+      // An empty field keeps its key only for next(); it must not keep the key alive.
+      if (n.key.is_collectable()) n.key.tag = kTagDeadKey;
+    } else {
+      mark_value(L, n.key);
+      mark_value(L, n.val);
+    }
+  }
+}
+
+void traverse_proto(State* L, Proto* p) {
+  if (p->source) mark_object(L, p->source);
+  for (int i = 0; i < p->nk; i++) mark_value(L, p->k[i]);
+  for (int i = 0; i < p->nprotos; i++)
+    if (p->protos[i]) mark_object(L, p->protos[i]);
+  for (int i = 0; i < p->nupvals; i++)
+    if (p->upvals[i].name) mark_object(L, p->upvals[i].name);
+  for (int i = 0; i < p->nlocvars; i++)
+    if (p->locvars[i].name) mark_object(L, p->locvars[i].name);
+}
+
+void propagate(State* L) {
+  auto& gray = L->heap.gray;
+  while (!gray.empty()) {
+    GCObject* o = gray.back();
+    gray.pop_back();
+    switch (o->gctype) {
+      case kGCTable: traverse_table(L, static_cast<Table*>(o)); break;
+      case kGCLClosure: {
+        auto* cl = static_cast<LClosure*>(o);
+        mark_object(L, cl->p);
+        for (int i = 0; i < cl->nupvals; i++)
+          if (cl->upvals[i]) mark_object(L, cl->upvals[i]);
+        break;
+      }
+      case kGCCClosure: {
+        auto* cl = static_cast<CClosure*>(o);
+        for (int i = 0; i < cl->nupvals; i++) mark_value(L, cl->upvalues[i]);
+        break;
+      }
+      case kGCUserdata: {
+        auto* u = static_cast<Userdata*>(o);
+        if (u->meta) mark_object(L, u->meta);
+        break;
+      }
+      case kGCProto: traverse_proto(L, static_cast<Proto*>(o)); break;
+      case kGCUpVal: mark_value(L, *static_cast<UpVal*>(o)->v); break;
+      default: break;
+    }
+  }
+}
+
+void mark_roots(State* L) {
+  for (Value* v = L->stack; v < L->top; v++) mark_value(L, *v);
+  // Slots above the live top are dead; clearing them keeps the invariant that every slot
+  // holds nil or a live object, so a later, higher live top never sees a freed object.
+  for (Value* v = L->top; v < L->stack_hwm; v++) set_nil(v);
+  mark_object(L, L->globals);
+  mark_object(L, L->registry);
+  if (L->string_meta) mark_object(L, L->string_meta);
+  for (String* s : L->tm_names) mark_object(L, s);
+  for (String* s : L->reserved)
+    if (s) mark_object(L, s);
+  mark_object(L, L->env_name);
+  mark_object(L, L->memerr_msg);
+  mark_value(L, L->errval);
+  for (UpVal* uv = L->open_upvals; uv; uv = uv->open_next) mark_object(L, uv);
+}
+
+size_t sweep(State* L) {
+  size_t freed = 0;
+  GCObject** link = &L->heap.all;
+  while (GCObject* o = *link) {
+    if (o->marked) {
+      o->marked = 0;
+      link = &o->gcnext;
+    } else {
+      *link = o->gcnext;
+      size_t before = L->heap.total;
+      free_object(L, o);
+      freed += before - L->heap.total;
+    }
+  }
+  return freed;
+}
+
+}  // namespace
+
+void gc_collect(State* L) {
+  mark_roots(L);
+  propagate(L);
+  sweep(L);
+  strings_sweep(L);
+  L->heap.gray.shrink_to_fit();
+  L->heap.estimate = L->heap.total;
+  size_t next = L->heap.total / 100 * static_cast<size_t>(L->heap.pause);
+  constexpr size_t kMinThreshold = size_t{1} << 20;
+  if (next < kMinThreshold) next = kMinThreshold;
+  L->heap.threshold = L->heap.stopped ? static_cast<size_t>(-1) : next;
+}
+
+void gc_free_all(State* L) {
+  GCObject* o = L->heap.all;
+  while (o) {
+    GCObject* next = o->gcnext;
+    free_object(L, o);
+    o = next;
+  }
+  L->heap.all = nullptr;
+  strings_free_all(L);
+}
+
+}  // namespace cpjit::lua

@@ -1,0 +1,61 @@
+// Memory and garbage collection.
+//
+// The collector is a precise, non-moving, stop-the-world mark & sweep. It runs only at safe
+// points (gc_check) that the interpreter and the builtins reach with every live value on the
+// stack or reachable from a root. Allocation itself never collects, so code between safe
+// points (the compiler, a builtin building a result) may hold unrooted objects.
+//
+// Pacing: every allocated byte counts towards Heap::total; when it reaches Heap::threshold the
+// next safe point collects and sets threshold = live bytes * pause / 100 (pause 200: the heap
+// may double before the next collection). Roots: the stack below the live top, the globals,
+// the registry, the string metatable, the metamethod names and the open upvalues.
+#pragma once
+
+#include <cstddef>
+#include <new>
+
+#include "object.h"
+#include "state.h"
+
+namespace cpjit::lua {
+
+// Raw memory for objects. Throws "not enough memory" (as a Lua error) on failure or when the
+// heap limit would be exceeded. Sizes must be passed back to mem_free for the accounting.
+void* mem_alloc(State* L, size_t size);
+void* mem_realloc(State* L, void* p, size_t old_size, size_t new_size);
+void mem_free(State* L, void* p, size_t size);
+
+template <typename T>
+T* mem_new_array(State* L, size_t n) {
+  if (n > static_cast<size_t>(-1) / sizeof(T)) mem_error(L);
+  return static_cast<T*>(mem_alloc(L, n * sizeof(T)));
+}
+template <typename T>
+void mem_free_array(State* L, T* p, size_t n) {
+  mem_free(L, p, n * sizeof(T));
+}
+
+// Allocates a collectable object of 'size' bytes and links it into the all-objects list.
+GCObject* gc_new(State* L, size_t size, GCType type);
+
+// Full collection now.
+void gc_collect(State* L);
+
+// A safe point: collects if the allocation debt is due. 'live_top' is the first stack slot
+// that holds nothing live (everything from there up is cleared).
+inline void gc_check(State* L, Value* live_top) {
+  if (L->heap.total >= L->heap.threshold) {
+    Value* saved = L->top;
+    L->top = live_top;
+    gc_collect(L);
+    L->top = saved;
+  }
+}
+
+// Size in bytes of an object, for the accounting when it is freed.
+size_t gc_object_size(const GCObject* o);
+
+// Frees every object (state_close).
+void gc_free_all(State* L);
+
+}  // namespace cpjit::lua

@@ -1,0 +1,168 @@
+// Heap objects. Every collectable object starts with GCObject; objects never move, so raw
+// pointers to them (and into table storage between resizes) stay valid until they die.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "value.h"
+
+namespace cpjit::lua {
+
+// GC object kinds. The first ones reuse the value tags of the same type.
+enum GCType : uint8_t {
+  kGCString = kTagString,
+  kGCTable = kTagTable,
+  kGCLClosure = kTagLClosure,
+  kGCCClosure = kTagCClosure,
+  kGCUserdata = kTagUserdata,
+  kGCProto = 12,
+  kGCUpVal = 13,
+};
+
+struct GCObject {
+  GCObject* gcnext;  // all-objects list (short strings: unused, they live in the string table)
+  uint8_t gctype;
+  uint8_t marked;
+};
+
+// Strings are immutable and 8-bit clean. Short strings (at most kMaxShortLen bytes) are
+// interned, so two short strings are equal exactly when their pointers are; long strings are
+// compared by content and hashed on demand.
+constexpr size_t kMaxShortLen = 40;
+
+struct String : GCObject {
+  uint8_t is_short;
+  uint8_t has_hash;  // long strings: hash computed yet?
+  uint8_t keyword;   // reserved word number + 1 (the lexer's fast keyword test), else 0
+  uint32_t hash;
+  String* hnext;     // chain in the intern table
+  size_t len;
+  char data[1];      // len bytes followed by a '\0' so C library calls can read it
+
+  const char* c_str() const { return data; }
+};
+
+// Metamethods. The first kTMFast ones are cached as "known absent" bits in each table that is
+// used as a metatable, so a miss costs one bit test instead of a hash lookup.
+#define CPJIT_LUA_TMS(X) \
+  X(Index, "__index")     \
+  X(NewIndex, "__newindex") \
+  X(Len, "__len")         \
+  X(Eq, "__eq")           \
+  X(Add, "__add")         \
+  X(Sub, "__sub")         \
+  X(Mul, "__mul")         \
+  X(Mod, "__mod")         \
+  X(Pow, "__pow")         \
+  X(Div, "__div")         \
+  X(IDiv, "__idiv")       \
+  X(BAnd, "__band")       \
+  X(BOr, "__bor")         \
+  X(BXor, "__bxor")       \
+  X(Shl, "__shl")         \
+  X(Shr, "__shr")         \
+  X(Unm, "__unm")         \
+  X(BNot, "__bnot")       \
+  X(Lt, "__lt")           \
+  X(Le, "__le")           \
+  X(Concat, "__concat")   \
+  X(Call, "__call")       \
+  X(ToString, "__tostring") \
+  X(Name, "__name")       \
+  X(Metatable, "__metatable") \
+  X(Close, "__close")     \
+  X(Mode, "__mode")       \
+  X(Gc, "__gc")           \
+  X(Pairs, "__pairs")
+
+enum TM : uint8_t {
+#define CPJIT_LUA_TM_ENUM(name, str) kTM##name,
+  CPJIT_LUA_TMS(CPJIT_LUA_TM_ENUM)
+#undef CPJIT_LUA_TM_ENUM
+  kTMCount
+};
+static_assert(kTMCount <= 32, "absent-metamethod cache is a 32-bit mask");
+
+struct Node {
+  Value val;
+  Value key;  // kTagNil: free slot; anything else: taken (even when val is nil)
+};
+
+// A table has an array part for the keys 1..asize and a hash part with open addressing
+// (linear probing). Keys are never removed from the hash part between rehashes: assigning nil
+// leaves the key in place, which keeps next() stable while a traversal clears fields.
+struct Table : GCObject {
+  uint32_t tm_absent;  // bit t set: metamethod t is known absent from this table
+  uint32_t asize;      // array part: array[0 .. asize) holds keys 1 .. asize
+  uint32_t hmask;      // hash part size - 1 (the empty table points at a shared dummy node)
+  uint32_t hfree;      // how many more keys the hash part takes before it must grow
+  Value* array;
+  Node* node;
+  Table* meta;
+};
+
+struct UpvalDesc {
+  String* name;
+  uint8_t in_stack;  // 1: captures a local of the enclosing function (register idx)
+  uint8_t idx;       // 0: captures upvalue idx of the enclosing function
+};
+
+// Debug information for "local 'x'" in error messages: register reg holds local name while
+// startpc <= pc < endpc.
+struct LocVar {
+  String* name;
+  int startpc;
+  int endpc;
+  int reg;
+};
+
+using Instr = uint32_t;
+
+struct Proto : GCObject {
+  uint8_t numparams;
+  uint8_t is_vararg;
+  uint8_t maxstack;  // registers the function needs (its frame is base .. base + maxstack)
+  int ncode;
+  int nk;
+  int nprotos;
+  int nupvals;
+  int nlocvars;
+  int linedefined;
+  int lastlinedefined;
+  Instr* code;
+  Value* k;
+  Proto** protos;
+  UpvalDesc* upvals;
+  int32_t* lineinfo;  // source line of each instruction
+  LocVar* locvars;
+  String* source;     // chunk name ("@file.lua", "=stdin", or the source text itself)
+};
+
+// An upvalue is open while the variable it captures still lives in a stack slot (v points
+// there) and closed afterwards (the value moved into 'closed' and v points at it).
+struct UpVal : GCObject {
+  Value* v;
+  UpVal* open_next;  // list of open upvalues, sorted by stack slot, highest first
+  Value closed;
+};
+
+struct LClosure : GCObject {
+  uint8_t nupvals;
+  Proto* p;
+  UpVal* upvals[1];
+};
+
+struct CClosure : GCObject {
+  uint8_t nupvals;
+  CFunction f;
+  Value upvalues[1];
+};
+
+struct Userdata : GCObject {
+  Table* meta;
+  size_t size;
+  alignas(16) unsigned char data[1];
+};
+
+}  // namespace cpjit::lua

@@ -1,0 +1,134 @@
+// The interpreter state: value stack, call frames, heap, interned strings, globals.
+//
+// There are no coroutines, so one State holds everything. The value stack is allocated once
+// at its maximum size and never moves: a frame's base pointer, open upvalues and any Value*
+// into the stack stay valid for the frame's lifetime (the OS commits the pages lazily).
+#pragma once
+
+#include <cstdarg>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "cpjit_lua/cpjit_lua.h"
+#include "object.h"
+#include "value.h"
+
+namespace cpjit::lua {
+
+constexpr int kMaxStack = 1000000;   // slots a program may use before "stack overflow"
+constexpr int kErrorStack = 2000;    // extra slots so that error handlers can still run
+constexpr int kMinCStack = 20;       // slots every builtin may push without asking
+constexpr int kMaxCCalls = 200;      // nesting of C++-level calls (metamethods, pcall, ...)
+
+// The C++ exception that carries a Lua error up to the nearest protected call. The error
+// object itself is in State::errval (a Value cannot sit in an exception object unrooted).
+struct LuaError {
+  Status status;
+};
+
+// A call frame. For Lua functions this is also the interpreter's resumable state: executing
+// frame 'ci' means running ci->func's prototype at ci->savedpc with registers at ci->base, so a
+// side exit from compiled code resumes by storing pc (and base) here and entering execute().
+struct CallInfo {
+  Value* func;               // the called value; results are stored from here on
+  Value* base;               // register 0 (Lua) or first argument (builtins)
+  Value* top;                // end of the frame: base + maxstack (Lua) or the C push limit
+  const Instr* savedpc;      // Lua: next instruction to run once the frame is resumed
+  CallInfo* prev;
+  CallInfo* next;            // cached, reused frames
+  int nresults;              // results the caller wants (-1: all of them)
+  int nvarargs;              // extra arguments stored below base (vararg functions)
+  uint8_t status;            // kCI* flags
+};
+
+constexpr uint8_t kCILua = 1;       // a Lua function frame
+constexpr uint8_t kCIFresh = 2;     // execute() returns when this frame returns
+constexpr uint8_t kCITail = 4;      // entered through a tail call (its caller is gone)
+constexpr uint8_t kCIHooked = 8;    // reserved for the JIT: frame entered from compiled code
+
+struct Heap {
+  GCObject* all = nullptr;     // every object except short strings
+  size_t total = 0;            // bytes currently allocated for Lua objects
+  size_t threshold = 0;        // collect at the next safe point once total reaches this
+  size_t limit = 0;            // allocations beyond this fail with "not enough memory"
+  size_t estimate = 0;         // live bytes after the last collection
+  int pause = 200;             // next threshold = live * pause / 100
+  bool stopped = false;        // collectgarbage("stop")
+  std::vector<GCObject*> gray; // marked objects whose children still need marking
+};
+
+struct StringTable {
+  String** buckets = nullptr;
+  uint32_t size = 0;
+  uint32_t count = 0;
+};
+
+struct State {
+  // Hot fields first.
+  Value* top;                  // first free slot
+  CallInfo* ci;                // running frame
+  Value* stack;
+  Value* stack_limit;          // frames may not extend past this ("stack overflow")
+  Value* stack_end;            // end of the allocation (limit + room for error handling)
+  Value* stack_hwm;            // highest frame top ever used; slots above are all nil
+  UpVal* open_upvals;          // open upvalues, highest stack slot first
+  int ccalls;                  // current nesting of C++-level calls
+  int ncalls;                  // number of frames (for the depth error)
+
+  CallInfo base_ci;            // frame of the host (C++) caller, never popped
+
+  Table* globals;
+  Table* registry;
+  Table* string_meta;          // metatable shared by all strings
+  String* tm_names[kTMCount];
+  String* reserved[32];        // the reserved words, marked so the lexer can test String::keyword
+  String* env_name;            // "_ENV"
+  String* memerr_msg;          // preallocated "not enough memory"
+
+  Value errval;                // error object while an exception is in flight
+  bool in_error_handler;       // running an xpcall message handler (may use kErrorStack)
+
+  Heap heap;
+  StringTable strings;
+
+  // Qualified names of builtins ("string.rep") for messages where the call site has none.
+  std::unordered_map<const void*, std::string> builtin_names;
+
+  uint64_t rng[4];             // math.random (xoshiro256**)
+  std::string buffer;          // scratch space for builtins that build strings
+  std::string last_error;      // message of the last failure reported through the API
+};
+
+// --- state.cpp ---------------------------------------------------------------------------
+
+State* state_new(size_t heap_limit = 0);
+void state_close(State* L);
+
+// Makes sure n more values can be pushed by the running builtin.
+void check_stack(State* L, int n);
+
+inline void push(State* L, const Value& v) { *L->top++ = v; }
+
+CallInfo* next_ci(State* L);
+
+// Raising errors. Each throws LuaError; the error object is stored in L->errval.
+[[noreturn]] void throw_error(State* L, Status status = kErrRun);
+[[noreturn]] void throw_value(State* L, const Value& v, Status status = kErrRun);
+// Runtime error at the running frame's current line ("file:12: message") when that frame is
+// a Lua function, else without position. This is what the interpreter raises.
+[[noreturn]] void rt_error(State* L, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+// Error with the position of the function at 'level' (1: the caller of the running builtin),
+// what builtins raise.
+[[noreturn]] void lib_error(State* L, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+[[noreturn]] void mem_error(State* L);
+
+std::string vformat(const char* fmt, va_list ap);
+std::string format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+
+// "file.lua:12:" for the function at 'level' (0: running function), or "" when unknown.
+std::string where(State* L, int level);
+
+}  // namespace cpjit::lua

@@ -1,0 +1,272 @@
+#include "str.h"
+
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "gc.h"
+
+namespace cpjit::lua {
+
+namespace {
+
+// FNV-1a, seeded with the length. A fixed seed keeps table iteration order reproducible from
+// one run to the next, which makes failures easy to replay.
+uint32_t hash_bytes(const char* s, size_t len) {
+  uint64_t h = 0xcbf29ce484222325ull ^ len;
+  for (size_t i = 0; i < len; i++) {
+    h ^= static_cast<unsigned char>(s[i]);
+    h *= 0x100000001b3ull;
+  }
+  return static_cast<uint32_t>(h ^ (h >> 32));
+}
+
+void strings_resize(State* L, uint32_t new_size) {
+  StringTable& st = L->strings;
+  auto* nb = static_cast<String**>(std::calloc(new_size, sizeof(String*)));
+  if (nb == nullptr) mem_error(L);
+  for (uint32_t i = 0; i < st.size; i++) {
+    String* s = st.buckets[i];
+    while (s) {
+      String* next = s->hnext;
+      uint32_t b = s->hash & (new_size - 1);
+      s->hnext = nb[b];
+      nb[b] = s;
+      s = next;
+    }
+  }
+  std::free(st.buckets);
+  st.buckets = nb;
+  st.size = new_size;
+}
+
+String* alloc_string(State* L, size_t len) {
+  if (len > (static_cast<size_t>(-1) >> 2)) mem_error(L);
+  auto* s = static_cast<String*>(mem_alloc(L, str_size(len)));
+  s->gctype = kGCString;
+  s->marked = 0;
+  s->gcnext = nullptr;
+  s->len = len;
+  s->keyword = 0;
+  s->has_hash = 0;
+  s->hash = 0;
+  s->hnext = nullptr;
+  s->data[len] = '\0';
+  return s;
+}
+
+}  // namespace
+
+// data[1] in the struct already holds the terminating zero.
+size_t str_size(size_t len) { return sizeof(String) + len; }
+
+void strings_init(State* L) { strings_resize(L, 256); }
+
+String* str_new_uninit(State* L, size_t len) {
+  String* s = alloc_string(L, len);
+  s->is_short = 0;
+  s->gcnext = L->heap.all;
+  L->heap.all = s;
+  return s;
+}
+
+String* str_new(State* L, const char* str, size_t len) {
+  if (len > kMaxShortLen) {
+    String* s = str_new_uninit(L, len);
+    std::memcpy(s->data, str, len);
+    return s;
+  }
+  uint32_t h = hash_bytes(str, len);
+  StringTable& st = L->strings;
+  for (String* s = st.buckets[h & (st.size - 1)]; s; s = s->hnext) {
+    if (s->len == len && s->hash == h && std::memcmp(s->data, str, len) == 0) return s;
+  }
+  if (st.count >= st.size) strings_resize(L, st.size * 2);
+  String* s = alloc_string(L, len);
+  s->is_short = 1;
+  s->has_hash = 1;
+  s->hash = h;
+  std::memcpy(s->data, str, len);
+  uint32_t b = h & (st.size - 1);
+  s->hnext = st.buckets[b];
+  st.buckets[b] = s;
+  st.count++;
+  return s;
+}
+
+uint32_t str_hash(String* s) {
+  if (!s->has_hash) {
+    s->hash = hash_bytes(s->data, s->len);
+    s->has_hash = 1;
+  }
+  return s->hash;
+}
+
+int str_compare(const String* a, const String* b) {
+  size_t n = a->len < b->len ? a->len : b->len;
+  int c = std::memcmp(a->data, b->data, n);
+  if (c != 0) return c;
+  return a->len < b->len ? -1 : (a->len > b->len ? 1 : 0);
+}
+
+size_t strings_sweep(State* L) {
+  StringTable& st = L->strings;
+  size_t freed = 0;
+  for (uint32_t i = 0; i < st.size; i++) {
+    String** link = &st.buckets[i];
+    while (String* s = *link) {
+      if (s->marked) {
+        s->marked = 0;
+        link = &s->hnext;
+      } else {
+        *link = s->hnext;
+        size_t sz = str_size(s->len);
+        mem_free(L, s, sz);
+        freed += sz;
+        st.count--;
+      }
+    }
+  }
+  if (st.count < st.size / 4 && st.size > 256) strings_resize(L, st.size / 2);
+  return freed;
+}
+
+void strings_free_all(State* L) {
+  StringTable& st = L->strings;
+  for (uint32_t i = 0; i < st.size; i++) {
+    String* s = st.buckets[i];
+    while (s) {
+      String* next = s->hnext;
+      mem_free(L, s, str_size(s->len));
+      s = next;
+    }
+  }
+  std::free(st.buckets);
+  st.buckets = nullptr;
+  st.size = st.count = 0;
+}
+
+// --- numbers and text --------------------------------------------------------------------
+
+namespace {
+
+inline bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Integer numerals: decimal (rejected on overflow so that they are read as floats) and
+// hexadecimal (wrapping around modulo 2^64, as the manual specifies).
+bool parse_integer(const char* s, const char* end, int64_t* out) {
+  while (s < end && is_space(*s)) s++;
+  bool neg = false;
+  if (s < end && (*s == '-' || *s == '+')) neg = (*s++ == '-');
+  uint64_t a = 0;
+  bool any = false;
+  if (end - s >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    s += 2;
+    while (s < end && hex_value(*s) >= 0) {
+      a = a * 16 + static_cast<uint64_t>(hex_value(*s));
+      s++;
+      any = true;
+    }
+  } else {
+    while (s < end && *s >= '0' && *s <= '9') {
+      int d = *s - '0';
+      // Past 2^63 - 1 (or 2^63 for negatives) a decimal numeral is a float.
+      if (a >= 922337203685477580ull && (a > 922337203685477580ull || d > 7 + (neg ? 1 : 0)))
+        return false;
+      a = a * 10 + static_cast<uint64_t>(d);
+      s++;
+      any = true;
+    }
+  }
+  while (s < end && is_space(*s)) s++;
+  if (!any || s != end) return false;
+  *out = static_cast<int64_t>(neg ? 0 - a : a);
+  return true;
+}
+
+bool parse_float(const char* s, size_t len, double* out) {
+  // strtod would also read "inf" and "nan", which are not Lua numerals.
+  for (size_t i = 0; i < len; i++)
+    if (s[i] == 'n' || s[i] == 'N') return false;
+  if (std::strlen(s) != len) return false;  // embedded zero
+  char* endp;
+  double d = std::strtod(s, &endp);
+  if (endp == s) return false;
+  while (*endp && is_space(*endp)) endp++;
+  if (endp != s + len) return false;
+  *out = d;
+  return true;
+}
+
+}  // namespace
+
+bool str_to_number(const char* s, size_t len, Value* out) {
+  int64_t i;
+  if (parse_integer(s, s + len, &i)) {
+    set_int(out, i);
+    return true;
+  }
+  double d;
+  // strtod needs a terminated string; String data always is, other callers copy.
+  if (s[len] != '\0') {
+    std::string copy(s, len);
+    if (!parse_float(copy.c_str(), len, &d)) return false;
+  } else if (!parse_float(s, len, &d)) {
+    return false;
+  }
+  set_float(out, d);
+  return true;
+}
+
+int number_to_chars(const Value& v, char* buf) {
+  if (v.is_int()) return std::snprintf(buf, 64, "%lld", static_cast<long long>(v.i));
+  int n = std::snprintf(buf, 64, "%.14g", v.n);
+  // Looks like an integer? Then say it is a float.
+  bool only_digits = true;
+  for (int i = 0; i < n; i++) {
+    char c = buf[i];
+    if (!(c == '-' || (c >= '0' && c <= '9'))) {
+      only_digits = false;
+      break;
+    }
+  }
+  if (only_digits) {
+    buf[n++] = '.';
+    buf[n++] = '0';
+    buf[n] = '\0';
+  }
+  return n;
+}
+
+String* number_to_string(State* L, const Value& v) {
+  char buf[64];
+  int n = number_to_chars(v, buf);
+  return str_new(L, buf, static_cast<size_t>(n));
+}
+
+bool to_number(const Value& v, Value* out) {
+  if (v.is_number()) {
+    *out = v;
+    return true;
+  }
+  if (v.is_string()) return str_to_number(v.s->data, v.s->len, out);
+  return false;
+}
+
+bool to_string_inplace(State* L, Value* v) {
+  if (v->is_string()) return true;
+  if (!v->is_number()) return false;
+  *v = Value::string(number_to_string(L, *v));
+  return true;
+}
+
+}  // namespace cpjit::lua

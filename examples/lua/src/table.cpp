@@ -1,0 +1,446 @@
+#include "table.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "gc.h"
+
+namespace cpjit::lua {
+
+const Value kNilValue = Value::nil();
+
+namespace {
+
+// Shared by every table whose hash part is empty: a lookup probes one free slot and stops.
+// hfree == 0 makes the first insertion rehash, so it is never written.
+Node dummy_node = {Value::nil(), Value::nil()};
+
+constexpr uint32_t kMaxArraySize = 1u << 30;
+constexpr uint32_t kMaxHashSize = 1u << 30;
+
+inline bool is_dummy(const Table* t) { return t->node == &dummy_node; }
+
+inline uint32_t mix64(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  return static_cast<uint32_t>(x);
+}
+
+inline uint32_t hash_int(int64_t i) { return mix64(static_cast<uint64_t>(i)); }
+
+uint32_t hash_key(const Value& k) {
+  switch (k.tag) {
+    case kTagInt: return hash_int(k.i);
+    case kTagFloat: {
+      uint64_t bits;
+      std::memcpy(&bits, &k.n, sizeof bits);
+      return mix64(bits);
+    }
+    case kTagString: return str_hash(k.s);
+    case kTagFalse: return 1;
+    case kTagTrue: return 2;
+    default: return mix64(reinterpret_cast<uintptr_t>(k.p));
+  }
+}
+
+// Raw key equality for keys of the same kind as stored in nodes (floats are never integral).
+inline bool key_equal(const Value& stored, const Value& k) {
+  if (stored.tag != k.tag) return false;
+  switch (k.tag) {
+    case kTagInt: return stored.i == k.i;
+    case kTagFloat: return stored.n == k.n;
+    case kTagString: return str_eq(stored.s, k.s);
+    case kTagFalse:
+    case kTagTrue: return true;
+    default: return stored.p == k.p;
+  }
+}
+
+// Integral floats become integer keys.
+inline bool normalize_key(const Value& key, Value* out) {
+  if (key.is_float()) {
+    double d = key.n;
+    if (d >= -9223372036854775808.0 && d < 9223372036854775808.0) {
+      double f = std::floor(d);
+      if (f == d) {
+        set_int(out, static_cast<int64_t>(d));
+        return true;
+      }
+    }
+  }
+  *out = key;
+  return false;
+}
+
+uint32_t hash_capacity(uint32_t size) { return size - size / 4; }
+
+// Smallest power of two >= 4 whose load limit holds n keys (0 for n == 0).
+uint32_t hash_size_for(State* L, uint64_t n) {
+  if (n == 0) return 0;
+  uint32_t size = 4;
+  while (hash_capacity(size) < n) {
+    if (size >= kMaxHashSize) rt_error(L, "table overflow");
+    size *= 2;
+  }
+  return size;
+}
+
+// Inserts a key known to be absent into a hash part known to have room; used while
+// rebuilding, so it neither checks for duplicates nor grows.
+void insert_fresh(Table* t, const Value& key, const Value& val) {
+  if (key.is_int() && static_cast<uint64_t>(key.i) - 1 < t->asize) {
+    t->array[key.i - 1] = val;
+    return;
+  }
+  uint32_t i = hash_key(key) & t->hmask;
+  while (t->node[i].key.tag != kTagNil) i = (i + 1) & t->hmask;
+  t->node[i].key = key;
+  t->node[i].val = val;
+  t->hfree--;
+}
+
+int ceil_log2(uint64_t x) {
+  int l = 0;
+  x--;
+  while (x > 0) {
+    l++;
+    x >>= 1;
+  }
+  return l;
+}
+
+// Counts integer keys by slices (2^(i-1), 2^i] of key space.
+void count_int_key(const Value& k, uint32_t* nums, uint64_t* nint) {
+  if (k.is_int() && k.i >= 1 && static_cast<uint64_t>(k.i) <= kMaxArraySize) {
+    nums[ceil_log2(static_cast<uint64_t>(k.i))]++;
+    (*nint)++;
+  }
+}
+
+// Rebuilds the table so that it has room for 'extra' (the key about to be inserted).
+void rehash(State* L, Table* t, const Value& extra) {
+  uint32_t nums[32] = {};
+  uint64_t nint = 0;
+  uint64_t total = 0;
+  // Array part, slice by slice.
+  for (uint32_t i = 0; i < t->asize; i++) {
+    if (!t->array[i].is_nil()) {
+      Value k = Value::integer(static_cast<int64_t>(i) + 1);
+      count_int_key(k, nums, &nint);
+      total++;
+    }
+  }
+  if (!is_dummy(t)) {
+    for (uint32_t i = 0; i <= t->hmask; i++) {
+      const Node& n = t->node[i];
+      if (!n.val.is_nil()) {
+        count_int_key(n.key, nums, &nint);
+        total++;
+      }
+    }
+  }
+  count_int_key(extra, nums, &nint);
+  total++;
+  // The largest n = 2^i such that more than n/2 of the keys 1..n are present.
+  uint64_t in_array = 0;
+  uint64_t acc = 0;
+  uint32_t asize = 0;
+  uint64_t two_to_i = 1;
+  for (int i = 0; i < 31 && nint > two_to_i / 2; i++, two_to_i *= 2) {
+    acc += nums[i];
+    if (acc > two_to_i / 2) {
+      asize = static_cast<uint32_t>(two_to_i);
+      in_array = acc;
+    }
+  }
+  table_resize(L, t, asize, static_cast<uint32_t>(total - in_array));
+}
+
+Value* new_key_slot(State* L, Table* t, const Value& key);
+
+}  // namespace
+
+Table* table_new(State* L, uint32_t narray, uint32_t nhash) {
+  auto* t = static_cast<Table*>(gc_new(L, sizeof(Table), kGCTable));
+  t->tm_absent = 0;
+  t->asize = 0;
+  t->hmask = 0;
+  t->hfree = 0;
+  t->array = nullptr;
+  t->node = &dummy_node;
+  t->meta = nullptr;
+  if (narray > 0 || nhash > 0) table_resize(L, t, narray, nhash);
+  return t;
+}
+
+size_t table_size_bytes(const Table* t) {
+  size_t s = sizeof(Table) + sizeof(Value) * t->asize;
+  if (!is_dummy(t)) s += sizeof(Node) * (static_cast<size_t>(t->hmask) + 1);
+  return s;
+}
+
+void table_free(State* L, Table* t) {
+  if (t->array) mem_free_array(L, t->array, t->asize);
+  if (!is_dummy(t)) mem_free_array(L, t->node, static_cast<size_t>(t->hmask) + 1);
+  mem_free(L, t, sizeof(Table));
+}
+
+void table_resize(State* L, Table* t, uint32_t narray, uint32_t nhash) {
+  if (narray > kMaxArraySize) rt_error(L, "table overflow");
+  uint32_t hsize = hash_size_for(L, nhash);
+  // Allocate everything first: a failure leaves the table untouched.
+  Value* new_array = narray ? mem_new_array<Value>(L, narray) : nullptr;
+  Node* new_node = &dummy_node;
+  if (hsize) {
+    try {
+      new_node = mem_new_array<Node>(L, hsize);
+    } catch (...) {
+      if (new_array) mem_free_array(L, new_array, narray);
+      throw;
+    }
+    for (uint32_t i = 0; i < hsize; i++) {
+      set_nil(&new_node[i].key);
+      set_nil(&new_node[i].val);
+    }
+  }
+  Value* old_array = t->array;
+  uint32_t old_asize = t->asize;
+  Node* old_node = t->node;
+  uint32_t old_hsize = is_dummy(t) ? 0 : t->hmask + 1;
+
+  uint32_t keep = old_asize < narray ? old_asize : narray;
+  if (keep) std::memcpy(new_array, old_array, sizeof(Value) * keep);
+  for (uint32_t i = keep; i < narray; i++) set_nil(&new_array[i]);
+  t->array = new_array;
+  t->asize = narray;
+  t->node = new_node;
+  t->hmask = hsize ? hsize - 1 : 0;
+  t->hfree = hsize ? hash_capacity(hsize) : 0;
+
+  for (uint32_t i = narray; i < old_asize; i++) {
+    if (!old_array[i].is_nil()) insert_fresh(t, Value::integer(static_cast<int64_t>(i) + 1), old_array[i]);
+  }
+  for (uint32_t i = 0; i < old_hsize; i++) {
+    const Node& n = old_node[i];
+    if (!n.val.is_nil()) insert_fresh(t, n.key, n.val);
+  }
+  if (old_array) mem_free_array(L, old_array, old_asize);
+  if (old_hsize) mem_free_array(L, old_node, old_hsize);
+}
+
+void table_ensure_array(State* L, Table* t, uint32_t n) {
+  if (n <= t->asize) return;
+  uint64_t keep = 0;
+  if (!is_dummy(t)) {
+    for (uint32_t i = 0; i <= t->hmask; i++) {
+      const Node& nd = t->node[i];
+      if (nd.val.is_nil()) continue;
+      if (nd.key.is_int() && static_cast<uint64_t>(nd.key.i) - 1 < n) continue;  // moves to the array
+      keep++;
+    }
+  }
+  table_resize(L, t, n, static_cast<uint32_t>(keep));
+}
+
+// --- reads ---------------------------------------------------------------------------------
+
+const Value* table_get_int(const Table* t, int64_t key) {
+  if (static_cast<uint64_t>(key) - 1 < t->asize) return &t->array[key - 1];
+  uint32_t i = hash_int(key) & t->hmask;
+  for (;;) {
+    const Node& n = t->node[i];
+    if (n.key.tag == kTagInt && n.key.i == key) return &n.val;
+    if (n.key.tag == kTagNil) return &kNilValue;
+    i = (i + 1) & t->hmask;
+  }
+}
+
+const Value* table_get_short_str(const Table* t, const String* key) {
+  uint32_t i = key->hash & t->hmask;
+  for (;;) {
+    const Node& n = t->node[i];
+    if (n.key.tag == kTagString && n.key.s == key) return &n.val;
+    if (n.key.tag == kTagNil) return &kNilValue;
+    i = (i + 1) & t->hmask;
+  }
+}
+
+const Value* table_get_str(const Table* t, String* key) {
+  if (key->is_short) return table_get_short_str(t, key);
+  uint32_t i = str_hash(key) & t->hmask;
+  for (;;) {
+    const Node& n = t->node[i];
+    if (n.key.tag == kTagString && str_eq(n.key.s, key)) return &n.val;
+    if (n.key.tag == kTagNil) return &kNilValue;
+    i = (i + 1) & t->hmask;
+  }
+}
+
+const Value* table_get(const Table* t, const Value& key) {
+  switch (key.tag) {
+    case kTagNil: return &kNilValue;
+    case kTagInt: return table_get_int(t, key.i);
+    case kTagString: return table_get_str(t, key.s);
+    case kTagFloat: {
+      Value k;
+      if (normalize_key(key, &k)) return table_get_int(t, k.i);
+      if (std::isnan(key.n)) return &kNilValue;
+      break;
+    }
+    default: break;
+  }
+  uint32_t i = hash_key(key) & t->hmask;
+  for (;;) {
+    const Node& n = t->node[i];
+    if (key_equal(n.key, key)) return &n.val;
+    if (n.key.tag == kTagNil) return &kNilValue;
+    i = (i + 1) & t->hmask;
+  }
+}
+
+// --- writes --------------------------------------------------------------------------------
+
+namespace {
+
+// The key is not in the table: take the first reusable slot of its probe sequence (a field
+// whose value was cleared) or a free one, growing the table when the load limit is reached.
+Value* new_key_slot(State* L, Table* t, const Value& key) {
+  uint32_t i = hash_key(key) & t->hmask;
+  for (;;) {
+    Node& n = t->node[i];
+    if (n.key.tag == kTagNil) break;
+    if (n.val.is_nil()) {  // a cleared field: reuse it, the probe chain stays intact
+      n.key = key;
+      return &n.val;
+    }
+    i = (i + 1) & t->hmask;
+  }
+  if (t->hfree == 0) {
+    rehash(L, t, key);
+    return table_set_slot(L, t, key);
+  }
+  Node& n = t->node[i];
+  n.key = key;
+  t->hfree--;
+  return &n.val;
+}
+
+}  // namespace
+
+Value* table_set_int_slot(State* L, Table* t, int64_t key) {
+  t->tm_absent = 0;
+  const Value* v = table_get_int(t, key);
+  if (v != &kNilValue) return const_cast<Value*>(v);
+  return new_key_slot(L, t, Value::integer(key));
+}
+
+Value* table_set_str_slot(State* L, Table* t, String* key) {
+  t->tm_absent = 0;
+  const Value* v = table_get_str(t, key);
+  if (v != &kNilValue) return const_cast<Value*>(v);
+  return new_key_slot(L, t, Value::string(key));
+}
+
+Value* table_set_slot(State* L, Table* t, const Value& key) {
+  t->tm_absent = 0;
+  Value k;
+  normalize_key(key, &k);
+  if (k.is_nil()) rt_error(L, "table index is nil");
+  if (k.is_float() && std::isnan(k.n)) rt_error(L, "table index is NaN");
+  const Value* v = table_get(t, k);
+  if (v != &kNilValue) return const_cast<Value*>(v);
+  return new_key_slot(L, t, k);
+}
+
+// --- length --------------------------------------------------------------------------------
+
+int64_t table_length(const Table* t) {
+  uint32_t n = t->asize;
+  if (n > 0 && t->array[n - 1].is_nil()) {
+    // A border inside the array part: array[lo-1] is non-nil (or lo == 0), array[hi-1] nil.
+    uint32_t lo = 0, hi = n;
+    while (hi - lo > 1) {
+      uint32_t m = lo + (hi - lo) / 2;
+      if (t->array[m - 1].is_nil()) hi = m;
+      else lo = m;
+    }
+    return lo;
+  }
+  if (is_dummy(t) || table_get_int(t, static_cast<int64_t>(n) + 1)->is_nil()) return n;
+  // Unbounded search in the hash part: double j until t[j] is nil, then bisect.
+  uint64_t i = static_cast<uint64_t>(n) + 1;
+  uint64_t j = i * 2;
+  while (!table_get_int(t, static_cast<int64_t>(j))->is_nil()) {
+    i = j;
+    if (j > static_cast<uint64_t>(INT64_MAX) / 2) {
+      // Pathological table: fall back to a linear scan from 1.
+      uint64_t k = 1;
+      while (!table_get_int(t, static_cast<int64_t>(k))->is_nil()) k++;
+      return static_cast<int64_t>(k - 1);
+    }
+    j *= 2;
+  }
+  while (j - i > 1) {
+    uint64_t m = i + (j - i) / 2;
+    if (table_get_int(t, static_cast<int64_t>(m))->is_nil()) j = m;
+    else i = m;
+  }
+  return static_cast<int64_t>(i);
+}
+
+// --- traversal -----------------------------------------------------------------------------
+
+bool table_next(State* L, const Table* t, Value* key, Value* val) {
+  uint32_t idx;  // position to resume from: 0 .. asize-1 array, asize .. hash
+  Value k;
+  normalize_key(*key, &k);
+  if (k.is_nil()) {
+    idx = 0;
+  } else if (k.is_int() && static_cast<uint64_t>(k.i) - 1 < t->asize) {
+    idx = static_cast<uint32_t>(k.i);
+  } else {
+    // Find the key's node; a field cleared during the traversal may hold a dead key, which
+    // still matches by identity.
+    uint32_t i = hash_key(k) & t->hmask;
+    for (;;) {
+      const Node& n = t->node[i];
+      if (n.key.tag == kTagNil) lib_error(L, "invalid key to 'next'");
+      if (key_equal(n.key, k) ||
+          (n.key.tag == kTagDeadKey && k.is_collectable() && n.key.gc == k.gc))
+        break;
+      i = (i + 1) & t->hmask;
+    }
+    idx = t->asize + i + 1;
+  }
+  for (; idx < t->asize; idx++) {
+    if (!t->array[idx].is_nil()) {
+      set_int(key, static_cast<int64_t>(idx) + 1);
+      *val = t->array[idx];
+      return true;
+    }
+  }
+  if (is_dummy(t)) return false;
+  for (uint32_t i = idx - t->asize; i <= t->hmask; i++) {
+    const Node& n = t->node[i];
+    if (!n.val.is_nil()) {
+      *key = n.key;
+      *val = n.val;
+      return true;
+    }
+  }
+  return false;
+}
+
+// --- metamethods ---------------------------------------------------------------------------
+
+const Value* table_get_tm(State* L, Table* mt, TM event) {
+  const Value* v = table_get_short_str(mt, L->tm_names[event]);
+  if (v->is_nil()) {
+    mt->tm_absent |= 1u << event;
+    return nullptr;
+  }
+  return v;
+}
+
+}  // namespace cpjit::lua

@@ -1,0 +1,74 @@
+// Tables: an array part for the keys 1..asize and a hash part with linear probing.
+//
+// Lookups return a pointer to the stored value, or to kNilValue when the key is absent; the
+// pointer is valid until the table is next resized (any insertion of a new key may resize).
+// Float keys with an integral value are normalised to integers, so t[1.0] is t[1].
+//
+// Sizing follows the usual Lua policy: when a new key does not fit, the table is rehashed
+// and the array part becomes the largest power of two n such that more than n/2 of the keys
+// 1..n are present; every other key goes to the hash part.
+#pragma once
+
+#include <cstdint>
+
+#include "object.h"
+#include "state.h"
+#include "str.h"
+
+namespace cpjit::lua {
+
+Table* table_new(State* L, uint32_t narray, uint32_t nhash);
+void table_free(State* L, Table* t);
+size_t table_size_bytes(const Table* t);
+
+void table_resize(State* L, Table* t, uint32_t narray, uint32_t nhash);
+
+// Grows the array part to hold at least the keys 1..n (table constructors, table.move).
+void table_ensure_array(State* L, Table* t, uint32_t n);
+
+// Raw reads.
+const Value* table_get_int(const Table* t, int64_t key);
+const Value* table_get_short_str(const Table* t, const String* key);
+const Value* table_get_str(const Table* t, String* key);
+const Value* table_get(const Table* t, const Value& key);
+
+inline const Value* table_get_int_fast(const Table* t, int64_t key) {
+  if (static_cast<uint64_t>(key) - 1 < t->asize) return &t->array[key - 1];
+  return table_get_int(t, key);
+}
+
+// Raw writes. Slot-returning forms insert the key (with a nil value) when it is absent; the
+// caller stores the value. Keys must not be nil or NaN (checked; raises an error).
+Value* table_set_slot(State* L, Table* t, const Value& key);
+Value* table_set_int_slot(State* L, Table* t, int64_t key);
+Value* table_set_str_slot(State* L, Table* t, String* key);
+inline void table_set(State* L, Table* t, const Value& key, const Value& v) {
+  *table_set_slot(L, t, key) = v;
+}
+inline void table_set_int(State* L, Table* t, int64_t key, const Value& v) {
+  if (static_cast<uint64_t>(key) - 1 < t->asize) {
+    t->array[key - 1] = v;
+    return;
+  }
+  *table_set_int_slot(L, t, key) = v;
+}
+inline void table_set_str(State* L, Table* t, String* key, const Value& v) {
+  *table_set_str_slot(L, t, key) = v;
+}
+
+// The border reported by the length operator (a sequence's length).
+int64_t table_length(const Table* t);
+
+// Iteration: given the previous key in *key (nil to start), stores the next key/value pair
+// and returns true, or returns false at the end. Raises "invalid key to 'next'".
+bool table_next(State* L, const Table* t, Value* key, Value* val);
+
+// Metamethod lookup in a metatable, using and filling the absent-bits cache.
+const Value* table_get_tm(State* L, Table* mt, TM event);
+
+inline const Value* fast_tm(State* L, Table* mt, TM event) {
+  if (mt == nullptr || (mt->tm_absent & (1u << event))) return nullptr;
+  return table_get_tm(L, mt, event);
+}
+
+}  // namespace cpjit::lua
