@@ -137,7 +137,7 @@ int push_fail(State* L, const std::string& msg, int err) {
 bool read_file(const char* path, std::string* out, std::string* err) {
   FILE* f = path ? std::fopen(path, "rb") : stdin;
   if (f == nullptr) {
-    *err = format("cannot open %s", path);
+    *err = format("cannot open %s: %s", path, std::strerror(errno));
     return false;
   }
   char buf[65536];
@@ -146,7 +146,7 @@ bool read_file(const char* path, std::string* out, std::string* err) {
   bool failed = std::ferror(f);
   if (path) std::fclose(f);
   if (failed) {
-    *err = format("cannot read %s", path ? path : "stdin");
+    *err = format("cannot read %s: %s", path ? path : "stdin", std::strerror(errno));
     return false;
   }
   return true;

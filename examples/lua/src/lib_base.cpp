@@ -225,10 +225,19 @@ int base_xpcall(State* L) {
   return 2;
 }
 
-int load_from(State* L, const std::string& code, const char* chunkname, const Value* env) {
+int load_from(State* L, const std::string& code, const char* chunkname, const char* mode,
+              const Value* env) {
   if (!code.empty() && code[0] == '\x1b') {
+    // Precompiled chunks are not supported; say so the way lua5.4 reports unusable ones.
     push_nil(L);
-    push_str(L, "attempt to load a binary chunk (mode is 't')");
+    if (std::strchr(mode, 'b') == nullptr) {
+      push_str(L, format("attempt to load a binary chunk (mode is '%s')", mode));
+    } else {
+      const char* name = chunkname[0] == '=' || chunkname[0] == '@' ? chunkname + 1
+                         : chunkname[0] == '\x1b'                   ? "binary string"
+                                                                    : chunkname;
+      push_str(L, format("%s: bad binary format (precompiled chunks are not supported)", name));
+    }
     return 2;
   }
   try {
@@ -257,17 +266,27 @@ int base_load(State* L) {
     String* cn = opt_string(L, 2, nullptr);
     name = cn ? std::string(cn->data, cn->len) : "=(load)";
     // Collect the pieces first: compiling while the reader runs Lua code would leave the
-    // compiler's objects unrooted across collections.
+    // compiler's objects unrooted across collections. Reader errors are load's result.
     for (;;) {
-      Value* f = L->top;
       check_stack(L, 2);
+      Value* f = L->top;
       f[0] = chunk;
       L->top = f + 1;
-      call(L, f, 1);
+      Status st = pcall(L, f, 1);
       Value piece = *f;
       L->top = f;
+      if (st != kOk) {
+        push_nil(L);
+        push_value(L, piece);
+        return 2;
+      }
       if (piece.is_nil()) break;
-      if (!piece.is_string()) lib_error(L, "reader function must return a string");
+      if (piece.is_number()) to_string_inplace(L, &piece);
+      if (!piece.is_string()) {
+        push_nil(L);
+        push_str(L, "reader function must return a string");
+        return 2;
+      }
       if (piece.s->len == 0) break;
       code.append(piece.s->data, piece.s->len);
     }
@@ -275,13 +294,14 @@ int base_load(State* L) {
     type_arg_error(L, 1, "string");
   }
   String* mode = opt_string(L, 3, nullptr);
-  if (mode && std::strchr(mode->data, 't') == nullptr) {
+  const char* m = mode ? mode->data : "bt";
+  if (!(code.size() > 0 && code[0] == '\x1b') && std::strchr(m, 't') == nullptr) {
     push_nil(L);
-    push_str(L, format("attempt to load a text chunk (mode is '%s')", mode->data));
+    push_str(L, format("attempt to load a text chunk (mode is '%s')", m));
     return 2;
   }
   Value env = arg(L, 4);
-  return load_from(L, code, name.c_str(), arg_none(L, 4) ? nullptr : &env);
+  return load_from(L, code, name.c_str(), m, arg_none(L, 4) ? nullptr : &env);
 }
 
 int base_dofile(State* L) {

@@ -392,9 +392,9 @@ int io_lines(State* L) {
   }
   String* name = check_string(L, 1);
   FILE* f = std::fopen(name->data, "r");
-  if (f == nullptr) lib_error(L, "%s: %s", name->data, std::strerror(errno));
+  if (f == nullptr) lib_error(L, "cannot open file '%s' (%s)", name->data, std::strerror(errno));
+  // No collection can happen before the results are pushed: nothing here is a safe point.
   Value file = new_file(L, f, false);
-  push_value(L, file);  // rooted while the iterator is made
   Value it = make_lines(L, file, true, 2);
   push_value(L, it);
   push_nil(L);

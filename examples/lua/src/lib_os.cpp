@@ -46,7 +46,7 @@ int os_rename(State* L) {
   String* to = check_string(L, 2);
   if (std::rename(from->data, to->data) != 0) {
     int en = errno;
-    return push_fail(L, format("%s: %s", from->data, std::strerror(en)), en);
+    return push_fail(L, std::strerror(en), en);  // lua5.4 names no file here
   }
   return push_bool(L, true);
 }
@@ -61,7 +61,7 @@ int os_tmpname(State* L) {
 
 int os_difftime(State* L) {
   int64_t t1 = check_integer(L, 1);
-  int64_t t2 = opt_integer(L, 2, 0);
+  int64_t t2 = check_integer(L, 2);
   return push_float(L, std::difftime(static_cast<time_t>(t1), static_cast<time_t>(t2)));
 }
 

@@ -153,6 +153,7 @@ bool class_matches(int c, int cl) {
     case 'u': res = std::isupper(c); break;
     case 'w': res = std::isalnum(c); break;
     case 'x': res = std::isxdigit(c); break;
+    case 'z': res = c == 0; break;  // deprecated, still accepted by lua5.4
     default: return cl == c;
   }
   if (std::isupper(cl)) res = !res;
@@ -275,7 +276,7 @@ const char* end_capture(MatchState* ms, const char* s, const char* p) {
 int check_capture(MatchState* ms, int l) {
   l -= '1';
   if (l < 0 || l >= ms->level || ms->capture[l].len == kCapUnfinished)
-    lib_error(ms->L, "invalid capture index %%%d in pattern", l + 1);
+    lib_error(ms->L, "invalid capture index %%%d", l + 1);
   return l;
 }
 

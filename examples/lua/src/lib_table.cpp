@@ -76,7 +76,7 @@ int tremove(State* L) {
   int64_t size = length_of(L, t);
   int64_t pos = opt_integer(L, 2, size);
   if (pos != size && static_cast<uint64_t>(pos) - 1u > static_cast<uint64_t>(size))
-    arg_error(L, 2, "position out of bounds");
+    arg_error(L, 1, "position out of bounds");  // lua5.4 names argument 1 here
   Value result = get_i(L, t, pos);
   push_value(L, result);
   for (; pos < size; pos++) set_i(L, t, pos, get_i(L, t, pos + 1));
@@ -98,7 +98,8 @@ int tconcat(State* L) {
       char buf[64];
       b.append(buf, static_cast<size_t>(number_to_chars(v, buf)));
     } else {
-      lib_error(L, "invalid value (at index %lld) in table for 'concat'", static_cast<long long>(i));
+      lib_error(L, "invalid value (%s) at index %lld in table for 'concat'", type_name(v.tag),
+                static_cast<long long>(i));
     }
     if (i != last && sep) b.append(sep->data, sep->len);
     if (i == INT64_MAX) break;

@@ -39,7 +39,7 @@ class Parser {
     fs_ = &fs;
     lex_.next();
     block(&main->body);
-    if (lex_.cur.type != TK_EOS) lex_.syntax_error("'<eof>' expected");
+    if (lex_.cur.type != TK_EOS) lex_.syntax_error(lex_.token_to_str(TK_EOS) + " expected");
     main->last_line = lex_.cur.line;
     main->body.end_line = lex_.cur.line;
     fs_ = nullptr;
@@ -389,7 +389,7 @@ class Parser {
     s->line = lex_.lastline;
     if (!block_follow(tok(), true) && tok() != ';') explist(&s->exprs);
     test_next(';');
-    if (!block_follow(tok(), true)) lex_.syntax_error("'<eof>' expected");
+    if (!block_follow(tok(), true)) lex_.syntax_error(lex_.token_to_str(TK_EOS) + " expected");
     return s;
   }
 
@@ -468,7 +468,7 @@ class Parser {
           f->is_vararg = true;
           break;
         } else {
-          lex_.syntax_error("<name> expected");
+          lex_.syntax_error("<name> or '...' expected");
         }
       } while (test_next(','));
     }

@@ -363,7 +363,7 @@ op_SELF: {
       }
     }
   }
-  PROTECT(index_slow(L, rb == ra ? &obj : rb, key, ra));
+  PROTECT(index_slow(L, rb, key, ra));  // rb still holds obj: ra is written last
   DISPATCH();
 }
 

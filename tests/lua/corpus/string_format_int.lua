@@ -1,0 +1,16 @@
+-- string.format integer conversions with flags, widths and precisions.
+local f = string.format
+print(f("%d|%5d|%-5d|%05d|%+d|% d", 42, 42, 42, 42, 42, 42))
+print(f("%i|%.3d|%8.3d|%-8.3d|", -7, 7, 7, 7))
+print(f("%x|%X|%#x|%08x|%o|%#o", 255, 255, 255, 255, 8, 8))
+print(f("%x", -1), f("%u", -1), f("%d", math.mininteger), f("%d", math.maxinteger))
+print(f("%c%c%c", 76, 117, 97), f("[%5c]", 65), f("[%-3c]", 66))
+print(f("%d", 3.0), f("%d", "10"), f("%x", 2^20))
+print(pcall(f, "%d", 1.5))
+print(pcall(f, "%d", "x"))
+print(pcall(f, "%d"))
+print(f("%5s|%-5s|%.2s|%5.1s|", "ab", "ab", "abc", "xyz"))
+print(f("%%|%s|%s|%s", 1, 1.0, true))
+print(f("no args"), f("%s", nil))
+print(pcall(f, "%y", 1))
+print(pcall(f, "%123d", 1))
