@@ -23,12 +23,6 @@
 
 using namespace cpjit::jit;
 
-extern "C" int64_t cpjit_sample_helper(struct cpjit_sample_frame *frame, int64_t value) {
-  frame->helper_calls++;
-  return value * 3 + 1;
-}
-extern "C" double cpjit_sample_hypot(double x, double y) { return x + y; }
-
 namespace {
 
 #define CPJIT_BENCH_SYMBOL(name) SymbolBinding{#name, reinterpret_cast<const void *>(&name)},

@@ -5,6 +5,7 @@
 #     [DEFINITIONS <NAME[=VALUE]>...]
 #     [FLAGS <extra clang flag>...]
 #     [STRATEGY tu|per-uop]
+#     [NO_INTERP]                          # do not build the uop interpreter
 #     [OUTPUT_DIR <dir>])
 #
 # Runs cpjit-stencilgen for every target and defines an INTERFACE library <name> whose include
@@ -13,13 +14,15 @@
 # include (a depfile), so editing a template regenerates only the sets built from it.
 #
 # <name>.h defines CPJIT_STENCILS_<NAME> (a const cpjit_stencil_set *, NULL on other
-# architectures) and CPJIT_STENCILS_<NAME>_SYMBOLS(X), the external symbols to resolve.
+# architectures), CPJIT_STENCILS_<NAME>_SYMBOLS(X), the external symbols to resolve, and
+# CPJIT_INTERP_<NAME> (a const cpjit_interp_table *): the uop interpreter built from the same
+# templates for the architecture being compiled (NULL with NO_INTERP).
 #
 # The generator comes from CPJIT_STENCILGEN_COMMAND: the in-tree target, the installed
 # cpjit::cpjit-stencilgen, or a path (cross builds use the host's generator).
 
 function(cpjit_add_stencils name)
-  cmake_parse_arguments(ARG "" "OUTPUT_DIR;STRATEGY" "SOURCES;TARGETS;INCLUDE_DIRECTORIES;DEFINITIONS;FLAGS" ${ARGN})
+  cmake_parse_arguments(ARG "NO_INTERP" "OUTPUT_DIR;STRATEGY" "SOURCES;TARGETS;INCLUDE_DIRECTORIES;DEFINITIONS;FLAGS" ${ARGN})
   if(NOT ARG_SOURCES)
     message(FATAL_ERROR "cpjit_add_stencils(${name}): SOURCES is required")
   endif()
@@ -29,12 +32,13 @@ function(cpjit_add_stencils name)
   if(NOT CPJIT_STENCILGEN_COMMAND)
     message(FATAL_ERROR "cpjit_add_stencils(${name}): CPJIT_STENCILGEN_COMMAND is not set")
   endif()
+  if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64|ARM64)$")
+    set(build_arch aarch64)
+  else()
+    set(build_arch x86_64)
+  endif()
   if(NOT ARG_TARGETS)
-    if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64|ARM64)$")
-      set(ARG_TARGETS aarch64)
-    else()
-      set(ARG_TARGETS x86_64)
-    endif()
+    set(ARG_TARGETS ${build_arch})
   endif()
   set(outdir "${ARG_OUTPUT_DIR}")
   if(NOT outdir)
@@ -83,10 +87,18 @@ function(cpjit_add_stencils name)
     set(header "${outdir}/${name}_${t}.h")
     set(json "${outdir}/${name}_${t}.json")
     set(depfile "${outdir}/${name}_${t}.d")
+    # The uop interpreter is compiled only for the architecture the project is built for.
+    set(interp_outputs)
+    set(interp_args)
+    if(t STREQUAL build_arch AND NOT ARG_NO_INTERP)
+      set(interp_object "${outdir}/${name}_${t}_interp.o")
+      set(interp_outputs "${interp_object}")
+      set(interp_args --interp-object "${interp_object}")
+    endif()
     add_custom_command(
-      OUTPUT "${header}" "${json}"
+      OUTPUT "${header}" "${json}" ${interp_outputs}
       COMMAND ${CPJIT_STENCILGEN_COMMAND} --target ${t} ${args} -o "${header}" --json "${json}"
-              --depfile "${depfile}" ${sources}
+              ${interp_args} --depfile "${depfile}" ${sources}
       DEPENDS ${sources} ${generator_depends}
       DEPFILE "${depfile}"
       COMMENT "Generating ${name} stencils for ${t}"
@@ -102,8 +114,18 @@ function(cpjit_add_stencils name)
     string(APPEND umbrella "#include \"${name}_${t}.h\"\n")
     string(APPEND umbrella "#define CPJIT_STENCILS_${upper} (&cpjit_stencils_${name}_${t})\n")
     string(APPEND umbrella "#define CPJIT_STENCILS_${upper}_SYMBOLS CPJIT_STENCILS_${upper}_${tu}_SYMBOLS\n")
+    if(interp_outputs)
+      string(APPEND umbrella "#ifdef __cplusplus\nextern \"C\" {\n#endif\n")
+      string(APPEND umbrella "extern const cpjit_interp_table cpjit_interp_${name}_${t};\n")
+      string(APPEND umbrella "#ifdef __cplusplus\n}\n#endif\n")
+      string(APPEND umbrella "#define CPJIT_INTERP_${upper} (&cpjit_interp_${name}_${t})\n")
+      set(interp_object_for_build "${interp_object}")
+    else()
+      string(APPEND umbrella "#define CPJIT_INTERP_${upper} ((const cpjit_interp_table *)0)\n")
+    endif()
   endforeach()
   string(APPEND umbrella "#else\n#define CPJIT_STENCILS_${upper} ((const cpjit_stencil_set *)0)\n")
+  string(APPEND umbrella "#define CPJIT_INTERP_${upper} ((const cpjit_interp_table *)0)\n")
   string(APPEND umbrella "#define CPJIT_STENCILS_${upper}_SYMBOLS(X)\n#endif\n#endif\n")
   file(CONFIGURE OUTPUT "${outdir}/${name}.h" CONTENT "${umbrella}" @ONLY)
 
@@ -112,5 +134,13 @@ function(cpjit_add_stencils name)
   target_include_directories(${name} INTERFACE "${outdir}")
   target_link_libraries(${name} INTERFACE cpjit::stencil_sdk)
   add_dependencies(${name} ${name}_generate)
+  if(interp_object_for_build)
+    # The compiled uop interpreter, archived so that programs link it like any library.
+    set_source_files_properties("${interp_object_for_build}" PROPERTIES EXTERNAL_OBJECT TRUE GENERATED TRUE)
+    add_library(${name}_interp STATIC "${interp_object_for_build}")
+    set_target_properties(${name}_interp PROPERTIES LINKER_LANGUAGE C)
+    add_dependencies(${name}_interp ${name}_generate)
+    target_link_libraries(${name} INTERFACE ${name}_interp)
+  endif()
   set_property(TARGET ${name} PROPERTY CPJIT_STENCIL_DIR "${outdir}")
 endfunction()

@@ -114,25 +114,26 @@ CPJIT_UOP(I2F) {
   CPJIT_CONTINUE();
 }
 
-/* slots[op0] = f(slots[op1] & 15): a dense switch that clang lowers to a jump table. */
+/* slots[op0] = f(slots[op1] & 15): a dense switch that clang lowers to a jump table.
+ * Unsigned arithmetic: it wraps, where signed overflow would be undefined. */
 CPJIT_UOP(SWITCH) {
-  int64_t x = slots[CPJIT_OPERAND_U16(1)], r;
+  uint64_t x = (uint64_t)slots[CPJIT_OPERAND_U16(1)], r;
   switch (x & 15) {
     case 0: r = x + 11; break;
     case 1: r = x * 7; break;
     case 2: r = x ^ 0x5a5a; break;
     case 3: r = x - 1000; break;
     case 4: r = x << 3; break;
-    case 5: r = x >> 2; break;
+    case 5: r = (uint64_t)((int64_t)x >> 2); break;
     case 6: r = ~x; break;
     case 7: r = x * x; break;
     case 8: r = x | 0x100; break;
     case 9: r = 99; break;
     case 10: r = x + x + x; break;
-    case 11: r = -x; break;
+    case 11: r = 0 - x; break;
     default: r = 0; break;
   }
-  slots[CPJIT_OPERAND_U16(0)] = r;
+  slots[CPJIT_OPERAND_U16(0)] = (int64_t)r;
   CPJIT_CONTINUE();
 }
 

@@ -18,12 +18,6 @@
 
 using namespace cpjit::jit;
 
-extern "C" int64_t cpjit_sample_helper(struct cpjit_sample_frame *frame, int64_t value) {
-  frame->helper_calls++;
-  return value * 3 + 1;
-}
-extern "C" double cpjit_sample_hypot(double x, double y) { return std::hypot(x, y); }
-
 namespace {
 
 #define CPJIT_TEST_SYMBOL(name) SymbolBinding{#name, reinterpret_cast<const void *>(&name)},
@@ -110,20 +104,21 @@ cpjit_sample_frame fresh_frame() {
   return f;
 }
 
-int64_t switch_reference(int64_t x) {
+int64_t switch_reference(int64_t value) {
+  const uint64_t x = static_cast<uint64_t>(value);
   switch (x & 15) {
-    case 0: return x + 11;
-    case 1: return x * 7;
-    case 2: return x ^ 0x5a5a;
-    case 3: return x - 1000;
-    case 4: return x << 3;
-    case 5: return x >> 2;
-    case 6: return ~x;
-    case 7: return x * x;
-    case 8: return x | 0x100;
+    case 0: return static_cast<int64_t>(x + 11);
+    case 1: return static_cast<int64_t>(x * 7);
+    case 2: return static_cast<int64_t>(x ^ 0x5a5a);
+    case 3: return static_cast<int64_t>(x - 1000);
+    case 4: return static_cast<int64_t>(x << 3);
+    case 5: return value >> 2;
+    case 6: return static_cast<int64_t>(~x);
+    case 7: return static_cast<int64_t>(x * x);
+    case 8: return static_cast<int64_t>(x | 0x100);
     case 9: return 99;
-    case 10: return x + x + x;
-    case 11: return -x;
+    case 10: return static_cast<int64_t>(x + x + x);
+    case 11: return static_cast<int64_t>(0 - x);
     default: return 0;
   }
 }

@@ -1,0 +1,394 @@
+#include "runtime.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+
+#include "backend.h"
+
+namespace cpjit::rt {
+
+Failure fail(cpjit_status status, std::string message) { return Failure{status, std::move(message)}; }
+
+Failure from_jit(const jit::Status &status) {
+  using jit::ErrorCode;
+  cpjit_status s = CPJIT_ERR_SYSTEM;
+  switch (status.code()) {
+    case ErrorCode::kOk: return success();
+    case ErrorCode::kOutOfMemory: s = CPJIT_ERR_OUT_OF_MEMORY; break;
+    case ErrorCode::kCodeMemoryExhausted: s = CPJIT_ERR_CODE_MEMORY_EXHAUSTED; break;
+    case ErrorCode::kOutOfRange: s = CPJIT_ERR_OUT_OF_RANGE; break;
+    case ErrorCode::kOperandTooWide: s = CPJIT_ERR_OPERAND_TOO_WIDE; break;
+    case ErrorCode::kInvalidTrace: s = CPJIT_ERR_INVALID_ARGUMENT; break;
+    case ErrorCode::kUnresolvedSymbol: s = CPJIT_ERR_UNRESOLVED_SYMBOL; break;
+    case ErrorCode::kInvalidStencilSet: s = CPJIT_ERR_INVALID_STENCIL_SET; break;
+    case ErrorCode::kUnsupported: s = CPJIT_ERR_UNSUPPORTED; break;
+    case ErrorCode::kSystem: s = CPJIT_ERR_SYSTEM; break;
+  }
+  return fail(s, status.message());
+}
+
+cpjit_mode mode_from_environment() {
+  const char *v = std::getenv("CPJIT");
+  if (v == nullptr || *v == '\0') return CPJIT_MODE_JIT;
+  if (std::strcmp(v, "0") == 0 || std::strcmp(v, "off") == 0) return CPJIT_MODE_OFF;
+  if (std::strcmp(v, "interp") == 0) return CPJIT_MODE_INTERP;
+  return CPJIT_MODE_JIT;
+}
+
+bool host_supported() {
+  // Computed once: whether this architecture has a backend and executable memory can be
+  // mapped here (a hardened kernel may refuse it).
+  static const bool supported = [] {
+    if (jit::host_arch() == CPJIT_ARCH_NONE) return false;
+    jit::CodeMemoryConfig config;
+    config.limit = 1 << 16;
+    std::unique_ptr<jit::CodeMemory> memory;
+    return jit::CodeMemory::create(config, memory).ok();
+  }();
+  return supported;
+}
+
+// ---- context --------------------------------------------------------------------------------
+
+Failure create_context(const cpjit_config *config, cpjit_context **out) {
+  if (out == nullptr) return fail(CPJIT_ERR_INVALID_ARGUMENT, "no place for the context");
+  cpjit_config c;
+  cpjit_config_init(&c);
+  if (config != nullptr) {
+    if (config->struct_size < sizeof(uint32_t) || config->struct_size > sizeof(cpjit_config))
+      return fail(CPJIT_ERR_INVALID_ARGUMENT, "cpjit_config.struct_size is wrong; call cpjit_config_init first");
+    std::memcpy(&c, config, config->struct_size);
+    c.struct_size = sizeof c;
+  }
+  // Enums from C may hold any int; read them as ints before trusting them.
+  auto as_int = [](const auto &e) {
+    int v;
+    std::memcpy(&v, &e, sizeof v);
+    return v;
+  };
+  if (as_int(c.mode) < 0 || as_int(c.mode) > CPJIT_MODE_OFF) return fail(CPJIT_ERR_INVALID_ARGUMENT, "unknown mode");
+  if (as_int(c.wx_strategy) < 0 || as_int(c.wx_strategy) > CPJIT_WX_MPROTECT)
+    return fail(CPJIT_ERR_INVALID_ARGUMENT, "unknown W^X strategy");
+  cpjit_config defaults;
+  cpjit_config_init(&defaults);
+  if (c.code_memory_limit == 0) c.code_memory_limit = defaults.code_memory_limit;
+  if (c.hot_threshold == 0) c.hot_threshold = defaults.hot_threshold;
+  if (c.side_exit_threshold == 0) c.side_exit_threshold = defaults.side_exit_threshold;
+  if (c.max_trace_length == 0) c.max_trace_length = defaults.max_trace_length;
+  if (c.max_trace_length > (1u << 20)) return fail(CPJIT_ERR_INVALID_ARGUMENT, "max_trace_length above 1048576");
+  cpjit_mode mode = c.mode == CPJIT_MODE_DEFAULT ? mode_from_environment() : c.mode;
+  if (mode == CPJIT_MODE_JIT && !host_supported())
+    return fail(CPJIT_ERR_UNSUPPORTED, "this host cannot run native code from cpjit (use CPJIT=interp or CPJIT=0)");
+  auto ctx = std::make_unique<cpjit_context>();
+  ctx->config = c;
+  ctx->mode = mode;
+  *out = ctx.release();
+  return success();
+}
+
+void destroy_context(cpjit_context *ctx) {
+  // No call may race with this one, so nothing is running: executors the host did not free and
+  // everything retired go now.
+  std::vector<cpjit_executor *> live = ctx->executors;
+  for (cpjit_executor *e : live) free_executor(e);
+  ctx->reclaimer.drain();
+  for (auto &set : ctx->sets)
+    if (set->entry.size != 0) ctx->memory->release(set->entry);
+  delete ctx;
+}
+
+Failure register_stencils(cpjit_context *ctx, const cpjit_stencil_set *set, const cpjit_interp_table *interp,
+                          const cpjit_symbol *symbols, size_t count, cpjit_stencils **out) {
+  if (ctx == nullptr || set == nullptr || out == nullptr || (symbols == nullptr && count != 0))
+    return fail(CPJIT_ERR_INVALID_ARGUMENT, "null argument");
+  if (ctx->mode == CPJIT_MODE_OFF) return fail(CPJIT_ERR_UNSUPPORTED, "tier 2 is off (CPJIT=0)");
+  std::vector<jit::SymbolBinding> bindings;
+  for (size_t i = 0; i < count; ++i) bindings.push_back({symbols[i].name, symbols[i].address});
+  auto s = std::make_unique<cpjit_stencils>();
+  s->ctx = ctx;
+  if (Failure f = from_jit(jit::StencilLibrary::create(set, bindings, s->lib)); !f.ok()) return f;
+  const jit::StencilLibrary &lib = *s->lib;
+  s->stencil_to_uop.assign(lib.size(), CPJIT_NONE);
+  for (uint32_t i = 0; i < lib.size(); ++i) {
+    if (lib.stencil(i).role != CPJIT_ROLE_UOP) continue;
+    s->stencil_to_uop[i] = static_cast<uint32_t>(s->uops.size());
+    s->uops.push_back(i);
+  }
+
+  if (ctx->mode == CPJIT_MODE_INTERP) {
+    if (interp == nullptr)
+      return fail(CPJIT_ERR_UNSUPPORTED, "CPJIT=interp needs the uop interpreter (CPJIT_INTERP_<NAME>)");
+    if (interp->abi_version != CPJIT_STENCIL_ABI_VERSION || interp->entry == nullptr || interp->exit_stub == nullptr ||
+        interp->fall_off == nullptr || (interp->count != 0 && (interp->names == nullptr || interp->handlers == nullptr)))
+      return fail(CPJIT_ERR_INVALID_STENCIL_SET, "the uop interpreter table is incomplete or from another cpjit");
+    s->interp_handlers.assign(lib.size(), nullptr);
+    for (uint32_t i = 0; i < interp->count; ++i) {
+      int index = interp->names[i] ? lib.find(interp->names[i]) : -1;
+      if (index >= 0) s->interp_handlers[static_cast<uint32_t>(index)] = interp->handlers[i];
+    }
+    for (uint32_t id : s->uops)
+      if (s->interp_handlers[id] == nullptr)
+        return fail(CPJIT_ERR_INVALID_STENCIL_SET,
+                    std::string("the uop interpreter has no function for uop ") + lib.stencil(id).name);
+    s->interp = interp;
+  } else {
+    if (lib.backend().arch != jit::host_arch())
+      return fail(CPJIT_ERR_UNSUPPORTED, std::string("stencil set ") + set->name + " was built for " +
+                                             (set->target ? set->target : "?") + ", not for this host");
+    std::lock_guard<std::mutex> lock(ctx->mutex);
+    if (!ctx->memory) {
+      jit::CodeMemoryConfig mc;
+      mc.limit = ctx->config.code_memory_limit;
+      mc.strategy = ctx->config.wx_strategy == CPJIT_WX_MPROTECT ? jit::WxStrategy::kMprotect
+                                                                  : jit::WxStrategy::kDualMapping;
+      mc.near = ctx->config.near ? ctx->config.near : (count > 0 ? symbols[0].address : nullptr);
+      if (Failure f = from_jit(jit::CodeMemory::create(mc, ctx->memory)); !f.ok()) return f;
+    }
+    if (Failure f = from_jit(jit::install_entry(*ctx->memory, lib, s->entry)); !f.ok()) return f;
+    s->entry_fn = jit::code_pointer<jit::EntryFn>(s->entry.address);
+    s->interp = interp;
+  }
+  std::lock_guard<std::mutex> lock(ctx->mutex);
+  *out = s.get();
+  ctx->sets.push_back(std::move(s));
+  return success();
+}
+
+// ---- traces ---------------------------------------------------------------------------------
+
+Failure append(cpjit_trace *trace, const cpjit_insn &insn, uint32_t *out_index) {
+  const cpjit_stencils &set = *trace->set;
+  if (trace->insns.size() >= trace->ctx->config.max_trace_length)
+    return fail(CPJIT_ERR_TRACE_TOO_LONG, "the trace already has " + std::to_string(trace->insns.size()) +
+                                              " instructions, the configured maximum");
+  if (insn.uop >= set.uops.size())
+    return fail(CPJIT_ERR_UNKNOWN_UOP, "no uop with id " + std::to_string(insn.uop) + " (the set has " +
+                                           std::to_string(set.uops.size()) + ")");
+  const uint32_t stencil = set.uops[insn.uop];
+  const auto &facts = set.lib->facts(stencil);
+  for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k) {
+    if (!((facts.operands_read >> k) & 1)) continue;
+    const uint64_t v = insn.operands[k];
+    if (v <= facts.operand_umax[k] && static_cast<int64_t>(v) >= facts.operand_smin[k] &&
+        static_cast<int64_t>(v) <= facts.operand_smax[k])
+      continue;
+    for (unsigned w = 1; w < CPJIT_WIDTH_COUNT; ++w)
+      if (((facts.operand_widths[k] >> w) & 1) && !jit::operand_fits(v, static_cast<cpjit_operand_width>(w)))
+        return fail(CPJIT_ERR_OPERAND_TOO_WIDE,
+                    "instruction " + std::to_string(trace->insns.size()) + " (" + set.lib->stencil(stencil).name +
+                        "): operand " + std::to_string(k) + " = " + std::to_string(static_cast<int64_t>(v)) +
+                        " does not fit " + jit::operand_width_name(static_cast<cpjit_operand_width>(w)));
+  }
+  if (out_index) *out_index = static_cast<uint32_t>(trace->insns.size());
+  trace->insns.push_back(insn);
+  return success();
+}
+
+namespace {
+
+Failure validate_whole(const cpjit_trace &trace) {
+  const cpjit_stencils &set = *trace.set;
+  const size_t n = trace.insns.size();
+  if (n == 0) return fail(CPJIT_ERR_EMPTY_TRACE, "the trace has no instructions");
+  for (size_t i = 0; i < n; ++i) {
+    const cpjit_insn &insn = trace.insns[i];
+    const uint32_t stencil = set.uops[insn.uop];
+    const auto &facts = set.lib->facts(stencil);
+    const std::string where = "instruction " + std::to_string(i) + " (" + set.lib->stencil(stencil).name + ")";
+    if (facts.uses_jump && insn.jump >= n)
+      return fail(CPJIT_ERR_BAD_JUMP_TARGET, where + ": jump target " +
+                                                 (insn.jump == CPJIT_NONE ? std::string("missing") : std::to_string(insn.jump)) +
+                                                 ", the trace has " + std::to_string(n) + " instructions");
+    for (unsigned k = 0; k < CPJIT_MAX_EXITS; ++k)
+      if (((facts.exits_used >> k) & 1) && insn.exits[k] >= trace.exits.size())
+        return fail(CPJIT_ERR_BAD_EXIT, where + ": side exit " + std::to_string(k) + " goes to " +
+                                            (insn.exits[k] == CPJIT_NONE ? std::string("no exit") : "exit " + std::to_string(insn.exits[k])) +
+                                            "; the trace has " + std::to_string(trace.exits.size()) + " exits");
+    if (facts.uses_error && insn.error_exit >= trace.exits.size())
+      return fail(CPJIT_ERR_BAD_EXIT, where + ": the uop may raise an error but its error exit " +
+                                          (insn.error_exit == CPJIT_NONE ? std::string("is missing") : std::to_string(insn.error_exit) + " does not exist"));
+  }
+  return success();
+}
+
+// The uop interpreter's program: the instructions, a trap after the last, one instruction per
+// exit running the exit stub.
+void build_program(cpjit_executor &e) {
+  const cpjit_stencils &set = *e.set;
+  const size_t n = e.insns.size();
+  e.program.assign(n + 1 + e.exit_count, cpjit_interp_insn{});
+  for (size_t i = 0; i < n; ++i) {
+    const jit::TraceInstruction &insn = e.insns[i];
+    cpjit_interp_insn &p = e.program[i];
+    p.handler = set.interp_handlers[insn.stencil];
+    std::memcpy(p.operands, insn.operands, sizeof p.operands);
+    p.jump = insn.jump_target >= 0 ? &e.program[static_cast<size_t>(insn.jump_target)] : nullptr;
+    for (unsigned k = 0; k < CPJIT_MAX_EXITS; ++k)
+      p.exits[k] = insn.exits[k] < e.exit_count ? &e.program[n + 1 + insn.exits[k]] : nullptr;
+    p.error = insn.error_exit < e.exit_count ? &e.program[n + 1 + insn.error_exit] : nullptr;
+  }
+  e.program[n].handler = set.interp->fall_off;
+  for (uint32_t x = 0; x < e.exit_count; ++x) {
+    cpjit_interp_insn &p = e.program[n + 1 + x];
+    p.handler = set.interp->exit_stub;
+    p.operands[0] = reinterpret_cast<uintptr_t>(&e.exits[x]);
+  }
+}
+
+}  // namespace
+
+Failure end_trace(cpjit_trace *trace, cpjit_executor **out) {
+  const auto started = std::chrono::steady_clock::now();
+  cpjit_context *ctx = trace->ctx;
+  ctx->reclaimer.collect();
+  if (Failure f = validate_whole(*trace); !f.ok()) return f;
+  auto e = std::make_unique<cpjit_executor>();
+  e->ctx = ctx;
+  e->set = trace->set;
+  e->exit_count = static_cast<uint32_t>(trace->exits.size());
+  e->exits.reset(new cpjit_exit_record[e->exit_count == 0 ? 1 : e->exit_count]());
+  e->linked_to.assign(e->exit_count, nullptr);
+  for (uint32_t x = 0; x < e->exit_count; ++x) {
+    cpjit_exit_record &r = e->exits[x];
+    r.exit_id = x;
+    r.kind = trace->exits[x].kind;
+    r.resume = trace->exits[x].resume;
+    r.resume_aux = trace->exits[x].resume_aux;
+    r.owner = e.get();
+    e->exit_addresses.push_back(reinterpret_cast<uintptr_t>(&r));
+  }
+  e->insns.reserve(trace->insns.size());
+  for (const cpjit_insn &insn : trace->insns) {
+    jit::TraceInstruction t;
+    t.stencil = trace->set->uops[insn.uop];
+    std::memcpy(t.operands, insn.operands, sizeof t.operands);
+    t.jump_target = insn.jump == CPJIT_NONE ? -1 : static_cast<int32_t>(insn.jump);
+    std::memcpy(t.exits, insn.exits, sizeof t.exits);
+    t.error_exit = insn.error_exit;
+    e->insns.push_back(t);
+  }
+  if (ctx->mode == CPJIT_MODE_INTERP) {
+    build_program(*e);
+  } else {
+    jit::TraceSpec spec{e->insns, e->exit_addresses};
+    if (Failure f = from_jit(jit::assemble_trace(*ctx->memory, *trace->set->lib, spec, e->block, e->layout)); !f.ok())
+      return f;
+  }
+  ctx->traces_compiled.fetch_add(1, std::memory_order_relaxed);
+  ctx->executors_live.fetch_add(1, std::memory_order_relaxed);
+  ctx->compile_ns.fetch_add(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                      std::chrono::steady_clock::now() - started)
+                                                      .count()),
+                            std::memory_order_relaxed);
+  {
+    std::lock_guard<std::mutex> lock(ctx->mutex);
+    ctx->executors.push_back(e.get());
+  }
+  *out = e.release();
+  return success();
+}
+
+// ---- executors ------------------------------------------------------------------------------
+
+Failure run(cpjit_executor *e, void *arg, cpjit_exit_info *out) {
+  cpjit_context *ctx = e->ctx;
+  const uint32_t phase = ctx->reclaimer.enter();
+  if (!e->valid.load(std::memory_order_acquire)) {
+    ctx->reclaimer.leave(phase);
+    return fail(CPJIT_ERR_INVALIDATED, "the executor was invalidated");
+  }
+  e->runs.fetch_add(1, std::memory_order_relaxed);
+  uintptr_t result;
+  if (ctx->mode == CPJIT_MODE_INTERP) result = e->set->interp->entry(e->program.data(), arg);
+  else result = e->set->entry_fn(e->layout.address, arg);
+  // The record may belong to a linked side trace: read it before leaving, while it is
+  // guaranteed to exist.
+  const cpjit_exit_record *record = reinterpret_cast<const cpjit_exit_record *>(result);
+  if (out != nullptr) {
+    out->executor = static_cast<cpjit_executor *>(record->owner);
+    out->exit_id = record->exit_id;
+    out->kind = record->kind;
+    out->resume = record->resume;
+    out->resume_aux = record->resume_aux;
+    out->hits = __atomic_load_n(&record->hits, __ATOMIC_RELAXED);
+  }
+  ctx->reclaimer.leave(phase);
+  return success();
+}
+
+namespace {
+
+// Under ctx->mutex.
+void drop_link(cpjit_executor *from, uint32_t exit_id) {
+  cpjit_executor *to = from->linked_to[exit_id];
+  if (to == nullptr) return;
+  cpjit_exit_record *record = &from->exits[exit_id];
+  __atomic_store_n(&record->link, nullptr, __ATOMIC_RELEASE);
+  auto &in = to->inbound;
+  in.erase(std::remove(in.begin(), in.end(), record), in.end());
+  from->linked_to[exit_id] = nullptr;
+}
+
+}  // namespace
+
+Failure link(cpjit_executor *from, uint32_t exit_id, cpjit_executor *side) {
+  if (from->set != side->set)
+    return fail(CPJIT_ERR_INVALID_ARGUMENT, "a trace can only be linked to one of the same stencil set");
+  if (exit_id >= from->exit_count)
+    return fail(CPJIT_ERR_BAD_EXIT, "exit " + std::to_string(exit_id) + " does not exist (the executor has " +
+                                        std::to_string(from->exit_count) + ")");
+  std::lock_guard<std::mutex> lock(from->ctx->mutex);
+  if (!side->valid.load(std::memory_order_acquire))
+    return fail(CPJIT_ERR_INVALIDATED, "the side trace was invalidated");
+  drop_link(from, exit_id);
+  from->linked_to[exit_id] = side;
+  side->inbound.push_back(&from->exits[exit_id]);
+  __atomic_store_n(&from->exits[exit_id].link, side->link_address(), __ATOMIC_RELEASE);
+  return success();
+}
+
+Failure unlink(cpjit_executor *from, uint32_t exit_id) {
+  if (exit_id >= from->exit_count) return fail(CPJIT_ERR_BAD_EXIT, "exit " + std::to_string(exit_id) + " does not exist");
+  std::lock_guard<std::mutex> lock(from->ctx->mutex);
+  drop_link(from, exit_id);
+  return success();
+}
+
+void invalidate(cpjit_executor *e) {
+  std::lock_guard<std::mutex> lock(e->ctx->mutex);
+  e->valid.store(false, std::memory_order_release);
+  // Whatever links here now exits to the interpreter instead.
+  for (cpjit_exit_record *record : e->inbound) {
+    __atomic_store_n(&record->link, nullptr, __ATOMIC_RELEASE);
+    cpjit_executor *from = static_cast<cpjit_executor *>(record->owner);
+    from->linked_to[record->exit_id] = nullptr;
+  }
+  e->inbound.clear();
+}
+
+void free_executor(cpjit_executor *e) {
+  invalidate(e);
+  cpjit_context *ctx = e->ctx;
+  {
+    std::lock_guard<std::mutex> lock(ctx->mutex);
+    for (uint32_t x = 0; x < e->exit_count; ++x) drop_link(e, x);
+    auto &all = ctx->executors;
+    all.erase(std::remove(all.begin(), all.end(), e), all.end());
+  }
+  ctx->executors_live.fetch_sub(1, std::memory_order_relaxed);
+  // Runs that started before now may still be inside this code (directly or through a link
+  // taken before the links were dropped): the memory goes once they have all returned.
+  ctx->reclaimer.retire([e] {
+    if (e->block.size != 0) e->ctx->memory->release(e->block);
+    delete e;
+  });
+}
+
+}  // namespace cpjit::rt
+
+const void *cpjit_executor::link_address() const {
+  if (ctx->mode == CPJIT_MODE_INTERP) return program.data();
+  return reinterpret_cast<const void *>(static_cast<uintptr_t>(layout.address));
+}
