@@ -230,7 +230,15 @@ void type_error(State* L, const Value* v, const char* op) {
   rt_error(L, "attempt to %s a %s value%s", op, obj_type_name(L, *v), info.c_str());
 }
 
-void call_error(State* L, const Value* func) { type_error(L, func, "call"); }
+void call_error(State* L, const Value* func) {
+  CallInfo* ci = L->ci;
+  if (ci->status & kCILua) {
+    const Proto* p = ci->func->lcl->p;
+    if (op_of(p->code[current_pc(ci)]) == OP_TFORCALL)
+      rt_error(L, "attempt to call a %s value (for iterator 'for iterator')", obj_type_name(L, *func));
+  }
+  type_error(L, func, "call");
+}
 
 void concat_error(State* L, const Value* a, const Value* b) {
   if (a->is_string() || a->is_number()) a = b;

@@ -153,7 +153,7 @@ int base_rawlen(State* L) {
   const Value& v = arg(L, 1);
   if (v.is_table()) return push_int(L, table_length(v.t));
   if (v.is_string()) return push_int(L, static_cast<int64_t>(v.s->len));
-  arg_error(L, 1, "table or string expected");
+  type_arg_error(L, 1, "table or string");
 }
 
 int base_setmetatable(State* L) {

@@ -86,17 +86,16 @@ int m_log(State* L) {
   return push_float(L, std::log(x) / std::log(base));
 }
 
+// Like lua5.4: any values, compared with '<' (metamethods included), no conversions.
 int m_minmax(State* L, bool want_max) {
   int n = nargs(L);
   if (n < 1) arg_error(L, 1, "value expected");
   int best = 1;
-  Value bv = check_number_value(L, 1);
   for (int i = 2; i <= n; i++) {
-    Value v = check_number_value(L, i);
-    if (want_max ? lt_num(bv, v) : lt_num(v, bv)) {
-      best = i;
-      bv = v;
-    }
+    Value* args = args_base(L);
+    bool better = want_max ? less_than(L, &args[best - 1], &args[i - 1])
+                           : less_than(L, &args[i - 1], &args[best - 1]);
+    if (better) best = i;
   }
   return push_value(L, arg(L, best));
 }

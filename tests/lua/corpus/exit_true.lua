@@ -1,0 +1,3 @@
+-- os.exit(true) exits successfully.
+io.write("bye")
+os.exit(true)

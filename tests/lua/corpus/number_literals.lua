@@ -1,0 +1,10 @@
+-- Numeric literals: decimal, hexadecimal, exponents, integer overflow to float.
+print(0, 00, 123, 0x10, 0XFF, 0xa, 0x7fffffffffffffff, 0xffffffffffffffff, 0x10000000000000000)
+print(1.0, .5, 5., 3e2, 3E-2, 1e+10, 0x1p4, 0x1P-2, 0xA.8p0, 0x.1p4, 0x1.8)
+print(9223372036854775807, 9223372036854775808, -9223372036854775808, 18446744073709551616)
+print(math.type(9223372036854775807), math.type(9223372036854775808), math.type(0x10000000000000000))
+print(1e308, 1e309, 2e-308, 5e-324, 1e-400)
+print(0x.8, 0x8p-1, 0xFFp0, 1e1, 12e-1)
+print(3 == 3.0, 0x10 == 16, 1e2 == 100)
+print(load("return 0x") == nil, load("return 1e") == nil, load("return 1..2") == nil, load("return 3x") == nil)
+print(- 2 ^ 2, (-2) ^ 2, 2 ^ 3 ^ 2, -3 % 5, -(3 % 5))
