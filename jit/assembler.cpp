@@ -225,21 +225,7 @@ Status validate_trace(const StencilLibrary &lib, const TraceSpec &spec) {
     if (s.role != CPJIT_ROLE_UOP)
       return make_error(ErrorCode::kInvalidTrace, describe(lib, i, insn.stencil) + " is not a uop");
     const auto &facts = lib.facts(insn.stencil);
-    for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k) {
-      if (!((facts.operands_read >> k) & 1)) continue;
-      const uint64_t v = insn.operands[k];
-      if (v <= facts.operand_umax[k] && static_cast<int64_t>(v) >= facts.operand_smin[k] &&
-          static_cast<int64_t>(v) <= facts.operand_smax[k])
-        continue;
-      // Name the first width the value does not fit.
-      for (unsigned w = 1; w < CPJIT_WIDTH_COUNT; ++w) {
-        if (!((facts.operand_widths[k] >> w) & 1) || operand_fits(v, static_cast<cpjit_operand_width>(w))) continue;
-        return make_error(ErrorCode::kOperandTooWide,
-                          describe(lib, i, insn.stencil) + ": operand " + std::to_string(k) + " = " +
-                              std::to_string(static_cast<int64_t>(v)) + " does not fit " +
-                              operand_width_name(static_cast<cpjit_operand_width>(w)));
-      }
-    }
+    CPJIT_PROPAGATE(lib.check_operands(insn.stencil, insn.operands, i));
     if (facts.uses_jump && (insn.jump_target < 0 || static_cast<size_t>(insn.jump_target) >= n))
       return make_error(ErrorCode::kInvalidTrace, describe(lib, i, insn.stencil) + ": jump target " +
                                                       std::to_string(insn.jump_target) + " is outside the trace");

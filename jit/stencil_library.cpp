@@ -165,6 +165,27 @@ Status StencilLibrary::create(const cpjit_stencil_set *set, std::span<const Symb
   return ok_status();
 }
 
+Status StencilLibrary::check_operands(uint32_t index, const uint64_t (&operands)[CPJIT_MAX_OPERANDS],
+                                      size_t instruction) const {
+  const Facts &f = facts_[index];
+  for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k) {
+    if (!((f.operands_read >> k) & 1)) continue;
+    const uint64_t v = operands[k];
+    if (v <= f.operand_umax[k] && static_cast<int64_t>(v) >= f.operand_smin[k] &&
+        static_cast<int64_t>(v) <= f.operand_smax[k])
+      continue;
+    // Name the first width the value does not fit.
+    for (unsigned w = 1; w < CPJIT_WIDTH_COUNT; ++w) {
+      if (!((f.operand_widths[k] >> w) & 1) || operand_fits(v, static_cast<cpjit_operand_width>(w))) continue;
+      return make_error(ErrorCode::kOperandTooWide,
+                        "instruction " + std::to_string(instruction) + " (" + set_->stencils[index].name + "): operand " +
+                            std::to_string(k) + " = " + std::to_string(static_cast<int64_t>(v)) + " does not fit " +
+                            operand_width_name(static_cast<cpjit_operand_width>(w)));
+    }
+  }
+  return ok_status();
+}
+
 int StencilLibrary::find(std::string_view name) const {
   auto it = by_name_.find(name);
   return it == by_name_.end() ? -1 : static_cast<int>(it->second);

@@ -57,6 +57,10 @@ class StencilLibrary {
   };
   const Facts &facts(uint32_t index) const { return facts_[index]; }
 
+  // kOperandTooWide, naming the instruction and the width, when an operand of stencil `index`
+  // does not fit a hole that reads it.
+  Status check_operands(uint32_t index, const uint64_t (&operands)[CPJIT_MAX_OPERANDS], size_t instruction) const;
+
  private:
   const cpjit_stencil_set *set_ = nullptr;
   const Backend *backend_ = nullptr;

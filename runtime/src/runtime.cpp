@@ -166,21 +166,8 @@ Failure append(cpjit_trace *trace, const cpjit_insn &insn, uint32_t *out_index) 
   if (insn.uop >= set.uops.size())
     return fail(CPJIT_ERR_UNKNOWN_UOP, "no uop with id " + std::to_string(insn.uop) + " (the set has " +
                                            std::to_string(set.uops.size()) + ")");
-  const uint32_t stencil = set.uops[insn.uop];
-  const auto &facts = set.lib->facts(stencil);
-  for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k) {
-    if (!((facts.operands_read >> k) & 1)) continue;
-    const uint64_t v = insn.operands[k];
-    if (v <= facts.operand_umax[k] && static_cast<int64_t>(v) >= facts.operand_smin[k] &&
-        static_cast<int64_t>(v) <= facts.operand_smax[k])
-      continue;
-    for (unsigned w = 1; w < CPJIT_WIDTH_COUNT; ++w)
-      if (((facts.operand_widths[k] >> w) & 1) && !jit::operand_fits(v, static_cast<cpjit_operand_width>(w)))
-        return fail(CPJIT_ERR_OPERAND_TOO_WIDE,
-                    "instruction " + std::to_string(trace->insns.size()) + " (" + set.lib->stencil(stencil).name +
-                        "): operand " + std::to_string(k) + " = " + std::to_string(static_cast<int64_t>(v)) +
-                        " does not fit " + jit::operand_width_name(static_cast<cpjit_operand_width>(w)));
-  }
+  if (Failure f = from_jit(set.lib->check_operands(set.uops[insn.uop], insn.operands, trace->insns.size())); !f.ok())
+    return f;
   if (out_index) *out_index = static_cast<uint32_t>(trace->insns.size());
   trace->insns.push_back(insn);
   return success();
