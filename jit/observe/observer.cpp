@@ -142,11 +142,12 @@ Status make_observers(const ObserverConfig &config, std::unique_ptr<TraceObserve
   return errors.empty() ? ok_status() : make_error(ErrorCode::kSystem, errors);
 }
 
-Status observers_from_environment(std::unique_ptr<TraceObserver> &out, GetEnv getenv_fn) {
+Status observers_from_environment(std::unique_ptr<TraceObserver> &out, GetEnv getenv_fn, ObserverConfig *config_out) {
   out.reset();
   ObserverConfig config;
   Status parsed = config_from_environment(config, getenv_fn);
   Status built = make_observers(config, out);
+  if (config_out != nullptr) *config_out = config;
   if (!parsed.ok() && !built.ok()) return make_error(ErrorCode::kUnsupported, parsed.message() + "; " + built.message());
   return parsed.ok() ? built : parsed;
 }

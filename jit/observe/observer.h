@@ -77,6 +77,12 @@ struct ObserverConfig {
   std::string jitdump_dir = "/tmp";
   bool gdb = false;
   bool any() const { return !dump_dir.empty() || perf_map || jitdump || gdb; }
+  // Whether the code memory should be a private mapping (WxStrategy::kMprotect) rather than the
+  // dual-mapped memfd: perf reads a perf map only for memory it considers anonymous, and the
+  // kernel refuses ptrace writes to a shared read-only mapping, so gdb cannot plant software
+  // breakpoints in dual-mapped code (hardware ones, `hbreak`, still work). Backtraces, symbols,
+  // jitdump and dump files work with either strategy.
+  bool needs_private_code_memory() const { return perf_map || gdb; }
 };
 
 // Reads the switches through `getenv` (a parameter so tests need not touch the process
@@ -91,8 +97,10 @@ Status config_from_environment(ObserverConfig &out, GetEnv getenv_fn = nullptr);
 // perf map. Several failures are reported in one message.
 Status make_observers(const ObserverConfig &config, std::unique_ptr<TraceObserver> &out);
 
-// config_from_environment() then make_observers(): what the runtime calls once per context.
-// Null and ok when no switch is set.
-Status observers_from_environment(std::unique_ptr<TraceObserver> &out, GetEnv getenv_fn = nullptr);
+// config_from_environment() then make_observers(): what the runtime calls once per context,
+// before it creates its code memory (see needs_private_code_memory; `config`, when given,
+// receives what was read). Null and ok when no switch is set.
+Status observers_from_environment(std::unique_ptr<TraceObserver> &out, GetEnv getenv_fn = nullptr,
+                                  ObserverConfig *config = nullptr);
 
 }  // namespace cpjit::jit::observe

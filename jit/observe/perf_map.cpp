@@ -28,7 +28,7 @@ std::string line(uint64_t start, uint64_t size, std::string_view name) {
 }  // namespace
 
 std::string perf_map_lines(const TraceDump &dump, std::string_view trace) {
-  std::string out = line(dump.address, dump.bytes.size(), trace);
+  std::string out;
   for (const CodeRange &r : code_ranges(dump, trace)) out += line(dump.address + r.offset, r.size, r.name);
   return out;
 }

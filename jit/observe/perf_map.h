@@ -1,8 +1,17 @@
 // perf map: /tmp/perf-<pid>.map, the symbol table perf reads for anonymous executable memory.
 //
 // One line per symbol, "<start hex> <size hex> <name>\n" (perf's tools/perf/Documentation/
-// jit-interface.txt). Per compiled trace: a line for the whole trace ("trace3"), then one per
-// uop ("trace3:ADD") and per trap, exit stub and data range (names from code_ranges()).
+// jit-interface.txt). Per compiled trace: one line per uop ("trace3:ADD") and per trap, exit
+// stub, data and pool range (names from code_ranges()), so the lines of a trace tile it. There
+// is deliberately no line for the whole trace: perf resolves overlapping entries arbitrarily,
+// and with one (perf 6.1) the samples of a trace's first uop were reported as "trace3" instead
+// of "trace3:SWITCH". Per-trace totals are the sum of the trace3:* lines (`perf report
+// --sort sym` and a grep, or the jitdump, whose later records do override earlier ones).
+//
+// perf reads the map only for memory it considers anonymous ("//anon", /dev/zero): code
+// memory with WxStrategy::kDualMapping is a memfd, whose samples perf attributes to the memfd
+// instead, so the map needs WxStrategy::kMprotect (ObserverConfig::needs_private_code_memory).
+// jitdump works with either strategy.
 // The lines of a trace go out in one append-mode write(), so concurrent writers in one
 // process or several never interleave a trace's lines. perf maps cannot say that code went
 // away: a later trace at the same address adds lines, and perf may show either name for it;

@@ -1,7 +1,9 @@
 // Writes the sample traces of both targets as dump files, the input of the cpjit-dis goldens.
 //   make_sample_dumps DIR           DIR/<trace>_<arch>.json for every sample trace and target
+//                                   (DIR is created)
 //   make_sample_dumps --print ARCH TRACE   the dump's JSON on standard output
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "observe/dump_file.h"
@@ -32,6 +34,12 @@ int main(int argc, char **argv) {
   if (argc != 2) {
     std::fprintf(stderr, "usage: make_sample_dumps DIR | --print ARCH TRACE\n");
     return 2;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(argv[1], ec);
+  if (ec) {
+    std::fprintf(stderr, "make_sample_dumps: cannot create %s: %s\n", argv[1], ec.message().c_str());
+    return 1;
   }
   for (cpjit_arch arch : arches) {
     for (const std::string &name : inspect_test::sample_trace_names()) {
