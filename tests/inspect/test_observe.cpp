@@ -215,12 +215,16 @@ TEST_CASE("perf map lines: one per range, in perf's format", "[observe][unit]") 
   TempDir dir;
   std::unique_ptr<PerfMapObserver> map;
   REQUIRE(PerfMapObserver::create(dir.path + "/perf-test.map", map).ok());
+  // Catch2 assertions are not thread-safe: worker threads only count failures.
   std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&, t] {
-      for (int i = 0; i < 50; ++i) CHECK(map->trace_compiled(static_cast<uint64_t>(t * 100 + i), d).ok());
+      for (int i = 0; i < 50; ++i)
+        if (!map->trace_compiled(static_cast<uint64_t>(t * 100 + i), d).ok()) ++failures;
     });
   for (auto &t : threads) t.join();
+  CHECK(failures == 0);
   CHECK(map->code_installed("cpjit_entry", 0x1000, std::vector<uint8_t>(48)).ok());
   map.reset();
   std::istringstream all(read_file(dir.path + "/perf-test.map"));
@@ -319,11 +323,14 @@ TEST_CASE("jitdump: header, one load record per trace and per uop, a close recor
     CHECK(a->code_installed("cpjit_entry", 0x4000, std::vector<uint8_t>{1, 2, 3}).ok());
     CHECK(a->trace_compiled(1, loop).ok());
     std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
     for (int t = 0; t < 4; ++t)
       threads.emplace_back([&, t] {
-        for (int i = 0; i < 10; ++i) CHECK((t % 2 ? a : b)->trace_compiled(static_cast<uint64_t>(100 + t * 10 + i), calls).ok());
+        for (int i = 0; i < 10; ++i)
+          if (!(t % 2 ? a : b)->trace_compiled(static_cast<uint64_t>(100 + t * 10 + i), calls).ok()) ++failures;
       });
     for (auto &t : threads) t.join();
+    CHECK(failures == 0);
     CHECK(a->trace_freed(1, loop.address, loop.bytes.size()).ok());
 
     const cpjit_arch other = host_arch() == CPJIT_ARCH_X86_64 ? CPJIT_ARCH_AARCH64 : CPJIT_ARCH_X86_64;
