@@ -23,7 +23,7 @@ print(string.format("stretch tree of depth %d\t check: %d", stretch, check(make(
 local long_lived = make(max_depth)
 
 for depth = min_depth, max_depth, 2 do
-  local iterations = 1 << (max_depth - depth + min_depth)
+  local iterations = math.floor(2 ^ (max_depth - depth + min_depth))
   local total = 0
   for _ = 1, iterations do total = total + check(make(depth)) end
   print(string.format("%d\t trees of depth %d\t check: %d", iterations, depth, total))

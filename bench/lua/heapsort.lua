@@ -24,7 +24,7 @@ local function heapsort(a, count)
       end
     end
   end
-  for start = count // 2, 1, -1 do sift(start, count) end
+  for start = math.floor(count / 2), 1, -1 do sift(start, count) end
   for stop = count, 2, -1 do
     a[1], a[stop] = a[stop], a[1]
     sift(1, stop - 1)
@@ -37,4 +37,4 @@ heapsort(a, n)
 for i = 2, n do
   if a[i - 1] > a[i] then error("not sorted at " .. i) end
 end
-print(string.format("%.10f %.10f %.10f", a[1], a[n // 2], a[n]))
+print(string.format("%.10f %.10f %.10f", a[1], a[math.floor(n / 2)], a[n]))

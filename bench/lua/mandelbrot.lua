@@ -24,7 +24,7 @@ for y = 0, size - 1 do
         break
       end
     end
-    bits = (bits << 1) | inside
+    bits = bits * 2 + inside
     nbits = nbits + 1
     if nbits == 8 then
       row[#row + 1] = string.char(bits)
@@ -32,7 +32,7 @@ for y = 0, size - 1 do
     end
   end
   if nbits > 0 then
-    row[#row + 1] = string.char(bits << (8 - nbits))
+    row[#row + 1] = string.char(bits * 2 ^ (8 - nbits))
   end
   out[#out + 1] = table.concat(row)
 end

@@ -3,6 +3,16 @@
 -- usage: richards.lua ITERATIONS
 local iterations = tonumber(arg and arg[1]) or 10
 
+-- Bitwise xor without 5.3 operators, so that LuaJIT can run the same source.
+local function xor(a, b)
+  local r, bit = 0, 1
+  while a > 0 or b > 0 do
+    if a % 2 ~= b % 2 then r = r + bit end
+    a, b, bit = (a - a % 2) / 2, (b - b % 2) / 2, bit * 2
+  end
+  return r
+end
+
 local IDLE, WORKER, HANDLER_A, HANDLER_B, DEVICE_A, DEVICE_B = 1, 2, 3, 4, 5, 6
 local KIND_DEVICE, KIND_WORK = 0, 1
 local DATA_SIZE = 4
@@ -79,11 +89,11 @@ function IdleTask:run(_)
   local s = self.scheduler
   self.count = self.count - 1
   if self.count == 0 then return s:hold_self() end
-  if self.control & 1 == 0 then
-    self.control = self.control >> 1
+  if self.control % 2 == 0 then
+    self.control = self.control / 2
     return s:release(DEVICE_A)
   end
-  self.control = (self.control >> 1) ~ 0xD008
+  self.control = xor((self.control - 1) / 2, 0xD008)
   return s:release(DEVICE_B)
 end
 

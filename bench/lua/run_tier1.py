@@ -23,7 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # name -> size at which lua5.4 takes about one second on a current x86-64 core
 SIZES = {
     "fib": 37,
-    "ackermann": 11,
+    "ackermann": 10,
     "nbody": 1000000,
     "spectralnorm": 1000,
     "fannkuch": 10,
@@ -33,7 +33,7 @@ SIZES = {
     "knucleotide": 250000,   # size of the fasta input it reads
     "heapsort": 1000000,
     "sieve": 500,
-    "queens": 13,
+    "queens": 13,  # boards 4..13
     "richards": 600,
     "strbuild": 400000,
 }
