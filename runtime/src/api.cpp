@@ -139,6 +139,7 @@ void cpjit_context_stats_get(const cpjit_context *ctx, cpjit_context_stats *out)
   out->compile_failures = ctx->compile_failures.load(std::memory_order_relaxed);
   out->executors_live = ctx->executors_live.load(std::memory_order_relaxed);
   out->compile_ns = ctx->compile_ns.load(std::memory_order_relaxed);
+  out->observer_errors = ctx->observer_errors.load(std::memory_order_relaxed);
   if (ctx->memory) {
     cpjit::jit::CodeMemoryStats s = ctx->memory->stats();
     out->code_bytes = s.in_use;
@@ -281,6 +282,11 @@ cpjit_status cpjit_executor_exit_hits(const cpjit_executor *executor, uint32_t e
   *out = __atomic_load_n(&executor->exits[exit_id].hits, __ATOMIC_RELAXED);
   t_last_error.clear();
   return CPJIT_OK;
+}
+
+cpjit_status cpjit_executor_dump(const cpjit_executor *executor, const char *path) {
+  if (executor == nullptr || path == nullptr) return invalid("null argument");
+  return guarded([&] { return cpjit::rt::dump(executor, path); });
 }
 
 }  // extern "C"

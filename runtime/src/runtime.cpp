@@ -2,10 +2,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
 #include "backend.h"
+#include "observe/dump_file.h"
+#include "observe/enter.h"
+#include "observe/names.h"
 
 namespace cpjit::rt {
 
@@ -82,11 +87,38 @@ Failure create_context(const cpjit_config *config, cpjit_context **out) {
   if (mode == CPJIT_MODE_JIT && !host_supported())
     return fail(CPJIT_ERR_UNSUPPORTED, "this host cannot run native code from cpjit (use CPJIT=interp or CPJIT=0)");
   auto ctx = std::make_unique<cpjit_context>();
+  // Observers asked for by the config or the environment. A failing environment switch costs
+  // only its own observer (with a warning: someone asked for it); a failing config is an error.
+  jit::observe::ObserverConfig observe;
+  if (jit::Status env = jit::observe::config_from_environment(observe); !env.ok())
+    std::fprintf(stderr, "cpjit: %s\n", env.message().c_str());
+  if (c.debug_flags & ~(CPJIT_DEBUG_PERF_MAP | CPJIT_DEBUG_JITDUMP | CPJIT_DEBUG_GDB))
+    return fail(CPJIT_ERR_INVALID_ARGUMENT, "unknown debug flags");
+  observe.perf_map |= (c.debug_flags & CPJIT_DEBUG_PERF_MAP) != 0;
+  observe.jitdump |= (c.debug_flags & CPJIT_DEBUG_JITDUMP) != 0;
+  observe.gdb |= (c.debug_flags & CPJIT_DEBUG_GDB) != 0;
+  if (c.dump_dir != nullptr && *c.dump_dir != '\0') observe.dump_dir = c.dump_dir;
+  if (mode == CPJIT_MODE_JIT && observe.any()) {
+    jit::Status made = jit::observe::make_observers(observe, ctx->observer);
+    if (!made.ok()) {
+      if (c.debug_flags != 0 || c.dump_dir != nullptr) return from_jit(made);
+      std::fprintf(stderr, "cpjit: %s\n", made.message().c_str());
+    }
+    if (observe.needs_private_code_memory() && c.wx_strategy == CPJIT_WX_DEFAULT) c.wx_strategy = CPJIT_WX_MPROTECT;
+  }
   ctx->config = c;
   ctx->mode = mode;
   *out = ctx.release();
   return success();
 }
+
+namespace {
+
+void notify(cpjit_context *ctx, const jit::Status &s) {
+  if (!s.ok()) ctx->observer_errors.fetch_add(1, std::memory_order_relaxed);
+}
+
+}  // namespace
 
 void destroy_context(cpjit_context *ctx) {
   // No call may race with this one, so nothing is running: executors the host did not free and
@@ -94,8 +126,11 @@ void destroy_context(cpjit_context *ctx) {
   std::vector<cpjit_executor *> live = ctx->executors;
   for (cpjit_executor *e : live) free_executor(e);
   ctx->reclaimer.drain();
-  for (auto &set : ctx->sets)
-    if (set->entry.size != 0) ctx->memory->release(set->entry);
+  for (auto &set : ctx->sets) {
+    if (set->entry.size == 0) continue;
+    if (ctx->observer) notify(ctx, ctx->observer->code_freed(set->entry.address, set->entry.size));
+    ctx->memory->release(set->entry);
+  }
   delete ctx;
 }
 
@@ -148,6 +183,10 @@ Failure register_stencils(cpjit_context *ctx, const cpjit_stencil_set *set, cons
     }
     if (Failure f = from_jit(jit::install_entry(*ctx->memory, lib, s->entry)); !f.ok()) return f;
     s->entry_fn = jit::code_pointer<jit::EntryFn>(s->entry.address);
+    if (ctx->observer)
+      notify(ctx, ctx->observer->code_installed(
+                      "cpjit_entry", s->entry.address,
+                      {jit::code_pointer<const uint8_t *>(s->entry.address), s->entry.size}));
     s->interp = interp;
   }
   std::lock_guard<std::mutex> lock(ctx->mutex);
@@ -262,6 +301,13 @@ Failure end_trace(cpjit_trace *trace, cpjit_executor **out) {
     jit::TraceSpec spec{e->insns, e->exit_addresses};
     if (Failure f = from_jit(jit::assemble_trace(*ctx->memory, *trace->set->lib, spec, e->block, e->layout)); !f.ok())
       return f;
+    e->trace_id = ctx->next_trace_id.fetch_add(1, std::memory_order_relaxed);
+    // Observers hear of the trace before it can first run (a debugger must know it first).
+    if (ctx->observer) {
+      jit::TraceDump dump = jit::dump_trace(*trace->set->lib, spec, e->layout,
+                                            jit::code_pointer<const uint8_t *>(e->layout.address));
+      notify(ctx, ctx->observer->trace_compiled(e->trace_id, dump));
+    }
   }
   ctx->traces_compiled.fetch_add(1, std::memory_order_relaxed);
   ctx->executors_live.fetch_add(1, std::memory_order_relaxed);
@@ -289,7 +335,7 @@ Failure run(cpjit_executor *e, void *arg, cpjit_exit_info *out) {
   e->runs.fetch_add(1, std::memory_order_relaxed);
   uintptr_t result;
   if (ctx->mode == CPJIT_MODE_INTERP) result = e->set->interp->entry(e->program.data(), arg);
-  else result = e->set->entry_fn(e->layout.address, arg);
+  else result = jit::observe::enter_trace(e->set->entry.address, e->layout.address, arg);  // a frame record for unwinders
   // The record may belong to a linked side trace: read it before leaving, while it is
   // guaranteed to exist.
   const cpjit_exit_record *record = reinterpret_cast<const cpjit_exit_record *>(result);
@@ -368,9 +414,30 @@ void free_executor(cpjit_executor *e) {
   // Runs that started before now may still be inside this code (directly or through a link
   // taken before the links were dropped): the memory goes once they have all returned.
   ctx->reclaimer.retire([e] {
-    if (e->block.size != 0) e->ctx->memory->release(e->block);
+    if (e->block.size != 0) {
+      if (e->ctx->observer) notify(e->ctx, e->ctx->observer->trace_freed(e->trace_id, e->layout.address, e->layout.size));
+      e->ctx->memory->release(e->block);
+    }
     delete e;
   });
+}
+
+Failure dump(const cpjit_executor *e, const std::string &path) {
+  if (e->ctx->mode != CPJIT_MODE_JIT || e->block.size == 0)
+    return fail(CPJIT_ERR_UNSUPPORTED, "the executor runs in the uop interpreter: it has no machine code to dump");
+  jit::TraceSpec spec{e->insns, e->exit_addresses};
+  jit::TraceDump d = jit::dump_trace(*e->set->lib, spec, e->layout, jit::code_pointer<const uint8_t *>(e->layout.address));
+  const std::string json = jit::observe::dump_to_json(d, jit::observe::trace_name(e->trace_id));
+  const std::string temp = path + ".tmp." + std::to_string(e->trace_id);
+  std::FILE *f = std::fopen(temp.c_str(), "wb");
+  if (f == nullptr) return fail(CPJIT_ERR_SYSTEM, "cannot write " + temp + ": " + std::strerror(errno));
+  bool written = std::fwrite(json.data(), 1, json.size(), f) == json.size();
+  written &= std::fclose(f) == 0;
+  if (!written || std::rename(temp.c_str(), path.c_str()) != 0) {
+    std::remove(temp.c_str());
+    return fail(CPJIT_ERR_SYSTEM, "cannot write " + path + ": " + std::strerror(errno));
+  }
+  return success();
 }
 
 }  // namespace cpjit::rt

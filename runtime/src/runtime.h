@@ -12,6 +12,7 @@
 
 #include "assembler.h"
 #include "code_memory.h"
+#include "observe/observer.h"
 #include "reclaim.h"
 #include "stencil_library.h"
 
@@ -55,6 +56,10 @@ struct cpjit_context {
   std::atomic<uint64_t> compile_failures{0};
   std::atomic<uint64_t> executors_live{0};
   std::atomic<uint64_t> compile_ns{0};
+  // Debuggers, profilers and dump files; null when none is switched on.
+  std::unique_ptr<cpjit::jit::observe::TraceObserver> observer;
+  std::atomic<uint64_t> next_trace_id{0};
+  std::atomic<uint64_t> observer_errors{0};
 };
 
 struct cpjit_trace {
@@ -76,6 +81,7 @@ struct cpjit_executor {
   cpjit::jit::TraceLayout layout;
   // Uop interpreter.
   std::vector<cpjit_interp_insn> program;
+  uint64_t trace_id = 0;  // names it for observers: trace<N>
   std::atomic<bool> valid{true};
   std::atomic<uint64_t> runs{0};
   // Links, guarded by ctx->mutex: exit records (of any executor) whose link points here, and

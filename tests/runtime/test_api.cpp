@@ -1,6 +1,7 @@
 // The public C API: each status for each kind of misuse, and executors in every mode.
 #include <cpjit/cpjit.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -354,4 +355,74 @@ TEST_CASE("code memory exhaustion is a status and the context keeps working", "[
   CHECK(info.resume == 9);
   REQUIRE(cpjit_executor_run(all.back(), &f, &info) == CPJIT_OK);
   CHECK(f.helper_calls == 1);
+}
+
+TEST_CASE("dumps, and observers switched on by config or environment", "[unit]") {
+  char dir_template[] = "/tmp/cpjit-dump-XXXXXX";
+  REQUIRE(mkdtemp(dir_template) != nullptr);
+  const std::string dir = dir_template;
+  auto slurp = [](const std::string &path) {
+    std::FILE *f = std::fopen(path.c_str(), "rb");
+    std::string out;
+    if (f == nullptr) return out;
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
+    std::fclose(f);
+    return out;
+  };
+  {
+    // The API call.
+    Runtime rt(CPJIT_MODE_JIT);
+    Builder b(rt);
+    uint32_t x = b.exit(5);
+    b.add("CALL_HELPER", {1, 0});
+    b.add("EXIT", {}, CPJIT_NONE, x);
+    cpjit_executor *e = b.end();
+    const std::string path = dir + "/api.json";
+    REQUIRE(cpjit_executor_dump(e, path.c_str()) == CPJIT_OK);
+    const std::string json = slurp(path);
+    CHECK(json.find("\"CALL_HELPER\"") != std::string::npos);
+    CHECK(json.find("cpjit_sample_helper") != std::string::npos);
+    CHECK(cpjit_executor_dump(e, "/nonexistent-dir/x.json") == CPJIT_ERR_SYSTEM);
+  }
+  {
+    Runtime rt(CPJIT_MODE_INTERP);
+    Builder b(rt);
+    uint32_t x = b.exit(5);
+    b.add("EXIT", {}, CPJIT_NONE, x);
+    cpjit_executor *e = b.end();
+    CHECK(cpjit_executor_dump(e, (dir + "/interp.json").c_str()) == CPJIT_ERR_UNSUPPORTED);
+  }
+  {
+    // The config: a dump directory for every compiled trace.
+    cpjit_config config;
+    cpjit_config_init(&config);
+    config.mode = CPJIT_MODE_JIT;
+    const std::string auto_dir = dir + "/auto";
+    config.dump_dir = auto_dir.c_str();
+    cpjit_context *ctx = nullptr;
+    REQUIRE(cpjit_context_create(&config, &ctx) == CPJIT_OK);
+    cpjit_stencils *set = nullptr;
+    REQUIRE(cpjit_register_stencils(ctx, CPJIT_STENCILS_SAMPLES, nullptr, test::kSampleSymbols, 2, &set) == CPJIT_OK);
+    cpjit_trace *t = nullptr;
+    REQUIRE(cpjit_trace_begin(ctx, set, &t) == CPJIT_OK);
+    cpjit_exit_desc d{CPJIT_EXIT_SIDE, 1, 0};
+    uint32_t x = 0;
+    REQUIRE(cpjit_trace_add_exit(t, &d, &x) == CPJIT_OK);
+    uint32_t exit_uop = 0;
+    REQUIRE(cpjit_uop_lookup(set, "EXIT", &exit_uop) == CPJIT_OK);
+    cpjit_insn i = Builder::insn(exit_uop, {}, CPJIT_NONE, x);
+    REQUIRE(cpjit_trace_append(t, &i, nullptr) == CPJIT_OK);
+    cpjit_executor *e = nullptr;
+    REQUIRE(cpjit_trace_end(t, &e) == CPJIT_OK);
+    CHECK(slurp(auto_dir + "/trace0.json").find("\"EXIT\"") != std::string::npos);
+    cpjit_context_stats stats;
+    cpjit_context_stats_get(ctx, &stats);
+    CHECK(stats.observer_errors == 0);
+    cpjit_context_destroy(ctx);
+    config.debug_flags = 1u << 20;
+    CHECK(cpjit_context_create(&config, &ctx) == CPJIT_ERR_INVALID_ARGUMENT);
+  }
+  std::string cleanup = "rm -rf '" + dir + "'";
+  CHECK(std::system(cleanup.c_str()) == 0);
 }

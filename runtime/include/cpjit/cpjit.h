@@ -96,12 +96,17 @@ cpjit_mode cpjit_mode_from_environment(void);
 
 /* ---- context -------------------------------------------------------------------------------- */
 typedef enum cpjit_wx_strategy {
-  CPJIT_WX_DEFAULT = 0,      /* dual mapping */
+  CPJIT_WX_DEFAULT = 0,      /* dual mapping; mprotect when a perf map or GDB is observing,
+                                since both need code in private memory */
   CPJIT_WX_DUAL_MAPPING = 1, /* code written through a second, writable view of the same memory */
   CPJIT_WX_MPROTECT = 2      /* pages flipped between writable and executable, a page per trace */
 } cpjit_wx_strategy;
 
-#define CPJIT_DEBUG_DUMP 1u /* keep what is needed to dump every executor (cpjit_executor_dump) */
+/* Observers of compiled code (also switched on by the environment: CPJIT_PERF=map|jitdump,
+ * CPJIT_GDB=1, CPJIT_DUMP=<dir>). With none on, compiling does no work for them. */
+#define CPJIT_DEBUG_PERF_MAP 1u /* /tmp/perf-<pid>.map: a symbol per uop for perf */
+#define CPJIT_DEBUG_JITDUMP 2u  /* /tmp/jit-<pid>.dump for `perf inject --jit`, with code bytes */
+#define CPJIT_DEBUG_GDB 4u      /* GDB's JIT interface: symbols and unwind information per trace */
 
 typedef struct cpjit_config {
   uint32_t struct_size;        /* sizeof(cpjit_config), set by cpjit_config_init */
@@ -114,6 +119,7 @@ typedef struct cpjit_config {
   uint32_t debug_flags;        /* CPJIT_DEBUG_* */
   const void *near;            /* place code within direct-call reach of this address (default:
                                   the first registered helper) */
+  const char *dump_dir;        /* write <dump_dir>/trace<N>.json for every compiled trace */
 } cpjit_config;
 
 /* Fills `config` with the defaults. */
@@ -138,6 +144,7 @@ typedef struct cpjit_context_stats {
   uint64_t code_bytes;        /* executable bytes in use */
   uint64_t code_bytes_peak;
   uint64_t compile_ns;        /* total time spent in cpjit_trace_end */
+  uint64_t observer_errors;   /* reports to observers (perf, gdb, dumps) that failed */
 } cpjit_context_stats;
 void cpjit_context_stats_get(const cpjit_context *ctx, cpjit_context_stats *out);
 
@@ -237,7 +244,8 @@ cpjit_status cpjit_executor_stats_get(const cpjit_executor *executor, cpjit_exec
 /* How often exit `exit_id` was taken. */
 cpjit_status cpjit_executor_exit_hits(const cpjit_executor *executor, uint32_t exit_id, uint64_t *out);
 
-/* Writes a JSON description of the executor's code (bytes, uops, holes) to `path`. */
+/* Writes a JSON description of the executor's native code (bytes, uops, holes) to `path`, the
+ * format cpjit-dis reads. CPJIT_ERR_UNSUPPORTED in the uop interpreter (there is no code). */
 cpjit_status cpjit_executor_dump(const cpjit_executor *executor, const char *path);
 
 #ifdef __cplusplus
