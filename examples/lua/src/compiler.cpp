@@ -207,12 +207,18 @@ class FuncGen {
   // Register holding e's value: a local's own register, or a new temporary.
   int anyreg(Expr* e) {
     if (e->kind == ExprKind::Local) return static_cast<ExprLocal*>(e)->var->reg;
-    int r = alloc_reg();
-    discharge(e, r);
-    return r;
+    return nextreg(e);
   }
 
   int nextreg(Expr* e) {
+    // A call leaves its result where its function was: the next register already.
+    if (e->kind == ExprKind::Call || e->kind == ExprKind::Method) {
+      int saved_line = cur_line_;
+      set_line(e);
+      int r = call(static_cast<ExprCall*>(e), 1);
+      cur_line_ = saved_line;
+      return r;
+    }
     int r = alloc_reg();
     discharge(e, r);
     return r;

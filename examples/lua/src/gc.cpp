@@ -1,6 +1,7 @@
 #include "gc.h"
 
 #include <cstdlib>
+#include <cstring>
 
 #include "func.h"
 #include "str.h"
@@ -8,9 +9,59 @@
 
 namespace cpjit::lua {
 
+namespace {
+
+inline size_t pool_class(size_t size) { return (size + kPoolGranule - 1) / kPoolGranule - 1; }
+
+void* pool_alloc(State* L, size_t cls) {
+  Heap& h = L->heap;
+  if (PoolBlock* b = h.free_lists[cls]) {
+    h.free_lists[cls] = b->next;
+    return b;
+  }
+  size_t bytes = (cls + 1) * kPoolGranule;
+  if (h.chunk_cur == nullptr || static_cast<size_t>(h.chunk_end - h.chunk_cur) < bytes) {
+    // The tail of the old chunk goes to the free lists of the sizes that fit.
+    while (h.chunk_cur && h.chunk_end - h.chunk_cur >= static_cast<ptrdiff_t>(kPoolGranule)) {
+      size_t rest = static_cast<size_t>(h.chunk_end - h.chunk_cur);
+      size_t c = (rest > kPoolMaxSize ? kPoolMaxSize : rest) / kPoolGranule - 1;
+      auto* b = reinterpret_cast<PoolBlock*>(h.chunk_cur);
+      b->next = h.free_lists[c];
+      h.free_lists[c] = b;
+      h.chunk_cur += (c + 1) * kPoolGranule;
+    }
+    void* chunk = std::malloc(kPoolChunkSize);
+    if (chunk == nullptr) return nullptr;
+    h.chunks.push_back(chunk);
+    h.chunk_cur = static_cast<char*>(chunk);
+    h.chunk_end = h.chunk_cur + kPoolChunkSize;
+  }
+  void* p = h.chunk_cur;
+  h.chunk_cur += bytes;
+  return p;
+}
+
+inline void pool_free(State* L, void* p, size_t cls) {
+  auto* b = static_cast<PoolBlock*>(p);
+  b->next = L->heap.free_lists[cls];
+  L->heap.free_lists[cls] = b;
+}
+
+inline void* raw_alloc(State* L, size_t size) {
+  if (size <= kPoolMaxSize) return pool_alloc(L, pool_class(size == 0 ? 1 : size));
+  return std::malloc(size);
+}
+
+inline void raw_free(State* L, void* p, size_t size) {
+  if (size <= kPoolMaxSize) pool_free(L, p, pool_class(size == 0 ? 1 : size));
+  else std::free(p);
+}
+
+}  // namespace
+
 void* mem_alloc(State* L, size_t size) {
   if (size > L->heap.limit - L->heap.total || L->heap.total > L->heap.limit) mem_error(L);
-  void* p = std::malloc(size == 0 ? 1 : size);
+  void* p = raw_alloc(L, size);
   if (p == nullptr) mem_error(L);
   L->heap.total += size;
   return p;
@@ -18,16 +69,31 @@ void* mem_alloc(State* L, size_t size) {
 
 void* mem_realloc(State* L, void* p, size_t old_size, size_t new_size) {
   if (new_size > old_size && new_size - old_size > L->heap.limit - L->heap.total) mem_error(L);
-  void* q = std::realloc(p, new_size == 0 ? 1 : new_size);
-  if (q == nullptr) mem_error(L);
+  void* q;
+  if (old_size > kPoolMaxSize && new_size > kPoolMaxSize) {
+    q = std::realloc(p, new_size);
+    if (q == nullptr) mem_error(L);
+  } else {
+    q = raw_alloc(L, new_size);
+    if (q == nullptr) mem_error(L);
+    std::memcpy(q, p, old_size < new_size ? old_size : new_size);
+    raw_free(L, p, old_size);
+  }
   L->heap.total = L->heap.total - old_size + new_size;
   return q;
 }
 
 void mem_free(State* L, void* p, size_t size) {
   if (p == nullptr) return;
-  std::free(p);
+  raw_free(L, p, size);
   L->heap.total -= size;
+}
+
+void pool_release_all(State* L) {
+  for (void* c : L->heap.chunks) std::free(c);
+  L->heap.chunks.clear();
+  for (auto& f : L->heap.free_lists) f = nullptr;
+  L->heap.chunk_cur = L->heap.chunk_end = nullptr;
 }
 
 GCObject* gc_new(State* L, size_t size, GCType type) {
@@ -187,6 +253,7 @@ void gc_free_all(State* L) {
   }
   L->heap.all = nullptr;
   strings_free_all(L);
+  pool_release_all(L);
 }
 
 }  // namespace cpjit::lua

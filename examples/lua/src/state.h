@@ -49,7 +49,23 @@ constexpr uint8_t kCIFresh = 2;     // execute() returns when this frame returns
 constexpr uint8_t kCITail = 4;      // entered through a tail call (its caller is gone)
 constexpr uint8_t kCIHooked = 8;    // reserved for the JIT: frame entered from compiled code
 
+// Small blocks (most objects and small arrays) come from per-size free lists carved out of
+// large chunks: the collector frees objects by the million, and a general-purpose malloc
+// fragments badly under that pattern. Larger blocks go to malloc.
+constexpr size_t kPoolGranule = 16;
+constexpr size_t kPoolMaxSize = 256;
+constexpr size_t kPoolClasses = kPoolMaxSize / kPoolGranule;
+constexpr size_t kPoolChunkSize = size_t{256} << 10;
+
+struct PoolBlock {
+  PoolBlock* next;
+};
+
 struct Heap {
+  PoolBlock* free_lists[kPoolClasses] = {};
+  char* chunk_cur = nullptr;   // bump pointer in the newest chunk
+  char* chunk_end = nullptr;
+  std::vector<void*> chunks;   // every chunk, freed with the state
   GCObject* all = nullptr;     // every object except short strings
   size_t total = 0;            // bytes currently allocated for Lua objects
   size_t threshold = 0;        // collect at the next safe point once total reaches this

@@ -1,5 +1,6 @@
 #include "table.h"
 
+#include <bit>
 #include <cmath>
 #include <cstring>
 
@@ -100,15 +101,8 @@ void insert_fresh(Table* t, const Value& key, const Value& val) {
   t->hfree--;
 }
 
-int ceil_log2(uint64_t x) {
-  int l = 0;
-  x--;
-  while (x > 0) {
-    l++;
-    x >>= 1;
-  }
-  return l;
-}
+// ceil(log2(x)) for x >= 1.
+inline int ceil_log2(uint64_t x) { return static_cast<int>(std::bit_width(x - 1)); }
 
 // Counts integer keys by slices (2^(i-1), 2^i] of key space.
 void count_int_key(const Value& k, uint32_t* nums, uint64_t* nint) {
@@ -123,13 +117,16 @@ void rehash(State* L, Table* t, const Value& extra) {
   uint32_t nums[32] = {};
   uint64_t nint = 0;
   uint64_t total = 0;
-  // Array part, slice by slice.
-  for (uint32_t i = 0; i < t->asize; i++) {
-    if (!t->array[i].is_nil()) {
-      Value k = Value::integer(static_cast<int64_t>(i) + 1);
-      count_int_key(k, nums, &nint);
-      total++;
-    }
+  // Array part, slice by slice: keys (2^(lg-1), 2^lg] are array[2^(lg-1) .. 2^lg).
+  for (uint32_t lg = 0, lo = 0; lo < t->asize; lg++) {
+    uint32_t hi = lg == 0 ? 1 : (1u << lg);
+    if (hi > t->asize) hi = t->asize;
+    uint32_t n = 0;
+    for (uint32_t i = lo; i < hi; i++) n += !t->array[i].is_nil();
+    nums[lg] += n;
+    nint += n;
+    total += n;
+    lo = hi;
   }
   if (!is_dummy(t)) {
     for (uint32_t i = 0; i <= t->hmask; i++) {
