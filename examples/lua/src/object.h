@@ -84,19 +84,23 @@ enum TM : uint8_t {
 };
 static_assert(kTMCount <= 32, "absent-metamethod cache is a 32-bit mask");
 
+// A hash node. Bytes 12..15 of the key (padding of a Value) hold the index of the next node
+// of its collision chain (-1: end); key writes must keep them (see table.cpp).
 struct Node {
   Value val;
   Value key;  // kTagNil: free slot; anything else: taken (even when val is nil)
 };
 
-// A table has an array part for the keys 1..asize and a hash part with open addressing
-// (linear probing). Keys are never removed from the hash part between rehashes: assigning nil
+// A table has an array part for the keys 1..asize and a hash part: a chained scatter table
+// (colliding keys live in free nodes of the same array, linked from their main position;
+// Brent's variation moves a node that is not in its own main position out of the way). It
+// fills up completely before it grows. Keys are never removed between rehashes: assigning nil
 // leaves the key in place, which keeps next() stable while a traversal clears fields.
 struct Table : GCObject {
   uint32_t tm_absent;  // bit t set: metamethod t is known absent from this table
   uint32_t asize;      // array part: array[0 .. asize) holds keys 1 .. asize
   uint32_t hmask;      // hash part size - 1 (the empty table points at a shared dummy node)
-  uint32_t hfree;      // how many more keys the hash part takes before it must grow
+  uint32_t lastfree;   // free nodes are searched below this index
   Value* array;
   Node* node;
   Table* meta;

@@ -12,12 +12,34 @@ const Value kNilValue = Value::nil();
 
 namespace {
 
-// Shared by every table whose hash part is empty: a lookup probes one free slot and stops.
-// hfree == 0 makes the first insertion rehash, so it is never written.
-Node dummy_node = {Value::nil(), Value::nil()};
-
 constexpr uint32_t kMaxArraySize = 1u << 30;
 constexpr uint32_t kMaxHashSize = 1u << 30;
+constexpr int32_t kNoNext = -1;
+
+inline int32_t get_next(const Node* n) {
+  int32_t v;
+  std::memcpy(&v, reinterpret_cast<const char*>(&n->key) + 12, sizeof v);
+  return v;
+}
+inline void set_next(Node* n, int32_t v) {
+  std::memcpy(reinterpret_cast<char*>(&n->key) + 12, &v, sizeof v);
+}
+// Stores a key without touching the chain link in its padding.
+inline void set_key(Node* n, const Value& k) {
+  n->key.p = k.p;
+  n->key.tag = k.tag;
+}
+
+Node make_dummy() {
+  Node n;
+  std::memset(&n, 0, sizeof n);
+  set_next(&n, kNoNext);
+  return n;
+}
+
+// Shared by every table whose hash part is empty: a lookup checks one free node and stops.
+// lastfree == 0 makes the first insertion rehash, so it is never written.
+Node dummy_node = make_dummy();
 
 inline bool is_dummy(const Table* t) { return t->node == &dummy_node; }
 
@@ -74,31 +96,68 @@ inline bool normalize_key(const Value& key, Value* out) {
   return false;
 }
 
-uint32_t hash_capacity(uint32_t size) { return size - size / 4; }
-
-// Smallest power of two >= 4 whose load limit holds n keys (0 for n == 0).
+// Smallest power of two >= n (0 for n == 0).
 uint32_t hash_size_for(State* L, uint64_t n) {
   if (n == 0) return 0;
-  uint32_t size = 4;
-  while (hash_capacity(size) < n) {
-    if (size >= kMaxHashSize) rt_error(L, "table overflow");
-    size *= 2;
-  }
+  if (n > kMaxHashSize) rt_error(L, "table overflow");
+  uint32_t size = 1;
+  while (size < n) size *= 2;
   return size;
 }
 
-// Inserts a key known to be absent into a hash part known to have room; used while
-// rebuilding, so it neither checks for duplicates nor grows.
-void insert_fresh(Table* t, const Value& key, const Value& val) {
+inline Node* main_position(const Table* t, const Value& key) {
+  return &t->node[hash_key(key) & t->hmask];
+}
+
+Node* free_position(Table* t) {
+  while (t->lastfree > 0) {
+    Node* n = &t->node[--t->lastfree];
+    if (n->key.tag == kTagNil) return n;
+  }
+  return nullptr;
+}
+
+// Places a key known to be absent; returns its value slot (nil), or null when the hash part
+// has no free node left.
+Value* insert_key(Table* t, const Value& key) {
+  if (is_dummy(t)) return nullptr;
+  Node* mp = main_position(t, key);
+  if (!mp->val.is_nil() || mp->key.tag != kTagNil) {
+    if (mp->val.is_nil()) {
+      // A cleared field in the new key's own main position: take it over. Its chain link
+      // stays, so chains running through it remain intact.
+      set_key(mp, key);
+      return &mp->val;
+    }
+    Node* f = free_position(t);
+    if (f == nullptr) return nullptr;
+    Node* other = main_position(t, mp->key);
+    if (other != mp) {
+      // The occupant is a colliding key from another chain: move it to the free node.
+      int32_t mpi = static_cast<int32_t>(mp - t->node);
+      while (get_next(other) != mpi) other = &t->node[get_next(other)];
+      set_next(other, static_cast<int32_t>(f - t->node));
+      *f = *mp;  // key, value and chain link
+      set_next(mp, kNoNext);
+      set_nil(&mp->val);
+    } else {
+      // The occupant is in its main position: the new key goes to the free node, linked
+      // right after it.
+      set_next(f, get_next(mp));
+      set_next(mp, static_cast<int32_t>(f - t->node));
+      mp = f;
+    }
+  }
+  set_key(mp, key);
+  return &mp->val;
+}
+
+inline void insert_fresh(Table* t, const Value& key, const Value& val) {
   if (key.is_int() && static_cast<uint64_t>(key.i) - 1 < t->asize) {
     t->array[key.i - 1] = val;
     return;
   }
-  uint32_t i = hash_key(key) & t->hmask;
-  while (t->node[i].key.tag != kTagNil) i = (i + 1) & t->hmask;
-  t->node[i].key = key;
-  t->node[i].val = val;
-  t->hfree--;
+  *insert_key(t, key) = val;  // the table was sized for every key: never null
 }
 
 // ceil(log2(x)) for x >= 1.
@@ -163,7 +222,7 @@ Table* table_new(State* L, uint32_t narray, uint32_t nhash) {
   t->tm_absent = 0;
   t->asize = 0;
   t->hmask = 0;
-  t->hfree = 0;
+  t->lastfree = 0;
   t->array = nullptr;
   t->node = &dummy_node;
   t->meta = nullptr;
@@ -197,8 +256,8 @@ void table_resize(State* L, Table* t, uint32_t narray, uint32_t nhash) {
       throw;
     }
     for (uint32_t i = 0; i < hsize; i++) {
-      set_nil(&new_node[i].key);
-      set_nil(&new_node[i].val);
+      std::memset(&new_node[i], 0, sizeof(Node));
+      set_next(&new_node[i], kNoNext);
     }
   }
   Value* old_array = t->array;
@@ -213,7 +272,7 @@ void table_resize(State* L, Table* t, uint32_t narray, uint32_t nhash) {
   t->asize = narray;
   t->node = new_node;
   t->hmask = hsize ? hsize - 1 : 0;
-  t->hfree = hsize ? hash_capacity(hsize) : 0;
+  t->lastfree = hsize;
 
   for (uint32_t i = narray; i < old_asize; i++) {
     if (!old_array[i].is_nil()) insert_fresh(t, Value::integer(static_cast<int64_t>(i) + 1), old_array[i]);
@@ -244,33 +303,33 @@ void table_ensure_array(State* L, Table* t, uint32_t n) {
 
 const Value* table_get_int(const Table* t, int64_t key) {
   if (static_cast<uint64_t>(key) - 1 < t->asize) return &t->array[key - 1];
-  uint32_t i = hash_int(key) & t->hmask;
+  const Node* n = &t->node[hash_int(key) & t->hmask];
   for (;;) {
-    const Node& n = t->node[i];
-    if (n.key.tag == kTagInt && n.key.i == key) return &n.val;
-    if (n.key.tag == kTagNil) return &kNilValue;
-    i = (i + 1) & t->hmask;
+    if (n->key.tag == kTagInt && n->key.i == key) return &n->val;
+    int32_t nx = get_next(n);
+    if (nx < 0) return &kNilValue;
+    n = &t->node[nx];
   }
 }
 
 const Value* table_get_short_str(const Table* t, const String* key) {
-  uint32_t i = key->hash & t->hmask;
+  const Node* n = &t->node[key->hash & t->hmask];
   for (;;) {
-    const Node& n = t->node[i];
-    if (n.key.tag == kTagString && n.key.s == key) return &n.val;
-    if (n.key.tag == kTagNil) return &kNilValue;
-    i = (i + 1) & t->hmask;
+    if (n->key.tag == kTagString && n->key.s == key) return &n->val;
+    int32_t nx = get_next(n);
+    if (nx < 0) return &kNilValue;
+    n = &t->node[nx];
   }
 }
 
 const Value* table_get_str(const Table* t, String* key) {
   if (key->is_short) return table_get_short_str(t, key);
-  uint32_t i = str_hash(key) & t->hmask;
+  const Node* n = &t->node[str_hash(key) & t->hmask];
   for (;;) {
-    const Node& n = t->node[i];
-    if (n.key.tag == kTagString && str_eq(n.key.s, key)) return &n.val;
-    if (n.key.tag == kTagNil) return &kNilValue;
-    i = (i + 1) & t->hmask;
+    if (n->key.tag == kTagString && str_eq(n->key.s, key)) return &n->val;
+    int32_t nx = get_next(n);
+    if (nx < 0) return &kNilValue;
+    n = &t->node[nx];
   }
 }
 
@@ -287,12 +346,12 @@ const Value* table_get(const Table* t, const Value& key) {
     }
     default: break;
   }
-  uint32_t i = hash_key(key) & t->hmask;
+  const Node* n = main_position(t, key);
   for (;;) {
-    const Node& n = t->node[i];
-    if (key_equal(n.key, key)) return &n.val;
-    if (n.key.tag == kTagNil) return &kNilValue;
-    i = (i + 1) & t->hmask;
+    if (key_equal(n->key, key)) return &n->val;
+    int32_t nx = get_next(n);
+    if (nx < 0) return &kNilValue;
+    n = &t->node[nx];
   }
 }
 
@@ -300,27 +359,11 @@ const Value* table_get(const Table* t, const Value& key) {
 
 namespace {
 
-// The key is not in the table: take the first reusable slot of its probe sequence (a field
-// whose value was cleared) or a free one, growing the table when the load limit is reached.
+// The key is not in the table: place it, growing the table when the hash part is full.
 Value* new_key_slot(State* L, Table* t, const Value& key) {
-  uint32_t i = hash_key(key) & t->hmask;
-  for (;;) {
-    Node& n = t->node[i];
-    if (n.key.tag == kTagNil) break;
-    if (n.val.is_nil()) {  // a cleared field: reuse it, the probe chain stays intact
-      n.key = key;
-      return &n.val;
-    }
-    i = (i + 1) & t->hmask;
-  }
-  if (t->hfree == 0) {
-    rehash(L, t, key);
-    return table_set_slot(L, t, key);
-  }
-  Node& n = t->node[i];
-  n.key = key;
-  t->hfree--;
-  return &n.val;
+  if (Value* slot = insert_key(t, key)) return slot;
+  rehash(L, t, key);
+  return table_set_slot(L, t, key);
 }
 
 }  // namespace
@@ -399,15 +442,16 @@ bool table_next(State* L, const Table* t, Value* key, Value* val) {
   } else {
     // Find the key's node; a field cleared during the traversal may hold a dead key, which
     // still matches by identity.
-    uint32_t i = hash_key(k) & t->hmask;
+    const Node* n = main_position(t, k);
     for (;;) {
-      const Node& n = t->node[i];
-      if (n.key.tag == kTagNil) lib_error(L, "invalid key to 'next'");
-      if (key_equal(n.key, k) ||
-          (n.key.tag == kTagDeadKey && k.is_collectable() && n.key.gc == k.gc))
+      if (key_equal(n->key, k) ||
+          (n->key.tag == kTagDeadKey && k.is_collectable() && n->key.gc == k.gc))
         break;
-      i = (i + 1) & t->hmask;
+      int32_t nx = get_next(n);
+      if (nx < 0) lib_error(L, "invalid key to 'next'");
+      n = &t->node[nx];
     }
+    uint32_t i = static_cast<uint32_t>(n - t->node);
     idx = t->asize + i + 1;
   }
   for (; idx < t->asize; idx++) {
