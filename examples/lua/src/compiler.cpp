@@ -341,8 +341,16 @@ class FuncGen {
       default: break;
     }
     int op = static_cast<int>(e->op);
-    int rb = anyreg(e->lhs);
     int sc, k;
+    if ((e->op == BinOp::Add || e->op == BinOp::Mul) && num_const_operand(e->lhs, &k) &&
+        !num_const_operand(e->rhs, &sc)) {
+      // 2 * x: the constant stays first for metamethods, the handler swaps for numbers.
+      int rb = anyreg(e->rhs);
+      set_line(e);
+      emit(make_abc(e->op == BinOp::Add ? OP_RADDK : OP_RMULK, dst, rb, k));
+      return;
+    }
+    int rb = anyreg(e->lhs);
     if (e->op == BinOp::Add && imm_operand(e->rhs, &sc)) {
       set_line(e);
       emit(make_abc(OP_ADDI, dst, rb, sc));
@@ -811,9 +819,12 @@ class FuncGen {
           auto* ix = static_cast<ExprIndex*>(t);
           int k;
           if (ix->obj->kind == ExprKind::Upval && short_key(ix->key, &k)) {
-            int v = anyreg(e);
+            int v, kv;
+            store_value(e, &v, &kv);
             set_line(ix);
-            emit(make_abc(OP_SETTABUP, static_cast<ExprUpval*>(ix->obj)->index, k, v));
+            int up = static_cast<ExprUpval*>(ix->obj)->index;
+            if (kv >= 0) emit(make_abc(OP_SETTABUPK, up, k, kv));
+            else emit(make_abc(OP_SETTABUP, up, k, v));
             return;
           }
           int obj = anyreg(ix->obj);
@@ -873,18 +884,30 @@ class FuncGen {
     }
   }
 
+  // Value operand of a store: a constant (kvalue >= 0) or a register.
+  void store_value(Expr* value, int* reg, int* kvalue) {
+    *reg = -1;
+    *kvalue = -1;
+    if (is_const(value) && const_operand(value, kvalue)) return;
+    *kvalue = -1;
+    *reg = anyreg(value);
+  }
+
   void store_index(int obj, Expr* key, Expr* value) {
-    int k, c;
+    int k, c, v, kv;
     if (short_key(key, &k)) {
-      int v = anyreg(value);
-      emit(make_abc(OP_SETFIELD, obj, k, v));
+      store_value(value, &v, &kv);
+      if (kv >= 0) emit(make_abc(OP_SETFIELDK, obj, k, kv));
+      else emit(make_abc(OP_SETFIELD, obj, k, v));
     } else if (small_int_key(key, &c)) {
-      int v = anyreg(value);
-      emit(make_abc(OP_SETI, obj, c, v));
+      store_value(value, &v, &kv);
+      if (kv >= 0) emit(make_abc(OP_SETIK, obj, c, kv));
+      else emit(make_abc(OP_SETI, obj, c, v));
     } else {
       int kr = anyreg(key);
-      int v = anyreg(value);
-      emit(make_abc(OP_SETTABLE, obj, kr, v));
+      store_value(value, &v, &kv);
+      if (kv >= 0) emit(make_abc(OP_SETTABLEK, obj, kr, kv));
+      else emit(make_abc(OP_SETTABLE, obj, kr, v));
     }
   }
 

@@ -61,6 +61,10 @@ int find_set_reg(const Proto* p, int lastpc, int reg) {
       case OP_SETTABLE:
       case OP_SETI:
       case OP_SETFIELD:
+      case OP_SETTABUPK:
+      case OP_SETTABLEK:
+      case OP_SETIK:
+      case OP_SETFIELDK:
       case OP_SETLIST:
       case OP_EQ:
       case OP_LT:
@@ -199,10 +203,14 @@ const char* function_name(State* L, CallInfo* ci, const char** name) {
     case OP_SETTABUP:
     case OP_SETTABLE:
     case OP_SETI:
-    case OP_SETFIELD: tm = "newindex"; break;
-    case OP_ADDI: case OP_ADDK: case OP_ADD: tm = "add"; break;
+    case OP_SETFIELD:
+    case OP_SETTABUPK:
+    case OP_SETTABLEK:
+    case OP_SETIK:
+    case OP_SETFIELDK: tm = "newindex"; break;
+    case OP_ADDI: case OP_ADDK: case OP_RADDK: case OP_ADD: tm = "add"; break;
     case OP_SUBK: case OP_SUB: tm = "sub"; break;
-    case OP_MULK: case OP_MUL: tm = "mul"; break;
+    case OP_MULK: case OP_RMULK: case OP_MUL: tm = "mul"; break;
     case OP_MODK: case OP_MOD: tm = "mod"; break;
     case OP_POWK: case OP_POW: tm = "pow"; break;
     case OP_DIVK: case OP_DIV: tm = "div"; break;

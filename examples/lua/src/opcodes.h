@@ -42,6 +42,10 @@ namespace cpjit::lua {
   X(SETTABLE, "A B C", "R[A][R[B]] := R[C]")                                          \
   X(SETI, "A B C", "R[A][B] := R[C]")                                                 \
   X(SETFIELD, "A B C", "R[A][K[B]] := R[C] (K[B] a short string)")                   \
+  X(SETTABUPK, "A B C", "Up[A][K[B]] := K[C] (K[B] a short string)")                 \
+  X(SETTABLEK, "A B C", "R[A][R[B]] := K[C]")                                         \
+  X(SETIK, "A B C", "R[A][B] := K[C]")                                                \
+  X(SETFIELDK, "A B C", "R[A][K[B]] := K[C] (K[B] a short string)")                  \
   X(NEWTABLE, "A B +word", "R[A] := {} (B: log2 of hash size + 1; word: array size)") \
   X(SELF, "A B C", "R[A+1] := R[B]; R[A] := R[B][K[C]]")                              \
   X(ADDI, "A B sC", "R[A] := R[B] + sC")                                              \
@@ -57,6 +61,8 @@ namespace cpjit::lua {
   X(BXORK, "A B C", "R[A] := R[B] ~ K[C]")                                            \
   X(SHLK, "A B C", "R[A] := R[B] << K[C]")                                            \
   X(SHRK, "A B C", "R[A] := R[B] >> K[C]")                                            \
+  X(RADDK, "A B C", "R[A] := K[C] + R[B] (constant on the left)")                    \
+  X(RMULK, "A B C", "R[A] := K[C] * R[B] (constant on the left)")                    \
   X(ADD, "A B C", "R[A] := R[B] + R[C]")                                              \
   X(SUB, "A B C", "R[A] := R[B] - R[C]")                                              \
   X(MUL, "A B C", "R[A] := R[B] * R[C]")                                              \

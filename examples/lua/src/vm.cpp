@@ -192,26 +192,30 @@ op_GETTABUP: {
   PROTECT(index_slow(L, up, key, RA));
   DISPATCH();
 }
-op_SETTABUP: {
-  const Value* up = cl->upvals[arg_a(i)]->v;
-  const Value* key = k + arg_b(i);
-  Value* rc = RC;
-  if (up->is_table()) {
-    Table* t = up->t;
-    auto* slot = const_cast<Value*>(table_get_short_str(t, key->s));
-    if (!slot->is_nil()) {
-      *slot = *rc;
-      DISPATCH();
-    }
-    if (no_tm(t->meta, kTMNewIndex)) {
-      SAVEPC();
-      table_set_str(L, t, key->s, *rc);
-      DISPATCH();
-    }
+#define SETTABUP_OP(name, VALUE)                                   \
+  op_##name: {                                                      \
+    const Value* up = cl->upvals[arg_a(i)]->v;                      \
+    const Value* key = k + arg_b(i);                                \
+    const Value* rc = VALUE;                                        \
+    if (up->is_table()) {                                           \
+      Table* t = up->t;                                             \
+      auto* slot = const_cast<Value*>(table_get_short_str(t, key->s)); \
+      if (!slot->is_nil()) {                                        \
+        *slot = *rc;                                                \
+        DISPATCH();                                                 \
+      }                                                             \
+      if (no_tm(t->meta, kTMNewIndex)) {                            \
+        SAVEPC();                                                   \
+        table_set_str(L, t, key->s, *rc);                           \
+        DISPATCH();                                                 \
+      }                                                             \
+    }                                                               \
+    PROTECT(newindex_slow(L, up, key, rc));                         \
+    DISPATCH();                                                     \
   }
-  PROTECT(newindex_slow(L, up, key, rc));
-  DISPATCH();
-}
+  SETTABUP_OP(SETTABUP, RC)
+  SETTABUP_OP(SETTABUPK, k + arg_c(i))
+
 op_GETTABLE: {
   Value* rb = RB;
   Value* rc = RC;
@@ -256,75 +260,88 @@ op_GETFIELD: {
   PROTECT(index_slow(L, rb, key, RA));
   DISPATCH();
 }
-op_SETTABLE: {
-  Value* ra = RA;
-  Value* rb = RB;
-  Value* rc = RC;
-  if (ra->is_table()) {
-    Table* t = ra->t;
-    if (rb->is_int() && static_cast<uint64_t>(rb->i) - 1 < t->asize) {
-      Value* slot = &t->array[rb->i - 1];
-      if (!slot->is_nil() || no_tm(t->meta, kTMNewIndex)) {
-        *slot = *rc;
-        DISPATCH();
-      }
-    } else {
-      auto* slot = const_cast<Value*>(rb->is_string() ? table_get_str(t, rb->s) : table_get(t, *rb));
-      if (!slot->is_nil()) {
-        *slot = *rc;
-        DISPATCH();
-      }
-      if (no_tm(t->meta, kTMNewIndex)) {
-        SAVEPC();
-        table_set(L, t, *rb, *rc);
-        DISPATCH();
-      }
-    }
+// Stores; the value operand is a register or (the K forms) a constant.
+#define SETTABLE_OP(name, VALUE)                                                         \
+  op_##name: {                                                                            \
+    Value* ra = RA;                                                                       \
+    Value* rb = RB;                                                                       \
+    const Value* rc = VALUE;                                                              \
+    if (ra->is_table()) {                                                                 \
+      Table* t = ra->t;                                                                   \
+      if (rb->is_int() && static_cast<uint64_t>(rb->i) - 1 < t->asize) {                 \
+        Value* slot = &t->array[rb->i - 1];                                               \
+        if (!slot->is_nil() || no_tm(t->meta, kTMNewIndex)) {                             \
+          *slot = *rc;                                                                    \
+          DISPATCH();                                                                     \
+        }                                                                                 \
+      } else {                                                                            \
+        auto* slot = const_cast<Value*>(rb->is_string() ? table_get_str(t, rb->s) : table_get(t, *rb)); \
+        if (!slot->is_nil()) {                                                            \
+          *slot = *rc;                                                                    \
+          DISPATCH();                                                                     \
+        }                                                                                 \
+        if (no_tm(t->meta, kTMNewIndex)) {                                                \
+          SAVEPC();                                                                       \
+          table_set(L, t, *rb, *rc);                                                      \
+          DISPATCH();                                                                     \
+        }                                                                                 \
+      }                                                                                   \
+    }                                                                                     \
+    PROTECT(newindex_slow(L, ra, rb, rc));                                                \
+    DISPATCH();                                                                           \
   }
-  PROTECT(newindex_slow(L, ra, rb, rc));
-  DISPATCH();
-}
-op_SETI: {
-  Value* ra = RA;
-  int64_t key = arg_b(i);
-  Value* rc = RC;
-  if (ra->is_table()) {
-    Table* t = ra->t;
-    auto* slot = const_cast<Value*>(table_get_int_fast(t, key));
-    if (!slot->is_nil()) {
-      *slot = *rc;
-      DISPATCH();
-    }
-    if (no_tm(t->meta, kTMNewIndex)) {
-      SAVEPC();
-      table_set_int(L, t, key, *rc);
-      DISPATCH();
-    }
+  SETTABLE_OP(SETTABLE, RC)
+  SETTABLE_OP(SETTABLEK, k + arg_c(i))
+
+#define SETI_OP(name, VALUE)                                               \
+  op_##name: {                                                              \
+    Value* ra = RA;                                                         \
+    int64_t key = arg_b(i);                                                 \
+    const Value* rc = VALUE;                                                \
+    if (ra->is_table()) {                                                   \
+      Table* t = ra->t;                                                     \
+      auto* slot = const_cast<Value*>(table_get_int_fast(t, key));          \
+      if (!slot->is_nil()) {                                                \
+        *slot = *rc;                                                        \
+        DISPATCH();                                                         \
+      }                                                                     \
+      if (no_tm(t->meta, kTMNewIndex)) {                                    \
+        SAVEPC();                                                           \
+        table_set_int(L, t, key, *rc);                                      \
+        DISPATCH();                                                         \
+      }                                                                     \
+    }                                                                       \
+    Value kv = Value::integer(key);                                         \
+    PROTECT(newindex_slow(L, ra, &kv, rc));                                 \
+    DISPATCH();                                                             \
   }
-  Value kv = Value::integer(key);
-  PROTECT(newindex_slow(L, ra, &kv, rc));
-  DISPATCH();
-}
-op_SETFIELD: {
-  Value* ra = RA;
-  const Value* key = k + arg_b(i);
-  Value* rc = RC;
-  if (ra->is_table()) {
-    Table* t = ra->t;
-    auto* slot = const_cast<Value*>(table_get_short_str(t, key->s));
-    if (!slot->is_nil()) {
-      *slot = *rc;
-      DISPATCH();
-    }
-    if (no_tm(t->meta, kTMNewIndex)) {
-      SAVEPC();
-      table_set_str(L, t, key->s, *rc);
-      DISPATCH();
-    }
+  SETI_OP(SETI, RC)
+  SETI_OP(SETIK, k + arg_c(i))
+
+#define SETFIELD_OP(name, VALUE)                                             \
+  op_##name: {                                                                \
+    Value* ra = RA;                                                           \
+    const Value* key = k + arg_b(i);                                          \
+    const Value* rc = VALUE;                                                  \
+    if (ra->is_table()) {                                                     \
+      Table* t = ra->t;                                                       \
+      auto* slot = const_cast<Value*>(table_get_short_str(t, key->s));        \
+      if (!slot->is_nil()) {                                                  \
+        *slot = *rc;                                                          \
+        DISPATCH();                                                           \
+      }                                                                       \
+      if (no_tm(t->meta, kTMNewIndex)) {                                      \
+        SAVEPC();                                                             \
+        table_set_str(L, t, key->s, *rc);                                     \
+        DISPATCH();                                                           \
+      }                                                                       \
+    }                                                                         \
+    PROTECT(newindex_slow(L, ra, key, rc));                                   \
+    DISPATCH();                                                               \
   }
-  PROTECT(newindex_slow(L, ra, key, rc));
-  DISPATCH();
-}
+  SETFIELD_OP(SETFIELD, RC)
+  SETFIELD_OP(SETFIELDK, k + arg_c(i))
+
 op_NEWTABLE: {
   int b = arg_b(i);
   uint32_t asize = *pc;
@@ -363,6 +380,17 @@ op_SELF: {
       }
     }
   }
+  if (obj.is_string()) {
+    // String methods: the string metatable's __index is normally the string table.
+    const Value* idx = table_get_short_str(L->string_meta, L->tm_names[kTMIndex]);
+    if (idx->is_table()) {
+      const Value* v = table_get_short_str(idx->t, key->s);
+      if (!v->is_nil()) {
+        *ra = *v;
+        DISPATCH();
+      }
+    }
+  }
   PROTECT(index_slow(L, rb, key, ra));  // rb still holds obj: ra is written last
   DISPATCH();
 }
@@ -374,6 +402,11 @@ op_SELF: {
     if (rb->is_int() && rc->is_int()) {                                        \
       int64_t x = rb->i, y = rc->i;                                            \
       set_int(RA, int_expr);                                                   \
+      DISPATCH();                                                              \
+    }                                                                          \
+    if (rb->is_float() && rc->is_float()) {                                    \
+      double x = rb->n, y = rc->n;                                             \
+      set_float(RA, float_expr);                                               \
       DISPATCH();                                                              \
     }                                                                          \
     if (rb->is_number() && rc->is_number()) {                                  \
@@ -448,6 +481,11 @@ op_SELF: {
   op_##name: {                                                                  \
     Value* rb = RB;                                                            \
     Value* rc = RC;                                                            \
+    if (rb->is_float() && rc->is_float()) {                                    \
+      double x = rb->n, y = rc->n;                                             \
+      set_float(RA, expr);                                                     \
+      DISPATCH();                                                              \
+    }                                                                          \
     if (rb->is_number() && rc->is_number()) {                                  \
       double x = to_double(*rb), y = to_double(*rc);                           \
       set_float(RA, expr);                                                     \
@@ -500,6 +538,28 @@ op_SELF: {
   BIT_OP(BXOR, BXORK, kArBXor, x ^ y)
   BIT_OP(SHL, SHLK, kArShl, int_shl(x, y))
   BIT_OP(SHR, SHRK, kArShr, int_shr(x, y))
+
+// Constant on the left of a commutative operator (kept on the left, so even NaN payloads
+// come out as lua5.4's do).
+#define RARITH_OP(name, arop, int_expr, float_expr)                   \
+  op_##name: {                                                         \
+    Value* rb = RB;                                                   \
+    const Value* kc = k + arg_c(i);                                   \
+    if (rb->is_int() && kc->is_int()) {                               \
+      int64_t x = kc->i, y = rb->i;                                   \
+      set_int(RA, int_expr);                                          \
+      DISPATCH();                                                     \
+    }                                                                 \
+    if (rb->is_number()) {                                            \
+      double x = to_double(*kc), y = to_double(*rb);                  \
+      set_float(RA, float_expr);                                      \
+      DISPATCH();                                                     \
+    }                                                                 \
+    PROTECT(arith_slow(L, arop, kc, rb, RA));                         \
+    DISPATCH();                                                       \
+  }
+  RARITH_OP(RADDK, kArAdd, int_add(x, y), x + y)
+  RARITH_OP(RMULK, kArMul, int_mul(x, y), x * y)
 
 op_ADDI: {
   Value* rb = RB;
@@ -589,6 +649,7 @@ op_LT: {
   Value* rb = RB;
   bool res;
   if (ra->is_int() && rb->is_int()) res = ra->i < rb->i;
+  else if (ra->is_float() && rb->is_float()) res = ra->n < rb->n;
   else if (ra->is_number() && rb->is_number()) res = lt_num(*ra, *rb);
   else PROTECT(res = less_than(L, ra, rb));
   COND_JUMP(res);
@@ -598,6 +659,7 @@ op_LE: {
   Value* rb = RB;
   bool res;
   if (ra->is_int() && rb->is_int()) res = ra->i <= rb->i;
+  else if (ra->is_float() && rb->is_float()) res = ra->n <= rb->n;
   else if (ra->is_number() && rb->is_number()) res = le_num(*ra, *rb);
   else PROTECT(res = less_equal(L, ra, rb));
   COND_JUMP(res);
@@ -961,6 +1023,11 @@ op_VARARG: {
 #undef FLOAT_OP
 #undef BIT_OP
 #undef CMP_IMM
+#undef RARITH_OP
+#undef SETTABUP_OP
+#undef SETTABLE_OP
+#undef SETI_OP
+#undef SETFIELD_OP
 }
 
 }  // namespace cpjit::lua
