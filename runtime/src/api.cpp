@@ -140,6 +140,14 @@ void cpjit_context_stats_get(const cpjit_context *ctx, cpjit_context_stats *out)
   out->executors_live = ctx->executors_live.load(std::memory_order_relaxed);
   out->compile_ns = ctx->compile_ns.load(std::memory_order_relaxed);
   out->observer_errors = ctx->observer_errors.load(std::memory_order_relaxed);
+  {
+    std::lock_guard<std::mutex> lock(const_cast<cpjit_context *>(ctx)->opt_stats_mutex);
+    out->loops_peeled = ctx->opt_stats.loops_peeled;
+    out->guards_removed = ctx->opt_stats.guards_removed;
+    out->uops_folded = ctx->opt_stats.uops_folded;
+    out->uops_forwarded = ctx->opt_stats.uops_forwarded;
+    out->uops_removed = ctx->opt_stats.uops_removed;
+  }
   if (ctx->memory) {
     cpjit::jit::CodeMemoryStats s = ctx->memory->stats();
     out->code_bytes = s.in_use;
@@ -174,6 +182,15 @@ const char *cpjit_uop_name(const cpjit_stencils *stencils, uint32_t uop) {
 const cpjit_uop_meta *cpjit_uop_info(const cpjit_stencils *stencils, uint32_t uop) {
   if (stencils == nullptr || uop >= stencils->uops.size()) return nullptr;
   return stencils->lib->stencil(stencils->uops[uop]).meta;
+}
+
+cpjit_status cpjit_stencils_set_fold(cpjit_stencils *stencils, cpjit_fold_fn fold, void *user) {
+  if (stencils == nullptr) return invalid("null stencil set");
+  std::lock_guard<std::mutex> lock(stencils->fold_mutex);
+  stencils->model.fold = fold;
+  stencils->model.fold_user = user;
+  t_last_error.clear();
+  return CPJIT_OK;
 }
 
 void cpjit_insn_init(cpjit_insn *insn, uint32_t uop) {

@@ -108,6 +108,9 @@ Failure create_context(const cpjit_config *config, cpjit_context **out) {
   }
   ctx->config = c;
   ctx->mode = mode;
+  ctx->passes = c.optimizer_passes == 0 ? CPJIT_OPT_ALL : (c.optimizer_passes & CPJIT_OPT_ALL);
+  if (const char *v = std::getenv("CPJIT_OPT"); v != nullptr && (std::strcmp(v, "0") == 0 || std::strcmp(v, "off") == 0))
+    ctx->passes = 0;
   *out = ctx.release();
   return success();
 }
@@ -150,6 +153,29 @@ Failure register_stencils(cpjit_context *ctx, const cpjit_stencil_set *set, cons
     if (lib.stencil(i).role != CPJIT_ROLE_UOP) continue;
     s->stencil_to_uop[i] = static_cast<uint32_t>(s->uops.size());
     s->uops.push_back(i);
+  }
+  // The optimizer's view of the uops: their metadata, or "anything may happen" without it.
+  for (uint32_t id = 0; id < s->uops.size(); ++id) {
+    const cpjit_stencil &st = lib.stencil(s->uops[id]);
+    opt::UopInfo info;
+    std::memcpy(info.widths, st.operand_widths, sizeof info.widths);
+    if (st.meta != nullptr) {
+      info.known = true;
+      info.flags = st.meta->flags;
+      std::memcpy(info.operands, st.meta->operands, sizeof info.operands);
+      std::memcpy(info.proves, st.meta->proves, sizeof info.proves);
+      std::memcpy(info.results, st.meta->results, sizeof info.results);
+      const bool no_operands = std::all_of(std::begin(info.operands), std::end(info.operands),
+                                           [](uint8_t k) { return k == CPJIT_OPERAND_NONE; });
+      if ((info.flags & CPJIT_UOP_BRANCH) && (info.flags & CPJIT_UOP_ENDS_TRACE) && no_operands &&
+          s->model.jump == CPJIT_NONE)
+        s->model.jump = id;
+      if ((info.flags & CPJIT_UOP_MOVE) && s->model.move == CPJIT_NONE) s->model.move = id;
+      if (info.flags & CPJIT_UOP_CONST) s->model.constants.push_back(id);
+    } else {
+      info.flags = CPJIT_UOP_ESCAPES | CPJIT_UOP_MAY_EXIT | CPJIT_UOP_MAY_ERROR;
+    }
+    s->model.info.push_back(info);
   }
 
   if (ctx->mode == CPJIT_MODE_INTERP) {
@@ -285,8 +311,23 @@ Failure end_trace(cpjit_trace *trace, cpjit_executor **out) {
     r.owner = e.get();
     e->exit_addresses.push_back(reinterpret_cast<uintptr_t>(&r));
   }
-  e->insns.reserve(trace->insns.size());
-  for (const cpjit_insn &insn : trace->insns) {
+  // The passes work on a copy: the builder's instructions stay as the interpreter gave them.
+  opt::Trace optimized = trace->insns;
+  if (ctx->passes != 0) {
+    opt::Stats stats;
+    {
+      std::lock_guard<std::mutex> lock(trace->set->fold_mutex);
+      opt::optimize(trace->set->model, ctx->passes, ctx->config.max_trace_length, optimized, stats);
+    }
+    std::lock_guard<std::mutex> lock(ctx->opt_stats_mutex);
+    ctx->opt_stats.loops_peeled += stats.loops_peeled;
+    ctx->opt_stats.guards_removed += stats.guards_removed;
+    ctx->opt_stats.uops_folded += stats.uops_folded;
+    ctx->opt_stats.uops_forwarded += stats.uops_forwarded;
+    ctx->opt_stats.uops_removed += stats.uops_removed;
+  }
+  e->insns.reserve(optimized.size());
+  for (const cpjit_insn &insn : optimized) {
     jit::TraceInstruction t;
     t.stencil = trace->set->uops[insn.uop];
     std::memcpy(t.operands, insn.operands, sizeof t.operands);

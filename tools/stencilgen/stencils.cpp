@@ -498,7 +498,13 @@ void Extractor::attach_meta(Stencil &stencil) {
   auto refuse_meta = [&](const std::string &why) {
     fail(what_ + ": CPJIT_UOP_INFO(" + stencil.name + "): " + why);
   };
-  if (m.flags >= (1u << 7)) refuse_meta("unknown flags");
+  if (m.flags >= (1u << 9)) refuse_meta("unknown flags");
+  if ((m.flags & CPJIT_UOP_CONST) &&
+      (m.operands[0] != CPJIT_OPERAND_SLOT_WRITE || m.operands[1] != CPJIT_OPERAND_IMMEDIATE))
+    refuse_meta("CPJIT_UOP_CONST needs operand 0 a written slot and operand 1 an immediate");
+  if ((m.flags & CPJIT_UOP_MOVE) &&
+      (m.operands[0] != CPJIT_OPERAND_SLOT_WRITE || m.operands[1] != CPJIT_OPERAND_SLOT_READ))
+    refuse_meta("CPJIT_UOP_MOVE needs operand 0 a written slot and operand 1 a read slot");
   if (exits && !(m.flags & (CPJIT_UOP_MAY_EXIT | CPJIT_UOP_GUARD))) refuse_meta("the uop takes side exits: declare CPJIT_UOP_MAY_EXIT");
   if (errors && !(m.flags & CPJIT_UOP_MAY_ERROR)) refuse_meta("the uop takes the error exit: declare CPJIT_UOP_MAY_ERROR");
   if (jumps != ((m.flags & CPJIT_UOP_BRANCH) != 0))
@@ -506,6 +512,11 @@ void Extractor::attach_meta(Stencil &stencil) {
   if ((m.flags & CPJIT_UOP_ENDS_TRACE) && stencil.falls_through)
     refuse_meta("CPJIT_UOP_ENDS_TRACE declared but the uop continues to the next one");
   if ((m.flags & CPJIT_UOP_GUARD) && !exits) refuse_meta("CPJIT_UOP_GUARD declared but the uop never exits");
+  if ((m.flags & CPJIT_UOP_PURE) &&
+      std::none_of(std::begin(m.operands), std::end(m.operands), [](uint8_t k) {
+        return k == CPJIT_OPERAND_SLOT_WRITE || k == CPJIT_OPERAND_SLOT_READ_WRITE;
+      }))
+    refuse_meta("CPJIT_UOP_PURE declared but the uop writes no slot operand (whatever else it writes makes it not pure)");
   for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k) {
     if (m.operands[k] >= CPJIT_OPERAND_KIND_COUNT) refuse_meta("operand " + std::to_string(k) + " has an unknown kind");
     if (reads[k] && m.operands[k] == CPJIT_OPERAND_NONE)

@@ -108,6 +108,16 @@ typedef enum cpjit_wx_strategy {
 #define CPJIT_DEBUG_JITDUMP 2u  /* /tmp/jit-<pid>.dump for `perf inject --jit`, with code bytes */
 #define CPJIT_DEBUG_GDB 4u      /* GDB's JIT interface: symbols and unwind information per trace */
 
+/* Optimizer passes (cpjit_config.optimizer_passes). The environment switch CPJIT_OPT=0 turns
+ * them all off. */
+#define CPJIT_OPT_PEEL 1u    /* copy one loop iteration in front of the loop */
+#define CPJIT_OPT_FACTS 2u   /* type propagation; remove guards already proven */
+#define CPJIT_OPT_FOLD 4u    /* evaluate pure uops on constants (needs a fold hook) */
+#define CPJIT_OPT_FORWARD 8u /* reuse values still in slots instead of recomputing them */
+#define CPJIT_OPT_DCE 16u    /* remove pure uops whose results nobody reads */
+#define CPJIT_OPT_ALL 31u
+#define CPJIT_OPT_NONE 0x80000000u /* 0 means "the default", which is CPJIT_OPT_ALL */
+
 typedef struct cpjit_config {
   uint32_t struct_size;        /* sizeof(cpjit_config), set by cpjit_config_init */
   cpjit_mode mode;             /* CPJIT_MODE_DEFAULT: from the environment */
@@ -120,6 +130,7 @@ typedef struct cpjit_config {
   const void *near;            /* place code within direct-call reach of this address (default:
                                   the first registered helper) */
   const char *dump_dir;        /* write <dump_dir>/trace<N>.json for every compiled trace */
+  uint32_t optimizer_passes;   /* CPJIT_OPT_*; 0: all; CPJIT_OPT_NONE: none */
 } cpjit_config;
 
 /* Fills `config` with the defaults. */
@@ -145,6 +156,11 @@ typedef struct cpjit_context_stats {
   uint64_t code_bytes_peak;
   uint64_t compile_ns;        /* total time spent in cpjit_trace_end */
   uint64_t observer_errors;   /* reports to observers (perf, gdb, dumps) that failed */
+  uint64_t loops_peeled;      /* optimizer: what each pass did, over all traces */
+  uint64_t guards_removed;
+  uint64_t uops_folded;
+  uint64_t uops_forwarded;
+  uint64_t uops_removed;
 } cpjit_context_stats;
 void cpjit_context_stats_get(const cpjit_context *ctx, cpjit_context_stats *out);
 
@@ -170,6 +186,20 @@ uint32_t cpjit_uop_count(const cpjit_stencils *stencils);
 /* A uop's name and its declared metadata (null when the template declares none). */
 const char *cpjit_uop_name(const cpjit_stencils *stencils, uint32_t uop);
 const cpjit_uop_meta *cpjit_uop_info(const cpjit_stencils *stencils, uint32_t uop);
+
+/* Constant folding needs the interpreter to evaluate a pure uop (CPJIT_UOP_PURE) on constant
+ * slot inputs: `inputs[k]` holds operand k's value when operand k is a slot the uop reads (the
+ * bits the slot holds and the fact that describes them); the hook fills `results[k]` for the
+ * slot it writes and returns 1, or returns 0 when it cannot (or the uop would exit). The
+ * folded uop becomes a CPJIT_UOP_CONST uop producing the result's fact. */
+typedef struct cpjit_fold_value {
+  uint64_t bits;
+  uint16_t fact;
+} cpjit_fold_value;
+typedef int (*cpjit_fold_fn)(void *user, uint32_t uop, const uint64_t operands[CPJIT_MAX_OPERANDS],
+                             const cpjit_fold_value inputs[CPJIT_MAX_OPERANDS], cpjit_fold_value results[CPJIT_MAX_OPERANDS]);
+/* Installs the fold hook of a stencil set (null removes it). */
+cpjit_status cpjit_stencils_set_fold(cpjit_stencils *stencils, cpjit_fold_fn fold, void *user);
 
 /* ---- traces --------------------------------------------------------------------------------- */
 #define CPJIT_NONE UINT32_MAX
@@ -202,8 +232,8 @@ cpjit_status cpjit_trace_add_exit(cpjit_trace *trace, const cpjit_exit_desc *exi
 /* Appends an instruction; its index is written to `out_index` (may be null). Checks the uop,
  * the operand widths and the length here; jumps and exits are checked when the trace ends. */
 cpjit_status cpjit_trace_append(cpjit_trace *trace, const cpjit_insn *insn, uint32_t *out_index);
-/* Validates the whole trace and compiles it (or prepares it for the uop interpreter). The
- * builder is freed whether or not it succeeds. */
+/* Validates the whole trace, optimizes it and compiles it (or prepares it for the uop
+ * interpreter). The builder is freed whether or not it succeeds. */
 cpjit_status cpjit_trace_end(cpjit_trace *trace, cpjit_executor **out);
 /* Frees a builder without compiling. */
 void cpjit_trace_abandon(cpjit_trace *trace);

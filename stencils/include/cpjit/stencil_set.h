@@ -93,7 +93,9 @@ typedef enum cpjit_stencil_role {
   X(PURE, 3, "writes only its slot operands, from its inputs only: can be folded or removed")   \
   X(ESCAPES, 4, "may call code that reads or writes any slot or memory: a barrier")              \
   X(ENDS_TRACE, 5, "never continues to the next uop")                                            \
-  X(BRANCH, 6, "has an intra-trace jump target")
+  X(BRANCH, 6, "has an intra-trace jump target")                                                 \
+  X(CONST, 7, "writes operand 1, an immediate, into slot operand 0: a constant for folding")     \
+  X(MOVE, 8, "copies slot operand 1 into slot operand 0")
 
 enum {
 #define CPJIT__FLAG_ENUM(name, bit, doc) CPJIT_UOP_##name = 1u << (bit),

@@ -1,0 +1,70 @@
+// The tier-2 optimizer: passes over a trace of uops, generic over uop metadata. The interpreter
+// supplies facts (CPJIT_UOP_INFO: what each uop reads, writes, proves and produces; an
+// optional evaluation hook for constant folding), never passes.
+//
+// A trace here is what cpjit_trace_append built: instructions whose jumps are instruction
+// indices and whose exits are the trace's exit ids. Every pass keeps the trace valid and its
+// meaning the same for an interpreter that resumes at any exit: a side exit sees every slot as
+// tier 1 would have left it, so a pass never delays a write past an exit.
+#pragma once
+
+#include <cpjit/cpjit.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace cpjit::opt {
+
+// What the passes know about one uop.
+struct UopInfo {
+  uint32_t flags = 0;  // CPJIT_UOP_*; uops without metadata count as ESCAPES | MAY_EXIT | MAY_ERROR
+  uint8_t operands[CPJIT_MAX_OPERANDS] = {};
+  cpjit_fact proves[CPJIT_MAX_FACTS] = {};
+  cpjit_fact results[CPJIT_MAX_FACTS] = {};
+  uint8_t widths[CPJIT_MAX_OPERANDS] = {};  // cpjit_operand_width the stencil reads each operand at
+  bool known = false;                        // has metadata
+};
+
+struct Uops {
+  std::vector<UopInfo> info;        // by uop id
+  uint32_t jump = CPJIT_NONE;       // unconditional intra-trace jump (BRANCH | ENDS_TRACE, no operands)
+  uint32_t move = CPJIT_NONE;       // CPJIT_UOP_MOVE
+  std::vector<uint32_t> constants;  // CPJIT_UOP_CONST uops
+  cpjit_fold_fn fold = nullptr;
+  void *fold_user = nullptr;
+
+  const UopInfo &of(const cpjit_insn &insn) const { return info[insn.uop]; }
+};
+
+struct Stats {
+  uint64_t loops_peeled = 0;
+  uint64_t guards_removed = 0;
+  uint64_t uops_folded = 0;
+  uint64_t uops_forwarded = 0;
+  uint64_t uops_removed = 0;
+};
+
+using Trace = std::vector<cpjit_insn>;
+
+// Runs the passes selected by `passes` (CPJIT_OPT_*) in order; see pipeline.cpp.
+void optimize(const Uops &uops, uint32_t passes, uint32_t max_length, Trace &trace, Stats &stats);
+
+// ---- the passes (one per file) ------------------------------------------------------------
+void peel_loop(const Uops &uops, uint32_t max_length, Trace &trace, Stats &stats);  // peel.cpp
+void propagate_facts(const Uops &uops, Trace &trace, Stats &stats);                // facts.cpp
+void fold_constants(const Uops &uops, Trace &trace, Stats &stats);                 // fold.cpp
+void forward_values(const Uops &uops, Trace &trace, Stats &stats);                 // forward.cpp
+void remove_dead(const Uops &uops, Trace &trace, Stats &stats);                    // dce.cpp
+
+// ---- shared helpers (trace.cpp) ----------------------------------------------------------------
+bool is_slot(uint8_t kind);
+bool reads_slot(uint8_t kind);
+bool writes_slot(uint8_t kind);
+// Whether control can continue from instruction i to i + 1.
+bool falls_through(const UopInfo &info);
+// Instructions that some jump targets.
+std::vector<bool> jump_targets(const Uops &uops, const Trace &trace);
+// Keeps the instructions with keep[i]; a jump to a removed instruction goes to the next kept one.
+void compact(const Uops &uops, Trace &trace, const std::vector<bool> &keep);
+
+}  // namespace cpjit::opt

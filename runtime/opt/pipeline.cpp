@@ -1,0 +1,29 @@
+// The pass driver.
+//
+//   trace (as recorded)
+//     │
+//     ▼  peel.cpp     one loop iteration copied in front of the loop, so what the first
+//     │               iteration checks is known inside the loop
+//     ▼  facts.cpp    type propagation: what guards prove and uops produce flows forward
+//     │               (meeting at jump targets); guards already proven are removed
+//     ▼  fold.cpp     pure uops whose inputs are constants are evaluated now
+//     │               (the interpreter's fold hook) and become constant loads
+//     ▼  forward.cpp  a slot copy is read from its source; a pure uop that recomputes a
+//     │               value still in a slot becomes a copy
+//     ▼  dce.cpp      pure uops whose results nobody reads before they are overwritten
+//     │               are removed (every exit reads every slot)
+//     ▼
+//   assemble (jit/) or the uop interpreter
+#include "optimizer.h"
+
+namespace cpjit::opt {
+
+void optimize(const Uops &uops, uint32_t passes, uint32_t max_length, Trace &trace, Stats &stats) {
+  if (passes & CPJIT_OPT_PEEL) peel_loop(uops, max_length, trace, stats);
+  if (passes & CPJIT_OPT_FACTS) propagate_facts(uops, trace, stats);
+  if (passes & CPJIT_OPT_FOLD) fold_constants(uops, trace, stats);
+  if (passes & CPJIT_OPT_FORWARD) forward_values(uops, trace, stats);
+  if (passes & CPJIT_OPT_DCE) remove_dead(uops, trace, stats);
+}
+
+}  // namespace cpjit::opt

@@ -1,0 +1,185 @@
+// Each optimizer pass on small traces of the sample uops: what it must change and what it must
+// leave alone. The results are also run, and must match the unoptimized trace.
+#include <cpjit/cpjit.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "opt/optimizer.h"
+#include "runtime.h"
+#include "runtime_support.h"
+#include "sample_fold.h"
+
+using test::Builder;
+using test::fresh_frame;
+using test::Runtime;
+
+namespace {
+
+struct Case {
+  Runtime rt{CPJIT_MODE_JIT};
+  cpjit::opt::Trace trace;
+  cpjit::opt::Stats stats;
+
+  Case() { cpjit_stencils_set_fold(rt.set, test::fold_sample, rt.set); }
+  uint32_t add(const char *name, std::initializer_list<int64_t> operands, uint32_t jump = CPJIT_NONE) {
+    cpjit_insn insn = Builder::insn(rt.uop(name), operands, jump, 0, 0);
+    trace.push_back(insn);
+    return static_cast<uint32_t>(trace.size() - 1);
+  }
+  std::vector<std::string> names() const {
+    std::vector<std::string> out;
+    for (const cpjit_insn &i : trace) out.push_back(cpjit_uop_name(rt.set, i.uop));
+    return out;
+  }
+  const cpjit::opt::Uops &uops() const { return rt.set->model; }
+};
+
+using Names = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("facts: a guard whose fact is known is removed", "[unit][opt]") {
+  Case c;
+  c.add("SET_I16", {0, 5});
+  c.add("GUARD_SMALL", {0});
+  c.add("SET_I64", {0, 1ll << 40});  // no fact: the next guard must stay
+  c.add("GUARD_SMALL", {0});
+  c.add("EXIT", {});
+  cpjit::opt::propagate_facts(c.uops(), c.trace, c.stats);
+  CHECK(c.names() == Names{"SET_I16", "SET_I64", "GUARD_SMALL", "EXIT"});
+  CHECK(c.stats.guards_removed == 1);
+}
+
+TEST_CASE("facts: what an escaping uop may change is forgotten; copies keep facts", "[unit][opt]") {
+  Case c;
+  c.add("SET_I8", {0, 1});
+  c.add("MOVE", {1, 0});
+  c.add("GUARD_SMALL", {1});  // the copy holds a SMALL value
+  c.add("CALL_HELPER", {2, 0});
+  c.add("GUARD_SMALL", {0});  // after a helper call, nothing is known
+  c.add("EXIT", {});
+  cpjit::opt::propagate_facts(c.uops(), c.trace, c.stats);
+  CHECK(c.names() == Names{"SET_I8", "MOVE", "CALL_HELPER", "GUARD_SMALL", "EXIT"});
+}
+
+TEST_CASE("peeling one iteration lets the loop drop guards on values it does not change", "[unit][opt]") {
+  Case c;
+  c.add("SET_I64", {1, 100});
+  const uint32_t head = c.add("GUARD_SMALL", {2});  // s2 is never written in the loop
+  c.add("GUARD_SMALL", {0});                        // s0 is: its guard stays
+  c.add("ADD", {0, 0, 2});
+  c.add("JUMP_IF_LT", {0, 1}, head);
+  c.add("EXIT", {});
+  cpjit::opt::peel_loop(c.uops(), 4096, c.trace, c.stats);
+  CHECK(c.stats.loops_peeled == 1);
+  CHECK(c.names() == Names{"SET_I64", "GUARD_SMALL", "GUARD_SMALL", "ADD", "JUMP_IF_LT", "JUMP",  // the first iteration
+                           "GUARD_SMALL", "GUARD_SMALL", "ADD", "JUMP_IF_LT", "EXIT"});
+  CHECK(c.trace[4].jump == 6);   // on to the loop
+  CHECK(c.trace[5].jump == 10);  // or past it
+  CHECK(c.trace[9].jump == 6);
+  cpjit::opt::propagate_facts(c.uops(), c.trace, c.stats);
+  CHECK(c.names() == Names{"SET_I64", "GUARD_SMALL", "GUARD_SMALL", "ADD", "JUMP_IF_LT", "JUMP", "GUARD_SMALL", "ADD",
+                           "JUMP_IF_LT", "EXIT"});
+  CHECK(c.trace[7 - 1].operands[0] == 0);  // the loop keeps the guard of s0 only
+}
+
+TEST_CASE("folding evaluates pure uops on constants through the hook", "[unit][opt]") {
+  Case c;
+  c.add("SET_I64", {0, 40});
+  c.add("ADD_IMM", {1, 0, 2});
+  c.add("ADD", {2, 1, 1});
+  c.add("ADD", {3, 2, 4});  // s4 is unknown: stays
+  c.add("SET_I64", {5, INT64_MAX});
+  c.add("ADD", {6, 5, 5});  // would overflow: the hook refuses, the uop stays
+  c.add("EXIT", {});
+  cpjit::opt::fold_constants(c.uops(), c.trace, c.stats);
+  CHECK(c.names() == Names{"SET_I64", "SET_I64", "SET_I64", "ADD", "SET_I64", "ADD", "EXIT"});
+  CHECK(c.trace[1].operands[1] == 42);
+  CHECK(c.trace[2].operands[1] == 84);
+  CHECK(c.stats.uops_folded == 2);
+}
+
+TEST_CASE("forwarding reuses values still in slots", "[unit][opt]") {
+  Case c;
+  c.add("ADD", {2, 0, 1});
+  c.add("ADD", {3, 0, 1});  // the same sum: a copy of s2
+  c.add("ADD", {2, 0, 1});  // already in s2: gone
+  c.add("MOVE", {4, 0});
+  c.add("MOVE", {4, 0});    // s4 already holds s0: gone
+  c.add("SET_I64", {0, 7}); // s0 changes: the sum is no longer available
+  c.add("ADD", {5, 0, 1});
+  c.add("ADD", {0, 0, 1});  // the value s5 holds: a copy; but it changes s0...
+  c.add("ADD", {6, 0, 1});  // ...so this sum, of the new s0, is computed again
+  c.add("EXIT", {});
+  cpjit::opt::forward_values(c.uops(), c.trace, c.stats);
+  CHECK(c.names() == Names{"ADD", "MOVE", "MOVE", "SET_I64", "ADD", "MOVE", "ADD", "EXIT"});
+  CHECK(c.trace[5].operands[0] == 0);
+  CHECK(c.trace[5].operands[1] == 5);
+  CHECK(c.trace[1].operands[0] == 3);
+  CHECK(c.trace[1].operands[1] == 2);
+}
+
+TEST_CASE("dead pure uops are removed; anything an exit can see stays", "[unit][opt]") {
+  Case c;
+  c.add("SET_I64", {0, 1});   // overwritten before anything reads it: dead
+  c.add("SET_I64", {0, 2});
+  c.add("SET_I64", {1, 3});   // an exit follows: the interpreter reads it
+  c.add("GUARD_SMALL", {0});
+  c.add("SET_I64", {1, 4});
+  c.add("EXIT", {});
+  cpjit::opt::remove_dead(c.uops(), c.trace, c.stats);
+  CHECK(c.names() == Names{"SET_I64", "SET_I64", "GUARD_SMALL", "SET_I64", "EXIT"});
+  CHECK(c.trace[0].operands[1] == 2);
+}
+
+TEST_CASE("optimized traces compute what unoptimized ones do", "[unit][opt]") {
+  for (uint32_t passes : {CPJIT_OPT_NONE, CPJIT_OPT_ALL}) {
+    cpjit_config config;
+    cpjit_config_init(&config);
+    config.mode = CPJIT_MODE_JIT;
+    config.optimizer_passes = passes;
+    cpjit_context *ctx = nullptr;
+    REQUIRE(cpjit_context_create(&config, &ctx) == CPJIT_OK);
+    cpjit_stencils *set = nullptr;
+    REQUIRE(cpjit_register_stencils(ctx, CPJIT_STENCILS_SAMPLES, nullptr, test::kSampleSymbols, 2, &set) == CPJIT_OK);
+    REQUIRE(cpjit_stencils_set_fold(set, test::fold_sample, set) == CPJIT_OK);
+    cpjit_trace *t = nullptr;
+    REQUIRE(cpjit_trace_begin(ctx, set, &t) == CPJIT_OK);
+    cpjit_exit_desc done{CPJIT_EXIT_SIDE, 1, 0}, guard{CPJIT_EXIT_SIDE, 2, 0};
+    uint32_t d = 0, g = 0;
+    cpjit_trace_add_exit(t, &done, &d);
+    cpjit_trace_add_exit(t, &guard, &g);
+    auto uop = [&](const char *name) {
+      uint32_t id = 0;
+      REQUIRE(cpjit_uop_lookup(set, name, &id) == CPJIT_OK);
+      return id;
+    };
+    std::vector<cpjit_insn> insns = {
+        Builder::insn(uop("SET_I64"), {1, 1000}),       Builder::insn(uop("SET_I16"), {2, 3}),
+        Builder::insn(uop("ADD_IMM"), {3, 2, 4}),       Builder::insn(uop("GUARD_SMALL"), {2}, CPJIT_NONE, g),
+        Builder::insn(uop("ADD"), {0, 0, 3}, CPJIT_NONE, g), Builder::insn(uop("ADD"), {4, 0, 3}, CPJIT_NONE, g),
+        Builder::insn(uop("JUMP_IF_LT"), {0, 1}, 3),    Builder::insn(uop("EXIT"), {}, CPJIT_NONE, d)};
+    for (const cpjit_insn &i : insns) REQUIRE(cpjit_trace_append(t, &i, nullptr) == CPJIT_OK);
+    cpjit_executor *e = nullptr;
+    REQUIRE(cpjit_trace_end(t, &e) == CPJIT_OK);
+    cpjit_sample_frame f = fresh_frame();
+    cpjit_exit_info info;
+    REQUIRE(cpjit_executor_run(e, &f, &info) == CPJIT_OK);
+    INFO("passes " << passes);
+    CHECK(info.resume == 1);
+    CHECK(f.slots[0] == 1001);  // 7 per iteration, 143 iterations
+    CHECK(f.slots[4] == 1008);
+    cpjit_context_stats stats;
+    cpjit_context_stats_get(ctx, &stats);
+    if (passes == CPJIT_OPT_ALL) {
+      CHECK(stats.loops_peeled == 1);
+      CHECK(stats.guards_removed >= 1);
+      CHECK(stats.uops_folded >= 1);
+    } else {
+      CHECK(stats.loops_peeled == 0);
+    }
+    cpjit_context_destroy(ctx);
+  }
+}
