@@ -184,6 +184,7 @@ __attribute__((noinline)) int run_gdb_scenario(const std::string &strategy) {
     return 1;
   }
   std::printf("gdb scenario: ok\n");
+  std::fflush(stdout);  // before anything at exit can end the process
   return 0;
 }
 
