@@ -1,5 +1,7 @@
 #include "dump_file.h"
 
+#include "file_io.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -234,23 +236,6 @@ std::string dump_to_json(const TraceDump &dump, std::string_view trace) {
 
 namespace {
 
-Status system_error(const std::string &what, const std::string &path, int err) {
-  return make_error(ErrorCode::kSystem, what + " " + path + ": " + std::strerror(err));
-}
-
-Status write_all(int fd, const std::string &text, const std::string &path) {
-  size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return system_error("cannot write", path, errno);
-    }
-    done += static_cast<size_t>(n);
-  }
-  return ok_status();
-}
-
 }  // namespace
 
 Status write_dump_file(const std::string &dir, std::string_view trace, const TraceDump &dump) {
@@ -268,7 +253,7 @@ Status write_dump_file(const std::string &dir, std::string_view trace, const Tra
 
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return system_error("cannot create", temp, errno);
-  Status s = write_all(fd, text, temp);
+  Status s = write_all(fd, text.data(), text.size(), temp);
   if (::close(fd) != 0 && s.ok()) s = system_error("cannot close", temp, errno);
   if (s.ok() && ::rename(temp.c_str(), path.c_str()) != 0) s = system_error("cannot rename to", path, errno);
   if (!s.ok()) ::unlink(temp.c_str());

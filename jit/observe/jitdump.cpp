@@ -1,5 +1,7 @@
 #include "jitdump.h"
 
+#include "file_io.h"
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -22,23 +24,6 @@ uint64_t monotonic_ns() {
   timespec ts{};
   ::clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
-}
-
-Status system_error(const std::string &what, const std::string &path, int err) {
-  return make_error(ErrorCode::kSystem, what + " " + path + ": " + std::strerror(err));
-}
-
-Status write_all(int fd, const uint8_t *data, size_t size, const std::string &path) {
-  size_t done = 0;
-  while (done < size) {
-    const ssize_t n = ::write(fd, data + done, size - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return system_error("cannot write", path, errno);
-    }
-    done += static_cast<size_t>(n);
-  }
-  return ok_status();
 }
 
 }  // namespace

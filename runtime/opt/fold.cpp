@@ -5,23 +5,11 @@
 #include <map>
 
 #include "optimizer.h"
+#include "stencil_library.h"
 
 namespace cpjit::opt {
 
 namespace {
-
-bool fits(uint64_t value, uint8_t width) {
-  const int64_t s = static_cast<int64_t>(value);
-  switch (width) {
-    case CPJIT_WIDTH_u8: return value <= UINT8_MAX;
-    case CPJIT_WIDTH_i8: return s >= INT8_MIN && s <= INT8_MAX;
-    case CPJIT_WIDTH_u16: return value <= UINT16_MAX;
-    case CPJIT_WIDTH_i16: return s >= INT16_MIN && s <= INT16_MAX;
-    case CPJIT_WIDTH_u32: return value <= UINT32_MAX;
-    case CPJIT_WIDTH_i32: return s >= INT32_MIN && s <= INT32_MAX;
-    default: return true;
-  }
-}
 
 uint16_t result_fact(const UopInfo &info, unsigned operand) {
   for (const cpjit_fact &f : info.results)
@@ -73,7 +61,7 @@ void fold_constants(const Uops &uops, Trace &trace, Stats &stats) {
       const cpjit_fold_value value = results[output];
       for (uint32_t c : uops.constants) {
         const UopInfo &cinfo = uops.info[c];
-        if (result_fact(cinfo, 0) != value.fact || !fits(value.bits, cinfo.widths[1])) continue;
+        if (result_fact(cinfo, 0) != value.fact || !jit::operand_fits(value.bits, static_cast<cpjit_operand_width>(cinfo.widths[1]))) continue;
         const uint64_t slot = insn.operands[output];
         cpjit_insn constant;
         cpjit_insn_init(&constant, c);

@@ -23,6 +23,7 @@
 #include "assembler.h"
 #include "observe/enter.h"
 #include "observe/observer.h"
+#include "sample_reference.h"
 #include "sample_vm.h"
 #include "samples.h"
 
@@ -188,24 +189,6 @@ __attribute__((noinline)) int run_gdb_scenario(const std::string &strategy) {
   return 0;
 }
 
-int64_t switch_reference(int64_t value) {
-  const uint64_t x = static_cast<uint64_t>(value);
-  switch (x & 15) {
-    case 0: return static_cast<int64_t>(x + 11);
-    case 1: return static_cast<int64_t>(x * 7);
-    case 2: return static_cast<int64_t>(x ^ 0x5a5a);
-    case 3: return static_cast<int64_t>(x - 1000);
-    case 4: return static_cast<int64_t>(x << 3);
-    case 5: return value >> 2;
-    case 6: return static_cast<int64_t>(~x);
-    case 7: return static_cast<int64_t>(x * x);
-    case 8: return static_cast<int64_t>(x | 0x100);
-    case 9: return 99;
-    case 10: return static_cast<int64_t>(x + x + x);
-    case 11: return static_cast<int64_t>(0 - x);
-    default: return 0;
-  }
-}
 
 // Two loops run repeatedly for about `ms` milliseconds, so that a profiler's samples land in
 // JIT code.
@@ -223,7 +206,7 @@ __attribute__((noinline)) int run_perf_scenario(long ms, const std::string &stra
                                          {"EXIT", {}, -1, 0}});
   constexpr int64_t kIterations = 200000;
   int64_t sum = 0;
-  for (int64_t x = 0; x < kIterations; ++x) sum += switch_reference(x);
+  for (int64_t x = 0; x < kIterations; ++x) sum += test::switch_reference(x);
   const auto start = std::chrono::steady_clock::now();
   long rounds = 0;
   while (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(ms)) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "assembler.h"
+#include "sample_reference.h"
 #include "sample_vm.h"
 #include "samples.h"
 
@@ -104,24 +105,6 @@ cpjit_sample_frame fresh_frame() {
   return f;
 }
 
-int64_t switch_reference(int64_t value) {
-  const uint64_t x = static_cast<uint64_t>(value);
-  switch (x & 15) {
-    case 0: return static_cast<int64_t>(x + 11);
-    case 1: return static_cast<int64_t>(x * 7);
-    case 2: return static_cast<int64_t>(x ^ 0x5a5a);
-    case 3: return static_cast<int64_t>(x - 1000);
-    case 4: return static_cast<int64_t>(x << 3);
-    case 5: return value >> 2;
-    case 6: return static_cast<int64_t>(~x);
-    case 7: return static_cast<int64_t>(x * x);
-    case 8: return static_cast<int64_t>(x | 0x100);
-    case 9: return 99;
-    case 10: return static_cast<int64_t>(x + x + x);
-    case 11: return static_cast<int64_t>(0 - x);
-    default: return 0;
-  }
-}
 
 // Mappings of this process that are writable and executable at once.
 std::vector<std::string> writable_and_executable_mappings() {
@@ -164,7 +147,7 @@ TEST_CASE("a branchy computation through a jump table", "[e2e]") {
   f.slots[0] = -500;
   f.slots[1] = 5000;
   int64_t sum = 0;
-  for (int64_t x = -500; x < 5000; ++x) sum += switch_reference(x);
+  for (int64_t x = -500; x < 5000; ++x) sum += test::switch_reference(x);
   CHECK(t.run(f) == kExitRecord0);
   CHECK(f.slots[3] == sum);
   CHECK(f.slots[0] == 5000);
