@@ -382,6 +382,16 @@ Value* table_set_str_slot(State* L, Table* t, String* key) {
   return new_key_slot(L, t, Value::string(key));
 }
 
+Value* table_new_slot(State* L, Table* t, const Value& key) {
+  t->tm_absent = 0;
+  Value k;
+  normalize_key(key, &k);
+  if (k.is_nil()) rt_error(L, "table index is nil");
+  if (k.is_float() && std::isnan(k.n)) rt_error(L, "table index is NaN");
+  if (k.is_int() && static_cast<uint64_t>(k.i) - 1 < t->asize) return &t->array[k.i - 1];
+  return new_key_slot(L, t, k);
+}
+
 Value* table_set_slot(State* L, Table* t, const Value& key) {
   t->tm_absent = 0;
   Value k;

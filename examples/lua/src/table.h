@@ -42,6 +42,10 @@ inline const Value* table_get_int_fast(const Table* t, int64_t key) {
 Value* table_set_slot(State* L, Table* t, const Value& key);
 Value* table_set_int_slot(State* L, Table* t, int64_t key);
 Value* table_set_str_slot(State* L, Table* t, String* key);
+// For a key the caller just looked up and did not find (the lookup returned &kNilValue):
+// inserts it without searching again.
+Value* table_new_slot(State* L, Table* t, const Value& key);
+
 inline void table_set(State* L, Table* t, const Value& key, const Value& v) {
   *table_set_slot(L, t, key) = v;
 }

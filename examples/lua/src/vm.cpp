@@ -282,7 +282,12 @@ op_GETFIELD: {
         }                                                                                 \
         if (no_tm(t->meta, kTMNewIndex)) {                                                \
           SAVEPC();                                                                       \
-          table_set(L, t, *rb, *rc);                                                      \
+          if (slot == &kNilValue) {                                                       \
+            slot = table_new_slot(L, t, *rb);                                             \
+          } else {                                                                        \
+            t->tm_absent = 0;                                                             \
+          }                                                                               \
+          *slot = *rc;                                                                    \
           DISPATCH();                                                                     \
         }                                                                                 \
       }                                                                                   \
@@ -332,7 +337,9 @@ op_GETFIELD: {
       }                                                                       \
       if (no_tm(t->meta, kTMNewIndex)) {                                      \
         SAVEPC();                                                             \
-        table_set_str(L, t, key->s, *rc);                                     \
+        if (slot == &kNilValue) slot = table_new_slot(L, t, *key);            \
+        else t->tm_absent = 0;                                                \
+        *slot = *rc;                                                          \
         DISPATCH();                                                           \
       }                                                                       \
     }                                                                         \
