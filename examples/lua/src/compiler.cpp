@@ -62,8 +62,7 @@ inline bool is_multi(const Expr* e) {
 
 class FuncGen {
  public:
-  FuncGen(State* L, Lexer& lex, FuncGen* parent, FuncNode* node)
-      : L_(L), lex_(lex), parent_(parent), node_(node) {}
+  FuncGen(State* L, Lexer& lex, FuncNode* node) : L_(L), lex_(lex), node_(node) {}
 
   Proto* generate() {
     cur_line_ = node_->line;
@@ -281,7 +280,7 @@ class FuncGen {
   }
 
   void function(FuncNode* f, int dst) {
-    FuncGen child(L_, lex_, this, f);
+    FuncGen child(L_, lex_, f);
     Proto* p = child.generate();
     int idx = static_cast<int>(protos_.size());
     if (idx > kMaxArgBx) error("too many nested functions");
@@ -1140,7 +1139,6 @@ class FuncGen {
 
   State* L_;
   Lexer& lex_;
-  FuncGen* parent_;
   FuncNode* node_;
   int cur_line_ = 0;
 
@@ -1164,7 +1162,7 @@ class FuncGen {
 }  // namespace
 
 Proto* compile_chunk(State* L, FuncNode* main, Lexer& lex) {
-  FuncGen g(L, lex, nullptr, main);
+  FuncGen g(L, lex, main);
   return g.generate();
 }
 

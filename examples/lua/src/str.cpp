@@ -229,14 +229,19 @@ bool str_to_number(const char* s, size_t len, Value* out) {
     set_int(out, i);
     return true;
   }
+  // strtod needs a terminated string: parse a copy (the caller's text may end anywhere).
   double d;
-  // strtod needs a terminated string; String data always is, other callers copy.
-  if (s[len] != '\0') {
+  char small[64];
+  bool ok;
+  if (len < sizeof small) {
+    std::memcpy(small, s, len);
+    small[len] = '\0';
+    ok = parse_float(small, len, &d);
+  } else {
     std::string copy(s, len);
-    if (!parse_float(copy.c_str(), len, &d)) return false;
-  } else if (!parse_float(s, len, &d)) {
-    return false;
+    ok = parse_float(copy.c_str(), len, &d);
   }
+  if (!ok) return false;
   set_float(out, d);
   return true;
 }
