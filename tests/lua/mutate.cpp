@@ -77,10 +77,14 @@ std::string mutate(Rng& rng, std::string s, const std::vector<std::string>& corp
         s.insert(rng.below(len + 1), o.substr(at, 1 + rng.below(std::min<size_t>(512, o.size() - at))));
         break;
       }
-      case 5: {  // deep nesting
-        size_t n = 1 + rng.below(400);
-        std::string open(n, "({["[rng.below(3)]);
-        s.insert(rng.below(len + 1), open);
+      case 5: {  // deep nesting, or long left-associative chains
+        static const char* const kChains[] = {"(", "{", "[", "a and ", "a or ", "a + ",
+                                             "a .. ", "not ", "-", "a.", "f()", "a == "};
+        size_t n = 1 + rng.below(2000);
+        std::string piece = kChains[rng.below(sizeof kChains / sizeof kChains[0])];
+        std::string chain;
+        for (size_t k = 0; k < n; k++) chain += piece;
+        s.insert(rng.below(len + 1), chain);
         break;
       }
       default:  // truncate

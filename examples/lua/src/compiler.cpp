@@ -23,6 +23,10 @@ const char* const kOpNames[kNumOpcodes] = {
 namespace {
 
 constexpr int kFieldsPerFlush = 50;  // positional table items stored per SETLIST
+// Nesting of expressions the compiler recurses through. The parser bounds right-nested
+// constructs; left-associative chains (a and b and c ...) are flat to parse but deep to
+// compile, so they are bounded here to keep the C++ stack small.
+constexpr int kMaxExprDepth = 1000;
 
 struct BlockInfo {
   BlockInfo* prev = nullptr;
@@ -224,7 +228,16 @@ class FuncGen {
   }
 
   // Computes e into register dst; temporaries above freereg are released afterwards.
+  struct DepthGuard {
+    explicit DepthGuard(FuncGen* g) : g_(g) {
+      if (++g_->depth_ > kMaxExprDepth) g_->error("expression too complex");
+    }
+    ~DepthGuard() { g_->depth_--; }
+    FuncGen* g_;
+  };
+
   void discharge(Expr* e, int dst) {
+    DepthGuard guard(this);
     int saved_line = cur_line_;
     set_line(e);
     int save = freereg_;
@@ -410,6 +423,7 @@ class FuncGen {
   // Emits code that jumps (the jumps are added to 'out') when e's truth value equals
   // jump_if, and falls through otherwise.
   void cond_jump(Expr* e, bool jump_if, std::vector<int>& out) {
+    DepthGuard guard(this);
     int saved_line = cur_line_;
     set_line(e);
     switch (e->kind) {
@@ -1154,6 +1168,7 @@ class FuncGen {
   std::vector<std::unique_ptr<VarInfo>> hidden_;
   int freereg_ = 0;
   int maxstack_ = 2;
+  int depth_ = 0;
   BlockInfo* block_ = nullptr;
   std::vector<LabelDesc> labels_;
   std::vector<GotoDesc> gotos_;
