@@ -75,6 +75,28 @@ bool float_for_prep(State* L, Value* ra) {
   return false;
 }
 
+// Field lookup through a chain of __index tables (objects, their classes, base classes),
+// the common shape of method calls. Returns false when the chain involves anything but
+// plain tables: the caller then takes the general path.
+inline bool field_through_classes(State* L, Table* t, const String* key, Value* out) {
+  for (int depth = 0; depth < 8; depth++) {
+    const Value* v = table_get_short_str(t, key);
+    if (!v->is_nil()) {
+      *out = *v;
+      return true;
+    }
+    Table* mt = t->meta;
+    if (no_tm(mt, kTMIndex)) {
+      set_nil(out);
+      return true;
+    }
+    const Value* idx = table_get_short_str(mt, L->tm_names[kTMIndex]);
+    if (!idx->is_table()) return false;
+    t = idx->t;
+  }
+  return false;
+}
+
 }  // namespace
 
 void execute(State* L, CallInfo* ci) {
@@ -256,6 +278,11 @@ op_GETFIELD: {
       *RA = *v;
       DISPATCH();
     }
+    Value r;  // RA may be RB: write only once the chain is done
+    if (field_through_classes(L, t, key->s, &r)) {
+      *RA = r;
+      DISPATCH();
+    }
   }
   PROTECT(index_slow(L, rb, key, RA));
   DISPATCH();
@@ -365,28 +392,8 @@ op_SELF: {
   const Value* key = k + arg_c(i);
   Value obj = *rb;
   ra[1] = obj;
-  if (obj.is_table()) {
-    Table* t = obj.t;
-    const Value* v = table_get_short_str(t, key->s);
-    if (!v->is_nil()) {
-      *ra = *v;
-      DISPATCH();
-    }
-    // Methods usually live in the class table that the metatable's __index points to.
-    Table* mt = t->meta;
-    if (mt == nullptr || (mt->tm_absent & (1u << kTMIndex))) {
-      set_nil(ra);
-      DISPATCH();
-    }
-    const Value* idx = table_get_short_str(mt, L->tm_names[kTMIndex]);
-    if (idx->is_table()) {
-      v = table_get_short_str(idx->t, key->s);
-      if (!v->is_nil()) {
-        *ra = *v;
-        DISPATCH();
-      }
-    }
-  }
+  // Methods usually live in a class table that the metatable's __index points to.
+  if (obj.is_table() && field_through_classes(L, obj.t, key->s, ra)) DISPATCH();
   if (obj.is_string()) {
     // String methods: the string metatable's __index is normally the string table.
     const Value* idx = table_get_short_str(L->string_meta, L->tm_names[kTMIndex]);
@@ -746,7 +753,12 @@ op_CALL: {
       if (hi > L->stack_hwm) L->stack_hwm = hi;
       L->ci = nci;
       ci = nci;
-      goto newframe;
+      // The new frame's state is at hand: no need to reload it through ci.
+      cl = ra->lcl;
+      k = p->k;
+      base = nbase;
+      pc = p->code;
+      DISPATCH();
     }
   }
   CallInfo* nci = precall(L, ra, nresults);
