@@ -1129,7 +1129,7 @@ class FuncGen {
     p->lineinfo = mem_new_array<int32_t>(L_, lines_.size());
     std::memcpy(p->lineinfo, lines_.data(), lines_.size() * sizeof(int32_t));
     p->k = mem_new_array<Value>(L_, k_.size());
-    if (!k_.empty()) std::memcpy(p->k, k_.data(), k_.size() * sizeof(Value));
+    for (size_t i = 0; i < k_.size(); i++) p->k[i] = k_[i];
     p->nk = static_cast<int>(k_.size());
     p->protos = mem_new_array<Proto*>(L_, protos_.size());
     if (!protos_.empty()) std::memcpy(p->protos, protos_.data(), protos_.size() * sizeof(Proto*));

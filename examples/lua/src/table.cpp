@@ -32,7 +32,7 @@ inline void set_key(Node* n, const Value& k) {
 
 Node make_dummy() {
   Node n;
-  std::memset(&n, 0, sizeof n);
+  std::memset(static_cast<void*>(&n), 0, sizeof n);
   set_next(&n, kNoNext);
   return n;
 }
@@ -137,7 +137,9 @@ Value* insert_key(Table* t, const Value& key) {
       int32_t mpi = static_cast<int32_t>(mp - t->node);
       while (get_next(other) != mpi) other = &t->node[get_next(other)];
       set_next(other, static_cast<int32_t>(f - t->node));
-      *f = *mp;  // key, value and chain link
+      f->val = mp->val;
+      set_key(f, mp->key);
+      set_next(f, get_next(mp));
       set_next(mp, kNoNext);
       set_nil(&mp->val);
     } else {
@@ -256,7 +258,7 @@ void table_resize(State* L, Table* t, uint32_t narray, uint32_t nhash) {
       throw;
     }
     for (uint32_t i = 0; i < hsize; i++) {
-      std::memset(&new_node[i], 0, sizeof(Node));
+      std::memset(static_cast<void*>(&new_node[i]), 0, sizeof(Node));
       set_next(&new_node[i], kNoNext);
     }
   }
@@ -266,7 +268,7 @@ void table_resize(State* L, Table* t, uint32_t narray, uint32_t nhash) {
   uint32_t old_hsize = is_dummy(t) ? 0 : t->hmask + 1;
 
   uint32_t keep = old_asize < narray ? old_asize : narray;
-  if (keep) std::memcpy(new_array, old_array, sizeof(Value) * keep);
+  for (uint32_t i = 0; i < keep; i++) new_array[i] = old_array[i];
   for (uint32_t i = keep; i < narray; i++) set_nil(&new_array[i]);
   t->array = new_array;
   t->asize = narray;

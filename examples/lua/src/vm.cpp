@@ -278,7 +278,7 @@ op_GETFIELD: {
       *RA = *v;
       DISPATCH();
     }
-    Value r;  // RA may be RB: write only once the chain is done
+    Value r = Value::nil();  // RA may be RB: write only once the chain is done
     if (field_through_classes(L, t, key->s, &r)) {
       *RA = r;
       DISPATCH();
