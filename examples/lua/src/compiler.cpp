@@ -1115,7 +1115,30 @@ class FuncGen {
 
   // --- the prototype -------------------------------------------------------------------------
 
+  // A jump to an unconditional jump goes straight to the final target (if/else exits that
+  // land on a loop's back edge, breaks out of nested blocks).
+  void thread_jumps() {
+    int n = here();
+    std::vector<bool> is_jmp(static_cast<size_t>(n), false);  // real JMP instructions
+    for (int pc = 0; pc < n; pc++) {
+      OpCode op = op_of(code_[pc]);
+      if (op == OP_JMP) is_jmp[pc] = true;
+      if (op_has_extra_word(op)) pc++;  // skip the data word
+    }
+    for (int pc = 0; pc < n; pc++) {
+      if (!is_jmp[pc]) continue;
+      int target = pc + 1 + arg_sj(code_[pc]);
+      for (int hops = 0; hops < 8 && target >= 0 && target < n && is_jmp[target]; hops++) {
+        int next = target + 1 + arg_sj(code_[target]);
+        if (next == target) break;
+        target = next;
+      }
+      code_[pc] = make_sj(OP_JMP, target - (pc + 1));
+    }
+  }
+
   Proto* finish() {
+    thread_jumps();
     Proto* p = proto_new(L_);
     p->numparams = static_cast<uint8_t>(node_->params.size());
     p->is_vararg = node_->is_vararg ? 1 : 0;
