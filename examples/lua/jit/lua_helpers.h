@@ -1,0 +1,41 @@
+/* What cpjit-lua's stencils call (jit/helpers.cpp) and how a trace is entered. Every helper
+ * returns normally: where the interpreter would raise an error or run a metamethod, the helper
+ * reports failure before changing anything and the uop takes its side exit. */
+#ifndef CPJIT_LUA_JIT_HELPERS_H
+#define CPJIT_LUA_JIT_HELPERS_H
+
+#include <stdint.h>
+
+#include "lua_layout.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What the entry shim loads into the pinned registers. */
+struct lj_trace_entry {
+  struct lj_state *L;
+  lj_value *base;
+  lj_lclosure *cl;
+};
+
+/* t[key] outside the array part (never null: absent keys give a nil value). */
+const lj_value *lj_get_int(const lj_table *t, int64_t key);
+/* t[key] = *v without metamethods; 0 when __newindex may apply or memory ran out. */
+int lj_set_int(struct lj_state *L, lj_table *t, int64_t key, const lj_value *v);
+/* *out = t.key, through chains of __index tables; 0 when anything else is involved. */
+int lj_get_field(struct lj_state *L, lj_table *t, const lj_string *key, lj_value *out);
+/* t.key = *v without metamethods; 0 when __newindex may apply or memory ran out. */
+int lj_set_field(struct lj_state *L, lj_table *t, const lj_string *key, const lj_value *v);
+/* #t, the border the interpreter computes. */
+int64_t lj_table_length(lj_table *t);
+/* *out = a new table; 0 when memory ran out. */
+int lj_new_table(struct lj_state *L, lj_value *out, uint32_t narray, uint32_t nhash);
+/* base[a] = base[b] .. ... .. base[b+n-1] for strings and numbers; 0 otherwise. */
+int lj_concat(struct lj_state *L, lj_value *base, uint32_t a, uint32_t b, uint32_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,95 @@
+/* The parts of cpjit-lua's data layout that JIT templates touch, in C. The interpreter's C++
+ * definitions are the truth; layout_check.cpp asserts that every offset here matches them. */
+#ifndef CPJIT_LUA_JIT_LAYOUT_H
+#define CPJIT_LUA_JIT_LAYOUT_H
+
+#include <stdint.h>
+
+/* Value tags (src/value.h). */
+enum {
+  LJ_NIL = 0,
+  LJ_FALSE = 1,
+  LJ_TRUE = 2,
+  LJ_INT = 3,
+  LJ_FLOAT = 4,
+  LJ_STRING = 5,
+  LJ_TABLE = 6,
+  LJ_LCLOSURE = 7,
+  LJ_CFUNCTION = 8,
+};
+
+/* Facts the optimizer tracks: "the slot holds a value with this tag". 0 means nothing. */
+enum {
+  LJ_FACT_NIL = 1,
+  LJ_FACT_FALSE = 2,
+  LJ_FACT_TRUE = 3,
+  LJ_FACT_INT = 4,
+  LJ_FACT_FLOAT = 5,
+  LJ_FACT_STRING = 6,
+  LJ_FACT_TABLE = 7,
+};
+
+/* Every collectable object starts with this 16-byte header (the C++ base GCObject, whose tail
+ * padding derived objects do not reuse). */
+#define LJ_GC_HEADER  \
+  void *gcnext;       \
+  uint8_t gctype;     \
+  uint8_t marked;     \
+  uint8_t header_padding[6]
+
+typedef struct lj_value {
+  union {
+    int64_t i;
+    double n;
+    void *p;
+  } u;
+  uint8_t tag;
+  uint8_t padding[7];
+} lj_value;
+
+typedef struct lj_string {
+  LJ_GC_HEADER;
+  uint8_t is_short, has_hash, keyword;
+  uint8_t padding;
+  uint32_t hash;
+  void *hnext;
+  uint64_t len;
+  char data[1];
+} lj_string;
+
+typedef struct lj_node {
+  lj_value val;
+  lj_value key;
+} lj_node;
+
+typedef struct lj_table {
+  LJ_GC_HEADER;
+  uint32_t tm_absent; /* bit t: metamethod t known absent (when used as a metatable) */
+  uint32_t asize;     /* array part: keys 1 .. asize */
+  uint32_t hmask;
+  uint32_t hfree;
+  lj_value *array;
+  lj_node *node;
+  struct lj_table *meta;
+} lj_table;
+
+/* Metamethod numbers (src/object.h, CPJIT_LUA_TMS). */
+enum { LJ_TM_INDEX = 0, LJ_TM_NEWINDEX = 1, LJ_TM_LEN = 2 };
+
+typedef struct lj_upval {
+  LJ_GC_HEADER;
+  lj_value *v;
+} lj_upval;
+
+typedef struct lj_lclosure {
+  LJ_GC_HEADER;
+  uint8_t nupvals;
+  uint8_t padding[7];
+  void *proto;
+  lj_upval *upvals[1];
+} lj_lclosure;
+
+/* The interpreter state: opaque to templates, passed to helpers. */
+struct lj_state;
+
+#endif

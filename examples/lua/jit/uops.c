@@ -1,0 +1,575 @@
+/* cpjit-lua's uops: what a hot Lua loop becomes in tier 2.
+ *
+ * Operands are register numbers (slots relative to the frame's base, 8 bits), constants
+ * (immediates of up to 64 bits: integers, float bits, pointers to interned strings) and
+ * upvalue numbers. Registers live in the Lua stack at all times, so a side exit needs no state
+ * restored but the resume point: the interpreter continues at that bytecode instruction.
+ *
+ * Every uop that can fail (a type is not what the recorder saw, a table has a metamethod, a
+ * helper could not complete without raising an error) leaves through side exit 0 *before*
+ * changing anything; the interpreter then runs that instruction itself, with all of Lua's
+ * semantics (metamethods, error messages). Helpers never throw.
+ *
+ * Facts (lua_layout.h, LJ_FACT_*) say which tag a register holds; type guards prove them,
+ * arithmetic produces them, and the optimizer removes guards whose fact is already known. */
+#include <math.h>
+#include <stdint.h>
+
+#include "lua_layout.h"
+#include "lua_helpers.h"
+
+#define CPJIT_STATE(X) X(struct lj_state *, L) X(lj_value *, base) X(lj_lclosure *, cl)
+#include <cpjit/stencil.h>
+
+CPJIT_HELPER(lj_get_int);
+CPJIT_HELPER(lj_set_int);
+CPJIT_HELPER(lj_get_field);
+CPJIT_HELPER(lj_set_field);
+CPJIT_HELPER(lj_table_length);
+CPJIT_HELPER(lj_new_table);
+CPJIT_HELPER(lj_concat);
+CPJIT_HELPER(pow);
+CPJIT_HELPER(fmod);
+CPJIT_HELPER(floor);
+CPJIT_HELPER(ceil);
+CPJIT_HELPER(sin);
+CPJIT_HELPER(cos);
+CPJIT_HELPER(exp);
+CPJIT_HELPER(log);
+
+#define R_ CPJIT_OPERAND_SLOT_READ
+#define W_ CPJIT_OPERAND_SLOT_WRITE
+#define RW_ CPJIT_OPERAND_SLOT_READ_WRITE
+#define I_ CPJIT_OPERAND_IMMEDIATE
+#define GUARD_FLAGS (CPJIT_UOP_GUARD | CPJIT_UOP_MAY_EXIT)
+
+#define REG(n) (&base[CPJIT_OPERAND_U8(n)])
+
+static inline __attribute__((always_inline)) void set_int(lj_value *v, int64_t x) {
+  v->u.i = x;
+  v->tag = LJ_INT;
+}
+static inline __attribute__((always_inline)) void set_float(lj_value *v, double x) {
+  v->u.n = x;
+  v->tag = LJ_FLOAT;
+}
+static inline __attribute__((always_inline)) void copy_value(lj_value *to, const lj_value *from) {
+  to->u.i = from->u.i;  /* payload and tag, not the padding */
+  to->tag = from->tag;
+}
+/* Metamethod `tm` may apply to a table with metatable `mt`. */
+static inline __attribute__((always_inline)) int may_have_tm(const lj_table *mt, unsigned tm) {
+  return mt != 0 && !(mt->tm_absent & (1u << tm));
+}
+
+/* ---- type guards ------------------------------------------------------------------------- */
+#define TAG_GUARD(NAME, TAG, FACT)                                                          \
+  CPJIT_UOP_INFO(NAME, .flags = GUARD_FLAGS, .operands = {R_}, .proves = {{0, 0, FACT}}); \
+  CPJIT_UOP(NAME) {                                                                         \
+    if (REG(0)->tag != TAG) CPJIT_EXIT(0);                                                  \
+    CPJIT_CONTINUE();                                                                       \
+  }
+TAG_GUARD(GUARD_INT, LJ_INT, LJ_FACT_INT)
+TAG_GUARD(GUARD_FLOAT, LJ_FLOAT, LJ_FACT_FLOAT)
+TAG_GUARD(GUARD_TABLE, LJ_TABLE, LJ_FACT_TABLE)
+TAG_GUARD(GUARD_STRING, LJ_STRING, LJ_FACT_STRING)
+TAG_GUARD(GUARD_NIL, LJ_NIL, LJ_FACT_NIL)
+
+/* Truth tests (TEST, TESTSET): false and nil are the only false values. */
+CPJIT_UOP_INFO(GUARD_TRUTHY, .flags = GUARD_FLAGS, .operands = {R_});
+CPJIT_UOP(GUARD_TRUTHY) {
+  if (REG(0)->tag <= LJ_FALSE) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(GUARD_FALSY, .flags = GUARD_FLAGS, .operands = {R_});
+CPJIT_UOP(GUARD_FALSY) {
+  if (REG(0)->tag > LJ_FALSE) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+
+/* The called value is this builtin (a CFunction pointer), before a call is inlined. */
+CPJIT_UOP_INFO(GUARD_CFUNC, .flags = GUARD_FLAGS, .operands = {R_, I_});
+CPJIT_UOP(GUARD_CFUNC) {
+  const lj_value *f = REG(0);
+  if (f->tag != LJ_CFUNCTION || (uint64_t)(uintptr_t)f->u.p != CPJIT_OPERAND_U64(1)) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+
+/* ---- constants and copies ------------------------------------------------------------------ */
+CPJIT_UOP_INFO(LOADI, .flags = CPJIT_UOP_PURE | CPJIT_UOP_CONST, .operands = {W_, I_}, .results = {{0, 0, LJ_FACT_INT}});
+CPJIT_UOP(LOADI) {
+  set_int(REG(0), CPJIT_OPERAND_I64(1));
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(LOADF, .flags = CPJIT_UOP_PURE | CPJIT_UOP_CONST, .operands = {W_, I_}, .results = {{0, 0, LJ_FACT_FLOAT}});
+CPJIT_UOP(LOADF) {
+  set_float(REG(0), CPJIT_OPERAND_F64(1));
+  CPJIT_CONTINUE();
+}
+/* An interned string constant (the pointer). */
+CPJIT_UOP_INFO(LOADSTR, .flags = CPJIT_UOP_PURE | CPJIT_UOP_CONST, .operands = {W_, I_}, .results = {{0, 0, LJ_FACT_STRING}});
+CPJIT_UOP(LOADSTR) {
+  lj_value *v = REG(0);
+  v->u.p = CPJIT_OPERAND_PTR(1, void *);
+  v->tag = LJ_STRING;
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(LOADNIL, .flags = CPJIT_UOP_PURE, .operands = {W_}, .results = {{0, 0, LJ_FACT_NIL}});
+CPJIT_UOP(LOADNIL) {
+  REG(0)->tag = LJ_NIL;
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(LOADTRUE, .flags = CPJIT_UOP_PURE, .operands = {W_}, .results = {{0, 0, LJ_FACT_TRUE}});
+CPJIT_UOP(LOADTRUE) {
+  REG(0)->tag = LJ_TRUE;
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(LOADFALSE, .flags = CPJIT_UOP_PURE, .operands = {W_}, .results = {{0, 0, LJ_FACT_FALSE}});
+CPJIT_UOP(LOADFALSE) {
+  REG(0)->tag = LJ_FALSE;
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(MOVE, .flags = CPJIT_UOP_PURE | CPJIT_UOP_MOVE, .operands = {W_, R_});
+CPJIT_UOP(MOVE) {
+  copy_value(REG(0), REG(1));
+  CPJIT_CONTINUE();
+}
+
+/* ---- integer arithmetic (Lua integers wrap) ---------------------------------------------- */
+#define INT_BINOP(NAME, EXPR)                                                                            \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, R_}, .results = {{0, 0, LJ_FACT_INT}}); \
+  CPJIT_UOP(NAME) {                                                                                      \
+    uint64_t a = (uint64_t)REG(1)->u.i, b = (uint64_t)REG(2)->u.i;                                       \
+    set_int(REG(0), (int64_t)(EXPR));                                                                    \
+    CPJIT_CONTINUE();                                                                                    \
+  }
+#define INT_IMMOP(NAME, EXPR)                                                                            \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, I_}, .results = {{0, 0, LJ_FACT_INT}}); \
+  CPJIT_UOP(NAME) {                                                                                      \
+    uint64_t a = (uint64_t)REG(1)->u.i, b = CPJIT_OPERAND_U64(2);                                        \
+    set_int(REG(0), (int64_t)(EXPR));                                                                    \
+    CPJIT_CONTINUE();                                                                                    \
+  }
+INT_BINOP(ADD_II, a + b)
+INT_BINOP(SUB_II, a - b)
+INT_BINOP(MUL_II, a *b)
+INT_BINOP(BAND_II, a &b)
+INT_BINOP(BOR_II, a | b)
+INT_BINOP(BXOR_II, a ^ b)
+INT_IMMOP(ADD_IK, a + b)
+INT_IMMOP(SUB_IK, a - b)
+INT_IMMOP(MUL_IK, a *b)
+INT_IMMOP(BAND_IK, a &b)
+INT_IMMOP(BOR_IK, a | b)
+INT_IMMOP(BXOR_IK, a ^ b)
+
+/* Shifts: Lua shifts logically, by any amount; a negative count shifts the other way. */
+static inline __attribute__((always_inline)) uint64_t lua_shl(uint64_t x, int64_t n) {
+  if (n <= -64 || n >= 64) return 0;
+  return n >= 0 ? x << n : x >> -n;
+}
+INT_BINOP(SHL_II, lua_shl(a, (int64_t)b))
+INT_BINOP(SHR_II, lua_shl(a, -(int64_t)b))
+INT_IMMOP(SHL_IK, lua_shl(a, (int64_t)b))
+INT_IMMOP(SHR_IK, lua_shl(a, -(int64_t)b))
+
+CPJIT_UOP_INFO(UNM_I, .flags = CPJIT_UOP_PURE, .operands = {W_, R_}, .results = {{0, 0, LJ_FACT_INT}});
+CPJIT_UOP(UNM_I) {
+  set_int(REG(0), (int64_t)(0 - (uint64_t)REG(1)->u.i));
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(BNOT_I, .flags = CPJIT_UOP_PURE, .operands = {W_, R_}, .results = {{0, 0, LJ_FACT_INT}});
+CPJIT_UOP(BNOT_I) {
+  set_int(REG(0), ~REG(1)->u.i);
+  CPJIT_CONTINUE();
+}
+
+/* Floor division and modulo round towards minus infinity; a zero divisor is an error, left to
+ * the interpreter (error exit: it raises "attempt to perform 'n//0'"). */
+static inline __attribute__((always_inline)) int64_t lua_idiv(int64_t a, int64_t b) {
+  if (b == -1) return (int64_t)(0 - (uint64_t)a); /* avoids INT64_MIN / -1 */
+  int64_t q = a / b;
+  if ((a % b != 0) && ((a ^ b) < 0)) q -= 1;
+  return q;
+}
+static inline __attribute__((always_inline)) int64_t lua_imod(int64_t a, int64_t b) {
+  if (b == -1) return 0;
+  int64_t m = a % b;
+  if (m != 0 && ((m ^ b) < 0)) m += b;
+  return m;
+}
+#define INT_DIVOP(NAME, FN)                                                                                  \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE | CPJIT_UOP_MAY_ERROR, .operands = {W_, R_, R_},              \
+                 .results = {{0, 0, LJ_FACT_INT}});                                                          \
+  CPJIT_UOP(NAME) {                                                                                          \
+    int64_t b = REG(2)->u.i;                                                                                 \
+    if (b == 0) CPJIT_ERROR();                                                                               \
+    set_int(REG(0), FN(REG(1)->u.i, b));                                                                     \
+    CPJIT_CONTINUE();                                                                                        \
+  }
+INT_DIVOP(IDIV_II, lua_idiv)
+INT_DIVOP(MOD_II, lua_imod)
+/* With a constant divisor the recorder checked is not zero. */
+#define INT_DIVK(NAME, FN)                                                                                    \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, I_}, .results = {{0, 0, LJ_FACT_INT}}); \
+  CPJIT_UOP(NAME) {                                                                                           \
+    set_int(REG(0), FN(REG(1)->u.i, CPJIT_OPERAND_I64(2)));                                                   \
+    CPJIT_CONTINUE();                                                                                         \
+  }
+INT_DIVK(IDIV_IK, lua_idiv)
+INT_DIVK(MOD_IK, lua_imod)
+
+/* ---- float arithmetic ------------------------------------------------------------------------
+ * Operand shapes: FF (two floats), IF / FI (an integer converted exactly as Lua does), II (two
+ * integers into a float result: division and power), FK (a float constant). */
+#define FLOAT_OPS(NAME, EXPR)                                                                                     \
+  CPJIT_UOP_INFO(NAME##_FF, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, R_}, .results = {{0, 0, LJ_FACT_FLOAT}}); \
+  CPJIT_UOP(NAME##_FF) {                                                                                          \
+    double a = REG(1)->u.n, b = REG(2)->u.n;                                                                      \
+    set_float(REG(0), EXPR);                                                                                      \
+    CPJIT_CONTINUE();                                                                                             \
+  }                                                                                                               \
+  CPJIT_UOP_INFO(NAME##_IF, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, R_}, .results = {{0, 0, LJ_FACT_FLOAT}}); \
+  CPJIT_UOP(NAME##_IF) {                                                                                          \
+    double a = (double)REG(1)->u.i, b = REG(2)->u.n;                                                              \
+    set_float(REG(0), EXPR);                                                                                      \
+    CPJIT_CONTINUE();                                                                                             \
+  }                                                                                                               \
+  CPJIT_UOP_INFO(NAME##_FI, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, R_}, .results = {{0, 0, LJ_FACT_FLOAT}}); \
+  CPJIT_UOP(NAME##_FI) {                                                                                          \
+    double a = REG(1)->u.n, b = (double)REG(2)->u.i;                                                              \
+    set_float(REG(0), EXPR);                                                                                      \
+    CPJIT_CONTINUE();                                                                                             \
+  }                                                                                                               \
+  CPJIT_UOP_INFO(NAME##_FK, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, I_}, .results = {{0, 0, LJ_FACT_FLOAT}}); \
+  CPJIT_UOP(NAME##_FK) {                                                                                          \
+    double a = REG(1)->u.n, b = CPJIT_OPERAND_F64(2);                                                             \
+    set_float(REG(0), EXPR);                                                                                      \
+    CPJIT_CONTINUE();                                                                                             \
+  }                                                                                                               \
+  CPJIT_UOP_INFO(NAME##_IK, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, I_}, .results = {{0, 0, LJ_FACT_FLOAT}}); \
+  CPJIT_UOP(NAME##_IK) {                                                                                          \
+    double a = (double)REG(1)->u.i, b = CPJIT_OPERAND_F64(2);                                                     \
+    set_float(REG(0), EXPR);                                                                                      \
+    CPJIT_CONTINUE();                                                                                             \
+  }
+FLOAT_OPS(FADD, a + b)
+FLOAT_OPS(FSUB, a - b)
+FLOAT_OPS(FMUL, a *b)
+FLOAT_OPS(FDIV, a / b)
+FLOAT_OPS(FPOW, (b == 2.0 ? a * a : pow(a, b)))
+static inline __attribute__((always_inline)) double lua_fmod(double a, double b) {
+  double m = fmod(a, b);
+  if ((m > 0) ? b < 0 : (m < 0 && b != m)) m += b;
+  return m;
+}
+FLOAT_OPS(FMOD, lua_fmod(a, b))
+FLOAT_OPS(FIDIV, floor(a / b))
+
+/* Integer / integer and integer ^ integer are floats in Lua. */
+#define FLOAT_OF_INTS(NAME, EXPR)                                                                                 \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, R_}, .results = {{0, 0, LJ_FACT_FLOAT}});   \
+  CPJIT_UOP(NAME) {                                                                                               \
+    double a = (double)REG(1)->u.i, b = (double)REG(2)->u.i;                                                      \
+    set_float(REG(0), EXPR);                                                                                      \
+    CPJIT_CONTINUE();                                                                                             \
+  }
+FLOAT_OF_INTS(FDIV_II, a / b)
+FLOAT_OF_INTS(FPOW_II, (b == 2.0 ? a * a : pow(a, b)))
+
+CPJIT_UOP_INFO(UNM_F, .flags = CPJIT_UOP_PURE, .operands = {W_, R_}, .results = {{0, 0, LJ_FACT_FLOAT}});
+CPJIT_UOP(UNM_F) {
+  set_float(REG(0), -REG(1)->u.n);
+  CPJIT_CONTINUE();
+}
+/* An integer register converted to a float (math on mixed operands, float loops). */
+CPJIT_UOP_INFO(TOFLOAT, .flags = CPJIT_UOP_PURE, .operands = {W_, R_}, .results = {{0, 0, LJ_FACT_FLOAT}});
+CPJIT_UOP(TOFLOAT) {
+  set_float(REG(0), (double)REG(1)->u.i);
+  CPJIT_CONTINUE();
+}
+
+/* ---- comparisons: guards that leave when the outcome differs from the recorded one --------
+ * X_LT exits unless a < b; X_NLT exits if a < b (for floats NLT is not GE: NaN). */
+#define CMP_GUARDS(NAME, TYPE_A, FIELD_A, TYPE_B, OPB, OPERAND_B, CMP)                           \
+  CPJIT_UOP_INFO(NAME, .flags = GUARD_FLAGS, .operands = {R_, OPERAND_B});                      \
+  CPJIT_UOP(NAME) {                                                                             \
+    TYPE_A a = (TYPE_A)REG(0)->FIELD_A;                                                         \
+    TYPE_B b = OPB;                                                                             \
+    if (!(CMP)) CPJIT_EXIT(0);                                                                  \
+    CPJIT_CONTINUE();                                                                           \
+  }                                                                                             \
+  CPJIT_UOP_INFO(N##NAME, .flags = GUARD_FLAGS, .operands = {R_, OPERAND_B});                   \
+  CPJIT_UOP(N##NAME) {                                                                          \
+    TYPE_A a = (TYPE_A)REG(0)->FIELD_A;                                                         \
+    TYPE_B b = OPB;                                                                             \
+    if (CMP) CPJIT_EXIT(0);                                                                     \
+    CPJIT_CONTINUE();                                                                           \
+  }
+CMP_GUARDS(LT_II, int64_t, u.i, int64_t, REG(1)->u.i, R_, a < b)
+CMP_GUARDS(LE_II, int64_t, u.i, int64_t, REG(1)->u.i, R_, a <= b)
+CMP_GUARDS(EQ_II, int64_t, u.i, int64_t, REG(1)->u.i, R_, a == b)
+CMP_GUARDS(LT_FF, double, u.n, double, REG(1)->u.n, R_, a < b)
+CMP_GUARDS(LE_FF, double, u.n, double, REG(1)->u.n, R_, a <= b)
+CMP_GUARDS(EQ_FF, double, u.n, double, REG(1)->u.n, R_, a == b)
+CMP_GUARDS(LT_IK, int64_t, u.i, int64_t, CPJIT_OPERAND_I64(1), I_, a < b)
+CMP_GUARDS(LE_IK, int64_t, u.i, int64_t, CPJIT_OPERAND_I64(1), I_, a <= b)
+CMP_GUARDS(EQ_IK, int64_t, u.i, int64_t, CPJIT_OPERAND_I64(1), I_, a == b)
+/* A float register against a small integer constant (LTI with a float): exact in a double. */
+CMP_GUARDS(LT_FK, double, u.n, double, (double)CPJIT_OPERAND_I32(1), I_, a < b)
+CMP_GUARDS(LE_FK, double, u.n, double, (double)CPJIT_OPERAND_I32(1), I_, a <= b)
+CMP_GUARDS(GT_FK, double, u.n, double, (double)CPJIT_OPERAND_I32(1), I_, a > b)
+CMP_GUARDS(GE_FK, double, u.n, double, (double)CPJIT_OPERAND_I32(1), I_, a >= b)
+CMP_GUARDS(EQ_FK, double, u.n, double, (double)CPJIT_OPERAND_I32(1), I_, a == b)
+
+/* Raw equality of values whose payload decides it (nil, booleans, tables, functions, short
+ * strings, which are interned): same tag and same payload. The recorder uses it only there. */
+static inline __attribute__((always_inline)) int raw_same(const lj_value *a, const lj_value *b) {
+  if (a->tag != b->tag) return 0;
+  return a->tag <= LJ_TRUE || a->u.i == b->u.i;
+}
+CPJIT_UOP_INFO(EQ_RAW, .flags = GUARD_FLAGS, .operands = {R_, R_});
+CPJIT_UOP(EQ_RAW) {
+  if (!raw_same(REG(0), REG(1))) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(NEQ_RAW, .flags = GUARD_FLAGS, .operands = {R_, R_});
+CPJIT_UOP(NEQ_RAW) {
+  if (raw_same(REG(0), REG(1))) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+/* Against a constant short string (EQK). */
+CPJIT_UOP_INFO(EQ_STR, .flags = GUARD_FLAGS, .operands = {R_, I_});
+CPJIT_UOP(EQ_STR) {
+  const lj_value *a = REG(0);
+  if (a->tag != LJ_STRING || a->u.p != CPJIT_OPERAND_PTR(1, void *)) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(NEQ_STR, .flags = GUARD_FLAGS, .operands = {R_, I_});
+CPJIT_UOP(NEQ_STR) {
+  const lj_value *a = REG(0);
+  if (a->tag == LJ_STRING && a->u.p == CPJIT_OPERAND_PTR(1, void *)) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+
+/* ---- loops ---------------------------------------------------------------------------------
+ * FORLOOP with integer control (src/vm.cpp): R[a+1] counts the iterations left, R[a+2] is the
+ * step, R[a+3] the visible control variable. Operands: a, a+1, a+2, a+3. */
+CPJIT_UOP_INFO(FORLOOP_I, .flags = CPJIT_UOP_BRANCH, .operands = {RW_, RW_, R_, W_},
+               .results = {{0, 0, LJ_FACT_INT}, {1, 0, LJ_FACT_INT}, {3, 0, LJ_FACT_INT}});
+CPJIT_UOP(FORLOOP_I) {
+  lj_value *idx = REG(0), *count = REG(1);
+  if ((uint64_t)count->u.i > 0) {
+    count->u.i = (int64_t)((uint64_t)count->u.i - 1);
+    int64_t next = (int64_t)((uint64_t)idx->u.i + (uint64_t)REG(2)->u.i);
+    idx->u.i = next;
+    set_int(REG(3), next);
+    CPJIT_JUMP();
+  }
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(FORLOOP_F, .flags = CPJIT_UOP_BRANCH, .operands = {RW_, R_, R_, W_},
+               .results = {{0, 0, LJ_FACT_FLOAT}, {3, 0, LJ_FACT_FLOAT}});
+CPJIT_UOP(FORLOOP_F) {
+  lj_value *idx = REG(0);
+  double step = REG(2)->u.n, next = idx->u.n + step, lim = REG(1)->u.n;
+  if (step > 0 ? next <= lim : lim <= next) {
+    idx->u.n = next;
+    set_float(REG(3), next);
+    CPJIT_JUMP();
+  }
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(JUMP, .flags = CPJIT_UOP_BRANCH | CPJIT_UOP_ENDS_TRACE);
+CPJIT_UOP(JUMP) { CPJIT_JUMP(); }
+/* Leave the trace: the loop ended, or a path the trace does not cover. */
+CPJIT_UOP_INFO(EXIT, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ENDS_TRACE);
+CPJIT_UOP(EXIT) { CPJIT_EXIT(0); }
+
+/* ---- tables --------------------------------------------------------------------------------
+ * The recorder guards that the table and key registers have the types these uops assume.
+ * A nil result from a table with a metatable that may have __index leaves the trace. */
+static inline __attribute__((always_inline)) const lj_value *array_slot(const lj_table *t, int64_t key) {
+  uint64_t i = (uint64_t)key - 1;
+  return i < t->asize ? &t->array[i] : 0;
+}
+
+#define GETI_BODY(KEY)                                                    \
+  lj_table *t = (lj_table *)REG(1)->u.p;                                  \
+  const lj_value *v = array_slot(t, KEY);                                 \
+  if (v == 0) v = lj_get_int(t, KEY);                                     \
+  if (v->tag == LJ_NIL && may_have_tm(t->meta, LJ_TM_INDEX)) CPJIT_EXIT(0); \
+  copy_value(REG(0), v);                                                  \
+  CPJIT_CONTINUE();
+
+CPJIT_UOP_INFO(GETI, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, R_});
+CPJIT_UOP(GETI) { GETI_BODY(REG(2)->u.i) }
+CPJIT_UOP_INFO(GETI_K, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_});
+CPJIT_UOP(GETI_K) { GETI_BODY(CPJIT_OPERAND_I64(2)) }
+
+/* t[key] = v: in the array part directly; elsewhere through a helper that may grow the table
+ * (an allocation: it fails instead of raising, and the interpreter redoes the store). */
+#define SETI_BODY(KEY, VALUE)                                                        \
+  lj_table *t = (lj_table *)REG(0)->u.p;                                             \
+  lj_value *slot = (lj_value *)array_slot(t, KEY);                                   \
+  if (slot != 0 && (slot->tag != LJ_NIL || !may_have_tm(t->meta, LJ_TM_NEWINDEX))) { \
+    copy_value(slot, VALUE);                                                         \
+    CPJIT_CONTINUE();                                                                \
+  }                                                                                  \
+  if (!lj_set_int(L, t, KEY, VALUE)) CPJIT_EXIT(0);                                  \
+  CPJIT_CONTINUE();
+
+CPJIT_UOP_INFO(SETI, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, R_, R_});
+CPJIT_UOP(SETI) { SETI_BODY(REG(1)->u.i, REG(2)) }
+CPJIT_UOP_INFO(SETI_K, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_, R_});
+CPJIT_UOP(SETI_K) { SETI_BODY(CPJIT_OPERAND_I64(1), REG(2)) }
+
+/* t.key with `key` an interned string: the first node of its hash chain inline, the rest (and
+ * __index chains through class tables) in a helper. */
+static inline __attribute__((always_inline)) const lj_value *first_node(const lj_table *t, const lj_string *key) {
+  const lj_node *n = &t->node[key->hash & t->hmask];
+  return (n->key.tag == LJ_STRING && n->key.u.p == key && n->val.tag != LJ_NIL) ? &n->val : 0;
+}
+#define GETFIELD_BODY(TABLE)                                         \
+  lj_table *t = (TABLE);                                             \
+  const lj_string *key = CPJIT_OPERAND_PTR(2, const lj_string *);    \
+  const lj_value *v = first_node(t, key);                            \
+  if (v != 0) {                                                      \
+    copy_value(REG(0), v);                                           \
+    CPJIT_CONTINUE();                                                \
+  }                                                                  \
+  if (!lj_get_field(L, t, key, REG(0))) CPJIT_EXIT(0);               \
+  CPJIT_CONTINUE();
+
+CPJIT_UOP_INFO(GETFIELD, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_});
+CPJIT_UOP(GETFIELD) { GETFIELD_BODY((lj_table *)REG(1)->u.p) }
+
+/* Global (or other upvalue-table) field: the upvalue must hold a table. */
+CPJIT_UOP_INFO(GETTABUP, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_});
+CPJIT_UOP(GETTABUP) {
+  const lj_value *up = cl->upvals[CPJIT_OPERAND_U8(1)]->v;
+  if (up->tag != LJ_TABLE) CPJIT_EXIT(0);
+  GETFIELD_BODY((lj_table *)up->u.p)
+}
+
+#define SETFIELD_BODY(TABLE, VALUE)                                                          \
+  lj_table *t = (TABLE);                                                                     \
+  const lj_string *key = CPJIT_OPERAND_PTR(1, const lj_string *);                            \
+  lj_node *n = &t->node[key->hash & t->hmask];                                               \
+  if (n->key.tag == LJ_STRING && n->key.u.p == key &&                                        \
+      (n->val.tag != LJ_NIL || !may_have_tm(t->meta, LJ_TM_NEWINDEX))) {                    \
+    copy_value(&n->val, VALUE);                                                              \
+    CPJIT_CONTINUE();                                                                        \
+  }                                                                                          \
+  if (!lj_set_field(L, t, key, VALUE)) CPJIT_EXIT(0);                                        \
+  CPJIT_CONTINUE();
+
+CPJIT_UOP_INFO(SETFIELD, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_, R_});
+CPJIT_UOP(SETFIELD) { SETFIELD_BODY((lj_table *)REG(0)->u.p, REG(2)) }
+CPJIT_UOP_INFO(SETTABUP, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {I_, I_, R_});
+CPJIT_UOP(SETTABUP) {
+  const lj_value *up = cl->upvals[CPJIT_OPERAND_U8(0)]->v;
+  if (up->tag != LJ_TABLE) CPJIT_EXIT(0);
+  SETFIELD_BODY((lj_table *)up->u.p, REG(2))
+}
+
+/* #t without __len; #s. */
+CPJIT_UOP_INFO(LEN_T, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_}, .results = {{0, 0, LJ_FACT_INT}});
+CPJIT_UOP(LEN_T) {
+  lj_table *t = (lj_table *)REG(1)->u.p;
+  if (may_have_tm(t->meta, LJ_TM_LEN)) CPJIT_EXIT(0);
+  set_int(REG(0), lj_table_length(t));
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(LEN_S, .flags = CPJIT_UOP_PURE, .operands = {W_, R_}, .results = {{0, 0, LJ_FACT_INT}});
+CPJIT_UOP(LEN_S) {
+  set_int(REG(0), (int64_t)((const lj_string *)REG(1)->u.p)->len);
+  CPJIT_CONTINUE();
+}
+
+/* {} with room for `narray` array and `nhash` hash entries. */
+CPJIT_UOP_INFO(NEWTABLE, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {W_, I_, I_},
+               .results = {{0, 0, LJ_FACT_TABLE}});
+CPJIT_UOP(NEWTABLE) {
+  if (!lj_new_table(L, REG(0), CPJIT_OPERAND_U32(1), CPJIT_OPERAND_U32(2))) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+
+/* R[a] = R[b] .. ... .. R[b+n-1] for strings and numbers. */
+CPJIT_UOP_INFO(CONCAT, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {W_, R_, I_},
+               .results = {{0, 0, LJ_FACT_STRING}});
+CPJIT_UOP(CONCAT) {
+  if (!lj_concat(L, base, CPJIT_OPERAND_U8(0), CPJIT_OPERAND_U8(1), CPJIT_OPERAND_U8(2))) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+
+/* ---- upvalues ------------------------------------------------------------------------------ */
+CPJIT_UOP_INFO(GETUPVAL, .operands = {W_, I_});
+CPJIT_UOP(GETUPVAL) {
+  copy_value(REG(0), cl->upvals[CPJIT_OPERAND_U8(1)]->v);
+  CPJIT_CONTINUE();
+}
+/* An open upvalue may be one of this frame's registers: the optimizer must forget what it
+ * knew. */
+CPJIT_UOP_INFO(SETUPVAL, .flags = CPJIT_UOP_ESCAPES, .operands = {R_, I_});
+CPJIT_UOP(SETUPVAL) {
+  copy_value(cl->upvals[CPJIT_OPERAND_U8(1)]->v, REG(0));
+  CPJIT_CONTINUE();
+}
+
+/* ---- builtins inlined by the recorder (after GUARD_CFUNC on the called value) -------------- */
+#define MATH_F(NAME, EXPR)                                                                                     \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE, .operands = {W_, R_}, .results = {{0, 0, LJ_FACT_FLOAT}});   \
+  CPJIT_UOP(NAME) {                                                                                            \
+    double x = REG(1)->u.n;                                                                                    \
+    set_float(REG(0), EXPR);                                                                                   \
+    CPJIT_CONTINUE();                                                                                          \
+  }
+MATH_F(SQRT_F, __builtin_sqrt(x))
+MATH_F(SIN_F, sin(x))
+MATH_F(COS_F, cos(x))
+MATH_F(EXP_F, exp(x))
+MATH_F(LOG_F, log(x))
+MATH_F(ABS_F, __builtin_fabs(x))
+CPJIT_UOP_INFO(ABS_I, .flags = CPJIT_UOP_PURE, .operands = {W_, R_}, .results = {{0, 0, LJ_FACT_INT}});
+CPJIT_UOP(ABS_I) {
+  int64_t x = REG(1)->u.i;
+  set_int(REG(0), x < 0 ? (int64_t)(0 - (uint64_t)x) : x);
+  CPJIT_CONTINUE();
+}
+/* math.floor / math.ceil of a float: an integer when it fits, else the interpreter's path. */
+#define ROUND_F(NAME, FN)                                                                                        \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE | CPJIT_UOP_MAY_EXIT, .operands = {W_, R_},                       \
+                 .results = {{0, 0, LJ_FACT_INT}});                                                             \
+  CPJIT_UOP(NAME) {                                                                                              \
+    double f = FN(REG(1)->u.n);                                                                                  \
+    if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0)) CPJIT_EXIT(0);                              \
+    set_int(REG(0), (int64_t)f);                                                                                 \
+    CPJIT_CONTINUE();                                                                                            \
+  }
+ROUND_F(FLOOR_F, floor)
+ROUND_F(CEIL_F, ceil)
+#define MINMAX(NAME, TYPE, FIELD, SET, CMP, FACT)                                                               \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, R_}, .results = {{0, 0, FACT}});           \
+  CPJIT_UOP(NAME) {                                                                                             \
+    TYPE a = REG(1)->FIELD, b = REG(2)->FIELD;                                                                  \
+    SET(REG(0), (b CMP a) ? b : a);                                                                             \
+    CPJIT_CONTINUE();                                                                                           \
+  }
+MINMAX(MAX_II, int64_t, u.i, set_int, >, LJ_FACT_INT)
+MINMAX(MIN_II, int64_t, u.i, set_int, <, LJ_FACT_INT)
+MINMAX(MAX_FF, double, u.n, set_float, >, LJ_FACT_FLOAT)
+MINMAX(MIN_FF, double, u.n, set_float, <, LJ_FACT_FLOAT)
+
+/* ---- entering and leaving ------------------------------------------------------------------ */
+CPJIT_ENTRY(arg) {
+  const struct lj_trace_entry *e = (const struct lj_trace_entry *)arg;
+  return CPJIT_ENTER(e->L, e->base, e->cl);
+}
+
+/* Registers are always in the Lua stack: leaving needs nothing but the exit's record. */
+CPJIT_EXIT_STUB() {
+  cpjit_exit_record *exit = CPJIT_EXIT_RECORD();
+  CPJIT_TAKE_EXIT(exit);
+  return (cpjit_result)exit;
+}
