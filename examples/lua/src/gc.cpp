@@ -242,6 +242,7 @@ void gc_collect(State* L) {
   constexpr size_t kMinThreshold = size_t{1} << 20;
   if (next < kMinThreshold) next = kMinThreshold;
   L->heap.threshold = L->heap.stopped ? static_cast<size_t>(-1) : next;
+  if (L->heap.stress && !L->heap.stopped) L->heap.threshold = L->heap.total + 1;
 }
 
 void gc_free_all(State* L) {

@@ -67,6 +67,12 @@ State* state_new(size_t heap_limit) {
   auto* L = new State();
   L->heap.limit = heap_limit ? heap_limit : kDefaultHeapLimit;
   L->heap.threshold = size_t{1} << 20;
+  // CPJIT_LUA_GC_STRESS=1 collects at every safe point: slow, but any value the collector
+  // cannot see is freed right away, which makes rooting mistakes show up in tests.
+  if (const char* stress = std::getenv("CPJIT_LUA_GC_STRESS"); stress && stress[0] == '1') {
+    L->heap.stress = true;
+    L->heap.threshold = 0;
+  }
   size_t nslots = static_cast<size_t>(kMaxStack) + kErrorStack;
   // calloc of this size maps fresh zero pages: all slots are nil and cost nothing until used.
   L->stack = static_cast<Value*>(std::calloc(nslots, sizeof(Value)));

@@ -73,6 +73,7 @@ struct Heap {
   size_t estimate = 0;         // live bytes after the last collection
   int pause = 200;             // next threshold = live * pause / 100
   bool stopped = false;        // collectgarbage("stop")
+  bool stress = false;         // collect at every safe point after any allocation (testing)
   std::vector<GCObject*> gray; // marked objects whose children still need marking
 };
 

@@ -1,0 +1,225 @@
+// The functions cpjit-lua's stencils call (declared in lua_helpers.h).
+//
+// Compiled code has no unwind information the C++ runtime could use, so nothing here lets an
+// exception out: every helper either completes the operation or reports failure before it has
+// changed anything, and the uop then leaves the trace so that the interpreter performs the
+// instruction itself, with every metamethod and error message of tier 1. The one exception is
+// lj_call, whose callee may already have run when an error is raised: it parks the error in
+// the JIT state and the uop takes its error exit, after which the interpreter rethrows it.
+//
+// Helpers that allocate end at a GC safe point: a trace keeps every value in the Lua stack, so
+// whenever a helper runs, everything live is below the running frame's top.
+#include <new>
+
+#include "../src/gc.h"
+#include "../src/table.h"
+#include "../src/vm.h"
+#include "lua_helpers.h"
+#include "lua_jit.h"
+
+using namespace cpjit::lua;
+
+namespace {
+
+State *S(lj_state *L) { return reinterpret_cast<State *>(L); }
+Table *T(lj_table *t) { return reinterpret_cast<Table *>(t); }
+const Table *T(const lj_table *t) { return reinterpret_cast<const Table *>(t); }
+Value *V(lj_value *v) { return reinterpret_cast<Value *>(v); }
+const Value *V(const lj_value *v) { return reinterpret_cast<const Value *>(v); }
+const String *Str(const lj_string *s) { return reinterpret_cast<const String *>(s); }
+
+bool no_tm(const Table *mt, TM event) { return mt == nullptr || (mt->tm_absent & (1u << event)); }
+
+// A safe point after an allocation.
+void collect(State *L) {
+  if (L->heap.total < L->heap.threshold) return;
+  try {
+    gc_check(L, L->ci->top);
+  } catch (...) {
+    // Collecting allocates nothing the program can see; if its own bookkeeping ran out of
+    // memory the next safe point in the interpreter tries again.
+  }
+}
+
+// Stores into a slot the lookup found: a key that was present with a nil value may be a
+// metamethod name of a table used as a metatable, whose "known absent" bits then go stale.
+void store(Table *t, Value *slot, const Value &v, bool was_nil) {
+  if (was_nil) t->tm_absent = 0;
+  *slot = v;
+}
+
+}  // namespace
+
+extern "C" {
+
+const lj_value *lj_get_int(const lj_table *t, int64_t key) {
+  return reinterpret_cast<const lj_value *>(table_get_int(T(t), key));
+}
+
+int lj_set_int(lj_state *L, lj_table *lt, int64_t key, const lj_value *v) {
+  Table *t = T(lt);
+  auto *slot = const_cast<Value *>(table_get_int_fast(t, key));
+  if (!slot->is_nil()) {
+    *slot = *V(v);
+    return 1;
+  }
+  if (!no_tm(t->meta, kTMNewIndex)) return 0;
+  try {
+    table_set_int(S(L), t, key, *V(v));
+  } catch (...) {
+    return 0;  // out of memory: the interpreter redoes the store and raises the error
+  }
+  collect(S(L));
+  return 1;
+}
+
+int lj_get_field(lj_state *L, lj_table *lt, const lj_string *key, lj_value *out) {
+  // Through chains of __index tables (objects, their classes, base classes), like tier 1.
+  Table *t = T(lt);
+  for (int depth = 0; depth < 8; depth++) {
+    const Value *v = table_get_short_str(t, Str(key));
+    if (!v->is_nil()) {
+      *V(out) = *v;
+      return 1;
+    }
+    Table *mt = t->meta;
+    if (no_tm(mt, kTMIndex)) {
+      set_nil(V(out));
+      return 1;
+    }
+    const Value *idx = table_get_short_str(mt, S(L)->tm_names[kTMIndex]);
+    if (!idx->is_table()) return 0;
+    t = idx->t;
+  }
+  return 0;
+}
+
+int lj_set_field(lj_state *L, lj_table *lt, const lj_string *key, const lj_value *v) {
+  Table *t = T(lt);
+  auto *slot = const_cast<Value *>(table_get_short_str(t, Str(key)));
+  if (!slot->is_nil()) {
+    *slot = *V(v);
+    return 1;
+  }
+  if (!no_tm(t->meta, kTMNewIndex)) return 0;
+  try {
+    if (slot == &kNilValue) {
+      slot = table_new_slot(S(L), t, Value::string(const_cast<String *>(Str(key))));
+      *slot = *V(v);
+    } else {
+      store(t, slot, *V(v), true);
+    }
+  } catch (...) {
+    return 0;
+  }
+  collect(S(L));
+  return 1;
+}
+
+int64_t lj_table_length(lj_table *t) { return table_length(T(t)); }
+
+int lj_new_table(lj_state *L, lj_value *out, uint32_t narray, uint32_t nhash) {
+  try {
+    *V(out) = Value::table(table_new(S(L), narray, nhash));
+  } catch (...) {
+    return 0;
+  }
+  collect(S(L));
+  return 1;
+}
+
+int lj_concat(lj_state *L, lj_value *base, uint32_t a, uint32_t b, uint32_t n) {
+  Value *first = V(base) + b;
+  for (uint32_t i = 0; i < n; i++)
+    if (!first[i].is_string() && !first[i].is_number()) return 0;  // __concat: the interpreter's
+  try {
+    concat_values(S(L), first, static_cast<int>(n), V(base) + a);
+  } catch (...) {
+    return 0;
+  }
+  collect(S(L));
+  return 1;
+}
+
+int lj_get(lj_state *L, lj_table *lt, const lj_value *key, lj_value *out) {
+  (void)L;
+  Table *t = T(lt);
+  const Value *k = V(key);
+  const Value *v;
+  if (k->is_int()) v = table_get_int_fast(t, k->i);
+  else if (k->is_string()) v = table_get_str(t, k->s);
+  else v = table_get(t, *k);
+  if (v->is_nil() && !no_tm(t->meta, kTMIndex)) return 0;
+  *V(out) = *v;
+  return 1;
+}
+
+int lj_set(lj_state *L, lj_table *lt, const lj_value *key, const lj_value *v) {
+  Table *t = T(lt);
+  const Value *k = V(key);
+  if (k->is_int() && static_cast<uint64_t>(k->i) - 1 < t->asize) {
+    Value *slot = &t->array[k->i - 1];
+    if (!slot->is_nil() || no_tm(t->meta, kTMNewIndex)) {
+      *slot = *V(v);
+      return 1;
+    }
+    return 0;
+  }
+  auto *slot = const_cast<Value *>(k->is_string() ? table_get_str(t, k->s) : table_get(t, *k));
+  if (!slot->is_nil()) {
+    *slot = *V(v);
+    return 1;
+  }
+  if (!no_tm(t->meta, kTMNewIndex)) return 0;
+  if (k->is_nil() || (k->is_float() && k->n != k->n)) return 0;  // the interpreter raises
+  try {
+    if (slot == &kNilValue) {
+      slot = table_new_slot(S(L), t, *k);
+      *slot = *V(v);
+    } else {
+      store(t, slot, *V(v), true);
+    }
+  } catch (...) {
+    return 0;
+  }
+  collect(S(L));
+  return 1;
+}
+
+int lj_string_method(lj_state *L, const lj_string *key, lj_value *out) {
+  State *st = S(L);
+  if (st->string_meta == nullptr) return 0;
+  const Value *idx = table_get_short_str(st->string_meta, st->tm_names[kTMIndex]);
+  if (!idx->is_table()) return 0;
+  const Value *v = table_get_short_str(idx->t, Str(key));
+  if (v->is_nil()) return 0;
+  *V(out) = *v;
+  return 1;
+}
+
+int lj_call(lj_state *L, lj_value *base, uint32_t a, uint32_t b, uint32_t c, const void *next_pc) {
+  State *st = S(L);
+  // Every call from compiled code nests on the C++ stack: leave deep recursion to tier 1, which
+  // calls Lua functions without nesting (and reports a real overflow the way lua5.4 does).
+  if (st->ccalls >= kMaxCCalls / 2) return 0;
+  CallInfo *ci = st->ci;
+  Value *func = V(base) + a;
+  ci->savedpc = static_cast<const Instr *>(next_pc);  // tracebacks and error positions
+  st->top = func + b;
+  try {
+    call(st, func, static_cast<int>(c) - 1);
+  } catch (const LuaError &e) {
+    jit_park_error(st, e.status);
+    return -1;
+  } catch (const std::bad_alloc &) {
+    // Raised by the C++ library inside a builtin: report it as a protected call would.
+    st->errval = Value::string(st->memerr_msg);
+    jit_park_error(st, kErrMem);
+    return -1;
+  }
+  st->top = ci->top;
+  collect(st);
+  return 1;
+}
+
+}  // extern "C"
