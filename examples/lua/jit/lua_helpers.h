@@ -33,6 +33,17 @@ int64_t lj_table_length(lj_table *t);
 int lj_new_table(struct lj_state *L, lj_value *out, uint32_t narray, uint32_t nhash);
 /* base[a] = base[b] .. ... .. base[b+n-1] for strings and numbers; 0 otherwise. */
 int lj_concat(struct lj_state *L, lj_value *base, uint32_t a, uint32_t b, uint32_t n);
+/* *out = t[key] for any key; 0 when the key is absent and __index may apply. */
+int lj_get(struct lj_state *L, lj_table *t, const lj_value *key, lj_value *out);
+/* t[key] = *v for any key without metamethods; 0 when __newindex may apply, the key is nil or
+ * NaN (the interpreter raises the error) or memory ran out. */
+int lj_set(struct lj_state *L, lj_table *t, const lj_value *key, const lj_value *v);
+/* *out = the string method `key` (the string metatable's __index table); 0 otherwise. */
+int lj_string_method(struct lj_state *L, const lj_string *key, lj_value *out);
+/* base[a] .. base[a+c-2] := base[a](base[a+1] .. base[a+b-1]) through the interpreter.
+ * 1: done; 0: not attempted (the interpreter should make the call); -1: the call raised an
+ * error, which is parked in the JIT state for the interpreter to rethrow. */
+int lj_call(struct lj_state *L, lj_value *base, uint32_t a, uint32_t b, uint32_t c, const void *next_pc);
 
 #ifdef __cplusplus
 }

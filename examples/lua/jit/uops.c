@@ -28,6 +28,10 @@ CPJIT_HELPER(lj_set_field);
 CPJIT_HELPER(lj_table_length);
 CPJIT_HELPER(lj_new_table);
 CPJIT_HELPER(lj_concat);
+CPJIT_HELPER(lj_get);
+CPJIT_HELPER(lj_set);
+CPJIT_HELPER(lj_string_method);
+CPJIT_HELPER(lj_call);
 CPJIT_HELPER(pow);
 CPJIT_HELPER(fmod);
 CPJIT_HELPER(floor);
@@ -43,7 +47,8 @@ CPJIT_HELPER(log);
 #define I_ CPJIT_OPERAND_IMMEDIATE
 #define GUARD_FLAGS (CPJIT_UOP_GUARD | CPJIT_UOP_MAY_EXIT)
 
-#define REG(n) (&base[CPJIT_OPERAND_U8(n)])
+/* Slot operands are registers of the trace's frame (16 bits: room for inlined frames above it). */
+#define REG(n) (&base[CPJIT_OPERAND_U16(n)])
 
 static inline __attribute__((always_inline)) void set_int(lj_value *v, int64_t x) {
   v->u.i = x;
@@ -74,6 +79,18 @@ TAG_GUARD(GUARD_FLOAT, LJ_FLOAT, LJ_FACT_FLOAT)
 TAG_GUARD(GUARD_TABLE, LJ_TABLE, LJ_FACT_TABLE)
 TAG_GUARD(GUARD_STRING, LJ_STRING, LJ_FACT_STRING)
 TAG_GUARD(GUARD_NIL, LJ_NIL, LJ_FACT_NIL)
+
+/* Any other tag (booleans, functions): no fact the optimizer tracks. */
+CPJIT_UOP_INFO(GUARD_TAG, .flags = GUARD_FLAGS, .operands = {R_, I_});
+CPJIT_UOP(GUARD_TAG) {
+  if (REG(0)->tag != CPJIT_OPERAND_U8(1)) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(GUARD_NONNIL, .flags = GUARD_FLAGS, .operands = {R_});
+CPJIT_UOP(GUARD_NONNIL) {
+  if (REG(0)->tag == LJ_NIL) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
 
 /* Truth tests (TEST, TESTSET): false and nil are the only false values. */
 CPJIT_UOP_INFO(GUARD_TRUTHY, .flags = GUARD_FLAGS, .operands = {R_});
@@ -132,6 +149,12 @@ CPJIT_UOP(LOADFALSE) {
 CPJIT_UOP_INFO(MOVE, .flags = CPJIT_UOP_PURE | CPJIT_UOP_MOVE, .operands = {W_, R_});
 CPJIT_UOP(MOVE) {
   copy_value(REG(0), REG(1));
+  CPJIT_CONTINUE();
+}
+
+CPJIT_UOP_INFO(NOT, .flags = CPJIT_UOP_PURE, .operands = {W_, R_});
+CPJIT_UOP(NOT) {
+  REG(0)->tag = REG(1)->tag <= LJ_FALSE ? LJ_TRUE : LJ_FALSE;
   CPJIT_CONTINUE();
 }
 
@@ -258,9 +281,10 @@ FLOAT_OPS(FSUB, a - b)
 FLOAT_OPS(FMUL, a *b)
 FLOAT_OPS(FDIV, a / b)
 FLOAT_OPS(FPOW, (b == 2.0 ? a * a : pow(a, b)))
+/* Float modulo with the sign of the divisor, as the interpreter computes it (src/arith.h). */
 static inline __attribute__((always_inline)) double lua_fmod(double a, double b) {
   double m = fmod(a, b);
-  if ((m > 0) ? b < 0 : (m < 0 && b != m)) m += b;
+  if (m != 0 && ((m < 0) != (b < 0))) m += b;
   return m;
 }
 FLOAT_OPS(FMOD, lua_fmod(a, b))
@@ -380,6 +404,51 @@ CPJIT_UOP(FORLOOP_F) {
   }
   CPJIT_CONTINUE();
 }
+/* The same step where the loop's back edge is not the trace's own (side traces): leaves when
+ * the loop is over (the interpreter then runs the FORLOOP, which falls through). */
+CPJIT_UOP_INFO(FORLOOP_IX, .flags = CPJIT_UOP_MAY_EXIT, .operands = {RW_, RW_, R_, W_},
+               .results = {{0, 0, LJ_FACT_INT}, {1, 0, LJ_FACT_INT}, {3, 0, LJ_FACT_INT}});
+CPJIT_UOP(FORLOOP_IX) {
+  lj_value *idx = REG(0), *count = REG(1);
+  if ((uint64_t)count->u.i == 0) CPJIT_EXIT(0);
+  count->u.i = (int64_t)((uint64_t)count->u.i - 1);
+  int64_t next = (int64_t)((uint64_t)idx->u.i + (uint64_t)REG(2)->u.i);
+  idx->u.i = next;
+  set_int(REG(3), next);
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(FORLOOP_FX, .flags = CPJIT_UOP_MAY_EXIT, .operands = {RW_, R_, R_, W_},
+               .results = {{0, 0, LJ_FACT_FLOAT}, {3, 0, LJ_FACT_FLOAT}});
+CPJIT_UOP(FORLOOP_FX) {
+  lj_value *idx = REG(0);
+  double step = REG(2)->u.n, next = idx->u.n + step, lim = REG(1)->u.n;
+  if (!(step > 0 ? next <= lim : lim <= next)) CPJIT_EXIT(0);
+  idx->u.n = next;
+  set_float(REG(3), next);
+  CPJIT_CONTINUE();
+}
+/* The last iteration of an integer loop: leaves if the loop would go on. */
+CPJIT_UOP_INFO(FORDONE_I, .flags = GUARD_FLAGS, .operands = {R_});
+CPJIT_UOP(FORDONE_I) {
+  if ((uint64_t)REG(0)->u.i != 0) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+/* FORPREP with integer start, limit and step (src/vm.cpp): R[a+1] becomes the iteration count.
+ * Leaves (before changing anything) when the loop would not run or the step is zero. */
+CPJIT_UOP_INFO(FORPREP_I, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, RW_, R_, W_},
+               .results = {{1, 0, LJ_FACT_INT}, {3, 0, LJ_FACT_INT}});
+CPJIT_UOP(FORPREP_I) {
+  int64_t init = REG(0)->u.i, limit = REG(1)->u.i, step = REG(2)->u.i;
+  if (step == 0 || (step > 0 ? init > limit : init < limit)) CPJIT_EXIT(0);
+  uint64_t count;
+  if (step > 0)
+    count = ((uint64_t)limit - (uint64_t)init) / (uint64_t)step;
+  else
+    count = ((uint64_t)init - (uint64_t)limit) / ((uint64_t)(-(step + 1)) + 1u);
+  set_int(REG(1), (int64_t)count);
+  set_int(REG(3), init);
+  CPJIT_CONTINUE();
+}
 CPJIT_UOP_INFO(JUMP, .flags = CPJIT_UOP_BRANCH | CPJIT_UOP_ENDS_TRACE);
 CPJIT_UOP(JUMP) { CPJIT_JUMP(); }
 /* Leave the trace: the loop ended, or a path the trace does not cover. */
@@ -407,6 +476,12 @@ CPJIT_UOP(GETI) { GETI_BODY(REG(2)->u.i) }
 CPJIT_UOP_INFO(GETI_K, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_});
 CPJIT_UOP(GETI_K) { GETI_BODY(CPJIT_OPERAND_I64(2)) }
 
+/* Values stored by the K forms of the store instructions: a constant's payload and tag. */
+#define CONST_VALUE(P, T)                                  \
+  lj_value constant;                                      \
+  constant.u.i = CPJIT_OPERAND_I64(P);                    \
+  constant.tag = CPJIT_OPERAND_U8(T);
+
 /* t[key] = v: in the array part directly; elsewhere through a helper that may grow the table
  * (an allocation: it fails instead of raising, and the interpreter redoes the store). */
 #define SETI_BODY(KEY, VALUE)                                                        \
@@ -419,10 +494,21 @@ CPJIT_UOP(GETI_K) { GETI_BODY(CPJIT_OPERAND_I64(2)) }
   if (!lj_set_int(L, t, KEY, VALUE)) CPJIT_EXIT(0);                                  \
   CPJIT_CONTINUE();
 
-CPJIT_UOP_INFO(SETI, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, R_, R_});
+CPJIT_UOP_INFO(SETI, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_, R_});
 CPJIT_UOP(SETI) { SETI_BODY(REG(1)->u.i, REG(2)) }
-CPJIT_UOP_INFO(SETI_K, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_, R_});
+CPJIT_UOP_INFO(SETI_K, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, R_});
 CPJIT_UOP(SETI_K) { SETI_BODY(CPJIT_OPERAND_I64(1), REG(2)) }
+/* Constant value: integer key in a register (SETTABLEK) or an immediate (SETIK). */
+CPJIT_UOP_INFO(SETI_C, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_, I_, I_});
+CPJIT_UOP(SETI_C) {
+  CONST_VALUE(2, 3)
+  SETI_BODY(REG(1)->u.i, &constant)
+}
+CPJIT_UOP_INFO(SETI_KC, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, I_, I_});
+CPJIT_UOP(SETI_KC) {
+  CONST_VALUE(2, 3)
+  SETI_BODY(CPJIT_OPERAND_I64(1), &constant)
+}
 
 /* t.key with `key` an interned string: the first node of its hash chain inline, the rest (and
  * __index chains through class tables) in a helper. */
@@ -452,25 +538,59 @@ CPJIT_UOP(GETTABUP) {
   GETFIELD_BODY((lj_table *)up->u.p)
 }
 
+/* A store into a key that holds a value goes inline when it is the first node of its chain;
+ * anything else (a new key, a nil value that may hide __newindex) through the helper. */
 #define SETFIELD_BODY(TABLE, VALUE)                                                          \
   lj_table *t = (TABLE);                                                                     \
   const lj_string *key = CPJIT_OPERAND_PTR(1, const lj_string *);                            \
   lj_node *n = &t->node[key->hash & t->hmask];                                               \
-  if (n->key.tag == LJ_STRING && n->key.u.p == key &&                                        \
-      (n->val.tag != LJ_NIL || !may_have_tm(t->meta, LJ_TM_NEWINDEX))) {                    \
+  if (n->key.tag == LJ_STRING && n->key.u.p == key && n->val.tag != LJ_NIL) {               \
     copy_value(&n->val, VALUE);                                                              \
     CPJIT_CONTINUE();                                                                        \
   }                                                                                          \
   if (!lj_set_field(L, t, key, VALUE)) CPJIT_EXIT(0);                                        \
   CPJIT_CONTINUE();
 
-CPJIT_UOP_INFO(SETFIELD, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_, R_});
+CPJIT_UOP_INFO(SETFIELD, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, R_});
 CPJIT_UOP(SETFIELD) { SETFIELD_BODY((lj_table *)REG(0)->u.p, REG(2)) }
-CPJIT_UOP_INFO(SETTABUP, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {I_, I_, R_});
-CPJIT_UOP(SETTABUP) {
-  const lj_value *up = cl->upvals[CPJIT_OPERAND_U8(0)]->v;
+CPJIT_UOP_INFO(SETFIELD_C, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, I_, I_});
+CPJIT_UOP(SETFIELD_C) {
+  CONST_VALUE(2, 3)
+  SETFIELD_BODY((lj_table *)REG(0)->u.p, &constant)
+}
+#define UPVAL_TABLE(N)                                         \
+  const lj_value *up = cl->upvals[CPJIT_OPERAND_U8(N)]->v;     \
   if (up->tag != LJ_TABLE) CPJIT_EXIT(0);
+CPJIT_UOP_INFO(SETTABUP, .flags = CPJIT_UOP_MAY_EXIT, .operands = {I_, I_, R_});
+CPJIT_UOP(SETTABUP) {
+  UPVAL_TABLE(0)
   SETFIELD_BODY((lj_table *)up->u.p, REG(2))
+}
+CPJIT_UOP_INFO(SETTABUP_C, .flags = CPJIT_UOP_MAY_EXIT, .operands = {I_, I_, I_, I_});
+CPJIT_UOP(SETTABUP_C) {
+  UPVAL_TABLE(0)
+  CONST_VALUE(2, 3)
+  SETFIELD_BODY((lj_table *)up->u.p, &constant)
+}
+
+/* Any other key (strings in registers, floats, booleans, tables): the helper does the raw
+ * access, or fails when a metamethod may be involved. */
+CPJIT_UOP_INFO(GETTABLE_ANY, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, R_});
+CPJIT_UOP(GETTABLE_ANY) {
+  if (!lj_get(L, (lj_table *)REG(1)->u.p, REG(2), REG(0))) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(SETTABLE_ANY, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_, R_});
+CPJIT_UOP(SETTABLE_ANY) {
+  if (!lj_set(L, (lj_table *)REG(0)->u.p, REG(1), REG(2))) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+
+/* s:method(...): the method from the string metatable's __index table. */
+CPJIT_UOP_INFO(SELF_STR, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_});
+CPJIT_UOP(SELF_STR) {
+  if (!lj_string_method(L, CPJIT_OPERAND_PTR(1, const lj_string *), REG(0))) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
 }
 
 /* #t without __len; #s. */
@@ -488,7 +608,7 @@ CPJIT_UOP(LEN_S) {
 }
 
 /* {} with room for `narray` array and `nhash` hash entries. */
-CPJIT_UOP_INFO(NEWTABLE, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {W_, I_, I_},
+CPJIT_UOP_INFO(NEWTABLE, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_},
                .results = {{0, 0, LJ_FACT_TABLE}});
 CPJIT_UOP(NEWTABLE) {
   if (!lj_new_table(L, REG(0), CPJIT_OPERAND_U32(1), CPJIT_OPERAND_U32(2))) CPJIT_EXIT(0);
@@ -496,10 +616,10 @@ CPJIT_UOP(NEWTABLE) {
 }
 
 /* R[a] = R[b] .. ... .. R[b+n-1] for strings and numbers. */
-CPJIT_UOP_INFO(CONCAT, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {W_, R_, I_},
+CPJIT_UOP_INFO(CONCAT, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_},
                .results = {{0, 0, LJ_FACT_STRING}});
 CPJIT_UOP(CONCAT) {
-  if (!lj_concat(L, base, CPJIT_OPERAND_U8(0), CPJIT_OPERAND_U8(1), CPJIT_OPERAND_U8(2))) CPJIT_EXIT(0);
+  if (!lj_concat(L, base, CPJIT_OPERAND_U16(0), CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U8(2))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 
@@ -514,6 +634,19 @@ CPJIT_UOP(GETUPVAL) {
 CPJIT_UOP_INFO(SETUPVAL, .flags = CPJIT_UOP_ESCAPES, .operands = {R_, I_});
 CPJIT_UOP(SETUPVAL) {
   copy_value(cl->upvals[CPJIT_OPERAND_U8(1)]->v, REG(0));
+  CPJIT_CONTINUE();
+}
+
+/* ---- calls ---------------------------------------------------------------------------------
+ * R[a] .. R[a+c-2] := R[a](R[a+1] .. R[a+b-1]) through the interpreter: any callable value,
+ * run to completion by a nested interpreter. Operand 3 is the instruction after the CALL (the
+ * frame's saved pc while the callee runs). */
+CPJIT_UOP_INFO(CALL, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_MAY_ERROR | CPJIT_UOP_ESCAPES,
+               .operands = {I_, I_, I_, I_});
+CPJIT_UOP(CALL) {
+  int r = lj_call(L, base, CPJIT_OPERAND_U16(0), CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *));
+  if (r < 0) CPJIT_ERROR();
+  if (r == 0) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 

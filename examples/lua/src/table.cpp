@@ -16,11 +16,7 @@ constexpr uint32_t kMaxArraySize = 1u << 30;
 constexpr uint32_t kMaxHashSize = 1u << 30;
 constexpr int32_t kNoNext = -1;
 
-inline int32_t get_next(const Node* n) {
-  int32_t v;
-  std::memcpy(&v, reinterpret_cast<const char*>(&n->key) + 12, sizeof v);
-  return v;
-}
+inline int32_t get_next(const Node* n) { return node_next(n); }
 inline void set_next(Node* n, int32_t v) {
   std::memcpy(reinterpret_cast<char*>(&n->key) + 12, &v, sizeof v);
 }
@@ -308,16 +304,6 @@ const Value* table_get_int(const Table* t, int64_t key) {
   const Node* n = &t->node[hash_int(key) & t->hmask];
   for (;;) {
     if (n->key.tag == kTagInt && n->key.i == key) return &n->val;
-    int32_t nx = get_next(n);
-    if (nx < 0) return &kNilValue;
-    n = &t->node[nx];
-  }
-}
-
-const Value* table_get_short_str(const Table* t, const String* key) {
-  const Node* n = &t->node[key->hash & t->hmask];
-  for (;;) {
-    if (n->key.tag == kTagString && n->key.s == key) return &n->val;
     int32_t nx = get_next(n);
     if (nx < 0) return &kNilValue;
     n = &t->node[nx];

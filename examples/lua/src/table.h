@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 #include "object.h"
 #include "state.h"
@@ -26,9 +27,27 @@ void table_resize(State* L, Table* t, uint32_t narray, uint32_t nhash);
 // Grows the array part to hold at least the keys 1..n (table constructors, table.move).
 void table_ensure_array(State* L, Table* t, uint32_t n);
 
+// Chain link of a hash node, kept in the padding bytes of its key.
+inline int32_t node_next(const Node* n) {
+  int32_t v;
+  std::memcpy(&v, reinterpret_cast<const char*>(&n->key) + 12, sizeof v);
+  return v;
+}
+
 // Raw reads.
 const Value* table_get_int(const Table* t, int64_t key);
-const Value* table_get_short_str(const Table* t, const String* key);
+
+// Interned keys compare by address; inline because field access is the interpreter's most
+// frequent table operation.
+inline const Value* table_get_short_str(const Table* t, const String* key) {
+  const Node* n = &t->node[key->hash & t->hmask];
+  for (;;) {
+    if (n->key.tag == kTagString && n->key.s == key) return &n->val;
+    int32_t nx = node_next(n);
+    if (nx < 0) return &kNilValue;
+    n = &t->node[nx];
+  }
+}
 const Value* table_get_str(const Table* t, String* key);
 const Value* table_get(const Table* t, const Value& key);
 

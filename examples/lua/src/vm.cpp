@@ -761,10 +761,31 @@ op_CALL: {
       DISPATCH();
     }
   }
-  CallInfo* nci = precall(L, ra, nresults);
-  if (nci != nullptr) {
-    ci = nci;
-    goto newframe;
+  if (ra->tag == kTagCFunction && L->top + kMinCStack <= L->stack_limit) {
+    // Builtin call, inlined: frame, call, results to ra.
+    CallInfo* nci = ci->next ? ci->next : next_ci(L);
+    nci->func = ra;
+    nci->base = ra + 1;
+    nci->top = L->top + kMinCStack;
+    nci->nresults = nresults;
+    nci->nvarargs = 0;
+    nci->status = 0;
+    if (nci->top > L->stack_hwm) L->stack_hwm = nci->top;
+    L->ci = nci;
+    int n = ra->f(L);
+    if (nresults == 1) {
+      if (n > 0) *ra = L->top[-n];
+      else set_nil(ra);
+      L->ci = ci;
+    } else {
+      poscall(L, nci, L->top - n, n);
+    }
+  } else {
+    CallInfo* nci = precall(L, ra, nresults);
+    if (nci != nullptr) {
+      ci = nci;
+      goto newframe;
+    }
   }
   // A builtin ran; its results are in place.
   if (nresults >= 0) {
