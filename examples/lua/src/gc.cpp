@@ -100,6 +100,9 @@ GCObject* gc_new(State* L, size_t size, GCType type) {
   auto* o = static_cast<GCObject*>(mem_alloc(L, size));
   o->gctype = type;
   o->marked = 0;
+  o->is_short = 0;
+  o->keyword = 0;
+  o->hash = 0;
   o->gcnext = L->heap.all;
   L->heap.all = o;
   return o;

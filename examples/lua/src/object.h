@@ -24,6 +24,10 @@ struct GCObject {
   GCObject* gcnext;  // all-objects list (short strings: unused, they live in the string table)
   uint8_t gctype;
   uint8_t marked;
+  // Used by strings only (here they fill what would be padding, keeping strings small).
+  uint8_t is_short;
+  uint8_t keyword;   // reserved word number + 1 (the lexer's fast keyword test), else 0
+  uint32_t hash;     // never 0 once computed: long strings hash on demand, 0 means "not yet"
 };
 
 // Strings are immutable and 8-bit clean. Short strings (at most kMaxShortLen bytes) are
@@ -32,16 +36,15 @@ struct GCObject {
 constexpr size_t kMaxShortLen = 40;
 
 struct String : GCObject {
-  uint8_t is_short;
-  uint8_t has_hash;  // long strings: hash computed yet?
-  uint8_t keyword;   // reserved word number + 1 (the lexer's fast keyword test), else 0
-  uint32_t hash;
   String* hnext;     // chain in the intern table
   size_t len;
   char data[1];      // len bytes followed by a '\0' so C library calls can read it
 
   const char* c_str() const { return data; }
 };
+// A 32-byte header: a string of n bytes takes 33 + n.
+static_assert(sizeof(String) == 40, "String header layout");
+constexpr size_t kStringHeader = sizeof(String) - 8;
 
 // Metamethods. The first kTMFast ones are cached as "known absent" bits in each table that is
 // used as a metatable, so a miss costs one bit test instead of a hash lookup.

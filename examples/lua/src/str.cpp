@@ -34,7 +34,8 @@ uint32_t hash_bytes(const char* s, size_t len) {
   h ^= h >> 29;
   h *= 0xBF58476D1CE4E5B9ull;
   h ^= h >> 32;
-  return static_cast<uint32_t>(h);
+  uint32_t r = static_cast<uint32_t>(h);
+  return r ? r : 1;  // 0 marks a long string's hash as not computed yet
 }
 
 void strings_resize(State* L, uint32_t new_size) {
@@ -64,7 +65,6 @@ String* alloc_string(State* L, size_t len) {
   s->gcnext = nullptr;
   s->len = len;
   s->keyword = 0;
-  s->has_hash = 0;
   s->hash = 0;
   s->hnext = nullptr;
   s->data[len] = '\0';
@@ -73,8 +73,7 @@ String* alloc_string(State* L, size_t len) {
 
 }  // namespace
 
-// data[1] in the struct already holds the terminating zero.
-size_t str_size(size_t len) { return sizeof(String) + len; }
+size_t str_size(size_t len) { return kStringHeader + len + 1; }
 
 void strings_init(State* L) { strings_resize(L, 256); }
 
@@ -100,7 +99,6 @@ String* str_new(State* L, const char* str, size_t len) {
   if (st.count >= st.size) strings_resize(L, st.size * 2);
   String* s = alloc_string(L, len);
   s->is_short = 1;
-  s->has_hash = 1;
   s->hash = h;
   std::memcpy(s->data, str, len);
   uint32_t b = h & (st.size - 1);
@@ -111,10 +109,7 @@ String* str_new(State* L, const char* str, size_t len) {
 }
 
 uint32_t str_hash(String* s) {
-  if (!s->has_hash) {
-    s->hash = hash_bytes(s->data, s->len);
-    s->has_hash = 1;
-  }
+  if (s->hash == 0) s->hash = hash_bytes(s->data, s->len);
   return s->hash;
 }
 

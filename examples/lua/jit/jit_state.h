@@ -1,0 +1,123 @@
+// The tier-2 state behind lua_jit.h: loops and their hotness, compiled traces with their exits,
+// and the recording in progress.
+#pragma once
+
+#include <cpjit/cpjit.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "../src/object.h"
+#include "../src/state.h"
+
+namespace cpjit::lua {
+
+struct TraceRec;
+
+// What the interpreter resumes at when a trace leaves through one of its exits.
+struct ExitState {
+  uint32_t pc = 0;           // instruction index in the prototype of the frame that is current then
+  bool error = false;        // an error exit (the interpreter raises the error)
+  uint64_t next_try = 0;     // hits at which a side trace is (next) attempted
+  uint8_t attempts = 0;      // side traces that could not be recorded from here
+  TraceRec* side = nullptr;  // the side trace linked to this exit
+};
+
+struct TraceRec {
+  uint32_t number = 0;  // 1, 2, ... in order of compilation (CPJIT_STATS)
+  bool side = false;
+  Proto* proto = nullptr;
+  uint32_t start_pc = 0;
+  uint32_t uops = 0;
+  uint32_t bytecodes = 0;    // instructions recorded
+  cpjit_executor* executor = nullptr;
+  std::vector<ExitState> exits;
+  TraceRec* parent = nullptr;  // side traces: the trace and exit they hang off
+  uint32_t parent_exit = 0;
+};
+
+struct LoopState {
+  Proto* proto = nullptr;
+  uint32_t hits = 0;       // back edges since the last recording attempt
+  uint32_t threshold = 0;  // back edges before the next attempt (grows after each abort)
+  uint16_t aborts = 0;
+  bool blacklisted = false;
+  TraceRec* trace = nullptr;  // the root trace that starts here
+};
+
+// A recording in progress (recorder.cpp).
+struct Recording {
+  bool active = false;
+  CallInfo* ci = nullptr;  // the frame being recorded
+  Value* base = nullptr;
+  Proto* proto = nullptr;
+  const Instr* start = nullptr;
+  const Instr* expect = nullptr;  // the instruction that must come next
+  LoopState* loop = nullptr;      // root traces: the loop
+  TraceRec* parent = nullptr;     // side traces: where they hang off
+  uint32_t parent_exit = 0;
+  TraceRec* link_to = nullptr;    // ends in an exit linked to this root trace
+  uint32_t link_exit = 0;
+  uint32_t bytecodes = 0;
+  uint64_t steps = 0;             // instructions seen, for detecting a recording whose frame is gone
+  uint64_t steps_at_last_edge = 0;
+  std::vector<cpjit_insn> insns;
+  std::vector<ExitState> exits;
+  std::map<std::pair<uint32_t, bool>, uint32_t> exit_ids;  // (pc, error) -> exit
+  std::vector<uint8_t> tags;      // what each slot is known to hold (kUnknownTag: nothing)
+};
+
+constexpr uint8_t kUnknownTag = 0xff;
+
+struct Jit {
+  State* L = nullptr;
+  cpjit_context* ctx = nullptr;
+  cpjit_stencils* stencils = nullptr;
+  std::unordered_map<std::string_view, uint32_t> uop_ids;
+  std::vector<uint32_t> uop_flags;  // CPJIT_UOP_* by uop id
+  uint32_t hot_threshold = 56;
+  uint32_t side_threshold = 16;
+  uint32_t max_uops = 1000;
+  bool stats = false;
+
+  // Loops by the instruction their back edge jumps to; a direct-mapped cache in front.
+  std::unordered_map<const Instr*, LoopState> loops;
+  struct CacheEntry {
+    const Instr* pc = nullptr;
+    LoopState* loop = nullptr;
+  };
+  static constexpr size_t kCacheSize = 1024;
+  CacheEntry cache[kCacheSize];
+
+  std::vector<std::unique_ptr<TraceRec>> traces;
+  std::unordered_map<const cpjit_executor*, TraceRec*> by_executor;
+  Recording rec;
+
+  // Builtins the recorder inlines, found in the standard library when the JIT starts.
+  std::unordered_map<CFunction, std::string> builtins;
+
+  // An error raised by a call from compiled code, rethrown once the trace has exited.
+  bool error_pending = false;
+  Status pending_status = kOk;
+
+  // CPJIT_STATS
+  uint64_t traces_root = 0, traces_side = 0, trace_runs = 0, exits_taken = 0;
+  std::map<std::string, uint64_t> aborts;  // reason -> count
+  uint32_t next_number = 1;
+
+  uint32_t uop(std::string_view name) const;  // CPJIT_NONE when missing
+  LoopState* loop_at(const Instr* pc, Proto* p);
+};
+
+// recorder.cpp
+enum class RecordStep { kContinue, kDone, kAbort };
+void record_start(Jit& J, CallInfo* ci, const Instr* pc, LoopState* loop, TraceRec* parent, uint32_t parent_exit);
+// kDone: the trace is complete (compile it); kAbort: J.rec.abort_reason says why.
+RecordStep record_instruction(Jit& J, const Instr* pc, std::string& abort_reason);
+
+}  // namespace cpjit::lua

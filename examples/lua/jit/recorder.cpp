@@ -1,0 +1,787 @@
+// Trace recording: bytecode instructions, as the interpreter is about to execute them, become
+// uops specialised to the values they operate on.
+//
+// The recorder runs before each instruction of the recorded frame, so it sees the operands'
+// actual types and the way each branch is about to go. A uop that needs a register to hold a
+// certain type is preceded by a guard for the type the register holds now, unless the trace
+// already knows it (from an earlier guard or from the uop that wrote the register); a branch
+// becomes a guard that leaves the trace when the condition goes the other way. Every guard and
+// every uop that can fail leaves to the interpreter at the instruction it belongs to, before
+// that instruction has changed anything, so tier 1 simply runs it again.
+//
+// A root trace starts at a hot loop's head and ends when the loop jumps back to it; a side
+// trace starts at a hot exit and ends when it reaches its own start or the start of a loop
+// that has a trace (an exit linked to that trace). Anything the uop set does not cover ends
+// the recording with a reason that CPJIT_STATS counts.
+#include <bit>
+#include <cstring>
+#include <initializer_list>
+
+#include "../src/opcodes.h"
+#include "../src/table.h"
+#include "../src/vm.h"
+#include "jit_state.h"
+
+namespace cpjit::lua {
+
+namespace {
+
+bool no_tm(const Table* mt, TM event) { return mt == nullptr || (mt->tm_absent & (1u << event)); }
+
+uint64_t float_bits(double d) { return std::bit_cast<uint64_t>(d); }
+
+// A constant's payload and tag, for the K forms of stores.
+uint64_t payload(const Value& v) {
+  if (v.is_nil() || v.tag == kTagFalse || v.tag == kTagTrue) return 0;
+  return static_cast<uint64_t>(v.i);
+}
+
+struct Abort {
+  std::string reason;
+};
+
+// Arithmetic operators as uop name stems.
+enum class Ar { kAdd, kSub, kMul, kDiv, kPow, kMod, kIDiv, kBAnd, kBOr, kBXor, kShl, kShr };
+const char* stem(Ar op) {
+  switch (op) {
+    case Ar::kAdd: return "ADD";
+    case Ar::kSub: return "SUB";
+    case Ar::kMul: return "MUL";
+    case Ar::kDiv: return "DIV";
+    case Ar::kPow: return "POW";
+    case Ar::kMod: return "MOD";
+    case Ar::kIDiv: return "IDIV";
+    case Ar::kBAnd: return "BAND";
+    case Ar::kBOr: return "BOR";
+    case Ar::kBXor: return "BXOR";
+    case Ar::kShl: return "SHL";
+    default: return "SHR";
+  }
+}
+bool bitwise(Ar op) { return op >= Ar::kBAnd; }
+bool float_only(Ar op) { return op == Ar::kDiv || op == Ar::kPow; }
+
+class Recorder {
+ public:
+  Recorder(Jit& J, const Instr* pc) : J_(J), R_(J.rec), pc_(pc), i_(*pc) {}
+
+  // Returns true when the trace is complete.
+  bool run();
+
+ private:
+  Jit& J_;
+  Recording& R_;
+  const Instr* pc_;
+  Instr i_;
+  const Instr* next_ = nullptr;
+  bool done_ = false;
+
+  Value* reg(int r) const { return R_.base + r; }
+  const Value& k(int idx) const { return R_.proto->k[idx]; }
+  uint32_t pc_index(const Instr* p) const { return static_cast<uint32_t>(p - R_.proto->code); }
+
+  [[noreturn]] void abort(std::string reason) { throw Abort{std::move(reason)}; }
+
+  uint32_t exit_at(const Instr* p, bool error) {
+    const uint32_t index = pc_index(p);
+    auto [it, fresh] = R_.exit_ids.try_emplace({index, error}, static_cast<uint32_t>(R_.exits.size()));
+    if (fresh) {
+      ExitState e;
+      e.pc = index;
+      e.error = error;
+      R_.exits.push_back(e);
+    }
+    return it->second;
+  }
+
+  // Appends uop `name`; its side exit (and error exit) resume at the current instruction.
+  cpjit_insn& emit(std::string_view name, std::initializer_list<uint64_t> operands, const Instr* exit_pc = nullptr) {
+    const uint32_t id = J_.uop(name);
+    if (id == CPJIT_NONE) abort("missing uop " + std::string(name));
+    if (R_.insns.size() >= J_.max_uops) abort("trace too long");
+    cpjit_insn insn;
+    cpjit_insn_init(&insn, id);
+    size_t n = 0;
+    for (uint64_t op : operands) insn.operands[n++] = op;
+    const uint32_t flags = J_.uop_flags[id];
+    if (flags & (CPJIT_UOP_MAY_EXIT | CPJIT_UOP_GUARD)) insn.exits[0] = exit_at(exit_pc ? exit_pc : pc_, false);
+    if (flags & CPJIT_UOP_MAY_ERROR) insn.error_exit = exit_at(pc_, true);
+    R_.insns.push_back(insn);
+    if (flags & CPJIT_UOP_ESCAPES) forget_all();
+    return R_.insns.back();
+  }
+
+  // Type knowledge.
+  uint8_t& tag_of(int r) {
+    if (static_cast<size_t>(r) >= R_.tags.size()) R_.tags.resize(static_cast<size_t>(r) + 1, kUnknownTag);
+    return R_.tags[static_cast<size_t>(r)];
+  }
+  void forget_all() { std::fill(R_.tags.begin(), R_.tags.end(), kUnknownTag); }
+  void set_tag(int r, uint8_t tag) { tag_of(r) = tag; }
+  // Guards that register r holds what it holds now (unless already known).
+  uint8_t need(int r) {
+    const uint8_t tag = reg(r)->tag;
+    if (tag_of(r) == tag) return tag;
+    const uint64_t slot = static_cast<uint64_t>(r);
+    switch (tag) {
+      case kTagInt: emit("GUARD_INT", {slot}); break;
+      case kTagFloat: emit("GUARD_FLOAT", {slot}); break;
+      case kTagTable: emit("GUARD_TABLE", {slot}); break;
+      case kTagString: emit("GUARD_STRING", {slot}); break;
+      case kTagNil: emit("GUARD_NIL", {slot}); break;
+      default: emit("GUARD_TAG", {slot, tag}); break;
+    }
+    tag_of(r) = tag;
+    return tag;
+  }
+
+  // ---- instructions ----
+  void load_constant(int a, const Value& v);
+  void arith(Ar op, int a, int x, int y);                 // registers
+  void arith_k(Ar op, int a, int x, const Value& y, bool constant_left);
+  void compare(const char* guard_true, const char* guard_false, bool res, std::initializer_list<uint64_t> operands);
+  void conditional(bool res);
+  void back_edge(const Instr* target);
+  void call(int a, int b, int c);
+  bool inline_builtin(int a, int b, int c);
+  void check_get(const Table* t, const Value* v);
+  void check_set(const Table* t, const Value* slot);
+  void translate();
+};
+
+void Recorder::load_constant(int a, const Value& v) {
+  const uint64_t slot = static_cast<uint64_t>(a);
+  switch (v.tag) {
+    case kTagInt: emit("LOADI", {slot, static_cast<uint64_t>(v.i)}); break;
+    case kTagFloat: emit("LOADF", {slot, float_bits(v.n)}); break;
+    case kTagString: emit("LOADSTR", {slot, reinterpret_cast<uint64_t>(v.s)}); break;
+    case kTagNil: emit("LOADNIL", {slot}); break;
+    case kTagTrue: emit("LOADTRUE", {slot}); break;
+    case kTagFalse: emit("LOADFALSE", {slot}); break;
+    default: abort("constant of an unexpected type");
+  }
+  set_tag(a, v.tag);
+}
+
+void Recorder::arith(Ar op, int a, int x, int y) {
+  const Value *vx = reg(x), *vy = reg(y);
+  const auto A = static_cast<uint64_t>(a), X = static_cast<uint64_t>(x), Y = static_cast<uint64_t>(y);
+  if (vx->is_int() && vy->is_int()) {
+    need(x);
+    need(y);
+    if (float_only(op)) {
+      emit(std::string("F") + stem(op) + "_II", {A, X, Y});
+      set_tag(a, kTagFloat);
+    } else {
+      emit(std::string(stem(op)) + "_II", {A, X, Y});
+      set_tag(a, kTagInt);
+    }
+    return;
+  }
+  if (bitwise(op)) abort("bitwise operation on non-integers");
+  if (!vx->is_number() || !vy->is_number()) abort("arithmetic on non-numbers (metamethods, coercion)");
+  need(x);
+  need(y);
+  const char* shape = vx->is_int() ? "_IF" : vy->is_int() ? "_FI" : "_FF";
+  emit(std::string("F") + stem(op) + shape, {A, X, Y});
+  set_tag(a, kTagFloat);
+}
+
+// R[a] = R[x] op y, or y op R[x] for the commutative operators with the constant on the left
+// (the same value either way: integer and IEEE addition and multiplication commute).
+void Recorder::arith_k(Ar op, int a, int x, const Value& y, bool constant_left) {
+  const Value* vx = reg(x);
+  const auto A = static_cast<uint64_t>(a), X = static_cast<uint64_t>(x);
+  if (constant_left && y.is_float() && y.n != y.n) abort("NaN constant on the left");
+  if (vx->is_int() && y.is_int()) {
+    need(x);
+    if (float_only(op)) {
+      emit(std::string("F") + stem(op) + "_IK", {A, X, float_bits(static_cast<double>(y.i))});
+      set_tag(a, kTagFloat);
+      return;
+    }
+    if ((op == Ar::kMod || op == Ar::kIDiv) && y.i == 0) abort("integer division by the constant zero");
+    if (op == Ar::kShl || op == Ar::kShr || op == Ar::kBAnd || op == Ar::kBOr || op == Ar::kBXor || op == Ar::kAdd ||
+        op == Ar::kSub || op == Ar::kMul || op == Ar::kMod || op == Ar::kIDiv) {
+      emit(std::string(stem(op)) + "_IK", {A, X, static_cast<uint64_t>(y.i)});
+      set_tag(a, kTagInt);
+      return;
+    }
+  }
+  if (bitwise(op)) abort("bitwise operation on non-integers");
+  if (!vx->is_number() || !y.is_number()) abort("arithmetic on non-numbers (metamethods, coercion)");
+  need(x);
+  const double d = y.is_int() ? static_cast<double>(y.i) : y.n;
+  emit(std::string("F") + stem(op) + (vx->is_int() ? "_IK" : "_FK"), {A, X, float_bits(d)});
+  set_tag(a, kTagFloat);
+}
+
+// A branch: the guard that holds on the way the recording goes.
+void Recorder::compare(const char* guard_true, const char* guard_false, bool res, std::initializer_list<uint64_t> operands) {
+  emit(res ? guard_true : guard_false, operands);
+  conditional(res);
+}
+
+// The comparison at pc_ came out `res`: where does control go?
+void Recorder::conditional(bool res) {
+  if (static_cast<int>(res) != arg_c(i_)) {
+    next_ = pc_ + 2;
+    return;
+  }
+  const Instr* target = pc_ + 2 + arg_sj(pc_[1]);
+  next_ = target;
+  if (target <= pc_) back_edge(target);
+}
+
+// A jump backwards to `target` (already decided to be taken).
+void Recorder::back_edge(const Instr* target) {
+  if (target == R_.start) {
+    cpjit_insn& jump = emit("JUMP", {});
+    jump.jump = 0;
+    done_ = true;
+    return;
+  }
+  if (R_.parent == nullptr) abort("inner loop");
+  // A side trace goes on around an enclosing loop until it reaches a trace or itself.
+}
+
+// Builtins with one result that have uops.
+bool Recorder::inline_builtin(int a, int b, int c) {
+  if (c != 2) return false;
+  const Value* f = reg(a);
+  auto it = J_.builtins.find(f->f);
+  if (it == J_.builtins.end()) return false;
+  const std::string& name = it->second;
+  const int nargs = b - 1;
+  const auto A = static_cast<uint64_t>(a), X = static_cast<uint64_t>(a + 1), Y = static_cast<uint64_t>(a + 2);
+  const Value *x = reg(a + 1), *y = reg(a + 2);
+  auto guard_function = [&] {
+    emit("GUARD_CFUNC", {A, reinterpret_cast<uint64_t>(f->f)});
+    set_tag(a, kTagCFunction);
+  };
+  if (nargs == 1 && x->is_number()) {
+    static const std::pair<const char*, const char*> kFloatFns[] = {
+        {"sqrt", "SQRT_F"}, {"sin", "SIN_F"}, {"cos", "COS_F"}, {"exp", "EXP_F"}, {"log", "LOG_F"}};
+    for (auto [fn, uop] : kFloatFns) {
+      if (name != fn) continue;
+      guard_function();
+      need(a + 1);
+      if (x->is_int()) {
+        emit("TOFLOAT", {A, X});
+        emit(uop, {A, A});
+      } else {
+        emit(uop, {A, X});
+      }
+      set_tag(a, kTagFloat);
+      return true;
+    }
+    if (name == "abs") {
+      guard_function();
+      need(a + 1);
+      emit(x->is_int() ? "ABS_I" : "ABS_F", {A, X});
+      set_tag(a, x->tag);
+      return true;
+    }
+    if (name == "floor" || name == "ceil") {
+      guard_function();
+      need(a + 1);
+      if (x->is_int()) emit("MOVE", {A, X});
+      else emit(name == "floor" ? "FLOOR_F" : "CEIL_F", {A, X});
+      set_tag(a, kTagInt);
+      return true;
+    }
+  }
+  if (nargs == 2 && (name == "max" || name == "min") && x->tag == y->tag && x->is_number()) {
+    guard_function();
+    need(a + 1);
+    need(a + 2);
+    const bool ints = x->is_int();
+    emit(std::string(name == "max" ? "MAX" : "MIN") + (ints ? "_II" : "_FF"), {A, X, Y});
+    set_tag(a, x->tag);
+    return true;
+  }
+  return false;
+}
+
+void Recorder::call(int a, int b, int c) {
+  if (b == 0 || c == 0) abort("call with a variable number of arguments or results");
+  if (reg(a)->tag == kTagCFunction && inline_builtin(a, b, c)) return;
+  // Anything else runs in a nested interpreter (its own loops can have traces of their own).
+  emit("CALL", {static_cast<uint64_t>(a), static_cast<uint64_t>(b), static_cast<uint64_t>(c),
+                reinterpret_cast<uint64_t>(pc_ + 1)});
+}
+
+// A read that would need __index leaves the trace every time: not worth recording.
+void Recorder::check_get(const Table* t, const Value* v) {
+  if (v->is_nil() && !no_tm(t->meta, kTMIndex)) abort("__index metamethod");
+}
+void Recorder::check_set(const Table* t, const Value* slot) {
+  if (slot->is_nil() && !no_tm(t->meta, kTMNewIndex)) abort("__newindex metamethod");
+}
+
+bool Recorder::run() {
+  try {
+    translate();
+  } catch (const Abort&) {
+    throw;
+  }
+  R_.expect = next_;
+  return done_;
+}
+
+void Recorder::translate() {
+  const OpCode op = op_of(i_);
+  const int a = arg_a(i_), b = arg_b(i_), c = arg_c(i_);
+  const auto A = static_cast<uint64_t>(a), B = static_cast<uint64_t>(b), C = static_cast<uint64_t>(c);
+  next_ = pc_ + (op_has_extra_word(op) ? 2 : 1);
+  switch (op) {
+    case OP_MOVE:
+      emit("MOVE", {A, B});
+      set_tag(a, tag_of(b));
+      return;
+    case OP_LOADI:
+      emit("LOADI", {A, static_cast<uint64_t>(static_cast<int64_t>(arg_sbx(i_)))});
+      set_tag(a, kTagInt);
+      return;
+    case OP_LOADF:
+      emit("LOADF", {A, float_bits(static_cast<double>(arg_sbx(i_)))});
+      set_tag(a, kTagFloat);
+      return;
+    case OP_LOADK: load_constant(a, k(arg_bx(i_))); return;
+    case OP_LOADKX: load_constant(a, k(static_cast<int>(pc_[1]))); return;
+    case OP_LOADFALSE: load_constant(a, Value::boolean(false)); return;
+    case OP_LOADTRUE: load_constant(a, Value::boolean(true)); return;
+    case OP_LOADNIL:
+      for (int r = a; r <= a + b; r++) load_constant(r, Value::nil());
+      return;
+    case OP_GETUPVAL:
+      emit("GETUPVAL", {A, B});
+      set_tag(a, kUnknownTag);
+      return;
+    case OP_SETUPVAL: emit("SETUPVAL", {A, B}); forget_all(); return;
+    case OP_GETTABUP: {
+      const Value* up = R_.ci->func->lcl->upvals[b]->v;
+      if (!up->is_table()) abort("upvalue indexed is not a table");
+      check_get(up->t, table_get_short_str(up->t, k(c).s));
+      emit("GETTABUP", {A, B, reinterpret_cast<uint64_t>(k(c).s)});
+      set_tag(a, kUnknownTag);
+      return;
+    }
+    case OP_SETTABUP:
+    case OP_SETTABUPK: {
+      const Value* up = R_.ci->func->lcl->upvals[a]->v;
+      if (!up->is_table()) abort("upvalue indexed is not a table");
+      check_set(up->t, table_get_short_str(up->t, k(b).s));
+      const auto key = reinterpret_cast<uint64_t>(k(b).s);
+      if (op == OP_SETTABUP) emit("SETTABUP", {A, key, C});
+      else emit("SETTABUP_C", {A, key, payload(k(c)), k(c).tag});
+      return;
+    }
+    case OP_GETTABLE: {
+      if (!reg(b)->is_table()) abort("indexing a non-table");
+      need(b);
+      const Table* t = reg(b)->t;
+      if (reg(c)->is_int()) {
+        check_get(t, table_get_int_fast(t, reg(c)->i));
+        need(c);
+        emit("GETI", {A, B, C});
+      } else {
+        check_get(t, reg(c)->is_string() ? table_get_str(t, reg(c)->s) : table_get(t, *reg(c)));
+        emit("GETTABLE_ANY", {A, B, C});
+      }
+      set_tag(a, kUnknownTag);
+      return;
+    }
+    case OP_GETI: {
+      if (!reg(b)->is_table()) abort("indexing a non-table");
+      need(b);
+      check_get(reg(b)->t, table_get_int_fast(reg(b)->t, c));
+      emit("GETI_K", {A, B, C});
+      set_tag(a, kUnknownTag);
+      return;
+    }
+    case OP_GETFIELD: {
+      if (!reg(b)->is_table()) abort("indexing a non-table");
+      need(b);
+      Value probe;
+      if (!lj_get_field(reinterpret_cast<lj_state*>(J_.L), reinterpret_cast<lj_table*>(reg(b)->t),
+                        reinterpret_cast<const lj_string*>(k(c).s), reinterpret_cast<lj_value*>(&probe)))
+        abort("__index metamethod");
+      emit("GETFIELD", {A, B, reinterpret_cast<uint64_t>(k(c).s)});
+      set_tag(a, kUnknownTag);
+      return;
+    }
+    case OP_SETTABLE:
+    case OP_SETTABLEK: {
+      if (!reg(a)->is_table()) abort("indexing a non-table");
+      need(a);
+      const Table* t = reg(a)->t;
+      const Value* key = reg(b);
+      if (key->is_int()) {
+        check_set(t, table_get_int_fast(t, key->i));
+        need(b);
+        if (op == OP_SETTABLE) emit("SETI", {A, B, C});
+        else emit("SETI_C", {A, B, payload(k(c)), k(c).tag});
+        return;
+      }
+      if (op == OP_SETTABLEK) abort("constant stored under a non-integer key");
+      if (key->is_nil() || (key->is_float() && key->n != key->n)) abort("invalid table key");
+      check_set(t, key->is_string() ? table_get_str(t, key->s) : table_get(t, *key));
+      emit("SETTABLE_ANY", {A, B, C});
+      return;
+    }
+    case OP_SETI:
+    case OP_SETIK: {
+      if (!reg(a)->is_table()) abort("indexing a non-table");
+      need(a);
+      check_set(reg(a)->t, table_get_int_fast(reg(a)->t, b));
+      if (op == OP_SETI) emit("SETI_K", {A, B, C});
+      else emit("SETI_KC", {A, B, payload(k(c)), k(c).tag});
+      return;
+    }
+    case OP_SETFIELD:
+    case OP_SETFIELDK: {
+      if (!reg(a)->is_table()) abort("indexing a non-table");
+      need(a);
+      check_set(reg(a)->t, table_get_short_str(reg(a)->t, k(b).s));
+      const auto key = reinterpret_cast<uint64_t>(k(b).s);
+      if (op == OP_SETFIELD) emit("SETFIELD", {A, key, C});
+      else emit("SETFIELD_C", {A, key, payload(k(c)), k(c).tag});
+      return;
+    }
+    case OP_NEWTABLE:
+      emit("NEWTABLE", {A, pc_[1], b ? (uint64_t{1} << (b - 1)) : 0});
+      set_tag(a, kTagTable);
+      return;
+    case OP_SELF: {
+      const Value* obj = reg(b);
+      const auto key = reinterpret_cast<uint64_t>(k(c).s);
+      Value probe;
+      if (obj->is_table()) {
+        if (!lj_get_field(reinterpret_cast<lj_state*>(J_.L), reinterpret_cast<lj_table*>(obj->t),
+                          reinterpret_cast<const lj_string*>(k(c).s), reinterpret_cast<lj_value*>(&probe)))
+          abort("__index metamethod");
+        need(b);
+        emit("MOVE", {A + 1, B});
+        set_tag(a + 1, kTagTable);
+        emit("GETFIELD", {A, A + 1, key});
+      } else if (obj->is_string()) {
+        if (!lj_string_method(reinterpret_cast<lj_state*>(J_.L), reinterpret_cast<const lj_string*>(k(c).s),
+                              reinterpret_cast<lj_value*>(&probe)))
+          abort("string method not in the string table");
+        need(b);
+        emit("MOVE", {A + 1, B});
+        set_tag(a + 1, kTagString);
+        emit("SELF_STR", {A, key});
+      } else {
+        abort("method call on a value that is neither a table nor a string");
+      }
+      set_tag(a, kUnknownTag);
+      return;
+    }
+    case OP_ADDI: arith_k(Ar::kAdd, a, b, Value::integer(arg_sc(i_)), false); return;
+    case OP_ADDK: arith_k(Ar::kAdd, a, b, k(c), false); return;
+    case OP_SUBK: arith_k(Ar::kSub, a, b, k(c), false); return;
+    case OP_MULK: arith_k(Ar::kMul, a, b, k(c), false); return;
+    case OP_MODK: arith_k(Ar::kMod, a, b, k(c), false); return;
+    case OP_POWK: arith_k(Ar::kPow, a, b, k(c), false); return;
+    case OP_DIVK: arith_k(Ar::kDiv, a, b, k(c), false); return;
+    case OP_IDIVK: arith_k(Ar::kIDiv, a, b, k(c), false); return;
+    case OP_BANDK: arith_k(Ar::kBAnd, a, b, k(c), false); return;
+    case OP_BORK: arith_k(Ar::kBOr, a, b, k(c), false); return;
+    case OP_BXORK: arith_k(Ar::kBXor, a, b, k(c), false); return;
+    case OP_SHLK: arith_k(Ar::kShl, a, b, k(c), false); return;
+    case OP_SHRK: arith_k(Ar::kShr, a, b, k(c), false); return;
+    case OP_RADDK: arith_k(Ar::kAdd, a, b, k(c), true); return;
+    case OP_RMULK: arith_k(Ar::kMul, a, b, k(c), true); return;
+    case OP_ADD: arith(Ar::kAdd, a, b, c); return;
+    case OP_SUB: arith(Ar::kSub, a, b, c); return;
+    case OP_MUL: arith(Ar::kMul, a, b, c); return;
+    case OP_MOD: arith(Ar::kMod, a, b, c); return;
+    case OP_POW: arith(Ar::kPow, a, b, c); return;
+    case OP_DIV: arith(Ar::kDiv, a, b, c); return;
+    case OP_IDIV: arith(Ar::kIDiv, a, b, c); return;
+    case OP_BAND: arith(Ar::kBAnd, a, b, c); return;
+    case OP_BOR: arith(Ar::kBOr, a, b, c); return;
+    case OP_BXOR: arith(Ar::kBXor, a, b, c); return;
+    case OP_SHL: arith(Ar::kShl, a, b, c); return;
+    case OP_SHR: arith(Ar::kShr, a, b, c); return;
+    case OP_UNM:
+      if (reg(b)->is_int()) emit((need(b), "UNM_I"), {A, B});
+      else if (reg(b)->is_float()) emit((need(b), "UNM_F"), {A, B});
+      else abort("arithmetic on non-numbers (metamethods, coercion)");
+      set_tag(a, reg(b)->tag);
+      return;
+    case OP_BNOT:
+      if (!reg(b)->is_int()) abort("bitwise operation on non-integers");
+      need(b);
+      emit("BNOT_I", {A, B});
+      set_tag(a, kTagInt);
+      return;
+    case OP_NOT:
+      emit("NOT", {A, B});
+      set_tag(a, kUnknownTag);
+      return;
+    case OP_LEN:
+      if (reg(b)->is_string()) {
+        need(b);
+        emit("LEN_S", {A, B});
+      } else if (reg(b)->is_table()) {
+        if (!no_tm(reg(b)->t->meta, kTMLen)) abort("__len metamethod");
+        need(b);
+        emit("LEN_T", {A, B});
+      } else {
+        abort("length of a value that is neither a table nor a string");
+      }
+      set_tag(a, kTagInt);
+      return;
+    case OP_CONCAT:
+      for (int r = b; r < b + c; r++)
+        if (!reg(r)->is_string() && !reg(r)->is_number()) abort("__concat metamethod");
+      emit("CONCAT", {A, B, C});
+      set_tag(a, kTagString);
+      return;
+    case OP_CLOSE:
+      // Upvalues of the loop body's locals are closed by the interpreter: the trace leaves
+      // when there are any (it never creates closures itself).
+      emit("CLOSE", {A});
+      return;
+    case OP_JMP: {
+      const Instr* target = pc_ + 1 + arg_sj(i_);
+      next_ = target;
+      if (target <= pc_) back_edge(target);
+      return;
+    }
+    case OP_EQ: {
+      const Value *x = reg(a), *y = reg(b);
+      if (x->is_int() && y->is_int()) {
+        need(a), need(b);
+        compare("EQ_II", "NEQ_II", x->i == y->i, {A, B});
+      } else if (x->is_float() && y->is_float()) {
+        need(a), need(b);
+        compare("EQ_FF", "NEQ_FF", x->n == y->n, {A, B});
+      } else if (x->tag != y->tag && !(x->is_number() && y->is_number())) {
+        need(a), need(b);  // different types: never equal
+        conditional(false);
+      } else if (x->tag == y->tag && x->tag <= kTagTrue) {
+        need(a), need(b);  // nil, false, true: the tag is the value
+        conditional(true);
+      } else {
+        abort("equality of strings, tables or mixed numbers");
+      }
+      return;
+    }
+    case OP_LT:
+    case OP_LE: {
+      const Value *x = reg(a), *y = reg(b);
+      const bool lt = op == OP_LT;
+      if (x->is_int() && y->is_int()) {
+        need(a), need(b);
+        compare(lt ? "LT_II" : "LE_II", lt ? "NLT_II" : "NLE_II", lt ? x->i < y->i : x->i <= y->i, {A, B});
+      } else if (x->is_float() && y->is_float()) {
+        need(a), need(b);
+        compare(lt ? "LT_FF" : "LE_FF", lt ? "NLT_FF" : "NLE_FF", lt ? x->n < y->n : x->n <= y->n, {A, B});
+      } else {
+        abort("order comparison of mixed or non-number values");
+      }
+      return;
+    }
+    case OP_EQK: {
+      const Value *x = reg(a), &y = k(b);
+      if (y.is_nil() || y.tag == kTagFalse || y.tag == kTagTrue) {
+        const bool res = x->tag == y.tag;
+        if (y.is_nil()) emit(res ? "GUARD_NIL" : "GUARD_NONNIL", {A});
+        else need(a);
+        if (y.is_nil() && res) set_tag(a, kTagNil);
+        conditional(res);
+      } else if (y.is_string() && y.s->is_short) {
+        compare("EQ_STR", "NEQ_STR", x->is_string() && x->s == y.s, {A, reinterpret_cast<uint64_t>(y.s)});
+      } else if (y.is_int() && x->is_int()) {
+        need(a);
+        compare("EQ_IK", "NEQ_IK", x->i == y.i, {A, static_cast<uint64_t>(y.i)});
+      } else if (!x->is_number()) {
+        need(a);  // a number constant against a non-number: never equal
+        conditional(false);
+      } else {
+        abort("equality of mixed numbers");
+      }
+      return;
+    }
+    case OP_EQI:
+    case OP_LTI:
+    case OP_LEI:
+    case OP_GTI:
+    case OP_GEI: {
+      const Value* x = reg(a);
+      const int imm = arg_sb(i_);
+      const auto I = static_cast<uint64_t>(static_cast<int64_t>(imm));
+      if (!x->is_number()) {
+        if (op != OP_EQI) abort("order comparison of a non-number");
+        need(a);
+        conditional(false);
+        return;
+      }
+      need(a);
+      if (x->is_int()) {
+        const int64_t v = x->i;
+        switch (op) {
+          case OP_EQI: compare("EQ_IK", "NEQ_IK", v == imm, {A, I}); break;
+          case OP_LTI: compare("LT_IK", "NLT_IK", v < imm, {A, I}); break;
+          case OP_LEI: compare("LE_IK", "NLE_IK", v <= imm, {A, I}); break;
+          case OP_GTI: compare("NLE_IK", "LE_IK", v > imm, {A, I}); break;  // a > k: not a <= k
+          default: compare("NLT_IK", "LT_IK", v >= imm, {A, I}); break;     // a >= k: not a < k
+        }
+      } else {
+        const double v = x->n, d = imm;
+        switch (op) {
+          case OP_EQI: compare("EQ_FK", "NEQ_FK", v == d, {A, I}); break;
+          case OP_LTI: compare("LT_FK", "NLT_FK", v < d, {A, I}); break;
+          case OP_LEI: compare("LE_FK", "NLE_FK", v <= d, {A, I}); break;
+          case OP_GTI: compare("GT_FK", "NGT_FK", v > d, {A, I}); break;
+          default: compare("GE_FK", "NGE_FK", v >= d, {A, I}); break;
+        }
+      }
+      return;
+    }
+    case OP_TEST: {
+      const bool truthy = !reg(a)->is_falsy();
+      compare("GUARD_TRUTHY", "GUARD_FALSY", truthy, {A});
+      return;
+    }
+    case OP_TESTSET: {
+      const bool truthy = !reg(b)->is_falsy();
+      emit(truthy ? "GUARD_TRUTHY" : "GUARD_FALSY", {B});
+      if (static_cast<int>(truthy) != c) {
+        next_ = pc_ + 2;
+      } else {
+        emit("MOVE", {A, B});
+        set_tag(a, tag_of(b));
+        const Instr* target = pc_ + 2 + arg_sj(pc_[1]);
+        next_ = target;
+        if (target <= pc_) abort("backward TESTSET");
+      }
+      return;
+    }
+    case OP_CALL: call(a, b, c); return;
+    case OP_FORPREP: {
+      const Value* ra = reg(a);
+      if (!ra[0].is_int() || !ra[1].is_int() || !ra[2].is_int()) abort("numeric for loop with float bounds");
+      const int64_t init = ra[0].i, limit = ra[1].i, step = ra[2].i;
+      if (step == 0 || (step > 0 ? init > limit : init < limit)) abort("numeric for loop that does not run");
+      need(a), need(a + 1), need(a + 2);
+      emit("FORPREP_I", {A, A + 1, A + 2, A + 3});
+      set_tag(a + 1, kTagInt);
+      set_tag(a + 3, kTagInt);
+      return;
+    }
+    case OP_FORLOOP: {
+      const Value* ra = reg(a);
+      const Instr* target = pc_ + 1 - arg_bx(i_);
+      const bool is_int = ra[2].is_int();
+      const bool more = is_int ? static_cast<uint64_t>(ra[1].i) > 0
+                               : (ra[2].n > 0 ? ra[0].n + ra[2].n <= ra[1].n : ra[1].n <= ra[0].n + ra[2].n);
+      need(a + 2);
+      if (is_int) set_tag(a, kTagInt), set_tag(a + 1, kTagInt);
+      else need(a), need(a + 1);
+      const std::initializer_list<uint64_t> operands = {A, A + 1, A + 2, A + 3};
+      if (!more) {
+        if (!is_int) abort("end of a float loop");
+        emit("FORDONE_I", {A + 1});
+        next_ = pc_ + 1;
+        return;
+      }
+      next_ = target;
+      if (target == R_.start) {
+        cpjit_insn& loop = emit(is_int ? "FORLOOP_I" : "FORLOOP_F", operands);
+        loop.jump = 0;
+        emit("EXIT", {}, pc_ + 1);  // the loop is over: on after it
+        done_ = true;
+      } else {
+        if (R_.parent == nullptr) abort("inner loop");
+        emit(is_int ? "FORLOOP_IX" : "FORLOOP_FX", operands);
+      }
+      const uint8_t t = is_int ? kTagInt : kTagFloat;
+      set_tag(a, t);
+      set_tag(a + 3, t);
+      if (is_int) set_tag(a + 1, kTagInt);
+      return;
+    }
+    case OP_RETURN:
+    case OP_RETURN0:
+    case OP_RETURN1: abort("return from the recorded function");
+    case OP_TAILCALL: abort("tail call");
+    case OP_TFORPREP:
+    case OP_TFORCALL:
+    case OP_TFORLOOP: abort("generic for loop");
+    case OP_SETLIST: abort("unsupported instruction SETLIST");
+    case OP_CLOSURE: abort("closure creation");
+    case OP_VARARG: abort("unsupported instruction VARARG");
+    default: abort(std::string("unsupported instruction ") + kOpNames[op]);
+  }
+}
+
+}  // namespace
+
+void record_start(Jit& J, CallInfo* ci, const Instr* pc, LoopState* loop, TraceRec* parent, uint32_t parent_exit) {
+  Recording& R = J.rec;
+  R = Recording{};
+  R.active = true;
+  R.ci = ci;
+  R.base = ci->base;
+  R.proto = ci->func->lcl->p;
+  R.start = pc;
+  R.expect = pc;
+  R.loop = loop;
+  R.parent = parent;
+  R.parent_exit = parent_exit;
+  R.tags.assign(R.proto->maxstack, kUnknownTag);
+}
+
+RecordStep record_instruction(Jit& J, const Instr* pc, std::string& abort_reason) {
+  Recording& R = J.rec;
+  R.steps++;
+  if (pc != R.expect) {
+    abort_reason = "unexpected control flow (error or frame change)";
+    return RecordStep::kAbort;
+  }
+  try {
+    if (R.bytecodes > 0) {
+      // Back at the start without a back edge (a side trace around an enclosing loop).
+      if (pc == R.start) {
+        Recorder rec(J, pc);
+        cpjit_insn jump;
+        cpjit_insn_init(&jump, J.uop("JUMP"));
+        jump.jump = 0;
+        R.insns.push_back(jump);
+        return RecordStep::kDone;
+      }
+      // At the head of a loop that has a trace: continue there.
+      auto it = J.loops.find(pc);
+      if (it != J.loops.end() && it->second.trace != nullptr && it->second.proto == R.proto) {
+        const uint32_t exit_uop = J.uop("EXIT");
+        const uint32_t index = static_cast<uint32_t>(pc - R.proto->code);
+        auto [e, fresh] = R.exit_ids.try_emplace({index, false}, static_cast<uint32_t>(R.exits.size()));
+        if (fresh) {
+          ExitState x;
+          x.pc = index;
+          R.exits.push_back(x);
+        }
+        cpjit_insn exit;
+        cpjit_insn_init(&exit, exit_uop);
+        exit.exits[0] = e->second;
+        R.insns.push_back(exit);
+        R.link_to = it->second.trace;
+        R.link_exit = e->second;
+        return RecordStep::kDone;
+      }
+    }
+    R.bytecodes++;
+    Recorder rec(J, pc);
+    return rec.run() ? RecordStep::kDone : RecordStep::kContinue;
+  } catch (const Abort& a) {
+    abort_reason = a.reason;
+    return RecordStep::kAbort;
+  }
+}
+
+}  // namespace cpjit::lua
