@@ -222,4 +222,9 @@ int lj_call(lj_state *L, lj_value *base, uint32_t a, uint32_t b, uint32_t c, con
   return 1;
 }
 
+int lj_has_open_upvalues(lj_state *L, const lj_value *level) {
+  const UpVal *uv = S(L)->open_upvals;
+  return uv != nullptr && uv->v >= V(level);
+}
+
 }  // extern "C"

@@ -44,6 +44,8 @@ int lj_string_method(struct lj_state *L, const lj_string *key, lj_value *out);
  * 1: done; 0: not attempted (the interpreter should make the call); -1: the call raised an
  * error, which is parked in the JIT state for the interpreter to rethrow. */
 int lj_call(struct lj_state *L, lj_value *base, uint32_t a, uint32_t b, uint32_t c, const void *next_pc);
+/* Is any upvalue still open over a stack slot at or above `level`? */
+int lj_has_open_upvalues(struct lj_state *L, const lj_value *level);
 
 #ifdef __cplusplus
 }

@@ -29,13 +29,15 @@ enum {
   LJ_FACT_TABLE = 7,
 };
 
-/* Every collectable object starts with this 16-byte header (the C++ base GCObject, whose tail
- * padding derived objects do not reuse). */
-#define LJ_GC_HEADER  \
-  void *gcnext;       \
-  uint8_t gctype;     \
-  uint8_t marked;     \
-  uint8_t header_padding[6]
+/* Every collectable object starts with this 16-byte header (the C++ base GCObject; its last
+ * fields are used by strings only). */
+#define LJ_GC_HEADER   \
+  void *gcnext;        \
+  uint8_t gctype;      \
+  uint8_t marked;      \
+  uint8_t is_short;    \
+  uint8_t keyword;     \
+  uint32_t hash
 
 typedef struct lj_value {
   union {
@@ -49,9 +51,6 @@ typedef struct lj_value {
 
 typedef struct lj_string {
   LJ_GC_HEADER;
-  uint8_t is_short, has_hash, keyword;
-  uint8_t padding;
-  uint32_t hash;
   void *hnext;
   uint64_t len;
   char data[1];
@@ -67,7 +66,7 @@ typedef struct lj_table {
   uint32_t tm_absent; /* bit t: metamethod t known absent (when used as a metatable) */
   uint32_t asize;     /* array part: keys 1 .. asize */
   uint32_t hmask;
-  uint32_t hfree;
+  uint32_t lastfree;
   lj_value *array;
   lj_node *node;
   struct lj_table *meta;

@@ -21,6 +21,7 @@
 #include "../src/table.h"
 #include "../src/vm.h"
 #include "jit_state.h"
+#include "lua_helpers.h"
 
 namespace cpjit::lua {
 
@@ -39,6 +40,19 @@ uint64_t payload(const Value& v) {
 struct Abort {
   std::string reason;
 };
+
+// The exit that resumes at instruction `index` (an error exit: where the interpreter raises
+// the error); one per instruction and kind.
+uint32_t exit_for(Recording& R, uint32_t index, bool error) {
+  auto [it, fresh] = R.exit_ids.try_emplace({index, error}, static_cast<uint32_t>(R.exits.size()));
+  if (fresh) {
+    ExitState e;
+    e.pc = index;
+    e.error = error;
+    R.exits.push_back(e);
+  }
+  return it->second;
+}
 
 // Arithmetic operators as uop name stems.
 enum class Ar { kAdd, kSub, kMul, kDiv, kPow, kMod, kIDiv, kBAnd, kBOr, kBXor, kShl, kShr };
@@ -82,17 +96,7 @@ class Recorder {
 
   [[noreturn]] void abort(std::string reason) { throw Abort{std::move(reason)}; }
 
-  uint32_t exit_at(const Instr* p, bool error) {
-    const uint32_t index = pc_index(p);
-    auto [it, fresh] = R_.exit_ids.try_emplace({index, error}, static_cast<uint32_t>(R_.exits.size()));
-    if (fresh) {
-      ExitState e;
-      e.pc = index;
-      e.error = error;
-      R_.exits.push_back(e);
-    }
-    return it->second;
-  }
+  uint32_t exit_at(const Instr* p, bool error) { return exit_for(R_, pc_index(p), error); }
 
   // Appends uop `name`; its side exit (and error exit) resume at the current instruction.
   cpjit_insn& emit(std::string_view name, std::initializer_list<uint64_t> operands, const Instr* exit_pc = nullptr) {
@@ -320,11 +324,7 @@ void Recorder::check_set(const Table* t, const Value* slot) {
 }
 
 bool Recorder::run() {
-  try {
-    translate();
-  } catch (const Abort&) {
-    throw;
-  }
+  translate();
   R_.expect = next_;
   return done_;
 }
@@ -506,12 +506,13 @@ void Recorder::translate() {
     case OP_BXOR: arith(Ar::kBXor, a, b, c); return;
     case OP_SHL: arith(Ar::kShl, a, b, c); return;
     case OP_SHR: arith(Ar::kShr, a, b, c); return;
-    case OP_UNM:
-      if (reg(b)->is_int()) emit((need(b), "UNM_I"), {A, B});
-      else if (reg(b)->is_float()) emit((need(b), "UNM_F"), {A, B});
-      else abort("arithmetic on non-numbers (metamethods, coercion)");
-      set_tag(a, reg(b)->tag);
+    case OP_UNM: {
+      if (!reg(b)->is_number()) abort("arithmetic on non-numbers (metamethods, coercion)");
+      const uint8_t t = need(b);
+      emit(t == kTagInt ? "UNM_I" : "UNM_F", {A, B});
+      set_tag(a, t);
       return;
+    }
     case OP_BNOT:
       if (!reg(b)->is_int()) abort("bitwise operation on non-integers");
       need(b);
@@ -680,9 +681,10 @@ void Recorder::translate() {
       const bool is_int = ra[2].is_int();
       const bool more = is_int ? static_cast<uint64_t>(ra[1].i) > 0
                                : (ra[2].n > 0 ? ra[0].n + ra[2].n <= ra[1].n : ra[1].n <= ra[0].n + ra[2].n);
-      need(a + 2);
-      if (is_int) set_tag(a, kTagInt), set_tag(a + 1, kTagInt);
-      else need(a), need(a + 1);
+      need(a + 2);  // the interpreter's test: the other control registers follow from it
+      const uint8_t t = is_int ? kTagInt : kTagFloat;
+      set_tag(a, t);
+      set_tag(a + 1, t);
       const std::initializer_list<uint64_t> operands = {A, A + 1, A + 2, A + 3};
       if (!more) {
         if (!is_int) abort("end of a float loop");
@@ -700,10 +702,7 @@ void Recorder::translate() {
         if (R_.parent == nullptr) abort("inner loop");
         emit(is_int ? "FORLOOP_IX" : "FORLOOP_FX", operands);
       }
-      const uint8_t t = is_int ? kTagInt : kTagFloat;
-      set_tag(a, t);
       set_tag(a + 3, t);
-      if (is_int) set_tag(a + 1, kTagInt);
       return;
     }
     case OP_RETURN:
@@ -748,7 +747,6 @@ RecordStep record_instruction(Jit& J, const Instr* pc, std::string& abort_reason
     if (R.bytecodes > 0) {
       // Back at the start without a back edge (a side trace around an enclosing loop).
       if (pc == R.start) {
-        Recorder rec(J, pc);
         cpjit_insn jump;
         cpjit_insn_init(&jump, J.uop("JUMP"));
         jump.jump = 0;
@@ -758,20 +756,12 @@ RecordStep record_instruction(Jit& J, const Instr* pc, std::string& abort_reason
       // At the head of a loop that has a trace: continue there.
       auto it = J.loops.find(pc);
       if (it != J.loops.end() && it->second.trace != nullptr && it->second.proto == R.proto) {
-        const uint32_t exit_uop = J.uop("EXIT");
-        const uint32_t index = static_cast<uint32_t>(pc - R.proto->code);
-        auto [e, fresh] = R.exit_ids.try_emplace({index, false}, static_cast<uint32_t>(R.exits.size()));
-        if (fresh) {
-          ExitState x;
-          x.pc = index;
-          R.exits.push_back(x);
-        }
         cpjit_insn exit;
-        cpjit_insn_init(&exit, exit_uop);
-        exit.exits[0] = e->second;
+        cpjit_insn_init(&exit, J.uop("EXIT"));
+        exit.exits[0] = exit_for(R, static_cast<uint32_t>(pc - R.proto->code), false);
         R.insns.push_back(exit);
         R.link_to = it->second.trace;
-        R.link_exit = e->second;
+        R.link_exit = exit.exits[0];
         return RecordStep::kDone;
       }
     }

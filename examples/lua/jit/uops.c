@@ -32,6 +32,7 @@ CPJIT_HELPER(lj_get);
 CPJIT_HELPER(lj_set);
 CPJIT_HELPER(lj_string_method);
 CPJIT_HELPER(lj_call);
+CPJIT_HELPER(lj_has_open_upvalues);
 CPJIT_HELPER(pow);
 CPJIT_HELPER(fmod);
 CPJIT_HELPER(floor);
@@ -634,6 +635,14 @@ CPJIT_UOP(GETUPVAL) {
 CPJIT_UOP_INFO(SETUPVAL, .flags = CPJIT_UOP_ESCAPES, .operands = {R_, I_});
 CPJIT_UOP(SETUPVAL) {
   copy_value(cl->upvals[CPJIT_OPERAND_U8(1)]->v, REG(0));
+  CPJIT_CONTINUE();
+}
+
+/* CLOSE: the trace never creates closures, so it leaves only when some exist over this
+ * frame's registers from `a` up (the interpreter then closes them). */
+CPJIT_UOP_INFO(CLOSE, .flags = CPJIT_UOP_MAY_EXIT, .operands = {I_});
+CPJIT_UOP(CLOSE) {
+  if (lj_has_open_upvalues(L, REG(0))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 

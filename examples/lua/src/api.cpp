@@ -8,6 +8,7 @@
 #include "lib.h"
 #include "state.h"
 #include "vm.h"
+#include "lua_jit.h"
 
 namespace cpjit::lua {
 
@@ -97,6 +98,7 @@ State* open(size_t heap_limit) {
     state_close(L);
     return nullptr;
   }
+  L->jit = jit_open(L);  // after the libraries: it looks up the builtins it can inline
   return L;
 }
 

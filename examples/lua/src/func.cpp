@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "gc.h"
+#include "lua_jit.h"
 
 namespace cpjit::lua {
 
@@ -30,6 +31,7 @@ size_t proto_size_bytes(const Proto* p) {
 }
 
 void proto_free(State* L, Proto* p) {
+  jit_proto_freed(L, p);  // its traces go with it
   mem_free_array(L, p->code, p->ncode);
   mem_free_array(L, p->k, p->nk);
   mem_free_array(L, p->protos, p->nprotos);

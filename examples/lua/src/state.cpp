@@ -9,6 +9,7 @@
 #include "str.h"
 #include "table.h"
 #include "vm.h"
+#include "lua_jit.h"
 
 namespace cpjit::lua {
 
@@ -122,6 +123,7 @@ State* state_new(size_t heap_limit) {
 
 void state_close(State* L) {
   if (L == nullptr) return;
+  jit_close(L);
   gc_free_all(L);
   CallInfo* ci = L->base_ci.next;
   while (ci) {

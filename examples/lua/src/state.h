@@ -83,6 +83,8 @@ struct StringTable {
   uint32_t count = 0;
 };
 
+struct Jit;  // tier 2 (jit/lua_jit.h)
+
 struct State {
   // Hot fields first.
   Value* top;                  // first free slot
@@ -110,6 +112,7 @@ struct State {
 
   Heap heap;
   StringTable strings;
+  Jit* jit = nullptr;          // tier 2; null: tier 1 only
 
   // Qualified names of builtins ("string.rep") for messages where the call site has none.
   std::unordered_map<const void*, std::string> builtin_names;

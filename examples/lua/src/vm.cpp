@@ -14,6 +14,7 @@
 
 #include "func.h"
 #include "gc.h"
+#include "lua_jit.h"
 #include "lib.h"
 #include "opcodes.h"
 #include "str.h"
@@ -22,12 +23,25 @@
 namespace cpjit::lua {
 
 // ---------------------------------------------------------------------------------------------
-// JIT hook spot. Every loop back edge (FORLOOP and TFORLOOP when they jump back, a JMP or a
-// conditional jump with a negative offset) runs this macro with the interpreter's state after
-// the jump: 'pc' is the first instruction of the loop body or loop head. A tracing JIT counts
-// hotness per loop here and, once a loop is hot, records or enters a trace. Empty in tier 1.
+// Tier 2 (jit/lua_jit.h). Every loop back edge (FORLOOP and TFORLOOP when they jump back, a JMP
+// or a conditional jump with a negative offset) runs this macro with the interpreter's state
+// after the jump: 'pc' is the first instruction of the loop body or loop head. The JIT counts
+// the loop's hotness there, records it once it is hot, and enters its compiled trace; after a
+// trace ran (or when a recording starts) the interpreter reloads its state from L->ci, which
+// is where the trace left off. While a recording is on, every instruction is dispatched
+// through op_RECORD first. With the JIT off (L->jit null) this is one test per back edge.
 // ---------------------------------------------------------------------------------------------
-#define CPJIT_LUA_LOOP_BACK_EDGE(L, ci, pc) ((void)0)
+#define CPJIT_LUA_LOOP_BACK_EDGE(L, ci, pc)                      \
+  do {                                                            \
+    if (L->jit != nullptr) {                                      \
+      SAVEPC();                                                   \
+      if (jit_back_edge(L, ci)) {                                 \
+        disp = jit_recording(L) ? kRecordDispatch : kDispatch;    \
+        ci = L->ci;                                               \
+        goto newframe;                                            \
+      }                                                           \
+    }                                                             \
+  } while (0)
 
 namespace {
 
@@ -105,6 +119,13 @@ void execute(State* L, CallInfo* ci) {
       CPJIT_LUA_OPCODES(CPJIT_LUA_OP_LABEL)
 #undef CPJIT_LUA_OP_LABEL
   };
+  // While a trace is being recorded: every instruction goes through the recorder first.
+  static const void* const kRecordDispatch[kNumOpcodes] = {
+#define CPJIT_LUA_OP_RECORD(name, operands, text) &&op_RECORD,
+      CPJIT_LUA_OPCODES(CPJIT_LUA_OP_RECORD)
+#undef CPJIT_LUA_OP_RECORD
+  };
+  const void* const* disp = kDispatch;
 
   LClosure* cl;
   const Value* k;
@@ -117,7 +138,7 @@ void execute(State* L, CallInfo* ci) {
 #define DISPATCH()                  \
   do {                              \
     i = *pc++;                      \
-    goto* kDispatch[op_of(i)];      \
+    goto* disp[op_of(i)];           \
   } while (0)
 #define RA (base + arg_a(i))
 #define RB (base + arg_b(i))
@@ -156,6 +177,12 @@ newframe:
   base = ci->base;
   pc = ci->savedpc;
   DISPATCH();
+
+op_RECORD: {
+  // The recorder sees the instruction before it runs (pc is already past it).
+  if (!jit_record(L, ci, pc - 1)) disp = kDispatch;
+  goto* kDispatch[op_of(i)];
+}
 
 op_MOVE: {
   base[arg_a(i)] = base[arg_b(i)];

@@ -1,0 +1,366 @@
+// cpjit-lua's tier 2: hot loops recorded into uops and run by cpjit (through its public C API
+// only), side traces for hot exits, and the CPJIT_STATS report.
+#include <cpjit/cpjit.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "../src/func.h"
+#include "../src/str.h"
+#include "../src/table.h"
+#include "jit_state.h"
+#include "lua_helpers.h"
+#include "lua_jit.h"
+#include "lua_uop_tables.h"
+
+namespace cpjit::lua {
+
+namespace {
+
+constexpr uint16_t kMaxLoopAborts = 5;   // then the loop stays in tier 1
+constexpr uint8_t kMaxSideAttempts = 4;  // then the exit stays an exit
+
+uint32_t env_number(const char* name, uint32_t fallback) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return fallback;
+  char* end = nullptr;
+  unsigned long n = std::strtoul(v, &end, 10);
+  if (*end != '\0' || n == 0 || n > 1000000000ul) return fallback;
+  return static_cast<uint32_t>(n);
+}
+
+bool stats_requested() {
+  const char* v = std::getenv("CPJIT_STATS");
+  return v != nullptr && std::strcmp(v, "1") == 0;
+}
+
+// The builtins the recorder can inline, by the function pointer the standard library installed.
+void find_builtins(Jit& J) {
+  State* L = J.L;
+  const Value* math = table_get_short_str(L->globals, str_new(L, "math"));
+  if (!math->is_table()) return;
+  for (const char* name : {"sqrt", "sin", "cos", "exp", "log", "abs", "floor", "ceil", "max", "min"}) {
+    const Value* f = table_get_short_str(math->t, str_new(L, name));
+    if (f->tag == kTagCFunction) J.builtins.emplace(f->f, name);
+  }
+}
+
+void note_abort(Jit& J, const std::string& reason) { J.aborts[reason]++; }
+
+void free_trace(Jit& J, TraceRec* t) {
+  J.by_executor.erase(t->executor);
+  cpjit_executor_free(t->executor);
+  t->executor = nullptr;
+}
+
+// Where a trace came from, for messages: "file.lua:12".
+std::string where(const Proto* p, uint32_t pc) {
+  std::string src = p->source ? std::string(p->source->c_str(), p->source->len) : "?";
+  if (!src.empty() && (src[0] == '@' || src[0] == '=')) src.erase(0, 1);
+  else src = "[string]";
+  const int line = (p->lineinfo && pc < static_cast<uint32_t>(p->ncode)) ? p->lineinfo[pc] : 0;
+  return src + ":" + std::to_string(line);
+}
+
+void end_recording(Jit& J, const std::string* abort_reason) {
+  Recording& R = J.rec;
+  if (abort_reason != nullptr) {
+    note_abort(J, *abort_reason);
+    if (LoopState* loop = R.loop) {
+      loop->hits = 0;
+      if (++loop->aborts >= kMaxLoopAborts) loop->blacklisted = true;
+      else loop->threshold = J.hot_threshold << loop->aborts;  // back off
+    } else if (TraceRec* parent = R.parent) {
+      ExitState& e = parent->exits[R.parent_exit];
+      e.attempts++;
+      e.next_try = static_cast<uint64_t>(J.side_threshold) << (e.attempts + 1);
+    }
+  }
+  R = Recording{};
+}
+
+// Compiles the finished recording and hooks it in.
+void compile(Jit& J) {
+  Recording& R = J.rec;
+  cpjit_trace* trace = nullptr;
+  std::string failure;
+  if (cpjit_trace_begin(J.ctx, J.stencils, &trace) != CPJIT_OK) {
+    failure = std::string("compile failed: ") + cpjit_last_error();
+    end_recording(J, &failure);
+    return;
+  }
+  for (const ExitState& e : R.exits) {
+    cpjit_exit_desc desc{e.error ? CPJIT_EXIT_ERROR : CPJIT_EXIT_SIDE, e.pc, 0};
+    uint32_t id = 0;
+    if (cpjit_trace_add_exit(trace, &desc, &id) != CPJIT_OK) failure = cpjit_last_error();
+  }
+  for (const cpjit_insn& insn : R.insns)
+    if (failure.empty() && cpjit_trace_append(trace, &insn, nullptr) != CPJIT_OK) failure = cpjit_last_error();
+  if (!failure.empty()) {
+    cpjit_trace_abandon(trace);
+    failure = "compile failed: " + failure;
+    end_recording(J, &failure);
+    return;
+  }
+  cpjit_executor* executor = nullptr;
+  if (cpjit_trace_end(trace, &executor) != CPJIT_OK) {
+    failure = std::string("compile failed: ") + cpjit_last_error();
+    end_recording(J, &failure);
+    return;
+  }
+  auto rec = std::make_unique<TraceRec>();
+  TraceRec* t = rec.get();
+  t->number = J.next_number++;
+  t->side = R.parent != nullptr;
+  t->proto = R.proto;
+  t->start_pc = static_cast<uint32_t>(R.start - R.proto->code);
+  t->uops = static_cast<uint32_t>(R.insns.size());
+  t->bytecodes = R.bytecodes;
+  t->executor = executor;
+  t->exits = R.exits;
+  for (ExitState& e : t->exits) e.next_try = J.side_threshold;
+  t->parent = R.parent;
+  t->parent_exit = R.parent_exit;
+  J.traces.push_back(std::move(rec));
+  J.by_executor[executor] = t;
+  if (t->side) {
+    J.traces_side++;
+    if (cpjit_executor_link(R.parent->executor, R.parent_exit, executor) == CPJIT_OK)
+      R.parent->exits[R.parent_exit].side = t;
+  } else {
+    J.traces_root++;
+    R.loop->trace = t;
+  }
+  // The trace ends where another one starts: go straight on into it.
+  if (R.link_to != nullptr && R.link_to->executor != nullptr &&
+      cpjit_executor_link(executor, R.link_exit, R.link_to->executor) == CPJIT_OK)
+    t->exits[R.link_exit].side = R.link_to;
+  end_recording(J, nullptr);
+}
+
+// Is the recorded frame still on the call stack below (or at) ci?
+bool recording_frame_live(const Jit& J, const CallInfo* ci) {
+  int depth = 0;
+  for (const CallInfo* c = ci; c != nullptr && depth < 1000; c = c->prev, depth++)
+    if (c == J.rec.ci) return c->base == J.rec.base;
+  return false;
+}
+
+bool run_trace(State* L, Jit& J, LoopState* loop, CallInfo* ci) {
+  TraceRec* t = loop->trace;
+  lj_trace_entry entry{reinterpret_cast<lj_state*>(L), reinterpret_cast<lj_value*>(ci->base),
+                       reinterpret_cast<lj_lclosure*>(ci->func->lcl)};
+  cpjit_exit_info exit;
+  if (cpjit_executor_run(t->executor, &entry, &exit) != CPJIT_OK) {
+    // The runtime refused (the trace was invalidated): this loop stays in tier 1.
+    note_abort(J, std::string("trace could not run: ") + cpjit_last_error());
+    loop->trace = nullptr;
+    loop->blacklisted = true;
+    return false;
+  }
+  J.trace_runs++;
+  J.exits_taken++;
+  if (J.error_pending) {
+    J.error_pending = false;
+    throw LuaError{J.pending_status};
+  }
+  CallInfo* now = L->ci;
+  auto it = J.by_executor.find(exit.executor);
+  TraceRec* from = it == J.by_executor.end() ? nullptr : it->second;
+  now->savedpc = now->func->lcl->p->code + exit.resume;
+  if (from != nullptr && exit.kind == CPJIT_EXIT_SIDE && !J.rec.active) {
+    ExitState& e = from->exits[exit.exit_id];
+    if (e.side == nullptr && e.attempts < kMaxSideAttempts && exit.hits >= e.next_try)
+      record_start(J, now, now->savedpc, nullptr, from, exit.exit_id);
+  }
+  return true;
+}
+
+}  // namespace
+
+uint32_t Jit::uop(std::string_view name) const {
+  auto it = uop_ids.find(name);
+  return it == uop_ids.end() ? CPJIT_NONE : it->second;
+}
+
+LoopState* Jit::loop_at(const Instr* pc, Proto* p) {
+  CacheEntry& c = cache[(reinterpret_cast<uintptr_t>(pc) >> 2) & (kCacheSize - 1)];
+  if (c.pc == pc) return c.loop;
+  auto [it, fresh] = loops.try_emplace(pc);
+  if (fresh) {
+    it->second.proto = p;
+    it->second.threshold = hot_threshold;
+  }
+  c.pc = pc;
+  c.loop = &it->second;
+  return c.loop;
+}
+
+Jit* jit_open(State* L) {
+  cpjit_config config;
+  cpjit_config_init(&config);
+  auto J = std::make_unique<Jit>();
+  J->L = L;
+  J->stats = stats_requested();
+  auto off = [&](const char* why) -> Jit* {
+    if (J->stats) std::fprintf(stderr, "cpjit-lua: tier 2 off: %s%s%s\n", why, *cpjit_last_error() ? ": " : "", cpjit_last_error());
+    if (J->ctx) cpjit_context_destroy(J->ctx);
+    return nullptr;
+  };
+  if (cpjit_context_create(&config, &J->ctx) != CPJIT_OK) return off("no cpjit context");
+  if (cpjit_context_mode(J->ctx) == CPJIT_MODE_OFF) return off("CPJIT=0");
+  cpjit_context_config(J->ctx, &config);
+  J->hot_threshold = env_number("CPJIT_LUA_HOT", config.hot_threshold);
+  J->side_threshold = env_number("CPJIT_LUA_SIDE", config.side_exit_threshold);
+  J->max_uops = std::min<uint32_t>(config.max_trace_length, 1000);
+  size_t nsymbols = 0;
+  const cpjit_symbol* symbols = lj_uop_symbols(&nsymbols);
+  if (lj_uop_stencils() == nullptr) return off("no stencils for this architecture");
+  if (cpjit_register_stencils(J->ctx, lj_uop_stencils(), lj_uop_interp(), symbols, nsymbols, &J->stencils) != CPJIT_OK)
+    return off("cannot register the stencils");
+  const uint32_t n = cpjit_uop_count(J->stencils);
+  J->uop_flags.assign(n, 0);
+  for (uint32_t id = 0; id < n; id++) {
+    J->uop_ids.emplace(cpjit_uop_name(J->stencils, id), id);
+    const cpjit_uop_meta* meta = cpjit_uop_info(J->stencils, id);
+    J->uop_flags[id] = meta ? meta->flags : (CPJIT_UOP_MAY_EXIT | CPJIT_UOP_MAY_ERROR | CPJIT_UOP_ESCAPES);
+  }
+  try {
+    find_builtins(*J);
+  } catch (...) {
+    return off("out of memory");
+  }
+  return J.release();
+}
+
+void jit_close(State* L) {
+  Jit* J = L->jit;
+  if (J == nullptr) return;
+  L->jit = nullptr;
+  if (J->stats) {
+    cpjit_context_stats cs{};
+    cpjit_context_stats_get(J->ctx, &cs);
+    const char* mode = cpjit_context_mode(J->ctx) == CPJIT_MODE_INTERP ? "uop interpreter" : "jit";
+    uint64_t aborted = 0;
+    for (const auto& [reason, count] : J->aborts) aborted += count;
+    std::FILE* out = stderr;
+    std::fprintf(out, "cpjit-lua: tier 2 (%s): %llu traces compiled (%llu root, %llu side), %llu aborted\n", mode,
+                 static_cast<unsigned long long>(J->traces_root + J->traces_side),
+                 static_cast<unsigned long long>(J->traces_root), static_cast<unsigned long long>(J->traces_side),
+                 static_cast<unsigned long long>(aborted));
+    for (const auto& [reason, count] : J->aborts)
+      std::fprintf(out, "  aborted: %-60s %llu\n", reason.c_str(), static_cast<unsigned long long>(count));
+    std::fprintf(out, "  code bytes %llu, compile time %.3f ms, trace entries %llu\n",
+                 static_cast<unsigned long long>(cs.code_bytes), cs.compile_ns / 1e6,
+                 static_cast<unsigned long long>(J->trace_runs));
+    std::fprintf(out, "  optimizer: %llu loops peeled, %llu guards removed, %llu uops folded, %llu forwarded, %llu removed\n",
+                 static_cast<unsigned long long>(cs.loops_peeled), static_cast<unsigned long long>(cs.guards_removed),
+                 static_cast<unsigned long long>(cs.uops_folded), static_cast<unsigned long long>(cs.uops_forwarded),
+                 static_cast<unsigned long long>(cs.uops_removed));
+    for (const auto& t : J->traces) {
+      if (t->executor == nullptr) continue;
+      cpjit_executor_stats es{};
+      cpjit_executor_stats_get(t->executor, &es);
+      uint64_t exits = 0;
+      std::string top;
+      for (uint32_t x = 0; x < t->exits.size(); x++) {
+        uint64_t hits = 0;
+        cpjit_executor_exit_hits(t->executor, x, &hits);
+        exits += hits;
+        if (hits > 0)
+          top += " " + std::to_string(x) + "@" + where(t->proto, t->exits[x].pc) + (t->exits[x].side ? "->" + std::to_string(t->exits[x].side->number) : "") + "=" + std::to_string(hits);
+      }
+      std::fprintf(out, "  trace %u %s %s: %u bytecodes, %u uops, %llu bytes, %llu entries, exits taken%s%s\n", t->number,
+                   t->side ? "side" : "root", where(t->proto, t->start_pc).c_str(), t->bytecodes, t->uops,
+                   static_cast<unsigned long long>(es.code_bytes), static_cast<unsigned long long>(es.runs),
+                   exits ? "" : " none", top.c_str());
+    }
+  }
+  for (auto& t : J->traces)
+    if (t->executor) cpjit_executor_free(t->executor);
+  cpjit_context_destroy(J->ctx);
+  delete J;
+}
+
+bool jit_recording(const State* L) { return L->jit != nullptr && L->jit->rec.active; }
+
+bool jit_back_edge(State* L, CallInfo* ci) {
+  Jit& J = *L->jit;
+  if (J.rec.active) {
+    if (ci == J.rec.ci && ci->base == J.rec.base) {
+      // The recorder saw this jump, unless the recording's own frame is gone and this is a new
+      // call that happens to reuse it.
+      if (J.rec.steps != J.rec.steps_at_last_edge) {
+        J.rec.steps_at_last_edge = J.rec.steps;
+        return false;
+      }
+      std::string reason = "recorded frame unwound";
+      end_recording(J, &reason);
+    } else if (!recording_frame_live(J, ci)) {
+      std::string reason = "recorded frame unwound";
+      end_recording(J, &reason);
+    }
+  }
+  const Instr* pc = ci->savedpc;
+  LoopState* loop = J.loop_at(pc, ci->func->lcl->p);
+  if (loop->trace != nullptr) return run_trace(L, J, loop, ci);
+  if (loop->blacklisted || J.rec.active) return false;
+  if (++loop->hits < loop->threshold) return false;
+  loop->hits = 0;
+  record_start(J, ci, pc, loop, nullptr, 0);
+  return true;
+}
+
+bool jit_record(State* L, CallInfo* ci, const Instr* pc) {
+  Jit& J = *L->jit;
+  if (!J.rec.active) return false;
+  if (ci != J.rec.ci || ci->base != J.rec.base) return true;  // a callee: the trace calls it
+  std::string reason;
+  switch (record_instruction(J, pc, reason)) {
+    case RecordStep::kContinue: return true;
+    case RecordStep::kDone: compile(J); return false;
+    default: end_recording(J, &reason); return false;
+  }
+}
+
+void jit_proto_freed(State* L, Proto* p) {
+  Jit* J = L->jit;
+  if (J == nullptr) return;
+  if (J->rec.active && J->rec.proto == p) {
+    std::string reason = "recorded function collected";
+    end_recording(*J, &reason);
+  }
+  // Traces of p (and side traces hanging off them, which run in the same frame).
+  bool any = false;
+  for (auto& t : J->traces) {
+    if (t->proto != p || t->executor == nullptr) continue;
+    free_trace(*J, t.get());
+    any = true;
+  }
+  if (any) {
+    // Exits of other traces that linked into the freed ones were unlinked by cpjit.
+    for (auto& t : J->traces)
+      for (ExitState& e : t->exits)
+        if (e.side != nullptr && e.side->executor == nullptr) e.side = nullptr;
+    std::erase_if(J->traces, [](const std::unique_ptr<TraceRec>& t) { return t->executor == nullptr; });
+  }
+  const Instr* lo = p->code;
+  const Instr* hi = p->code + p->ncode;
+  for (auto it = J->loops.begin(); it != J->loops.end();) {
+    if (it->first >= lo && it->first < hi) it = J->loops.erase(it);
+    else ++it;
+  }
+  for (Jit::CacheEntry& c : J->cache)
+    if (c.pc >= lo && c.pc < hi) c = Jit::CacheEntry{};
+}
+
+void jit_park_error(State* L, Status status) {
+  if (L->jit == nullptr) return;
+  L->jit->error_pending = true;
+  L->jit->pending_status = status;
+}
+
+}  // namespace cpjit::lua

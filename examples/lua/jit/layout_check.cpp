@@ -1,0 +1,48 @@
+// The C mirror of the interpreter's data layout that the uop templates use (lua_layout.h)
+// must match the C++ definitions: checked at compile time, member by member.
+#if defined(__GNUC__)
+#pragma GCC diagnostic ignored "-Winvalid-offsetof"  // GCObject-derived types: offsets are still fixed
+#endif
+#include <cstddef>
+
+#include "../src/object.h"
+#include "../src/value.h"
+#include "lua_layout.h"
+
+namespace cpjit::lua {
+
+#define CPJIT_LUA_SAME_OFFSET(CT, CM, T, M) \
+  static_assert(offsetof(CT, CM) == offsetof(T, M), #CT "." #CM " is not where " #T "::" #M " is")
+
+static_assert(sizeof(lj_value) == sizeof(Value));
+CPJIT_LUA_SAME_OFFSET(lj_value, tag, Value, tag);
+constexpr int n(int v) { return v; }  // compares the two enums as numbers
+static_assert(n(LJ_NIL) == kTagNil && n(LJ_FALSE) == kTagFalse && n(LJ_TRUE) == kTagTrue && n(LJ_INT) == kTagInt &&
+              n(LJ_FLOAT) == kTagFloat && n(LJ_STRING) == kTagString && n(LJ_TABLE) == kTagTable &&
+              n(LJ_LCLOSURE) == kTagLClosure && n(LJ_CFUNCTION) == kTagCFunction);
+
+static_assert(sizeof(lj_string) == sizeof(String));
+CPJIT_LUA_SAME_OFFSET(lj_string, hash, String, hash);
+CPJIT_LUA_SAME_OFFSET(lj_string, len, String, len);
+CPJIT_LUA_SAME_OFFSET(lj_string, data, String, data);
+
+static_assert(sizeof(lj_node) == sizeof(Node));
+CPJIT_LUA_SAME_OFFSET(lj_node, val, Node, val);
+CPJIT_LUA_SAME_OFFSET(lj_node, key, Node, key);
+
+CPJIT_LUA_SAME_OFFSET(lj_table, tm_absent, Table, tm_absent);
+CPJIT_LUA_SAME_OFFSET(lj_table, asize, Table, asize);
+CPJIT_LUA_SAME_OFFSET(lj_table, hmask, Table, hmask);
+CPJIT_LUA_SAME_OFFSET(lj_table, array, Table, array);
+CPJIT_LUA_SAME_OFFSET(lj_table, node, Table, node);
+CPJIT_LUA_SAME_OFFSET(lj_table, meta, Table, meta);
+static_assert(n(LJ_TM_INDEX) == kTMIndex && n(LJ_TM_NEWINDEX) == kTMNewIndex && n(LJ_TM_LEN) == kTMLen);
+
+CPJIT_LUA_SAME_OFFSET(lj_upval, v, UpVal, v);
+CPJIT_LUA_SAME_OFFSET(lj_lclosure, nupvals, LClosure, nupvals);
+CPJIT_LUA_SAME_OFFSET(lj_lclosure, proto, LClosure, p);
+CPJIT_LUA_SAME_OFFSET(lj_lclosure, upvals, LClosure, upvals);
+
+#undef CPJIT_LUA_SAME_OFFSET
+
+}  // namespace cpjit::lua
