@@ -253,6 +253,8 @@ void jit_close(State* L) {
                  static_cast<unsigned long long>(aborted));
     for (const auto& [reason, count] : J->aborts)
       std::fprintf(out, "  aborted: %-60s %llu\n", reason.c_str(), static_cast<unsigned long long>(count));
+    for (const auto& [reason, count] : J->ended)
+      std::fprintf(out, "  ended at: %-59s %llu\n", reason.c_str(), static_cast<unsigned long long>(count));
     std::fprintf(out, "  code bytes %llu, compile time %.3f ms, trace entries %llu\n",
                  static_cast<unsigned long long>(cs.code_bytes), cs.compile_ns / 1e6,
                  static_cast<unsigned long long>(J->trace_runs));
@@ -322,6 +324,10 @@ bool jit_record(State* L, CallInfo* ci, const Instr* pc) {
   switch (record_instruction(J, pc, reason)) {
     case RecordStep::kContinue: return true;
     case RecordStep::kDone: compile(J); return false;
+    case RecordStep::kEnded:
+      J.ended[reason]++;
+      compile(J);
+      return false;
     default: end_recording(J, &reason); return false;
   }
 }

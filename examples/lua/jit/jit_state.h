@@ -108,6 +108,7 @@ struct Jit {
   // CPJIT_STATS
   uint64_t traces_root = 0, traces_side = 0, trace_runs = 0, exits_taken = 0;
   std::map<std::string, uint64_t> aborts;  // reason -> count
+  std::map<std::string, uint64_t> ended;   // traces cut short: reason -> count
   uint32_t next_number = 1;
 
   uint32_t uop(std::string_view name) const;  // CPJIT_NONE when missing
@@ -115,9 +116,10 @@ struct Jit {
 };
 
 // recorder.cpp
-enum class RecordStep { kContinue, kDone, kAbort };
+// kDone: the trace is complete; kEnded: complete, but cut short at an instruction it does not
+// cover (abort_reason says which); kAbort: nothing to compile (abort_reason says why).
+enum class RecordStep { kContinue, kDone, kEnded, kAbort };
 void record_start(Jit& J, CallInfo* ci, const Instr* pc, LoopState* loop, TraceRec* parent, uint32_t parent_exit);
-// kDone: the trace is complete (compile it); kAbort: J.rec.abort_reason says why.
 RecordStep record_instruction(Jit& J, const Instr* pc, std::string& abort_reason);
 
 }  // namespace cpjit::lua

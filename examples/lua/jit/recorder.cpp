@@ -39,6 +39,7 @@ uint64_t payload(const Value& v) {
 
 struct Abort {
   std::string reason;
+  bool fatal = false;  // the recording cannot even end here
 };
 
 // The exit that resumes at instruction `index` (an error exit: where the interpreter raises
@@ -101,7 +102,7 @@ class Recorder {
   // Appends uop `name`; its side exit (and error exit) resume at the current instruction.
   cpjit_insn& emit(std::string_view name, std::initializer_list<uint64_t> operands, const Instr* exit_pc = nullptr) {
     const uint32_t id = J_.uop(name);
-    if (id == CPJIT_NONE) abort("missing uop " + std::string(name));
+    if (id == CPJIT_NONE) throw Abort{"missing uop " + std::string(name), true};
     if (R_.insns.size() >= J_.max_uops) abort("trace too long");
     cpjit_insn insn;
     cpjit_insn_init(&insn, id);
@@ -668,8 +669,13 @@ void Recorder::translate() {
       const Value* ra = reg(a);
       if (!ra[0].is_int() || !ra[1].is_int() || !ra[2].is_int()) abort("numeric for loop with float bounds");
       const int64_t init = ra[0].i, limit = ra[1].i, step = ra[2].i;
-      if (step == 0 || (step > 0 ? init > limit : init < limit)) abort("numeric for loop that does not run");
       need(a), need(a + 1), need(a + 2);
+      if (step == 0) abort("numeric for loop with step zero");
+      if (step > 0 ? init > limit : init < limit) {  // the loop does not run: past its end
+        emit("FORSKIP_I", {A, A + 1, A + 2});
+        next_ = pc_ + 2 + arg_bx(i_);
+        return;
+      }
       emit("FORPREP_I", {A, A + 1, A + 2, A + 3});
       set_tag(a + 1, kTagInt);
       set_tag(a + 3, kTagInt);
@@ -765,9 +771,24 @@ RecordStep record_instruction(Jit& J, const Instr* pc, std::string& abort_reason
         return RecordStep::kDone;
       }
     }
-    R.bytecodes++;
-    Recorder rec(J, pc);
-    return rec.run() ? RecordStep::kDone : RecordStep::kContinue;
+    const size_t mark = R.insns.size();
+    try {
+      R.bytecodes++;
+      Recorder rec(J, pc);
+      return rec.run() ? RecordStep::kDone : RecordStep::kContinue;
+    } catch (const Abort& a) {
+      // Nothing of this instruction stays. With something recorded before it, the trace ends
+      // here: the interpreter runs the instruction (and a hot exit may grow a side trace).
+      R.bytecodes--;
+      R.insns.resize(mark);
+      abort_reason = a.reason;
+      if (a.fatal || R.bytecodes == 0) return RecordStep::kAbort;
+      cpjit_insn exit;
+      cpjit_insn_init(&exit, J.uop("EXIT"));
+      exit.exits[0] = exit_for(R, static_cast<uint32_t>(pc - R.proto->code), false);
+      R.insns.push_back(exit);
+      return RecordStep::kEnded;
+    }
   } catch (const Abort& a) {
     abort_reason = a.reason;
     return RecordStep::kAbort;

@@ -450,6 +450,13 @@ CPJIT_UOP(FORPREP_I) {
   set_int(REG(3), init);
   CPJIT_CONTINUE();
 }
+/* FORPREP whose loop does not run: leaves unless it still does not (step zero included). */
+CPJIT_UOP_INFO(FORSKIP_I, .flags = GUARD_FLAGS, .operands = {R_, R_, R_});
+CPJIT_UOP(FORSKIP_I) {
+  int64_t init = REG(0)->u.i, limit = REG(1)->u.i, step = REG(2)->u.i;
+  if (step == 0 || !(step > 0 ? init > limit : init < limit)) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
 CPJIT_UOP_INFO(JUMP, .flags = CPJIT_UOP_BRANCH | CPJIT_UOP_ENDS_TRACE);
 CPJIT_UOP(JUMP) { CPJIT_JUMP(); }
 /* Leave the trace: the loop ended, or a path the trace does not cover. */

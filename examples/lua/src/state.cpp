@@ -88,7 +88,6 @@ State* state_new(size_t heap_limit) {
   L->stack_hwm = L->stack;
   L->open_upvals = nullptr;
   L->ccalls = 0;
-  L->ncalls = 0;
   L->base_ci = CallInfo{};
   L->base_ci.func = L->stack;
   L->base_ci.base = L->stack + 1;

@@ -95,7 +95,6 @@ struct State {
   Value* stack_hwm;            // highest frame top ever used; slots above are all nil
   UpVal* open_upvals;          // open upvalues, highest stack slot first
   int ccalls;                  // current nesting of C++-level calls
-  int ncalls;                  // number of frames (for the depth error)
 
   CallInfo base_ci;            // frame of the host (C++) caller, never popped
 
@@ -118,7 +117,6 @@ struct State {
   std::unordered_map<const void*, std::string> builtin_names;
 
   uint64_t rng[4];             // math.random (xoshiro256**)
-  std::string buffer;          // scratch space for builtins that build strings
   std::string last_error;      // message of the last failure reported through the API
 };
 
