@@ -93,7 +93,9 @@ Value check_number_value(State* L, int i) {
   const Value& v = arg(L, i);
   if (v.is_number()) return v;
   Value n;
-  if (v.is_string() && str_to_number(v.s->data, v.s->len, &n)) return n;
+  // A numeric string is not an integer argument (lua_isinteger is false for it): it counts
+  // as a float, so math.abs("10") is 10.0 as in lua5.4.
+  if (v.is_string() && str_to_number(v.s->data, v.s->len, &n)) return Value::number(to_double(n));
   type_arg_error(L, i, "number");
 }
 

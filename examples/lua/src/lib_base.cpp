@@ -121,7 +121,7 @@ int base_pairs(State* L) {
 int base_select(State* L) {
   int n = nargs(L);
   const Value& a = arg(L, 1);
-  if (a.is_string() && a.s->len == 1 && a.s->data[0] == '#') return push_int(L, n - 1);
+  if (a.is_string() && a.s->data[0] == '#') return push_int(L, n - 1);  // as lua5.4: "#..." 
   int64_t i = check_integer(L, 1);
   if (i < 0) i = n + i;
   else if (i > n) i = n;
