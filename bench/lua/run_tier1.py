@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Tier-1 speed of cpjit-lua against lua5.4 and luajit -joff on bench/lua.
 
+cpjit-lua runs with CPJIT=0 (its JIT off) unless --tier2 is given.
+
 Each program runs at a size that takes about a second in lua5.4. Every interpreter runs every
 program --repeat times (the best time counts); outputs must agree with lua5.4's. The table
 gives seconds and the speed of cpjit-lua relative to each reference (>1: cpjit-lua is faster),
@@ -42,10 +44,10 @@ LINEAR = {"nbody", "fasta", "knucleotide", "heapsort", "sieve", "richards", "str
           "mandelbrot", "spectralnorm"}
 
 
-def run_once(cmd, stdin_path):
+def run_once(cmd, stdin_path, env=None):
     stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
     start = time.perf_counter()
-    p = subprocess.run(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p = subprocess.run(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     elapsed = time.perf_counter() - start
     if stdin_path:
         stdin.close()
@@ -54,10 +56,10 @@ def run_once(cmd, stdin_path):
     return elapsed, hashlib.sha256(p.stdout).hexdigest()
 
 
-def best_of(cmd, stdin_path, repeat):
+def best_of(cmd, stdin_path, repeat, env=None):
     times, digest = [], None
     for _ in range(repeat):
-        t, digest = run_once(cmd, stdin_path)
+        t, digest = run_once(cmd, stdin_path, env)
         times.append(t)
     return min(times), digest
 
@@ -69,6 +71,8 @@ def main():
     ap.add_argument("--luajit", default=shutil.which("luajit"))
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--scale", type=float, default=1.0, help="multiply the linear sizes")
+    ap.add_argument("--tier2", action="store_true",
+                    help="leave cpjit-lua's JIT on (default: CPJIT=0, tier 1 alone)")
     ap.add_argument("names", nargs="*")
     opts = ap.parse_args()
     if not opts.lua:
@@ -98,7 +102,10 @@ def main():
                 args = []
             results = {}
             for label, cmd in systems:
-                results[label] = best_of(cmd + [script] + args, stdin_path, opts.repeat)
+                env = None
+                if label == "cpjit-lua" and not opts.tier2:
+                    env = dict(os.environ, CPJIT="0")  # tier 1 alone: the JIT stays off
+                results[label] = best_of(cmd + [script] + args, stdin_path, opts.repeat, env)
             ref_digest = results["lua5.4"][1]
             bad = [label for label, (_, d) in results.items() if d != ref_digest and label == "cpjit-lua"]
             if bad:
