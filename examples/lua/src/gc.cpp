@@ -1,5 +1,6 @@
 #include "gc.h"
 
+#include <bit>
 #include <cstdlib>
 #include <cstring>
 
@@ -47,14 +48,39 @@ inline void pool_free(State* L, void* p, size_t cls) {
   L->heap.free_lists[cls] = b;
 }
 
+// log2 of a cacheable block size, or -1.
+inline int big_class(size_t size) {
+  if ((size & (size - 1)) != 0) return -1;
+  int lg = std::bit_width(size) - 1;
+  return lg >= kBigCacheMinLog && lg <= kBigCacheMaxLog ? lg : -1;
+}
+
 inline void* raw_alloc(State* L, size_t size) {
   if (size <= kPoolMaxSize) return pool_alloc(L, pool_class(size == 0 ? 1 : size));
+  int lg = big_class(size);
+  if (lg >= 0 && L->heap.big_free[lg] != nullptr) {
+    PoolBlock* b = L->heap.big_free[lg];
+    L->heap.big_free[lg] = b->next;
+    L->heap.big_cached -= size;
+    return b;
+  }
   return std::malloc(size);
 }
 
 inline void raw_free(State* L, void* p, size_t size) {
-  if (size <= kPoolMaxSize) pool_free(L, p, pool_class(size == 0 ? 1 : size));
-  else std::free(p);
+  if (size <= kPoolMaxSize) {
+    pool_free(L, p, pool_class(size == 0 ? 1 : size));
+    return;
+  }
+  int lg = big_class(size);
+  if (lg >= 0 && L->heap.big_cached + size <= kBigCacheBytes) {
+    auto* b = static_cast<PoolBlock*>(p);
+    b->next = L->heap.big_free[lg];
+    L->heap.big_free[lg] = b;
+    L->heap.big_cached += size;
+    return;
+  }
+  std::free(p);
 }
 
 }  // namespace
@@ -90,6 +116,13 @@ void mem_free(State* L, void* p, size_t size) {
 }
 
 void pool_release_all(State* L) {
+  for (auto& list : L->heap.big_free) {
+    while (PoolBlock* b = list) {
+      list = b->next;
+      std::free(b);
+    }
+  }
+  L->heap.big_cached = 0;
   for (void* c : L->heap.chunks) std::free(c);
   L->heap.chunks.clear();
   for (auto& f : L->heap.free_lists) f = nullptr;

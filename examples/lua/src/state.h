@@ -61,8 +61,17 @@ struct PoolBlock {
   PoolBlock* next;
 };
 
+// Freed blocks whose size is a power of two (table arrays and hash parts always are) are kept
+// for reuse, up to kBigCacheBytes: a table that grows by doubling, dies and grows again would
+// otherwise map and fault in fresh pages on every round, however malloc decides to trim.
+constexpr int kBigCacheMinLog = 9;    // 512 bytes
+constexpr int kBigCacheMaxLog = 27;   // 128 MiB
+constexpr size_t kBigCacheBytes = size_t{64} << 20;
+
 struct Heap {
   PoolBlock* free_lists[kPoolClasses] = {};
+  PoolBlock* big_free[kBigCacheMaxLog + 1] = {};
+  size_t big_cached = 0;       // bytes held in big_free
   char* chunk_cur = nullptr;   // bump pointer in the newest chunk
   char* chunk_end = nullptr;
   std::vector<void*> chunks;   // every chunk, freed with the state
