@@ -120,9 +120,10 @@ int os_date(State* L) {
       len = 0;
     }
     if (len == 0) {
-      std::string bad(spec, static_cast<size_t>(f < end ? 2 + (*f == 'E' || *f == 'O' ? 1 : 0) : 1));
-      if (bad.size() > static_cast<size_t>(end - spec)) bad.resize(static_cast<size_t>(end - spec));
-      std::string msg = format("invalid conversion specifier '%s'", bad.c_str());
+      // Quote the '%', a modifier if any, and the letter after it (what the input has of them).
+      size_t shown = f < end && (*f == 'E' || *f == 'O') ? 3 : 2;
+      if (shown > static_cast<size_t>(end - spec)) shown = static_cast<size_t>(end - spec);
+      std::string msg = format("invalid conversion specifier '%s'", std::string(spec, shown).c_str());
       arg_error(L, 1, msg.c_str());
     }
     std::string one(spec, len + 1);
