@@ -67,6 +67,8 @@ std::string where(const Proto* p, uint32_t pc) {
 
 void end_recording(Jit& J, const std::string* abort_reason) {
   Recording& R = J.rec;
+  J.record_ns += static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - R.started).count());
   if (abort_reason != nullptr) {
     note_abort(J, *abort_reason);
     if (LoopState* loop = R.loop) {
@@ -255,8 +257,8 @@ void jit_close(State* L) {
       std::fprintf(out, "  aborted: %-60s %llu\n", reason.c_str(), static_cast<unsigned long long>(count));
     for (const auto& [reason, count] : J->ended)
       std::fprintf(out, "  ended at: %-59s %llu\n", reason.c_str(), static_cast<unsigned long long>(count));
-    std::fprintf(out, "  code bytes %llu, compile time %.3f ms, trace entries %llu\n",
-                 static_cast<unsigned long long>(cs.code_bytes), cs.compile_ns / 1e6,
+    std::fprintf(out, "  code bytes %llu, compile time %.3f ms, recording %.3f ms, trace entries %llu\n",
+                 static_cast<unsigned long long>(cs.code_bytes), cs.compile_ns / 1e6, J->record_ns / 1e6,
                  static_cast<unsigned long long>(J->trace_runs));
     std::fprintf(out, "  optimizer: %llu loops peeled, %llu guards removed, %llu uops folded, %llu forwarded, %llu removed\n",
                  static_cast<unsigned long long>(cs.loops_peeled), static_cast<unsigned long long>(cs.guards_removed),

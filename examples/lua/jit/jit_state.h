@@ -4,6 +4,7 @@
 
 #include <cpjit/cpjit.h>
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -70,6 +71,7 @@ struct Recording {
   std::vector<ExitState> exits;
   std::map<std::pair<uint32_t, bool>, uint32_t> exit_ids;  // (pc, error) -> exit
   std::vector<uint8_t> tags;      // what each slot is known to hold (kUnknownTag: nothing)
+  std::chrono::steady_clock::time_point started;
 };
 
 constexpr uint8_t kUnknownTag = 0xff;
@@ -107,6 +109,7 @@ struct Jit {
 
   // CPJIT_STATS
   uint64_t traces_root = 0, traces_side = 0, trace_runs = 0, exits_taken = 0;
+  uint64_t record_ns = 0;  // wall time while recordings were on (the interpreter runs meanwhile)
   std::map<std::string, uint64_t> aborts;  // reason -> count
   std::map<std::string, uint64_t> ended;   // traces cut short: reason -> count
   uint32_t next_number = 1;

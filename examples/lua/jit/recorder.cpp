@@ -740,6 +740,7 @@ void record_start(Jit& J, CallInfo* ci, const Instr* pc, LoopState* loop, TraceR
   R.parent = parent;
   R.parent_exit = parent_exit;
   R.tags.assign(R.proto->maxstack, kUnknownTag);
+  R.started = std::chrono::steady_clock::now();
 }
 
 RecordStep record_instruction(Jit& J, const Instr* pc, std::string& abort_reason) {
