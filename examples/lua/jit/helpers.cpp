@@ -73,6 +73,25 @@ int lj_set_int(lj_state *L, lj_table *lt, int64_t key, const lj_value *v) {
   return 1;
 }
 
+namespace {
+Value constant(int64_t payload, uint8_t tag) {
+  Value v;
+  v.i = payload;
+  v.tag = tag;
+  return v;
+}
+}  // namespace
+
+int lj_set_int_c(lj_state *L, lj_table *t, int64_t key, int64_t payload, uint8_t tag) {
+  const Value v = constant(payload, tag);
+  return lj_set_int(L, t, key, reinterpret_cast<const lj_value *>(&v));
+}
+
+int lj_set_field_c(lj_state *L, lj_table *t, const lj_string *key, int64_t payload, uint8_t tag) {
+  const Value v = constant(payload, tag);
+  return lj_set_field(L, t, key, reinterpret_cast<const lj_value *>(&v));
+}
+
 int lj_get_field(lj_state *L, lj_table *lt, const lj_string *key, lj_value *out) {
   // Through chains of __index tables (objects, their classes, base classes), like tier 1.
   Table *t = T(lt);
@@ -128,12 +147,12 @@ int lj_new_table(lj_state *L, lj_value *out, uint32_t narray, uint32_t nhash) {
   return 1;
 }
 
-int lj_concat(lj_state *L, lj_value *base, uint32_t a, uint32_t b, uint32_t n) {
-  Value *first = V(base) + b;
+int lj_concat(lj_state *L, lj_value *out, lj_value *lfirst, uint32_t n) {
+  Value *first = V(lfirst);
   for (uint32_t i = 0; i < n; i++)
     if (!first[i].is_string() && !first[i].is_number()) return 0;  // __concat: the interpreter's
   try {
-    concat_values(S(L), first, static_cast<int>(n), V(base) + a);
+    concat_values(S(L), first, static_cast<int>(n), V(out));
   } catch (...) {
     return 0;
   }
@@ -197,13 +216,13 @@ int lj_string_method(lj_state *L, const lj_string *key, lj_value *out) {
   return 1;
 }
 
-int lj_call(lj_state *L, lj_value *base, uint32_t a, uint32_t b, uint32_t c, const void *next_pc) {
+int lj_call(lj_state *L, lj_value *lfunc, uint32_t b, uint32_t c, const void *next_pc) {
   State *st = S(L);
   // Every call from compiled code nests on the C++ stack: leave deep recursion to tier 1, which
   // calls Lua functions without nesting (and reports a real overflow the way lua5.4 does).
   if (st->ccalls >= kMaxCCalls / 2) return 0;
   CallInfo *ci = st->ci;
-  Value *func = V(base) + a;
+  Value *func = V(lfunc);
   ci->savedpc = static_cast<const Instr *>(next_pc);  // tracebacks and error positions
   st->top = func + b;
   try {

@@ -23,6 +23,9 @@ struct lj_trace_entry {
 const lj_value *lj_get_int(const lj_table *t, int64_t key);
 /* t[key] = *v without metamethods; 0 when __newindex may apply or memory ran out. */
 int lj_set_int(struct lj_state *L, lj_table *t, int64_t key, const lj_value *v);
+/* lj_set_int and lj_set_field with a constant given as payload and tag. */
+int lj_set_int_c(struct lj_state *L, lj_table *t, int64_t key, int64_t payload, uint8_t tag);
+int lj_set_field_c(struct lj_state *L, lj_table *t, const lj_string *key, int64_t payload, uint8_t tag);
 /* *out = t.key, through chains of __index tables; 0 when anything else is involved. */
 int lj_get_field(struct lj_state *L, lj_table *t, const lj_string *key, lj_value *out);
 /* t.key = *v without metamethods; 0 when __newindex may apply or memory ran out. */
@@ -31,8 +34,8 @@ int lj_set_field(struct lj_state *L, lj_table *t, const lj_string *key, const lj
 int64_t lj_table_length(lj_table *t);
 /* *out = a new table; 0 when memory ran out. */
 int lj_new_table(struct lj_state *L, lj_value *out, uint32_t narray, uint32_t nhash);
-/* base[a] = base[b] .. ... .. base[b+n-1] for strings and numbers; 0 otherwise. */
-int lj_concat(struct lj_state *L, lj_value *base, uint32_t a, uint32_t b, uint32_t n);
+/* *out = first[0] .. ... .. first[n-1] for strings and numbers; 0 otherwise. */
+int lj_concat(struct lj_state *L, lj_value *out, lj_value *first, uint32_t n);
 /* *out = t[key] for any key; 0 when the key is absent and __index may apply. */
 int lj_get(struct lj_state *L, lj_table *t, const lj_value *key, lj_value *out);
 /* t[key] = *v for any key without metamethods; 0 when __newindex may apply, the key is nil or
@@ -40,10 +43,10 @@ int lj_get(struct lj_state *L, lj_table *t, const lj_value *key, lj_value *out);
 int lj_set(struct lj_state *L, lj_table *t, const lj_value *key, const lj_value *v);
 /* *out = the string method `key` (the string metatable's __index table); 0 otherwise. */
 int lj_string_method(struct lj_state *L, const lj_string *key, lj_value *out);
-/* base[a] .. base[a+c-2] := base[a](base[a+1] .. base[a+b-1]) through the interpreter.
+/* func[0] .. func[c-2] := func[0](func[1] .. func[b-1]) through the interpreter.
  * 1: done; 0: not attempted (the interpreter should make the call); -1: the call raised an
  * error, which is parked in the JIT state for the interpreter to rethrow. */
-int lj_call(struct lj_state *L, lj_value *base, uint32_t a, uint32_t b, uint32_t c, const void *next_pc);
+int lj_call(struct lj_state *L, lj_value *func, uint32_t b, uint32_t c, const void *next_pc);
 /* Is any upvalue still open over a stack slot at or above `level`? */
 int lj_has_open_upvalues(struct lj_state *L, const lj_value *level);
 

@@ -107,7 +107,12 @@ class Recorder {
     cpjit_insn insn;
     cpjit_insn_init(&insn, id);
     size_t n = 0;
-    for (uint64_t op : operands) insn.operands[n++] = op;
+    const cpjit_uop_meta* meta = cpjit_uop_info(J_.stencils, id);
+    for (uint64_t op : operands) {
+      // Slot operands are byte offsets from the frame base (uops.c).
+      const bool slot = meta != nullptr && meta->operands[n] >= CPJIT_OPERAND_SLOT_READ;
+      insn.operands[n++] = slot ? op * sizeof(Value) : op;
+    }
     const uint32_t flags = J_.uop_flags[id];
     if (flags & (CPJIT_UOP_MAY_EXIT | CPJIT_UOP_GUARD)) insn.exits[0] = exit_at(exit_pc ? exit_pc : pc_, false);
     if (flags & CPJIT_UOP_MAY_ERROR) insn.error_exit = exit_at(pc_, true);

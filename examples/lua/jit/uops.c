@@ -32,6 +32,8 @@ CPJIT_HELPER(lj_get);
 CPJIT_HELPER(lj_set);
 CPJIT_HELPER(lj_string_method);
 CPJIT_HELPER(lj_call);
+CPJIT_HELPER(lj_set_int_c);
+CPJIT_HELPER(lj_set_field_c);
 CPJIT_HELPER(lj_has_open_upvalues);
 CPJIT_HELPER(pow);
 CPJIT_HELPER(fmod);
@@ -48,8 +50,9 @@ CPJIT_HELPER(log);
 #define I_ CPJIT_OPERAND_IMMEDIATE
 #define GUARD_FLAGS (CPJIT_UOP_GUARD | CPJIT_UOP_MAY_EXIT)
 
-/* Slot operands are registers of the trace's frame (16 bits: room for inlined frames above it). */
-#define REG(n) (&base[CPJIT_OPERAND_U16(n)])
+/* Slot operands are byte offsets of registers from the trace's frame base (register r is operand
+ * 16 * r): the address needs no scaling. 16 bits leave room for inlined frames above it. */
+#define REG(n) ((lj_value *)((char *)base + CPJIT_OPERAND_U16(n)))
 
 static inline __attribute__((always_inline)) void set_int(lj_value *v, int64_t x) {
   v->u.i = x;
@@ -484,38 +487,38 @@ CPJIT_UOP(GETI) { GETI_BODY(REG(2)->u.i) }
 CPJIT_UOP_INFO(GETI_K, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_});
 CPJIT_UOP(GETI_K) { GETI_BODY(CPJIT_OPERAND_I64(2)) }
 
-/* Values stored by the K forms of the store instructions: a constant's payload and tag. */
-#define CONST_VALUE(P, T)                                  \
-  lj_value constant;                                      \
-  constant.u.i = CPJIT_OPERAND_I64(P);                    \
-  constant.tag = CPJIT_OPERAND_U8(T);
-
 /* t[key] = v: in the array part directly; elsewhere through a helper that may grow the table
- * (an allocation: it fails instead of raising, and the interpreter redoes the store). */
-#define SETI_BODY(KEY, VALUE)                                                        \
+ * (an allocation: it fails instead of raising, and the interpreter redoes the store). STORE
+ * writes the value into `slot`; SLOW is the helper call. The K forms store a constant given as
+ * payload and tag operands. */
+#define SETI_BODY(KEY, STORE, SLOW)                                                  \
   lj_table *t = (lj_table *)REG(0)->u.p;                                             \
-  lj_value *slot = (lj_value *)array_slot(t, KEY);                                   \
+  int64_t key = (KEY);                                                               \
+  lj_value *slot = (lj_value *)array_slot(t, key);                                   \
   if (slot != 0 && (slot->tag != LJ_NIL || !may_have_tm(t->meta, LJ_TM_NEWINDEX))) { \
-    copy_value(slot, VALUE);                                                         \
+    STORE;                                                                           \
     CPJIT_CONTINUE();                                                                \
   }                                                                                  \
-  if (!lj_set_int(L, t, KEY, VALUE)) CPJIT_EXIT(0);                                  \
+  if (!(SLOW)) CPJIT_EXIT(0);                                                        \
   CPJIT_CONTINUE();
+#define STORE_CONST(DST, P, T)         \
+  do {                                 \
+    (DST)->u.i = CPJIT_OPERAND_I64(P); \
+    (DST)->tag = CPJIT_OPERAND_U8(T);  \
+  } while (0)
 
 CPJIT_UOP_INFO(SETI, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_, R_});
-CPJIT_UOP(SETI) { SETI_BODY(REG(1)->u.i, REG(2)) }
+CPJIT_UOP(SETI) { SETI_BODY(REG(1)->u.i, copy_value(slot, REG(2)), lj_set_int(L, t, key, REG(2))) }
 CPJIT_UOP_INFO(SETI_K, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, R_});
-CPJIT_UOP(SETI_K) { SETI_BODY(CPJIT_OPERAND_I64(1), REG(2)) }
+CPJIT_UOP(SETI_K) { SETI_BODY(CPJIT_OPERAND_I64(1), copy_value(slot, REG(2)), lj_set_int(L, t, key, REG(2))) }
 /* Constant value: integer key in a register (SETTABLEK) or an immediate (SETIK). */
 CPJIT_UOP_INFO(SETI_C, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_, I_, I_});
 CPJIT_UOP(SETI_C) {
-  CONST_VALUE(2, 3)
-  SETI_BODY(REG(1)->u.i, &constant)
+  SETI_BODY(REG(1)->u.i, STORE_CONST(slot, 2, 3), lj_set_int_c(L, t, key, CPJIT_OPERAND_I64(2), CPJIT_OPERAND_U8(3)))
 }
 CPJIT_UOP_INFO(SETI_KC, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, I_, I_});
 CPJIT_UOP(SETI_KC) {
-  CONST_VALUE(2, 3)
-  SETI_BODY(CPJIT_OPERAND_I64(1), &constant)
+  SETI_BODY(CPJIT_OPERAND_I64(1), STORE_CONST(slot, 2, 3), lj_set_int_c(L, t, key, CPJIT_OPERAND_I64(2), CPJIT_OPERAND_U8(3)))
 }
 
 /* t.key with `key` an interned string: the first node of its hash chain inline, the rest (and
@@ -548,23 +551,26 @@ CPJIT_UOP(GETTABUP) {
 
 /* A store into a key that holds a value goes inline when it is the first node of its chain;
  * anything else (a new key, a nil value that may hide __newindex) through the helper. */
-#define SETFIELD_BODY(TABLE, VALUE)                                                          \
+#define SETFIELD_BODY(TABLE, STORE, SLOW)                                                    \
   lj_table *t = (TABLE);                                                                     \
   const lj_string *key = CPJIT_OPERAND_PTR(1, const lj_string *);                            \
   lj_node *n = &t->node[key->hash & t->hmask];                                               \
   if (n->key.tag == LJ_STRING && n->key.u.p == key && n->val.tag != LJ_NIL) {               \
-    copy_value(&n->val, VALUE);                                                              \
+    lj_value *slot = &n->val;                                                                \
+    STORE;                                                                                   \
     CPJIT_CONTINUE();                                                                        \
   }                                                                                          \
-  if (!lj_set_field(L, t, key, VALUE)) CPJIT_EXIT(0);                                        \
+  if (!(SLOW)) CPJIT_EXIT(0);                                                                \
   CPJIT_CONTINUE();
 
 CPJIT_UOP_INFO(SETFIELD, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, R_});
-CPJIT_UOP(SETFIELD) { SETFIELD_BODY((lj_table *)REG(0)->u.p, REG(2)) }
+CPJIT_UOP(SETFIELD) {
+  SETFIELD_BODY((lj_table *)REG(0)->u.p, copy_value(slot, REG(2)), lj_set_field(L, t, key, REG(2)))
+}
 CPJIT_UOP_INFO(SETFIELD_C, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, I_, I_});
 CPJIT_UOP(SETFIELD_C) {
-  CONST_VALUE(2, 3)
-  SETFIELD_BODY((lj_table *)REG(0)->u.p, &constant)
+  SETFIELD_BODY((lj_table *)REG(0)->u.p, STORE_CONST(slot, 2, 3),
+                lj_set_field_c(L, t, key, CPJIT_OPERAND_I64(2), CPJIT_OPERAND_U8(3)))
 }
 #define UPVAL_TABLE(N)                                         \
   const lj_value *up = cl->upvals[CPJIT_OPERAND_U8(N)]->v;     \
@@ -572,13 +578,13 @@ CPJIT_UOP(SETFIELD_C) {
 CPJIT_UOP_INFO(SETTABUP, .flags = CPJIT_UOP_MAY_EXIT, .operands = {I_, I_, R_});
 CPJIT_UOP(SETTABUP) {
   UPVAL_TABLE(0)
-  SETFIELD_BODY((lj_table *)up->u.p, REG(2))
+  SETFIELD_BODY((lj_table *)up->u.p, copy_value(slot, REG(2)), lj_set_field(L, t, key, REG(2)))
 }
 CPJIT_UOP_INFO(SETTABUP_C, .flags = CPJIT_UOP_MAY_EXIT, .operands = {I_, I_, I_, I_});
 CPJIT_UOP(SETTABUP_C) {
   UPVAL_TABLE(0)
-  CONST_VALUE(2, 3)
-  SETFIELD_BODY((lj_table *)up->u.p, &constant)
+  SETFIELD_BODY((lj_table *)up->u.p, STORE_CONST(slot, 2, 3),
+                lj_set_field_c(L, t, key, CPJIT_OPERAND_I64(2), CPJIT_OPERAND_U8(3)))
 }
 
 /* Any other key (strings in registers, floats, booleans, tables): the helper does the raw
@@ -627,7 +633,7 @@ CPJIT_UOP(NEWTABLE) {
 CPJIT_UOP_INFO(CONCAT, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_},
                .results = {{0, 0, LJ_FACT_STRING}});
 CPJIT_UOP(CONCAT) {
-  if (!lj_concat(L, base, CPJIT_OPERAND_U16(0), CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U8(2))) CPJIT_EXIT(0);
+  if (!lj_concat(L, REG(0), REG(1), CPJIT_OPERAND_U8(2))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 
@@ -647,7 +653,7 @@ CPJIT_UOP(SETUPVAL) {
 
 /* CLOSE: the trace never creates closures, so it leaves only when some exist over this
  * frame's registers from `a` up (the interpreter then closes them). */
-CPJIT_UOP_INFO(CLOSE, .flags = CPJIT_UOP_MAY_EXIT, .operands = {I_});
+CPJIT_UOP_INFO(CLOSE, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_});
 CPJIT_UOP(CLOSE) {
   if (lj_has_open_upvalues(L, REG(0))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
@@ -658,9 +664,9 @@ CPJIT_UOP(CLOSE) {
  * run to completion by a nested interpreter. Operand 3 is the instruction after the CALL (the
  * frame's saved pc while the callee runs). */
 CPJIT_UOP_INFO(CALL, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_MAY_ERROR | CPJIT_UOP_ESCAPES,
-               .operands = {I_, I_, I_, I_});
+               .operands = {RW_, I_, I_, I_});
 CPJIT_UOP(CALL) {
-  int r = lj_call(L, base, CPJIT_OPERAND_U16(0), CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *));
+  int r = lj_call(L, REG(0), CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *));
   if (r < 0) CPJIT_ERROR();
   if (r == 0) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
