@@ -224,7 +224,7 @@ int lj_call(lj_state *L, lj_value *lfunc, uint32_t b, uint32_t c, const void *ne
   CallInfo *ci = st->ci;
   Value *func = V(lfunc);
   ci->savedpc = static_cast<const Instr *>(next_pc);  // tracebacks and error positions
-  st->top = func + b;
+  if (b != 0) st->top = func + b;  // else the arguments end where the previous call's results do
   try {
     call(st, func, static_cast<int>(c) - 1);
   } catch (const LuaError &e) {
@@ -236,8 +236,18 @@ int lj_call(lj_state *L, lj_value *lfunc, uint32_t b, uint32_t c, const void *ne
     jit_park_error(st, kErrMem);
     return -1;
   }
-  st->top = ci->top;
-  collect(st);
+  if (c != 0) {
+    st->top = ci->top;
+    collect(st);
+  } else {
+    // All results stay, up to the stack top, for the next call. Collect above them.
+    if (st->heap.total >= st->heap.threshold) {
+      try {
+        gc_check(st, st->top > ci->top ? st->top : ci->top);
+      } catch (...) {
+      }
+    }
+  }
   return 1;
 }
 

@@ -22,6 +22,7 @@ namespace {
 
 constexpr uint16_t kMaxLoopAborts = 5;   // then the loop stays in tier 1
 constexpr uint8_t kMaxSideAttempts = 4;  // then the exit stays an exit
+constexpr uint32_t kMinRootBytecodes = 6; // a loop trace that stops early must do this much
 
 uint32_t env_number(const char* name, uint32_t fallback) {
   const char* v = std::getenv(name);
@@ -51,7 +52,6 @@ void find_builtins(Jit& J) {
 void note_abort(Jit& J, const std::string& reason) { J.aborts[reason]++; }
 
 void free_trace(Jit& J, TraceRec* t) {
-  J.by_executor.erase(t->executor);
   cpjit_executor_free(t->executor);
   t->executor = nullptr;
 }
@@ -87,6 +87,10 @@ void end_recording(Jit& J, const std::string* abort_reason) {
 // Compiles the finished recording and hooks it in.
 void compile(Jit& J) {
   Recording& R = J.rec;
+  // The trace's record exists before its exits do: each exit carries it in resume_aux, so an
+  // exit finds its trace without a lookup.
+  auto rec = std::make_unique<TraceRec>();
+  TraceRec* t = rec.get();
   cpjit_trace* trace = nullptr;
   std::string failure;
   if (cpjit_trace_begin(J.ctx, J.stencils, &trace) != CPJIT_OK) {
@@ -95,7 +99,7 @@ void compile(Jit& J) {
     return;
   }
   for (const ExitState& e : R.exits) {
-    cpjit_exit_desc desc{e.error ? CPJIT_EXIT_ERROR : CPJIT_EXIT_SIDE, e.pc, 0};
+    cpjit_exit_desc desc{e.error ? CPJIT_EXIT_ERROR : CPJIT_EXIT_SIDE, e.pc, reinterpret_cast<uint64_t>(t)};
     uint32_t id = 0;
     if (cpjit_trace_add_exit(trace, &desc, &id) != CPJIT_OK) failure = cpjit_last_error();
   }
@@ -113,8 +117,6 @@ void compile(Jit& J) {
     end_recording(J, &failure);
     return;
   }
-  auto rec = std::make_unique<TraceRec>();
-  TraceRec* t = rec.get();
   t->number = J.next_number++;
   t->side = R.parent != nullptr;
   t->proto = R.proto;
@@ -127,7 +129,6 @@ void compile(Jit& J) {
   t->parent = R.parent;
   t->parent_exit = R.parent_exit;
   J.traces.push_back(std::move(rec));
-  J.by_executor[executor] = t;
   if (t->side) {
     J.traces_side++;
     if (cpjit_executor_link(R.parent->executor, R.parent_exit, executor) == CPJIT_OK)
@@ -170,8 +171,7 @@ bool run_trace(State* L, Jit& J, LoopState* loop, CallInfo* ci) {
     throw LuaError{J.pending_status};
   }
   CallInfo* now = L->ci;
-  auto it = J.by_executor.find(exit.executor);
-  TraceRec* from = it == J.by_executor.end() ? nullptr : it->second;
+  auto* from = reinterpret_cast<TraceRec*>(exit.resume_aux);  // the trace whose exit this is
   now->savedpc = now->func->lcl->p->code + exit.resume;
   if (from != nullptr && exit.kind == CPJIT_EXIT_SIDE && !J.rec.active) {
     ExitState& e = from->exits[exit.exit_id];
@@ -327,6 +327,12 @@ bool jit_record(State* L, CallInfo* ci, const Instr* pc) {
     case RecordStep::kContinue: return true;
     case RecordStep::kDone: compile(J); return false;
     case RecordStep::kEnded:
+      if (J.rec.parent == nullptr && J.rec.bytecodes < kMinRootBytecodes) {
+        // Entering and leaving a trace costs more than interpreting a few instructions.
+        reason = "too little before: " + reason;
+        end_recording(J, &reason);
+        return false;
+      }
       J.ended[reason]++;
       compile(J);
       return false;

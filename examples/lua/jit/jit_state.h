@@ -65,6 +65,7 @@ struct Recording {
   TraceRec* link_to = nullptr;    // ends in an exit linked to this root trace
   uint32_t link_exit = 0;
   uint32_t bytecodes = 0;
+  bool top_set = false;           // the last call left all its results (the stack top is live)
   uint64_t steps = 0;             // instructions seen, for detecting a recording whose frame is gone
   uint64_t steps_at_last_edge = 0;
   std::vector<cpjit_insn> insns;
@@ -97,7 +98,6 @@ struct Jit {
   CacheEntry cache[kCacheSize];
 
   std::vector<std::unique_ptr<TraceRec>> traces;
-  std::unordered_map<const cpjit_executor*, TraceRec*> by_executor;
   Recording rec;
 
   // Builtins the recorder inlines, found in the standard library when the JIT starts.

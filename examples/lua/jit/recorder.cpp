@@ -314,8 +314,11 @@ bool Recorder::inline_builtin(int a, int b, int c) {
 }
 
 void Recorder::call(int a, int b, int c) {
-  if (b == 0 || c == 0) abort("call with a variable number of arguments or results");
-  if (reg(a)->tag == kTagCFunction && inline_builtin(a, b, c)) return;
+  // Variable counts: a call whose results all stay (c == 0) leaves the stack top after them,
+  // and the call that takes them as its last arguments (b == 0) reads it, as in tier 1.
+  if (b == 0 && !R_.top_set) abort("call with a variable number of arguments");
+  R_.top_set = c == 0;
+  if (b != 0 && c != 0 && reg(a)->tag == kTagCFunction && inline_builtin(a, b, c)) return;
   // Anything else runs in a nested interpreter (its own loops can have traces of their own).
   emit("CALL", {static_cast<uint64_t>(a), static_cast<uint64_t>(b), static_cast<uint64_t>(c),
                 reinterpret_cast<uint64_t>(pc_ + 1)});
@@ -338,6 +341,8 @@ bool Recorder::run() {
 void Recorder::translate() {
   const OpCode op = op_of(i_);
   const int a = arg_a(i_), b = arg_b(i_), c = arg_c(i_);
+  // Only a call may use the stack top a call with all its results left.
+  if (R_.top_set && op != OP_CALL) abort("results of a call used by " + std::string(kOpNames[op]));
   const auto A = static_cast<uint64_t>(a), B = static_cast<uint64_t>(b), C = static_cast<uint64_t>(c);
   next_ = pc_ + (op_has_extra_word(op) ? 2 : 1);
   switch (op) {
