@@ -11,6 +11,7 @@
 // whenever a helper runs, everything live is below the running frame's top.
 #include <new>
 
+#include "../src/func.h"
 #include "../src/gc.h"
 #include "../src/table.h"
 #include "../src/vm.h"
@@ -249,6 +250,38 @@ int lj_call(lj_state *L, lj_value *lfunc, uint32_t b, uint32_t c, const void *ne
     }
   }
   return 1;
+}
+
+int lj_push_frame(lj_state *L, lj_value *lfunc, uint32_t b, uint32_t c, const void *next_pc) {
+  State *st = S(L);
+  Value *func = V(lfunc);
+  CallInfo *ci = st->ci;
+  Proto *p = func->lcl->p;
+  // Room for the callee (varargs are copied above the arguments): otherwise the interpreter
+  // makes the call and reports the overflow.
+  if (func + b + p->numparams + p->maxstack >= st->stack_limit) return 0;
+  Value *saved_top = st->top;
+  ci->savedpc = static_cast<const Instr *>(next_pc);
+  st->top = func + b;
+  try {
+    if (precall(st, func, static_cast<int>(c) - 1) == nullptr) {
+      st->top = saved_top;  // not a Lua function after all (the guard before makes it one)
+      return 0;
+    }
+  } catch (...) {
+    st->top = saved_top;
+    return 0;
+  }
+  return 1;
+}
+
+void lj_pop_frame(lj_state *L, lj_value *first, uint32_t n) {
+  State *st = S(L);
+  CallInfo *ci = st->ci;
+  if (st->open_upvals && st->open_upvals->v >= ci->base) close_upvals(st, ci->base);
+  const int wanted = ci->nresults;
+  poscall(st, ci, V(first), static_cast<int>(n));
+  if (wanted >= 0) st->top = st->ci->top;
 }
 
 int lj_has_open_upvalues(lj_state *L, const lj_value *level) {

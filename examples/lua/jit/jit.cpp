@@ -23,6 +23,7 @@ namespace {
 constexpr uint16_t kMaxLoopAborts = 5;   // then the loop stays in tier 1
 constexpr uint8_t kMaxSideAttempts = 4;  // then the exit stays an exit
 constexpr uint32_t kMinRootBytecodes = 6; // a loop trace that stops early must do this much
+constexpr uint32_t kMaxTreeSize = 48;      // side traces per root trace, at most
 
 uint32_t env_number(const char* name, uint32_t fallback) {
   const char* v = std::getenv(name);
@@ -120,6 +121,7 @@ void compile(Jit& J) {
   t->number = J.next_number++;
   t->side = R.parent != nullptr;
   t->proto = R.proto;
+  t->inlined = R.inlined;
   t->start_pc = static_cast<uint32_t>(R.start - R.proto->code);
   t->uops = static_cast<uint32_t>(R.insns.size());
   t->bytecodes = R.bytecodes;
@@ -128,6 +130,8 @@ void compile(Jit& J) {
   for (ExitState& e : t->exits) e.next_try = J.side_threshold;
   t->parent = R.parent;
   t->parent_exit = R.parent_exit;
+  t->root = R.parent ? R.parent->root : t;
+  if (R.parent) t->root->tree_size++;
   J.traces.push_back(std::move(rec));
   if (t->side) {
     J.traces_side++;
@@ -170,13 +174,15 @@ bool run_trace(State* L, Jit& J, LoopState* loop, CallInfo* ci) {
     J.error_pending = false;
     throw LuaError{J.pending_status};
   }
+  // The frame current at the exit (an inlined call's, maybe) resumes there.
   CallInfo* now = L->ci;
   auto* from = reinterpret_cast<TraceRec*>(exit.resume_aux);  // the trace whose exit this is
   now->savedpc = now->func->lcl->p->code + exit.resume;
   if (from != nullptr && exit.kind == CPJIT_EXIT_SIDE && !J.rec.active) {
     ExitState& e = from->exits[exit.exit_id];
-    if (e.side == nullptr && e.attempts < kMaxSideAttempts && exit.hits >= e.next_try)
-      record_start(J, now, now->savedpc, nullptr, from, exit.exit_id);
+    if (e.side == nullptr && e.attempts < kMaxSideAttempts && exit.hits >= e.next_try &&
+        from->root->tree_size < kMaxTreeSize)
+      record_start(J, now, now->savedpc, nullptr, from, exit.exit_id, e.frame_offset);
   }
   return true;
 }
@@ -275,7 +281,7 @@ void jit_close(State* L) {
         cpjit_executor_exit_hits(t->executor, x, &hits);
         exits += hits;
         if (hits > 0)
-          top += " " + std::to_string(x) + "@" + where(t->proto, t->exits[x].pc) + (t->exits[x].side ? "->" + std::to_string(t->exits[x].side->number) : "") + "=" + std::to_string(hits);
+          top += " " + std::to_string(x) + "@" + where(t->exits[x].proto ? t->exits[x].proto : t->proto, t->exits[x].pc) + (t->exits[x].side ? "->" + std::to_string(t->exits[x].side->number) : "") + "=" + std::to_string(hits);
       }
       std::fprintf(out, "  trace %u %s %s: %u bytecodes, %u uops, %llu bytes, %llu entries, exits taken%s%s\n", t->number,
                    t->side ? "side" : "root", where(t->proto, t->start_pc).c_str(), t->bytecodes, t->uops,
@@ -294,7 +300,7 @@ bool jit_recording(const State* L) { return L->jit != nullptr && L->jit->rec.act
 bool jit_back_edge(State* L, CallInfo* ci) {
   Jit& J = *L->jit;
   if (J.rec.active) {
-    if (ci == J.rec.ci && ci->base == J.rec.base) {
+    if (J.rec.owns(ci)) {
       // The recorder saw this jump, unless the recording's own frame is gone and this is a new
       // call that happens to reuse it.
       if (J.rec.steps != J.rec.steps_at_last_edge) {
@@ -314,16 +320,19 @@ bool jit_back_edge(State* L, CallInfo* ci) {
   if (loop->blacklisted || J.rec.active) return false;
   if (++loop->hits < loop->threshold) return false;
   loop->hits = 0;
-  record_start(J, ci, pc, loop, nullptr, 0);
+  record_start(J, ci, pc, loop, nullptr, 0, 0);
   return true;
 }
 
 bool jit_record(State* L, CallInfo* ci, const Instr* pc) {
   Jit& J = *L->jit;
   if (!J.rec.active) return false;
-  if (ci != J.rec.ci || ci->base != J.rec.base) return true;  // a callee: the trace calls it
+  // Instructions of the frame being recorded, or of an inlined call's frame just entered;
+  // other frames belong to calls the trace makes through the interpreter.
+  const RecFrame& top = J.rec.frames.back();
+  if (J.rec.pending_call == nullptr && (ci != top.ci || ci->base != top.base)) return true;
   std::string reason;
-  switch (record_instruction(J, pc, reason)) {
+  switch (record_instruction(J, ci, pc, reason)) {
     case RecordStep::kContinue: return true;
     case RecordStep::kDone: compile(J); return false;
     case RecordStep::kEnded:
@@ -343,16 +352,27 @@ bool jit_record(State* L, CallInfo* ci, const Instr* pc) {
 void jit_proto_freed(State* L, Proto* p) {
   Jit* J = L->jit;
   if (J == nullptr) return;
-  if (J->rec.active && J->rec.proto == p) {
+  if (J->rec.active && (std::find(J->rec.inlined.begin(), J->rec.inlined.end(), p) != J->rec.inlined.end() ||
+                        std::any_of(J->rec.frames.begin(), J->rec.frames.end(), [p](const RecFrame& f) { return f.proto == p; }))) {
     std::string reason = "recorded function collected";
     end_recording(*J, &reason);
   }
   // Traces of p (and side traces hanging off them, which run in the same frame).
   bool any = false;
   for (auto& t : J->traces) {
-    if (t->proto != p || t->executor == nullptr) continue;
+    const bool inlines = std::find(t->inlined.begin(), t->inlined.end(), p) != t->inlined.end();
+    if ((t->proto != p && !inlines) || t->executor == nullptr) continue;
     free_trace(*J, t.get());
     any = true;
+  }
+  // Side traces hang off the freed ones (and may start in another function): they go too.
+  for (bool more = any; more;) {
+    more = false;
+    for (auto& t : J->traces)
+      if (t->executor != nullptr && t->parent != nullptr && t->parent->executor == nullptr) {
+        free_trace(*J, t.get());
+        more = true;
+      }
   }
   if (any) {
     // Exits of other traces that linked into the freed ones were unlinked by cpjit.

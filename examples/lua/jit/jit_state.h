@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -23,6 +24,8 @@ struct TraceRec;
 // What the interpreter resumes at when a trace leaves through one of its exits.
 struct ExitState {
   uint32_t pc = 0;           // instruction index in the prototype of the frame that is current then
+  uint32_t frame_offset = 0; // that frame's base, in registers above the trace's base
+  const Proto* proto = nullptr;  // that frame's function
   bool error = false;        // an error exit (the interpreter raises the error)
   uint64_t next_try = 0;     // hits at which a side trace is (next) attempted
   uint8_t attempts = 0;      // side traces that could not be recorded from here
@@ -33,6 +36,7 @@ struct TraceRec {
   uint32_t number = 0;  // 1, 2, ... in order of compilation (CPJIT_STATS)
   bool side = false;
   Proto* proto = nullptr;
+  std::vector<Proto*> inlined;  // functions whose calls the trace inlined
   uint32_t start_pc = 0;
   uint32_t uops = 0;
   uint32_t bytecodes = 0;    // instructions recorded
@@ -40,6 +44,8 @@ struct TraceRec {
   std::vector<ExitState> exits;
   TraceRec* parent = nullptr;  // side traces: the trace and exit they hang off
   uint32_t parent_exit = 0;
+  TraceRec* root = nullptr;    // the root of the tree of traces this one belongs to
+  uint32_t tree_size = 1;      // roots: traces in the tree
 };
 
 struct LoopState {
@@ -51,14 +57,33 @@ struct LoopState {
   TraceRec* trace = nullptr;  // the root trace that starts here
 };
 
+// A frame the recording is in: the one it started in, and those of inlined calls.
+struct RecFrame {
+  CallInfo* ci = nullptr;
+  Value* base = nullptr;
+  Proto* proto = nullptr;
+  uint32_t offset = 0;             // base - the trace's base, in registers
+  bool pushed = false;             // entered by this trace (an inlined call): it may return
+  const Instr* return_pc = nullptr;  // pushed frames: where the caller goes on
+  int call_a = 0;                  // pushed frames: the caller's register of the function
+  int nresults = 0;                // pushed frames: results the caller wants
+};
+
 // A recording in progress (recorder.cpp).
 struct Recording {
   bool active = false;
-  CallInfo* ci = nullptr;  // the frame being recorded
+  CallInfo* ci = nullptr;  // the frame the recording started in
   Value* base = nullptr;
   Proto* proto = nullptr;
+  Value* trace_base = nullptr;    // the base the trace runs with (slot operands count from it)
+  uint32_t start_offset = 0;      // the starting frame's offset from trace_base
   const Instr* start = nullptr;
   const Instr* expect = nullptr;  // the instruction that must come next
+  std::vector<RecFrame> frames;   // frames.back() is being recorded
+  Value* pending_call = nullptr;  // an inlined call was recorded: its frame comes next
+  int pending_a = 0;              // ... called from this register of the caller
+  int pending_nresults = 0;       // ... wanting this many results
+  std::vector<Proto*> inlined;
   LoopState* loop = nullptr;      // root traces: the loop
   TraceRec* parent = nullptr;     // side traces: where they hang off
   uint32_t parent_exit = 0;
@@ -70,9 +95,16 @@ struct Recording {
   uint64_t steps_at_last_edge = 0;
   std::vector<cpjit_insn> insns;
   std::vector<ExitState> exits;
-  std::map<std::pair<uint32_t, bool>, uint32_t> exit_ids;  // (pc, error) -> exit
+  std::map<std::tuple<const Proto*, uint32_t, uint32_t, bool>, uint32_t> exit_ids;  // (proto, offset, pc, error)
   std::vector<uint8_t> tags;      // what each slot is known to hold (kUnknownTag: nothing)
   std::chrono::steady_clock::time_point started;
+
+  // Is ci one of the recording's frames?
+  bool owns(const CallInfo* c) const {
+    for (const RecFrame& f : frames)
+      if (f.ci == c && f.base == c->base) return true;
+    return false;
+  }
 };
 
 constexpr uint8_t kUnknownTag = 0xff;
@@ -122,7 +154,10 @@ struct Jit {
 // kDone: the trace is complete; kEnded: complete, but cut short at an instruction it does not
 // cover (abort_reason says which); kAbort: nothing to compile (abort_reason says why).
 enum class RecordStep { kContinue, kDone, kEnded, kAbort };
-void record_start(Jit& J, CallInfo* ci, const Instr* pc, LoopState* loop, TraceRec* parent, uint32_t parent_exit);
-RecordStep record_instruction(Jit& J, const Instr* pc, std::string& abort_reason);
+// Starts recording at pc in frame ci, whose base is frame_offset registers above the base the
+// trace will run with (side traces started inside an inlined call).
+void record_start(Jit& J, CallInfo* ci, const Instr* pc, LoopState* loop, TraceRec* parent, uint32_t parent_exit,
+                  uint32_t frame_offset);
+RecordStep record_instruction(Jit& J, CallInfo* ci, const Instr* pc, std::string& abort_reason);
 
 }  // namespace cpjit::lua

@@ -47,6 +47,11 @@ int lj_string_method(struct lj_state *L, const lj_string *key, lj_value *out);
  * 1: done; 0: not attempted (the interpreter should make the call); -1: the call raised an
  * error, which is parked in the JIT state for the interpreter to rethrow. */
 int lj_call(struct lj_state *L, lj_value *func, uint32_t b, uint32_t c, const void *next_pc);
+/* Pushes the frame of the Lua function at func called with b-1 arguments, wanting c-1 results;
+ * the caller resumes at next_pc. 0 (nothing changed) when the stack would overflow. */
+int lj_push_frame(struct lj_state *L, lj_value *func, uint32_t b, uint32_t c, const void *next_pc);
+/* The running frame (pushed by lj_push_frame) returns first[0] .. first[n-1]. */
+void lj_pop_frame(struct lj_state *L, lj_value *first, uint32_t n);
 /* Is any upvalue still open over a stack slot at or above `level`? */
 int lj_has_open_upvalues(struct lj_state *L, const lj_value *level);
 

@@ -13,6 +13,7 @@
 // trace starts at a hot exit and ends when it reaches its own start or the start of a loop
 // that has a trace (an exit linked to that trace). Anything the uop set does not cover ends
 // the recording with a reason that CPJIT_STATS counts.
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <initializer_list>
@@ -42,18 +43,23 @@ struct Abort {
   bool fatal = false;  // the recording cannot even end here
 };
 
-// The exit that resumes at instruction `index` (an error exit: where the interpreter raises
-// the error); one per instruction and kind.
-uint32_t exit_for(Recording& R, uint32_t index, bool error) {
-  auto [it, fresh] = R.exit_ids.try_emplace({index, error}, static_cast<uint32_t>(R.exits.size()));
+// The exit that resumes at instruction `index` of frame f (an error exit: where the interpreter
+// raises the error); one per instruction, frame and kind.
+uint32_t exit_for(Recording& R, const RecFrame& f, uint32_t index, bool error) {
+  auto [it, fresh] = R.exit_ids.try_emplace({f.proto, f.offset, index, error}, static_cast<uint32_t>(R.exits.size()));
   if (fresh) {
     ExitState e;
     e.pc = index;
+    e.proto = f.proto;
+    e.frame_offset = f.offset;
     e.error = error;
     R.exits.push_back(e);
   }
   return it->second;
 }
+
+constexpr size_t kMaxInlineDepth = 4;   // frames of inlined calls on top of the trace's own
+constexpr uint32_t kMaxSlots = 3500;    // slot operands are 16-bit byte offsets
 
 // Arithmetic operators as uop name stems.
 enum class Ar { kAdd, kSub, kMul, kDiv, kPow, kMod, kIDiv, kBAnd, kBOr, kBXor, kShl, kShr };
@@ -91,13 +97,21 @@ class Recorder {
   const Instr* next_ = nullptr;
   bool done_ = false;
 
-  Value* reg(int r) const { return R_.base + r; }
-  const Value& k(int idx) const { return R_.proto->k[idx]; }
-  uint32_t pc_index(const Instr* p) const { return static_cast<uint32_t>(p - R_.proto->code); }
+  RecFrame& frame() const { return R_.frames.back(); }
+  uint32_t off() const { return frame().offset; }
+  Value* reg(int r) const { return frame().base + r; }
+  const Value& k(int idx) const { return frame().proto->k[idx]; }
+  uint32_t pc_index(const Instr* p) const { return static_cast<uint32_t>(p - frame().proto->code); }
+  LClosure* closure() const { return frame().ci->func->lcl; }
+  // The frame's closure, for upvalues: the pinned one for the trace's own frame, else the
+  // slot of the called function below the frame (just below it, or below the arguments of a
+  // vararg function; a negative register, which emit() offsets like any other).
+  bool own_frame() const { return off() == 0; }
+  uint64_t func_slot() const { return static_cast<uint64_t>(frame().ci->func - frame().base); }
 
   [[noreturn]] void abort(std::string reason) { throw Abort{std::move(reason)}; }
 
-  uint32_t exit_at(const Instr* p, bool error) { return exit_for(R_, pc_index(p), error); }
+  uint32_t exit_at(const Instr* p, bool error) { return exit_for(R_, frame(), pc_index(p), error); }
 
   // Appends uop `name`; its side exit (and error exit) resume at the current instruction.
   cpjit_insn& emit(std::string_view name, std::initializer_list<uint64_t> operands, const Instr* exit_pc = nullptr) {
@@ -109,9 +123,10 @@ class Recorder {
     size_t n = 0;
     const cpjit_uop_meta* meta = cpjit_uop_info(J_.stencils, id);
     for (uint64_t op : operands) {
-      // Slot operands are byte offsets from the frame base (uops.c).
+      // Slot operands are byte offsets from the trace's base (uops.c): registers of this frame
+      // are off() slots above it.
       const bool slot = meta != nullptr && meta->operands[n] >= CPJIT_OPERAND_SLOT_READ;
-      insn.operands[n++] = slot ? op * sizeof(Value) : op;
+      insn.operands[n++] = slot ? (off() + op) * sizeof(Value) : op;
     }
     const uint32_t flags = J_.uop_flags[id];
     if (flags & (CPJIT_UOP_MAY_EXIT | CPJIT_UOP_GUARD)) insn.exits[0] = exit_at(exit_pc ? exit_pc : pc_, false);
@@ -123,8 +138,9 @@ class Recorder {
 
   // Type knowledge.
   uint8_t& tag_of(int r) {
-    if (static_cast<size_t>(r) >= R_.tags.size()) R_.tags.resize(static_cast<size_t>(r) + 1, kUnknownTag);
-    return R_.tags[static_cast<size_t>(r)];
+    const size_t slot = off() + static_cast<size_t>(r);
+    if (slot >= R_.tags.size()) R_.tags.resize(slot + 1, kUnknownTag);
+    return R_.tags[slot];
   }
   void forget_all() { std::fill(R_.tags.begin(), R_.tags.end(), kUnknownTag); }
   void set_tag(int r, uint8_t tag) { tag_of(r) = tag; }
@@ -245,13 +261,13 @@ void Recorder::conditional(bool res) {
 
 // A jump backwards to `target` (already decided to be taken).
 void Recorder::back_edge(const Instr* target) {
-  if (target == R_.start) {
+  if (target == R_.start && off() == R_.start_offset) {
     cpjit_insn& jump = emit("JUMP", {});
     jump.jump = 0;
     done_ = true;
     return;
   }
-  if (R_.parent == nullptr) abort("inner loop");
+  if (R_.parent == nullptr || off() != R_.start_offset) abort("inner loop");
   // A side trace goes on around an enclosing loop until it reaches a trace or itself.
 }
 
@@ -319,6 +335,24 @@ void Recorder::call(int a, int b, int c) {
   if (b == 0 && !R_.top_set) abort("call with a variable number of arguments");
   R_.top_set = c == 0;
   if (b != 0 && c != 0 && reg(a)->tag == kTagCFunction && inline_builtin(a, b, c)) return;
+  const auto recursive = [&](const Proto* p) {
+    return std::any_of(R_.frames.begin(), R_.frames.end(), [p](const RecFrame& f) { return f.proto == p; });
+  };
+  if (b != 0 && c != 0 && reg(a)->tag == kTagLClosure && R_.frames.size() <= kMaxInlineDepth &&
+      off() + a + 1 + 2 * kMaxRegisters < kMaxSlots && !recursive(reg(a)->lcl->p)) {
+    // Inlined: the callee's instructions are recorded next, in its own frame.
+    Proto* p = reg(a)->lcl->p;
+    emit("GUARD_PROTO", {static_cast<uint64_t>(a), reinterpret_cast<uint64_t>(p)});
+    emit("PUSH_FRAME", {static_cast<uint64_t>(a), static_cast<uint64_t>(b), static_cast<uint64_t>(c),
+                        reinterpret_cast<uint64_t>(pc_ + 1)});
+    R_.top_set = false;
+    R_.pending_call = reg(a);
+    R_.pending_a = a;
+    R_.pending_nresults = c - 1;
+    R_.inlined.push_back(p);
+    next_ = p->code;
+    return;
+  }
   // Anything else runs in a nested interpreter (its own loops can have traces of their own).
   emit("CALL", {static_cast<uint64_t>(a), static_cast<uint64_t>(b), static_cast<uint64_t>(c),
                 reinterpret_cast<uint64_t>(pc_ + 1)});
@@ -366,26 +400,38 @@ void Recorder::translate() {
       for (int r = a; r <= a + b; r++) load_constant(r, Value::nil());
       return;
     case OP_GETUPVAL:
-      emit("GETUPVAL", {A, B});
+      if (own_frame()) emit("GETUPVAL", {A, B});
+      else emit("GETUPVAL_F", {A, B, func_slot()});
       set_tag(a, kUnknownTag);
       return;
-    case OP_SETUPVAL: emit("SETUPVAL", {A, B}); forget_all(); return;
+    case OP_SETUPVAL:
+      if (own_frame()) emit("SETUPVAL", {A, B});
+      else emit("SETUPVAL_F", {A, B, func_slot()});
+      forget_all();
+      return;
     case OP_GETTABUP: {
-      const Value* up = R_.ci->func->lcl->upvals[b]->v;
+      const Value* up = closure()->upvals[b]->v;
       if (!up->is_table()) abort("upvalue indexed is not a table");
       check_get(up->t, table_get_short_str(up->t, k(c).s));
-      emit("GETTABUP", {A, B, reinterpret_cast<uint64_t>(k(c).s)});
+      const auto key = reinterpret_cast<uint64_t>(k(c).s);
+      if (own_frame()) emit("GETTABUP", {A, B, key});
+      else emit("GETTABUP_F", {A, B, key, func_slot()});
       set_tag(a, kUnknownTag);
       return;
     }
     case OP_SETTABUP:
     case OP_SETTABUPK: {
-      const Value* up = R_.ci->func->lcl->upvals[a]->v;
+      const Value* up = closure()->upvals[a]->v;
       if (!up->is_table()) abort("upvalue indexed is not a table");
       check_set(up->t, table_get_short_str(up->t, k(b).s));
       const auto key = reinterpret_cast<uint64_t>(k(b).s);
-      if (op == OP_SETTABUP) emit("SETTABUP", {A, key, C});
-      else emit("SETTABUP_C", {A, key, payload(k(c)), k(c).tag});
+      if (own_frame()) {
+        if (op == OP_SETTABUP) emit("SETTABUP", {A, key, C});
+        else emit("SETTABUP_C", {A, key, payload(k(c)), k(c).tag});
+      } else {
+        if (op == OP_SETTABUPK) abort("constant stored into a global from an inlined function");
+        emit("SETTABUP_F", {A, key, C, func_slot()});
+      }
       return;
     }
     case OP_GETTABLE: {
@@ -709,13 +755,13 @@ void Recorder::translate() {
         return;
       }
       next_ = target;
-      if (target == R_.start) {
+      if (target == R_.start && off() == R_.start_offset) {
         cpjit_insn& loop = emit(is_int ? "FORLOOP_I" : "FORLOOP_F", operands);
         loop.jump = 0;
         emit("EXIT", {}, pc_ + 1);  // the loop is over: on after it
         done_ = true;
       } else {
-        if (R_.parent == nullptr) abort("inner loop");
+        if (R_.parent == nullptr || off() != R_.start_offset) abort("inner loop");
         emit(is_int ? "FORLOOP_IX" : "FORLOOP_FX", operands);
       }
       set_tag(a + 3, t);
@@ -723,7 +769,20 @@ void Recorder::translate() {
     }
     case OP_RETURN:
     case OP_RETURN0:
-    case OP_RETURN1: abort("return from the recorded function");
+    case OP_RETURN1: {
+      if (!frame().pushed) abort("return from the recorded function");
+      const int n = op == OP_RETURN0 ? 0 : op == OP_RETURN1 ? 1 : b - 1;
+      if (n < 0) abort("return of a variable number of values");
+      emit("POP_FRAME", {A, static_cast<uint64_t>(n)});
+      // The results land where the function was; what they are is known from here.
+      std::vector<uint8_t> result_tags;
+      for (int j = 0; j < frame().nresults; j++) result_tags.push_back(j < n ? tag_of(a + j) : static_cast<uint8_t>(kTagNil));
+      const RecFrame callee = frame();
+      R_.frames.pop_back();
+      for (size_t j = 0; j < result_tags.size(); j++) set_tag(callee.call_a + static_cast<int>(j), result_tags[j]);
+      next_ = callee.return_pc;
+      return;
+    }
     case OP_TAILCALL: abort("tail call");
     case OP_TFORPREP:
     case OP_TFORCALL:
@@ -737,45 +796,83 @@ void Recorder::translate() {
 
 }  // namespace
 
-void record_start(Jit& J, CallInfo* ci, const Instr* pc, LoopState* loop, TraceRec* parent, uint32_t parent_exit) {
+void record_start(Jit& J, CallInfo* ci, const Instr* pc, LoopState* loop, TraceRec* parent, uint32_t parent_exit,
+                  uint32_t frame_offset) {
   Recording& R = J.rec;
   R = Recording{};
   R.active = true;
   R.ci = ci;
   R.base = ci->base;
   R.proto = ci->func->lcl->p;
+  R.trace_base = ci->base - frame_offset;
+  R.start_offset = frame_offset;
   R.start = pc;
   R.expect = pc;
   R.loop = loop;
   R.parent = parent;
   R.parent_exit = parent_exit;
-  R.tags.assign(R.proto->maxstack, kUnknownTag);
+  RecFrame f;
+  f.ci = ci;
+  f.base = ci->base;
+  f.proto = R.proto;
+  f.offset = frame_offset;
+  R.frames.push_back(f);
+  R.tags.assign(frame_offset + R.proto->maxstack, kUnknownTag);
   R.started = std::chrono::steady_clock::now();
 }
 
-RecordStep record_instruction(Jit& J, const Instr* pc, std::string& abort_reason) {
+// The interpreter entered the frame of an inlined call.
+bool enter_inlined_frame(Recording& R, CallInfo* ci) {
+  if (ci->func != R.pending_call || ci->base < R.trace_base) return false;
+  RecFrame f;
+  f.ci = ci;
+  f.base = ci->base;
+  f.proto = ci->func->lcl->p;
+  f.offset = static_cast<uint32_t>(ci->base - R.trace_base);
+  f.pushed = true;
+  f.return_pc = ci->prev->savedpc;
+  f.call_a = R.pending_a;
+  f.nresults = R.pending_nresults;
+  if (f.offset + f.proto->maxstack >= kMaxSlots) return false;
+  // Parameters the call did not pass are nil; the rest of the frame is not known.
+  const uint32_t args = static_cast<uint32_t>(f.base - ci->func - 1);
+  if (R.tags.size() < f.offset + f.proto->maxstack) R.tags.resize(f.offset + f.proto->maxstack, kUnknownTag);
+  for (uint32_t r = 0; r < f.proto->maxstack; r++)
+    if (r >= args && r < f.proto->numparams && !f.proto->is_vararg) R.tags[f.offset + r] = kTagNil;
+    else if (r >= args || f.proto->is_vararg) R.tags[f.offset + r] = kUnknownTag;
+  R.frames.push_back(f);
+  R.pending_call = nullptr;
+  return true;
+}
+
+RecordStep record_instruction(Jit& J, CallInfo* ci, const Instr* pc, std::string& abort_reason) {
   Recording& R = J.rec;
   R.steps++;
+  if (R.pending_call != nullptr && !enter_inlined_frame(R, ci)) {
+    abort_reason = "inlined call entered no frame of its own";
+    return RecordStep::kAbort;
+  }
   if (pc != R.expect) {
     abort_reason = "unexpected control flow (error or frame change)";
     return RecordStep::kAbort;
   }
   try {
     if (R.bytecodes > 0) {
+      const RecFrame& f = R.frames.back();
       // Back at the start without a back edge (a side trace around an enclosing loop).
-      if (pc == R.start) {
+      if (pc == R.start && f.offset == R.start_offset) {
         cpjit_insn jump;
         cpjit_insn_init(&jump, J.uop("JUMP"));
         jump.jump = 0;
         R.insns.push_back(jump);
         return RecordStep::kDone;
       }
-      // At the head of a loop that has a trace: continue there.
+      // At the head of a loop that has a trace, in the frame the trace runs with: continue there.
       auto it = J.loops.find(pc);
-      if (it != J.loops.end() && it->second.trace != nullptr && it->second.proto == R.proto) {
+      if (it != J.loops.end() && it->second.trace != nullptr && f.offset == 0) {
         cpjit_insn exit;
         cpjit_insn_init(&exit, J.uop("EXIT"));
-        exit.exits[0] = exit_for(R, static_cast<uint32_t>(pc - R.proto->code), false);
+        exit.exits[0] = exit_for(R, f, static_cast<uint32_t>(pc - f.proto->code), false);
         R.insns.push_back(exit);
         R.link_to = it->second.trace;
         R.link_exit = exit.exits[0];
@@ -796,7 +893,8 @@ RecordStep record_instruction(Jit& J, const Instr* pc, std::string& abort_reason
       if (a.fatal || R.bytecodes == 0) return RecordStep::kAbort;
       cpjit_insn exit;
       cpjit_insn_init(&exit, J.uop("EXIT"));
-      exit.exits[0] = exit_for(R, static_cast<uint32_t>(pc - R.proto->code), false);
+      const RecFrame& f = R.frames.back();
+      exit.exits[0] = exit_for(R, f, static_cast<uint32_t>(pc - f.proto->code), false);
       R.insns.push_back(exit);
       return RecordStep::kEnded;
     }

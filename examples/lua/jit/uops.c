@@ -32,6 +32,8 @@ CPJIT_HELPER(lj_get);
 CPJIT_HELPER(lj_set);
 CPJIT_HELPER(lj_string_method);
 CPJIT_HELPER(lj_call);
+CPJIT_HELPER(lj_push_frame);
+CPJIT_HELPER(lj_pop_frame);
 CPJIT_HELPER(lj_set_int_c);
 CPJIT_HELPER(lj_set_field_c);
 CPJIT_HELPER(lj_has_open_upvalues);
@@ -670,6 +672,56 @@ CPJIT_UOP(CALL) {
   if (r < 0) CPJIT_ERROR();
   if (r == 0) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
+}
+
+/* ---- inlined Lua calls ------------------------------------------------------------------------
+ * The recorder follows a call into a Lua function: the callee's registers are slots of the
+ * trace above the caller's (operands are offsets from the trace's base), and its frame is
+ * pushed for real, so that an exit inside the callee resumes the interpreter in the callee,
+ * which returns to the caller as usual. */
+CPJIT_UOP_INFO(GUARD_PROTO, .flags = GUARD_FLAGS, .operands = {R_, I_});
+CPJIT_UOP(GUARD_PROTO) {
+  const lj_value *f = REG(0);
+  if (f->tag != LJ_LCLOSURE || ((const lj_lclosure *)f->u.p)->proto != CPJIT_OPERAND_PTR(1, void *)) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+/* R[f](R[f+1] .. R[f+b-1]) wanting c-1 results: the callee's frame becomes the running one.
+ * Leaves (before changing anything) when the stack would overflow. */
+CPJIT_UOP_INFO(PUSH_FRAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_, I_});
+CPJIT_UOP(PUSH_FRAME) {
+  if (!lj_push_frame(L, REG(0), CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *)))
+    CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+/* The running (inlined) frame returns R[first] .. R[first+n-1]. */
+CPJIT_UOP_INFO(POP_FRAME, .flags = CPJIT_UOP_ESCAPES, .operands = {R_, I_});
+CPJIT_UOP(POP_FRAME) {
+  lj_pop_frame(L, REG(0), CPJIT_OPERAND_U16(1));
+  CPJIT_CONTINUE();
+}
+/* Upvalues of an inlined function: its closure is in the slot below its frame (operand f). */
+#define CLOSURE_AT(N) ((lj_lclosure *)REG(N)->u.p)
+CPJIT_UOP_INFO(GETUPVAL_F, .operands = {W_, I_, R_});
+CPJIT_UOP(GETUPVAL_F) {
+  copy_value(REG(0), CLOSURE_AT(2)->upvals[CPJIT_OPERAND_U8(1)]->v);
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(SETUPVAL_F, .flags = CPJIT_UOP_ESCAPES, .operands = {R_, I_, R_});
+CPJIT_UOP(SETUPVAL_F) {
+  copy_value(CLOSURE_AT(2)->upvals[CPJIT_OPERAND_U8(1)]->v, REG(0));
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(GETTABUP_F, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_, R_});
+CPJIT_UOP(GETTABUP_F) {
+  const lj_value *up = CLOSURE_AT(3)->upvals[CPJIT_OPERAND_U8(1)]->v;
+  if (up->tag != LJ_TABLE) CPJIT_EXIT(0);
+  GETFIELD_BODY((lj_table *)up->u.p)
+}
+CPJIT_UOP_INFO(SETTABUP_F, .flags = CPJIT_UOP_MAY_EXIT, .operands = {I_, I_, R_, R_});
+CPJIT_UOP(SETTABUP_F) {
+  const lj_value *up = CLOSURE_AT(3)->upvals[CPJIT_OPERAND_U8(0)]->v;
+  if (up->tag != LJ_TABLE) CPJIT_EXIT(0);
+  SETFIELD_BODY((lj_table *)up->u.p, copy_value(slot, REG(2)), lj_set_field(L, t, key, REG(2)))
 }
 
 /* ---- builtins inlined by the recorder (after GUARD_CFUNC on the called value) -------------- */

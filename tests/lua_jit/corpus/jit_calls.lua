@@ -1,0 +1,87 @@
+-- Calls inside hot loops: inlined Lua functions (upvalues, globals, varargs, missing and extra
+-- results, methods), builtins, and errors raised inside an inlined call.
+local function add(a, b) return a + b end
+local function pair(x) return x, x * 2 end
+local function none() end
+local function varsum(...)
+  local s = 0
+  for i = 1, select('#', ...) do s = s + select(i, ...) end
+  return s
+end
+local counter = 0
+local function bump(k) counter = counter + k; return counter end
+G = 0
+local function global_bump() G = G + 1 end
+
+local s, t = 0, 0
+for i = 1, 300 do
+  s = add(s, i)
+  local a, b = pair(i)
+  t = t + a + b
+  local x, y = none()
+  if x ~= nil or y ~= nil then error("none returned something") end
+  bump(2)
+  global_bump()
+  if i % 50 == 0 then t = t + varsum(i, 1, 2) end
+end
+print(s, t, counter, G)
+
+-- methods through a class table
+local Point = {}
+Point.__index = Point
+function Point.new(x, y) return setmetatable({x = x, y = y}, Point) end
+function Point:len2() return self.x * self.x + self.y * self.y end
+function Point:move(dx) self.x = self.x + dx end
+local p = Point.new(1, 2)
+local acc = 0
+for i = 1, 200 do
+  p:move(1)
+  acc = acc + p:len2()
+end
+print(p.x, p.y, acc)
+
+-- a closure over a loop-local captured by an inlined function
+local fs = {}
+for i = 1, 100 do
+  local v = i
+  local function get() return v end
+  fs[#fs + 1] = get
+  v = v + add(1, 0)
+end
+local total = 0
+for i = 1, #fs do total = total + fs[i]() end
+print(total)
+
+-- errors raised inside an inlined call, caught outside the loop
+local function div(a, b) return a // b end
+local function run(n)
+  local r = 0
+  for i = 1, n do r = r + div(100, 10 - i) end
+  return r
+end
+print(pcall(run, 9))
+print(pcall(run, 20))
+local function field(o) return o.v + 1 end
+local function walk(list)
+  local r = 0
+  for i = 1, #list do r = r + field(list[i]) end
+  return r
+end
+local list = {}
+for i = 1, 100 do list[i] = {v = i} end
+print(walk(list))
+list[77] = 5
+print(pcall(walk, list))
+
+-- recursion inside a loop (not inlined) and deep recursion errors
+local function fib(n) if n < 2 then return n end return fib(n - 1) + fib(n - 2) end
+local fsum = 0
+for i = 1, 20 do fsum = fsum + fib(i) end
+print(fsum)
+local function deep(n) return n == 0 and 0 or 1 + deep(n - 1) end
+local ok, err = pcall(function()
+  local r = 0
+  for i = 1, 100 do r = r + deep(i * 1000) end
+  return r
+end)
+print(ok, ok and err or "error")
