@@ -84,7 +84,7 @@ def chart(rows, systems, path):
     ax.set_xticklabels(names, rotation=30, ha="right")
     ax.set_ylabel("speed relative to lua5.4 (log scale)")
     ax.set_title("bench/lua: cpjit-lua (tier 1 and JIT), lua5.4 and LuaJIT")
-    ax.legend(ncol=len(systems), fontsize="small", loc="upper left")
+    ax.legend(ncol=len(systems), fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     return True
