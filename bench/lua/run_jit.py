@@ -25,7 +25,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from run_tier1 import LINEAR, SIZES, best_of  # noqa: E402  (the same programs and sizes)
+from run_tier1 import SIZES, best_of, invocation  # noqa: E402  (the same programs and sizes)
 
 TIER1 = "cpjit-lua tier 1"
 JIT = "cpjit-lua jit"
@@ -117,17 +117,7 @@ def main():
     notes = []
     try:
         for name in names:
-            size = SIZES[name]
-            if name in LINEAR:
-                size = max(1, int(size * opts.scale))
-            script = os.path.join(HERE, name + ".lua")
-            stdin_path = None
-            args = [str(size)]
-            if name == "knucleotide":
-                stdin_path = os.path.join(tmpdir, "fasta-%d.txt" % size)
-                with open(stdin_path, "wb") as f:
-                    subprocess.run([opts.lua, os.path.join(HERE, "fasta.lua"), str(size)], stdout=f, check=True)
-                args = []
+            size, script, args, stdin_path = invocation(name, opts.lua, opts.scale, tmpdir)
             times, digests = {}, {}
             for label, cmd, extra in systems:
                 env = dict(os.environ, **extra) if extra else None

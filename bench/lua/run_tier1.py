@@ -44,6 +44,21 @@ LINEAR = {"nbody", "fasta", "knucleotide", "heapsort", "sieve", "richards", "str
           "mandelbrot", "spectralnorm"}
 
 
+def invocation(name, lua, scale, tmpdir):
+    """(script, arguments, standard input file or None) for running benchmark `name` at its
+    size; knucleotide reads fasta's output, which lua5.4 makes once into tmpdir."""
+    size = SIZES[name]
+    if name in LINEAR:
+        size = max(1, int(size * scale))
+    script = os.path.join(HERE, name + ".lua")
+    if name != "knucleotide":
+        return size, script, [str(size)], None
+    stdin_path = os.path.join(tmpdir, "fasta-%d.txt" % size)
+    with open(stdin_path, "wb") as f:
+        subprocess.run([lua, os.path.join(HERE, "fasta.lua"), str(size)], stdout=f, check=True)
+    return size, script, [], stdin_path
+
+
 def run_once(cmd, stdin_path, env=None):
     stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
     start = time.perf_counter()
@@ -89,17 +104,7 @@ def main():
     rows = []
     try:
         for name in names:
-            size = SIZES[name]
-            if name in LINEAR:
-                size = max(1, int(size * opts.scale))
-            script = os.path.join(HERE, name + ".lua")
-            stdin_path = None
-            args = [str(size)]
-            if name == "knucleotide":
-                stdin_path = os.path.join(tmpdir, "fasta-%d.txt" % size)
-                with open(stdin_path, "wb") as f:
-                    subprocess.run([opts.lua, os.path.join(HERE, "fasta.lua"), str(size)], stdout=f, check=True)
-                args = []
+            size, script, args, stdin_path = invocation(name, opts.lua, opts.scale, tmpdir)
             results = {}
             for label, cmd in systems:
                 env = None

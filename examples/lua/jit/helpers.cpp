@@ -42,11 +42,23 @@ void collect(State *L) {
   }
 }
 
-// Stores into a slot the lookup found: a key that was present with a nil value may be a
-// metamethod name of a table used as a metatable, whose "known absent" bits then go stale.
-void store(Table *t, Value *slot, const Value &v, bool was_nil) {
-  if (was_nil) t->tm_absent = 0;
-  *slot = v;
+// Stores v under `key` of a table without __newindex where the lookup found no value: `slot`
+// is what the lookup returned (kNilValue: the key is absent and is inserted). A key present
+// with a nil value may be a metamethod name of a table used as a metatable, whose "known
+// absent" bits then go stale. False when memory ran out (nothing the program sees changed).
+bool store_absent(State *L, Table *t, Value *slot, const Value &key, const Value &v) {
+  try {
+    if (slot == &kNilValue) {
+      slot = table_new_slot(L, t, key);
+    } else {
+      t->tm_absent = 0;
+    }
+    *slot = v;
+  } catch (...) {
+    return false;
+  }
+  collect(L);
+  return true;
 }
 
 }  // namespace
@@ -122,18 +134,7 @@ int lj_set_field(lj_state *L, lj_table *lt, const lj_string *key, const lj_value
     return 1;
   }
   if (!no_tm(t->meta, kTMNewIndex)) return 0;
-  try {
-    if (slot == &kNilValue) {
-      slot = table_new_slot(S(L), t, Value::string(const_cast<String *>(Str(key))));
-      *slot = *V(v);
-    } else {
-      store(t, slot, *V(v), true);
-    }
-  } catch (...) {
-    return 0;
-  }
-  collect(S(L));
-  return 1;
+  return store_absent(S(L), t, slot, Value::string(const_cast<String *>(Str(key))), *V(v));
 }
 
 int64_t lj_table_length(lj_table *t) { return table_length(T(t)); }
@@ -192,18 +193,7 @@ int lj_set(lj_state *L, lj_table *lt, const lj_value *key, const lj_value *v) {
   }
   if (!no_tm(t->meta, kTMNewIndex)) return 0;
   if (k->is_nil() || (k->is_float() && k->n != k->n)) return 0;  // the interpreter raises
-  try {
-    if (slot == &kNilValue) {
-      slot = table_new_slot(S(L), t, *k);
-      *slot = *V(v);
-    } else {
-      store(t, slot, *V(v), true);
-    }
-  } catch (...) {
-    return 0;
-  }
-  collect(S(L));
-  return 1;
+  return store_absent(S(L), t, slot, *k, *V(v));
 }
 
 int lj_string_method(lj_state *L, const lj_string *key, lj_value *out) {
