@@ -22,7 +22,17 @@ struct UopInfo {
   cpjit_fact proves[CPJIT_MAX_FACTS] = {};
   cpjit_fact results[CPJIT_MAX_FACTS] = {};
   uint8_t widths[CPJIT_MAX_OPERANDS] = {};  // cpjit_operand_width the stencil reads each operand at
+  cpjit_cache cache_out = {};                // leaves a written slot's value in a register cache
+  cpjit_cache cache_in = {};                 // a variant reading a slot from a register cache
   bool known = false;                        // has metadata
+};
+
+// A uop's variant that reads slot operand `operand` from register cache `cache`.
+struct Variant {
+  uint32_t base;
+  uint8_t operand;
+  uint8_t cache;
+  uint32_t variant;
 };
 
 struct Uops {
@@ -30,6 +40,7 @@ struct Uops {
   uint32_t jump = CPJIT_NONE;       // unconditional intra-trace jump (BRANCH | ENDS_TRACE, no operands)
   uint32_t move = CPJIT_NONE;       // CPJIT_UOP_MOVE
   std::vector<uint32_t> constants;  // CPJIT_UOP_CONST uops
+  std::vector<Variant> variants;    // register-cache variants (cache.cpp)
   cpjit_fold_fn fold = nullptr;
   void *fold_user = nullptr;
 
@@ -42,6 +53,7 @@ struct Stats {
   uint64_t uops_folded = 0;
   uint64_t uops_forwarded = 0;
   uint64_t uops_removed = 0;
+  uint64_t uops_cached = 0;
 };
 
 using Trace = std::vector<cpjit_insn>;
@@ -55,6 +67,7 @@ void propagate_facts(const Uops &uops, Trace &trace, Stats &stats);             
 void fold_constants(const Uops &uops, Trace &trace, Stats &stats);                 // fold.cpp
 void forward_values(const Uops &uops, Trace &trace, Stats &stats);                 // forward.cpp
 void remove_dead(const Uops &uops, Trace &trace, Stats &stats);                    // dce.cpp
+void use_caches(const Uops &uops, Trace &trace, Stats &stats);                     // cache.cpp
 
 // ---- shared helpers (trace.cpp) ----------------------------------------------------------------
 bool is_slot(uint8_t kind);

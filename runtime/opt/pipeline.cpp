@@ -12,6 +12,8 @@
 //     │               value still in a slot becomes a copy
 //     ▼  dce.cpp      pure uops whose results nobody reads before they are overwritten
 //     │               are removed (every exit reads every slot)
+//     ▼  cache.cpp    a uop right after the one that left a slot's value in a register
+//     │               cache reads it from there (its variant), off the slot's memory
 //     ▼
 //   assemble (jit/) or the uop interpreter
 #include "optimizer.h"
@@ -24,6 +26,7 @@ void optimize(const Uops &uops, uint32_t passes, uint32_t max_length, Trace &tra
   if (passes & CPJIT_OPT_FOLD) fold_constants(uops, trace, stats);
   if (passes & CPJIT_OPT_FORWARD) forward_values(uops, trace, stats);
   if (passes & CPJIT_OPT_DCE) remove_dead(uops, trace, stats);
+  if (passes & CPJIT_OPT_CACHE) use_caches(uops, trace, stats);
 }
 
 }  // namespace cpjit::opt

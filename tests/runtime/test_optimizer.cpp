@@ -183,3 +183,81 @@ TEST_CASE("optimized traces compute what unoptimized ones do", "[unit][opt]") {
     cpjit_context_destroy(ctx);
   }
 }
+
+namespace {
+
+// A uop model for the register-cache pass, without stencils: what the pass reads is metadata.
+struct CacheModel {
+  enum : uint32_t { kProduce, kUse, kUseFromA, kUseFromB, kWrite, kEscape, kJump, kCount };
+  cpjit::opt::Uops uops;
+  CacheModel() {
+    uops.info.resize(kCount);
+    for (auto &i : uops.info) i.known = true;
+    auto &produce = uops.info[kProduce];  // s0 = ..., also into cache 1
+    produce.operands[0] = CPJIT_OPERAND_SLOT_WRITE;
+    produce.cache_out = {0, 1};
+    for (uint32_t u : {kUse, kUseFromA, kUseFromB}) {  // s0 = s1 op s2
+      auto &use = uops.info[u];
+      use.flags = CPJIT_UOP_PURE;
+      use.operands[0] = CPJIT_OPERAND_SLOT_WRITE;
+      use.operands[1] = use.operands[2] = CPJIT_OPERAND_SLOT_READ;
+    }
+    uops.info[kUseFromA].cache_in = {1, 1};
+    uops.info[kUseFromB].cache_in = {2, 1};
+    uops.variants = {{kUse, 1, 1, kUseFromA}, {kUse, 2, 1, kUseFromB}};
+    uops.info[kWrite].operands[0] = CPJIT_OPERAND_SLOT_WRITE;
+    uops.info[kEscape].flags = CPJIT_UOP_ESCAPES;
+    uops.info[kJump].flags = CPJIT_UOP_BRANCH | CPJIT_UOP_ENDS_TRACE;
+  }
+  static cpjit_insn insn(uint32_t uop, std::initializer_list<uint64_t> operands, uint32_t jump = CPJIT_NONE) {
+    cpjit_insn i;
+    cpjit_insn_init(&i, uop);
+    size_t k = 0;
+    for (uint64_t o : operands) i.operands[k++] = o;
+    i.jump = jump;
+    return i;
+  }
+  std::vector<uint32_t> run(cpjit::opt::Trace trace, cpjit::opt::Stats &stats) const {
+    cpjit::opt::use_caches(uops, trace, stats);
+    std::vector<uint32_t> out;
+    for (const cpjit_insn &i : trace) out.push_back(i.uop);
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("caches: a uop right after the producer reads the cache, on either operand", "[unit][opt]") {
+  CacheModel m;
+  cpjit::opt::Stats stats;
+  using M = CacheModel;
+  CHECK(m.run({M::insn(M::kProduce, {5}), M::insn(M::kUse, {6, 5, 7})}, stats) ==
+        std::vector<uint32_t>{M::kProduce, M::kUseFromA});
+  CHECK(m.run({M::insn(M::kProduce, {5}), M::insn(M::kUse, {6, 7, 5})}, stats) ==
+        std::vector<uint32_t>{M::kProduce, M::kUseFromB});
+  // Neither operand is the cached slot: the base stays.
+  CHECK(m.run({M::insn(M::kProduce, {5}), M::insn(M::kUse, {6, 7, 8})}, stats) ==
+        std::vector<uint32_t>{M::kProduce, M::kUse});
+  // The cache still holds s5 after a uop that writes another slot.
+  CHECK(m.run({M::insn(M::kProduce, {5}), M::insn(M::kWrite, {9}), M::insn(M::kUse, {6, 5, 7})}, stats) ==
+        std::vector<uint32_t>{M::kProduce, M::kWrite, M::kUseFromA});
+  CHECK(stats.uops_cached == 3);
+}
+
+TEST_CASE("caches: forgotten when the slot is written, after escaping uops and at jump targets", "[unit][opt]") {
+  CacheModel m;
+  cpjit::opt::Stats stats;
+  using M = CacheModel;
+  CHECK(m.run({M::insn(M::kProduce, {5}), M::insn(M::kWrite, {5}), M::insn(M::kUse, {6, 5, 7})}, stats) ==
+        std::vector<uint32_t>{M::kProduce, M::kWrite, M::kUse});
+  CHECK(m.run({M::insn(M::kProduce, {5}), M::insn(M::kEscape, {}), M::insn(M::kUse, {6, 5, 7})}, stats) ==
+        std::vector<uint32_t>{M::kProduce, M::kEscape, M::kUse});
+  // uop 1 is a loop head: the back edge arrives there with the cache holding something else.
+  CHECK(m.run({M::insn(M::kProduce, {5}), M::insn(M::kUse, {6, 5, 7}), M::insn(M::kProduce, {8}),
+               M::insn(M::kJump, {}, 1)},
+              stats) == std::vector<uint32_t>{M::kProduce, M::kUse, M::kProduce, M::kJump});
+  // A use writing the cached slot ends the mirror for the next one.
+  CHECK(m.run({M::insn(M::kProduce, {5}), M::insn(M::kUse, {5, 5, 7}), M::insn(M::kUse, {6, 5, 7})}, stats) ==
+        std::vector<uint32_t>{M::kProduce, M::kUseFromA, M::kUse});
+  CHECK(stats.uops_cached == 1);
+}

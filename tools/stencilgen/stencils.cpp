@@ -89,6 +89,12 @@ std::string forbidden_reason(const ObjSection &s) {
 }
 
 // The CPJIT_UOP_INFO records of an object, by uop name.
+// The base uop a variant's name (<BASE>__<suffix>) names, or "" when it names none.
+std::string variant_base(const std::string &name) {
+  const size_t at = name.rfind("__");
+  return at == std::string::npos || at == 0 || at + 2 == name.size() ? std::string() : name.substr(0, at);
+}
+
 std::map<std::string, cpjit_uop_meta> declared_meta(const ObjectFile &object, const std::string &what) {
   std::map<std::string, cpjit_uop_meta> out;
   for (const ObjSection &s : object.sections) {
@@ -145,6 +151,7 @@ class Extractor {
   std::set<std::string> helpers_;
   std::map<std::string, cpjit_uop_meta> meta_;
   void attach_meta(Stencil &stencil);
+  void check_variants(const std::vector<Stencil> &stencils) const;
   // Per-stencil state.
   Stencil *stencil_ = nullptr;
   const ObjSection *text_ = nullptr;
@@ -530,6 +537,18 @@ void Extractor::attach_meta(Stencil &stencil) {
     }
   for (unsigned f = 0; f < CPJIT_MAX_FACTS; ++f)
     if (m.proves[f].fact != 0 && !(m.flags & CPJIT_UOP_GUARD)) refuse_meta("only a CPJIT_UOP_GUARD proves facts");
+  if (m.cache_out.cache > CPJIT_MAX_CACHES || m.cache_in.cache > CPJIT_MAX_CACHES)
+    refuse_meta("caches are numbered 1 to " + std::to_string(CPJIT_MAX_CACHES));
+  if (m.cache_out.cache &&
+      (m.cache_out.operand >= CPJIT_MAX_OPERANDS || (m.operands[m.cache_out.operand] != CPJIT_OPERAND_SLOT_WRITE &&
+                                                     m.operands[m.cache_out.operand] != CPJIT_OPERAND_SLOT_READ_WRITE)))
+    refuse_meta("cache_out names operand " + std::to_string(m.cache_out.operand) + ", which is not a written slot");
+  if (m.cache_in.cache) {
+    if (m.cache_in.operand >= CPJIT_MAX_OPERANDS || m.operands[m.cache_in.operand] != CPJIT_OPERAND_SLOT_READ)
+      refuse_meta("cache_in names operand " + std::to_string(m.cache_in.operand) + ", which is not a read slot");
+    if (variant_base(stencil.name).empty())
+      refuse_meta("a uop with cache_in is a variant: name it <BASE>__<suffix>");
+  }
   stencil.meta = m;
   meta_.erase(it);
 }
@@ -636,7 +655,26 @@ std::vector<Stencil> Extractor::run() {
     stencils.push_back(std::move(s));
   }
   if (!meta_.empty()) fail(what_ + ": CPJIT_UOP_INFO(" + meta_.begin()->first + ") names no uop of this file");
+  check_variants(stencils);
   return stencils;
+}
+
+// A variant (cache_in) is its base uop reading one operand from a cache: everything else the
+// optimizer relies on must be the same, or substituting it would change the trace's meaning.
+void Extractor::check_variants(const std::vector<Stencil> &stencils) const {
+  for (const Stencil &v : stencils) {
+    if (!v.meta || !v.meta->cache_in.cache) continue;
+    const std::string base = variant_base(v.name);
+    auto b = std::find_if(stencils.begin(), stencils.end(), [&](const Stencil &s) { return s.name == base; });
+    auto refuse = [&](const std::string &why) { fail(what_ + ": CPJIT_UOP_INFO(" + v.name + "): " + why); };
+    if (b == stencils.end() || !b->meta) refuse("a variant of " + base + ", which is not a uop with metadata of this file");
+    const cpjit_uop_meta &m = *v.meta, &bm = *b->meta;
+    if (bm.cache_in.cache) refuse("a variant of a variant");
+    if (m.flags != bm.flags || std::memcmp(m.operands, bm.operands, sizeof m.operands) != 0 ||
+        std::memcmp(m.proves, bm.proves, sizeof m.proves) != 0 || std::memcmp(m.results, bm.results, sizeof m.results) != 0 ||
+        std::memcmp(&m.cache_out, &bm.cache_out, sizeof m.cache_out) != 0)
+      refuse("its metadata must be " + base + "'s but for cache_in");
+  }
 }
 
 }  // namespace

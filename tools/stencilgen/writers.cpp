@@ -93,7 +93,10 @@ std::string facts_text(const cpjit_fact *facts) {
 std::string meta_text(const cpjit_uop_meta &m) {
   std::string out = "flags=" + flags_text(m.flags) + " operands=";
   for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k) out += std::string(k ? "," : "") + operand_kind_text(m.operands[k]);
-  return out + " proves=" + facts_text(m.proves) + " results=" + facts_text(m.results);
+  out += " proves=" + facts_text(m.proves) + " results=" + facts_text(m.results);
+  if (m.cache_out.cache) out += fmt(" cache_out=%u:%u", m.cache_out.operand, m.cache_out.cache);
+  if (m.cache_in.cache) out += fmt(" cache_in=%u:%u", m.cache_in.operand, m.cache_in.cache);
+  return out;
 }
 
 std::string arch_name(const StencilSet &set) { return set.machine == Machine::X86_64 ? "x86_64" : "aarch64"; }
@@ -209,7 +212,8 @@ std::string render_header(const StencilSet &set, const SetMeta &meta, const tool
         for (unsigned f = 0; f < CPJIT_MAX_FACTS; ++f)
           os << (f ? ", " : "") << "{" << unsigned{facts[f].operand} << ", 0, " << facts[f].fact << "}";
       }
-      os << "}, {0, 0}}; /* " << meta_text(m) << " */\n";
+      os << "}, {" << unsigned{m.cache_out.operand} << ", " << unsigned{m.cache_out.cache} << "}, {"
+         << unsigned{m.cache_in.operand} << ", " << unsigned{m.cache_in.cache} << "}, 0}; /* " << meta_text(m) << " */\n";
     }
     os << "\n";
   }
@@ -319,6 +323,8 @@ std::string render_json(const StencilSet &set, const SetMeta &meta, const tools:
           if (facts[f].fact != 0) list.push_back({{"operand", facts[f].operand}, {"fact", facts[f].fact}});
         meta[key] = std::move(list);
       }
+      for (auto [key, cache] : {std::pair{"cache_out", m.cache_out}, std::pair{"cache_in", m.cache_in}})
+        if (cache.cache != 0) meta[key] = {{"operand", cache.operand}, {"cache", cache.cache}};
       j["meta"] = std::move(meta);
     }
     nlohmann::ordered_json listing = nlohmann::ordered_json::array();

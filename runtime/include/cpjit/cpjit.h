@@ -115,7 +115,8 @@ typedef enum cpjit_wx_strategy {
 #define CPJIT_OPT_FOLD 4u    /* evaluate pure uops on constants (needs a fold hook) */
 #define CPJIT_OPT_FORWARD 8u /* reuse values still in slots instead of recomputing them */
 #define CPJIT_OPT_DCE 16u    /* remove pure uops whose results nobody reads */
-#define CPJIT_OPT_ALL 31u
+#define CPJIT_OPT_CACHE 32u  /* read values from register caches where they are (uop variants) */
+#define CPJIT_OPT_ALL 63u
 #define CPJIT_OPT_NONE 0x80000000u /* 0 means "the default", which is CPJIT_OPT_ALL */
 
 typedef struct cpjit_config {
@@ -161,6 +162,7 @@ typedef struct cpjit_context_stats {
   uint64_t uops_folded;
   uint64_t uops_forwarded;
   uint64_t uops_removed;
+  uint64_t uops_cached;       /* uops replaced by a variant reading a register cache */
 } cpjit_context_stats;
 void cpjit_context_stats_get(const cpjit_context *ctx, cpjit_context_stats *out);
 

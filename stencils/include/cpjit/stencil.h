@@ -232,7 +232,13 @@ static inline __attribute__((always_inline)) double cpjit__bits_to_double(uint64
  * operand is (CPJIT_OPERAND_*), what a guard proves and what the written slots hold afterwards
  * ({operand, 0, fact}, with facts numbered by the interpreter). cpjit-stencilgen checks it
  * against the stencil (exits need MAY_EXIT or GUARD, the error exit MAY_ERROR, a jump target
- * BRANCH, operands read by holes must be declared) and carries it in the tables. */
+ * BRANCH, operands read by holes must be declared) and carries it in the tables.
+ *
+ * Register caches (cpjit/stencil_set.h): `.cache_out = {k, c}` says the uop also leaves the
+ * value it writes to slot operand k in cache c, a value of the pinned state; a uop named
+ * BASE__<suffix> with `.cache_in = {k, c}` is BASE reading slot operand k from cache c, with
+ * otherwise the same metadata. The optimizer uses the variant right after a uop that filled
+ * the cache with that slot's value. */
 #define CPJIT_UOP_INFO(NAME, ...) \
   static const cpjit_uop_meta cpjit_meta_##NAME CPJIT__META_FOR(CPJIT_KEEP_##NAME) = {.name = #NAME, __VA_ARGS__}
 

@@ -121,13 +121,28 @@ typedef struct cpjit_fact {
   uint16_t fact;
 } cpjit_fact;
 
+/* Register caches: values an interpreter keeps in pinned state (CPJIT_STATE) besides the slots,
+ * numbered 1 .. CPJIT_MAX_CACHES by the interpreter. A uop that writes slot operand k may also
+ * leave the value in cache c (cache_out = {k, c}); a variant of a uop, named
+ * <BASE>__<anything>, reads slot operand k from cache c instead of the slot
+ * (cache_in = {k, c}). The slot stays the truth at every exit; the optimizer picks a variant
+ * where the cache is known to hold the slot's value (runtime/opt/cache.cpp). A uop that changes
+ * a cache must declare it. */
+#define CPJIT_MAX_CACHES 4
+typedef struct cpjit_cache {
+  uint8_t operand;
+  uint8_t cache; /* 0: none */
+} cpjit_cache;
+
 typedef struct cpjit_uop_meta {
   char name[CPJIT_META_NAME_SIZE];     /* the uop's name */
   uint32_t flags;                      /* CPJIT_UOP_* */
   uint8_t operands[CPJIT_MAX_OPERANDS]; /* cpjit_operand_kind */
   cpjit_fact proves[CPJIT_MAX_FACTS];  /* a guard: what holds after it when it does not exit */
   cpjit_fact results[CPJIT_MAX_FACTS]; /* what the slots it writes hold afterwards */
-  uint32_t reserved[2];
+  cpjit_cache cache_out;               /* also leaves the written slot operand's value in a cache */
+  cpjit_cache cache_in;                /* a variant: reads a slot operand from a cache */
+  uint32_t reserved;
 } cpjit_uop_meta;
 
 /* The generator reads these from objects compiled for another target: the layout is fixed. */
