@@ -24,6 +24,7 @@ constexpr uint16_t kMaxLoopAborts = 5;   // then the loop stays in tier 1
 constexpr uint8_t kMaxSideAttempts = 4;  // then the exit stays an exit
 constexpr uint32_t kMinRootBytecodes = 6; // a loop trace that stops early must do this much
 constexpr uint32_t kMaxTreeSize = 48;      // side traces per root trace, at most
+constexpr uint16_t kMaxLoopLeaves = 32;    // recordings of a loop that left it, before it counts
 
 uint32_t env_number(const char* name, uint32_t fallback) {
   const char* v = std::getenv(name);
@@ -74,8 +75,14 @@ void end_recording(Jit& J, const std::string* abort_reason) {
     note_abort(J, *abort_reason);
     if (LoopState* loop = R.loop) {
       loop->hits = 0;
-      if (++loop->aborts >= kMaxLoopAborts) loop->blacklisted = true;
-      else loop->threshold = J.hot_threshold << loop->aborts;  // back off
+      // An iteration that leaves the loop says nothing about the next ones: try again soon,
+      // many times, before counting it against the loop.
+      if (*abort_reason == kLeftLoop && ++loop->left < kMaxLoopLeaves) {
+      } else if (++loop->aborts >= kMaxLoopAborts) {
+        loop->blacklisted = true;
+      } else {
+        loop->threshold = J.hot_threshold << loop->aborts;  // back off
+      }
     } else if (TraceRec* parent = R.parent) {
       ExitState& e = parent->exits[R.parent_exit];
       e.attempts++;
@@ -266,10 +273,12 @@ void jit_close(State* L) {
     std::fprintf(out, "  code bytes %llu, compile time %.3f ms, recording %.3f ms, trace entries %llu\n",
                  static_cast<unsigned long long>(cs.code_bytes), cs.compile_ns / 1e6, J->record_ns / 1e6,
                  static_cast<unsigned long long>(J->trace_runs));
-    std::fprintf(out, "  optimizer: %llu loops peeled, %llu guards removed, %llu uops folded, %llu forwarded, %llu removed\n",
+    std::fprintf(out,
+                 "  optimizer: %llu loops peeled, %llu guards removed, %llu uops folded, %llu forwarded, %llu removed, "
+                 "%llu reading facc\n",
                  static_cast<unsigned long long>(cs.loops_peeled), static_cast<unsigned long long>(cs.guards_removed),
                  static_cast<unsigned long long>(cs.uops_folded), static_cast<unsigned long long>(cs.uops_forwarded),
-                 static_cast<unsigned long long>(cs.uops_removed));
+                 static_cast<unsigned long long>(cs.uops_removed), static_cast<unsigned long long>(cs.uops_cached));
     for (const auto& t : J->traces) {
       if (t->executor == nullptr) continue;
       cpjit_executor_stats es{};
@@ -297,7 +306,7 @@ void jit_close(State* L) {
 
 bool jit_recording(const State* L) { return L->jit != nullptr && L->jit->rec.active; }
 
-bool jit_back_edge(State* L, CallInfo* ci) {
+bool jit_back_edge(State* L, CallInfo* ci, const Instr* from) {
   Jit& J = *L->jit;
   if (J.rec.active) {
     if (J.rec.owns(ci)) {
@@ -317,10 +326,12 @@ bool jit_back_edge(State* L, CallInfo* ci) {
   const Instr* pc = ci->savedpc;
   LoopState* loop = J.loop_at(pc, ci->func->lcl->p);
   if (loop->trace != nullptr) return run_trace(L, J, loop, ci);
+  if (from > loop->end) loop->end = from;
   if (loop->blacklisted || J.rec.active) return false;
   if (++loop->hits < loop->threshold) return false;
   loop->hits = 0;
   record_start(J, ci, pc, loop, nullptr, 0, 0);
+  J.rec.loop_end = loop->end;
   return true;
 }
 

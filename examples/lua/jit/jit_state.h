@@ -53,6 +53,8 @@ struct LoopState {
   uint32_t hits = 0;       // back edges since the last recording attempt
   uint32_t threshold = 0;  // back edges before the next attempt (grows after each abort)
   uint16_t aborts = 0;
+  uint16_t left = 0;         // recordings abandoned because the iteration left the loop
+  const Instr* end = nullptr;  // the last instruction of the loop (its back edge)
   bool blacklisted = false;
   TraceRec* trace = nullptr;  // the root trace that starts here
 };
@@ -78,6 +80,7 @@ struct Recording {
   Value* trace_base = nullptr;    // the base the trace runs with (slot operands count from it)
   uint32_t start_offset = 0;      // the starting frame's offset from trace_base
   const Instr* start = nullptr;
+  const Instr* loop_end = nullptr;  // root traces: the loop's back edge (the body is start .. it)
   const Instr* expect = nullptr;  // the instruction that must come next
   std::vector<RecFrame> frames;   // frames.back() is being recorded
   Value* pending_call = nullptr;  // an inlined call was recorded: its frame comes next
@@ -151,6 +154,8 @@ struct Jit {
 };
 
 // recorder.cpp
+// The abort reason of a root recording whose iteration left the loop (retried soon).
+inline const std::string kLeftLoop = "iteration left the loop";
 // kDone: the trace is complete; kEnded: complete, but cut short at an instruction it does not
 // cover (abort_reason says which); kAbort: nothing to compile (abort_reason says why).
 enum class RecordStep { kContinue, kDone, kEnded, kAbort };

@@ -20,10 +20,11 @@ Jit* jit_open(State* L);
 // Prints the CPJIT_STATS=1 report and frees everything.
 void jit_close(State* L);
 
-// A back edge of frame ci (which is L->ci) just jumped to ci->savedpc. Returns true when the
-// interpreter must reload its state from L->ci (a trace ran and left at L->ci->savedpc, or a
-// recording starts there). May throw a Lua error that a call made by compiled code raised.
-bool jit_back_edge(State* L, CallInfo* ci);
+// A back edge of frame ci (which is L->ci) at instruction `from` just jumped to ci->savedpc.
+// Returns true when the interpreter must reload its state from L->ci (a trace ran and left at
+// L->ci->savedpc, or a recording starts there). May throw a Lua error that a call made by
+// compiled code raised.
+bool jit_back_edge(State* L, CallInfo* ci, const Instr* from);
 // Is a recording on? The interpreter then dispatches through jit_record().
 bool jit_recording(const State* L);
 // Records instruction pc of frame ci before the interpreter executes it. Returns false when

@@ -883,7 +883,15 @@ RecordStep record_instruction(Jit& J, CallInfo* ci, const Instr* pc, std::string
     try {
       R.bytecodes++;
       Recorder rec(J, pc);
-      return rec.run() ? RecordStep::kDone : RecordStep::kContinue;
+      if (rec.run()) return RecordStep::kDone;
+      // A root trace follows its loop: an iteration that leaves it (a break, a return) is not
+      // the one to compile; the next recording will likely stay.
+      if (R.parent == nullptr && R.frames.size() == 1 && R.pending_call == nullptr && R.loop_end != nullptr &&
+          (R.expect < R.start || R.expect > R.loop_end)) {
+        abort_reason = kLeftLoop;
+        return RecordStep::kAbort;
+      }
+      return RecordStep::kContinue;
     } catch (const Abort& a) {
       // Nothing of this instruction stays. With something recorded before it, the trace ends
       // here: the interpreter runs the instruction (and a hot exit may grow a side trace).

@@ -18,7 +18,11 @@
 #include "lua_layout.h"
 #include "lua_helpers.h"
 
-#define CPJIT_STATE(X) X(struct lj_state *, L) X(lj_value *, base) X(lj_lclosure *, cl)
+/* Pinned state: the interpreter, the frame's registers, its closure, and facc, a register cache
+ * (cpjit/stencil_set.h) holding the float that the last float-producing uop stored: a uop
+ * right after it reads its operand from there instead of from the slot (the __<k> variants). */
+#define CPJIT_STATE(X) X(struct lj_state *, L) X(lj_value *, base) X(lj_lclosure *, cl) X(double, facc)
+#define FACC 1 /* facc's cache number */
 #include <cpjit/stencil.h>
 
 CPJIT_HELPER(lj_get_int);
@@ -250,38 +254,33 @@ INT_DIVK(MOD_IK, lua_imod)
 
 /* ---- float arithmetic ------------------------------------------------------------------------
  * Operand shapes: FF (two floats), IF / FI (an integer converted exactly as Lua does), II (two
- * integers into a float result: division and power), FK (a float constant). */
-#define FLOAT_OPS(NAME, EXPR)                                                                                     \
-  CPJIT_UOP_INFO(NAME##_FF, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, R_}, .results = {{0, 0, LJ_FACT_FLOAT}}); \
-  CPJIT_UOP(NAME##_FF) {                                                                                          \
-    double a = REG(1)->u.n, b = REG(2)->u.n;                                                                      \
-    set_float(REG(0), EXPR);                                                                                      \
-    CPJIT_CONTINUE();                                                                                             \
-  }                                                                                                               \
-  CPJIT_UOP_INFO(NAME##_IF, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, R_}, .results = {{0, 0, LJ_FACT_FLOAT}}); \
-  CPJIT_UOP(NAME##_IF) {                                                                                          \
-    double a = (double)REG(1)->u.i, b = REG(2)->u.n;                                                              \
-    set_float(REG(0), EXPR);                                                                                      \
-    CPJIT_CONTINUE();                                                                                             \
-  }                                                                                                               \
-  CPJIT_UOP_INFO(NAME##_FI, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, R_}, .results = {{0, 0, LJ_FACT_FLOAT}}); \
-  CPJIT_UOP(NAME##_FI) {                                                                                          \
-    double a = REG(1)->u.n, b = (double)REG(2)->u.i;                                                              \
-    set_float(REG(0), EXPR);                                                                                      \
-    CPJIT_CONTINUE();                                                                                             \
-  }                                                                                                               \
-  CPJIT_UOP_INFO(NAME##_FK, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, I_}, .results = {{0, 0, LJ_FACT_FLOAT}}); \
-  CPJIT_UOP(NAME##_FK) {                                                                                          \
-    double a = REG(1)->u.n, b = CPJIT_OPERAND_F64(2);                                                             \
-    set_float(REG(0), EXPR);                                                                                      \
-    CPJIT_CONTINUE();                                                                                             \
-  }                                                                                                               \
-  CPJIT_UOP_INFO(NAME##_IK, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, I_}, .results = {{0, 0, LJ_FACT_FLOAT}}); \
-  CPJIT_UOP(NAME##_IK) {                                                                                          \
-    double a = (double)REG(1)->u.i, b = CPJIT_OPERAND_F64(2);                                                     \
-    set_float(REG(0), EXPR);                                                                                      \
-    CPJIT_CONTINUE();                                                                                             \
+ * integers into a float result: division and power), FK / IK (a float constant). Every one
+ * leaves its result in facc too; the __1 and __2 variants read that float operand from facc. */
+#define FLOAT_UOP(NAME, OPB_KIND, LOAD_A, LOAD_B, EXPR, ...)                                                       \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, OPB_KIND}, .results = {{0, 0, LJ_FACT_FLOAT}}, \
+                 .cache_out = {0, FACC}, ##__VA_ARGS__);                                                           \
+  CPJIT_UOP(NAME) {                                                                                                 \
+    double a = LOAD_A, b = LOAD_B;                                                                                  \
+    facc = EXPR;                                                                                                    \
+    set_float(REG(0), facc);                                                                                        \
+    CPJIT_CONTINUE();                                                                                               \
   }
+#define F1 REG(1)->u.n
+#define F2 REG(2)->u.n
+#define I1 ((double)REG(1)->u.i)
+#define I2 ((double)REG(2)->u.i)
+#define K2 CPJIT_OPERAND_F64(2)
+#define FLOAT_OPS(NAME, EXPR)                                                \
+  FLOAT_UOP(NAME##_FF, R_, F1, F2, EXPR)                                     \
+  FLOAT_UOP(NAME##_FF__1, R_, facc, F2, EXPR, .cache_in = {1, FACC})         \
+  FLOAT_UOP(NAME##_FF__2, R_, F1, facc, EXPR, .cache_in = {2, FACC})         \
+  FLOAT_UOP(NAME##_IF, R_, I1, F2, EXPR)                                     \
+  FLOAT_UOP(NAME##_IF__2, R_, I1, facc, EXPR, .cache_in = {2, FACC})         \
+  FLOAT_UOP(NAME##_FI, R_, F1, I2, EXPR)                                     \
+  FLOAT_UOP(NAME##_FI__1, R_, facc, I2, EXPR, .cache_in = {1, FACC})         \
+  FLOAT_UOP(NAME##_FK, I_, F1, K2, EXPR)                                     \
+  FLOAT_UOP(NAME##_FK__1, I_, facc, K2, EXPR, .cache_in = {1, FACC})         \
+  FLOAT_UOP(NAME##_IK, I_, I1, K2, EXPR)
 FLOAT_OPS(FADD, a + b)
 FLOAT_OPS(FSUB, a - b)
 FLOAT_OPS(FMUL, a *b)
@@ -297,27 +296,25 @@ FLOAT_OPS(FMOD, lua_fmod(a, b))
 FLOAT_OPS(FIDIV, floor(a / b))
 
 /* Integer / integer and integer ^ integer are floats in Lua. */
-#define FLOAT_OF_INTS(NAME, EXPR)                                                                                 \
-  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, R_}, .results = {{0, 0, LJ_FACT_FLOAT}});   \
-  CPJIT_UOP(NAME) {                                                                                               \
-    double a = (double)REG(1)->u.i, b = (double)REG(2)->u.i;                                                      \
-    set_float(REG(0), EXPR);                                                                                      \
-    CPJIT_CONTINUE();                                                                                             \
-  }
-FLOAT_OF_INTS(FDIV_II, a / b)
-FLOAT_OF_INTS(FPOW_II, (b == 2.0 ? a * a : pow(a, b)))
+FLOAT_UOP(FDIV_II, R_, I1, I2, a / b)
+FLOAT_UOP(FPOW_II, R_, I1, I2, (b == 2.0 ? a * a : pow(a, b)))
 
-CPJIT_UOP_INFO(UNM_F, .flags = CPJIT_UOP_PURE, .operands = {W_, R_}, .results = {{0, 0, LJ_FACT_FLOAT}});
-CPJIT_UOP(UNM_F) {
-  set_float(REG(0), -REG(1)->u.n);
-  CPJIT_CONTINUE();
-}
+/* One float operand (operand 1) into a float result. */
+#define FLOAT_UNARY(NAME, LOAD, EXPR, ...)                                                                   \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE, .operands = {W_, R_}, .results = {{0, 0, LJ_FACT_FLOAT}}, \
+                 .cache_out = {0, FACC}, ##__VA_ARGS__);                                                     \
+  CPJIT_UOP(NAME) {                                                                                           \
+    double x = LOAD;                                                                                          \
+    facc = EXPR;                                                                                              \
+    set_float(REG(0), facc);                                                                                  \
+    CPJIT_CONTINUE();                                                                                         \
+  }
+#define FLOAT_UNARY_OPS(NAME, EXPR)   \
+  FLOAT_UNARY(NAME, F1, EXPR)         \
+  FLOAT_UNARY(NAME##__1, facc, EXPR, .cache_in = {1, FACC})
+FLOAT_UNARY_OPS(UNM_F, -x)
 /* An integer register converted to a float (math on mixed operands, float loops). */
-CPJIT_UOP_INFO(TOFLOAT, .flags = CPJIT_UOP_PURE, .operands = {W_, R_}, .results = {{0, 0, LJ_FACT_FLOAT}});
-CPJIT_UOP(TOFLOAT) {
-  set_float(REG(0), (double)REG(1)->u.i);
-  CPJIT_CONTINUE();
-}
+FLOAT_UNARY(TOFLOAT, I1, x)
 
 /* ---- comparisons: guards that leave when the outcome differs from the recorded one --------
  * X_LT exits unless a < b; X_NLT exits if a < b (for floats NLT is not GE: NaN). */
@@ -339,18 +336,41 @@ CPJIT_UOP(TOFLOAT) {
 CMP_GUARDS(LT_II, int64_t, u.i, int64_t, REG(1)->u.i, R_, a < b)
 CMP_GUARDS(LE_II, int64_t, u.i, int64_t, REG(1)->u.i, R_, a <= b)
 CMP_GUARDS(EQ_II, int64_t, u.i, int64_t, REG(1)->u.i, R_, a == b)
-CMP_GUARDS(LT_FF, double, u.n, double, REG(1)->u.n, R_, a < b)
-CMP_GUARDS(LE_FF, double, u.n, double, REG(1)->u.n, R_, a <= b)
-CMP_GUARDS(EQ_FF, double, u.n, double, REG(1)->u.n, R_, a == b)
+/* Float comparisons, and their variants reading operand 0 (__0) or 1 (__1) from facc. */
+#define FLOAT_CMP(NAME, LOAD_A, LOAD_B, OPERAND_B, CMP, ...)                                 \
+  CPJIT_UOP_INFO(NAME, .flags = GUARD_FLAGS, .operands = {R_, OPERAND_B}, ##__VA_ARGS__); \
+  CPJIT_UOP(NAME) {                                                                       \
+    double a = LOAD_A, b = LOAD_B;                                                        \
+    if (!(CMP)) CPJIT_EXIT(0);                                                            \
+    CPJIT_CONTINUE();                                                                     \
+  }
+#define F0 REG(0)->u.n
+#define F1R REG(1)->u.n
+#define K1 ((double)CPJIT_OPERAND_I32(1))
+#define FLOAT_CMP_FF(NAME, CMP)                                          \
+  FLOAT_CMP(NAME, F0, F1R, R_, CMP)                                      \
+  FLOAT_CMP(NAME##__0, facc, F1R, R_, CMP, .cache_in = {0, FACC})        \
+  FLOAT_CMP(NAME##__1, F0, facc, R_, CMP, .cache_in = {1, FACC})         \
+  FLOAT_CMP(N##NAME, F0, F1R, R_, !(CMP))                                \
+  FLOAT_CMP(N##NAME##__0, facc, F1R, R_, !(CMP), .cache_in = {0, FACC})  \
+  FLOAT_CMP(N##NAME##__1, F0, facc, R_, !(CMP), .cache_in = {1, FACC})
+FLOAT_CMP_FF(LT_FF, a < b)
+FLOAT_CMP_FF(LE_FF, a <= b)
+FLOAT_CMP_FF(EQ_FF, a == b)
 CMP_GUARDS(LT_IK, int64_t, u.i, int64_t, CPJIT_OPERAND_I64(1), I_, a < b)
 CMP_GUARDS(LE_IK, int64_t, u.i, int64_t, CPJIT_OPERAND_I64(1), I_, a <= b)
 CMP_GUARDS(EQ_IK, int64_t, u.i, int64_t, CPJIT_OPERAND_I64(1), I_, a == b)
 /* A float register against a small integer constant (LTI with a float): exact in a double. */
-CMP_GUARDS(LT_FK, double, u.n, double, (double)CPJIT_OPERAND_I32(1), I_, a < b)
-CMP_GUARDS(LE_FK, double, u.n, double, (double)CPJIT_OPERAND_I32(1), I_, a <= b)
-CMP_GUARDS(GT_FK, double, u.n, double, (double)CPJIT_OPERAND_I32(1), I_, a > b)
-CMP_GUARDS(GE_FK, double, u.n, double, (double)CPJIT_OPERAND_I32(1), I_, a >= b)
-CMP_GUARDS(EQ_FK, double, u.n, double, (double)CPJIT_OPERAND_I32(1), I_, a == b)
+#define FLOAT_CMP_FK(NAME, CMP)                                        \
+  FLOAT_CMP(NAME, F0, K1, I_, CMP)                                     \
+  FLOAT_CMP(NAME##__0, facc, K1, I_, CMP, .cache_in = {0, FACC})       \
+  FLOAT_CMP(N##NAME, F0, K1, I_, !(CMP))                               \
+  FLOAT_CMP(N##NAME##__0, facc, K1, I_, !(CMP), .cache_in = {0, FACC})
+FLOAT_CMP_FK(LT_FK, a < b)
+FLOAT_CMP_FK(LE_FK, a <= b)
+FLOAT_CMP_FK(GT_FK, a > b)
+FLOAT_CMP_FK(GE_FK, a >= b)
+FLOAT_CMP_FK(EQ_FK, a == b)
 
 /* Raw equality of values whose payload decides it (nil, booleans, tables, functions, short
  * strings, which are interned): same tag and same payload. The recorder uses it only there. */
@@ -725,19 +745,12 @@ CPJIT_UOP(SETTABUP_F) {
 }
 
 /* ---- builtins inlined by the recorder (after GUARD_CFUNC on the called value) -------------- */
-#define MATH_F(NAME, EXPR)                                                                                     \
-  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE, .operands = {W_, R_}, .results = {{0, 0, LJ_FACT_FLOAT}});   \
-  CPJIT_UOP(NAME) {                                                                                            \
-    double x = REG(1)->u.n;                                                                                    \
-    set_float(REG(0), EXPR);                                                                                   \
-    CPJIT_CONTINUE();                                                                                          \
-  }
-MATH_F(SQRT_F, __builtin_sqrt(x))
-MATH_F(SIN_F, sin(x))
-MATH_F(COS_F, cos(x))
-MATH_F(EXP_F, exp(x))
-MATH_F(LOG_F, log(x))
-MATH_F(ABS_F, __builtin_fabs(x))
+FLOAT_UNARY_OPS(SQRT_F, __builtin_sqrt(x))
+FLOAT_UNARY_OPS(SIN_F, sin(x))
+FLOAT_UNARY_OPS(COS_F, cos(x))
+FLOAT_UNARY_OPS(EXP_F, exp(x))
+FLOAT_UNARY_OPS(LOG_F, log(x))
+FLOAT_UNARY_OPS(ABS_F, __builtin_fabs(x))
 CPJIT_UOP_INFO(ABS_I, .flags = CPJIT_UOP_PURE, .operands = {W_, R_}, .results = {{0, 0, LJ_FACT_INT}});
 CPJIT_UOP(ABS_I) {
   int64_t x = REG(1)->u.i;
@@ -765,13 +778,17 @@ ROUND_F(CEIL_F, ceil)
   }
 MINMAX(MAX_II, int64_t, u.i, set_int, >, LJ_FACT_INT)
 MINMAX(MIN_II, int64_t, u.i, set_int, <, LJ_FACT_INT)
-MINMAX(MAX_FF, double, u.n, set_float, >, LJ_FACT_FLOAT)
-MINMAX(MIN_FF, double, u.n, set_float, <, LJ_FACT_FLOAT)
+FLOAT_UOP(MAX_FF, R_, F1, F2, (b > a) ? b : a)
+FLOAT_UOP(MAX_FF__1, R_, facc, F2, (b > a) ? b : a, .cache_in = {1, FACC})
+FLOAT_UOP(MAX_FF__2, R_, F1, facc, (b > a) ? b : a, .cache_in = {2, FACC})
+FLOAT_UOP(MIN_FF, R_, F1, F2, (b < a) ? b : a)
+FLOAT_UOP(MIN_FF__1, R_, facc, F2, (b < a) ? b : a, .cache_in = {1, FACC})
+FLOAT_UOP(MIN_FF__2, R_, F1, facc, (b < a) ? b : a, .cache_in = {2, FACC})
 
 /* ---- entering and leaving ------------------------------------------------------------------ */
 CPJIT_ENTRY(arg) {
   const struct lj_trace_entry *e = (const struct lj_trace_entry *)arg;
-  return CPJIT_ENTER(e->L, e->base, e->cl);
+  return CPJIT_ENTER(e->L, e->base, e->cl, 0.0);
 }
 
 /* Registers are always in the Lua stack: leaving needs nothing but the exit's record. */

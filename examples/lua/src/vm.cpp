@@ -25,17 +25,18 @@ namespace cpjit::lua {
 // ---------------------------------------------------------------------------------------------
 // Tier 2 (jit/lua_jit.h). Every loop back edge (FORLOOP and TFORLOOP when they jump back, a JMP
 // or a conditional jump with a negative offset) runs this macro with the interpreter's state
-// after the jump: 'pc' is the first instruction of the loop body or loop head. The JIT counts
+// after the jump: 'pc' is the first instruction of the loop body or loop head, 'from' the
+// instruction that jumped (the loop's last). The JIT counts
 // the loop's hotness there, records it once it is hot, and enters its compiled trace; after a
 // trace ran (or when a recording starts) the interpreter reloads its state from L->ci, which
 // is where the trace left off. While a recording is on, every instruction is dispatched
 // through op_RECORD first. With the JIT off (L->jit null) this is one test per back edge.
 // ---------------------------------------------------------------------------------------------
-#define CPJIT_LUA_LOOP_BACK_EDGE(L, ci, pc)                      \
+#define CPJIT_LUA_LOOP_BACK_EDGE(L, ci, pc, from)                \
   do {                                                            \
     if (L->jit != nullptr) {                                      \
       SAVEPC();                                                   \
-      if (jit_back_edge(L, ci)) {                                 \
+      if (jit_back_edge(L, ci, from)) {                           \
         disp = jit_recording(L) ? kRecordDispatch : kDispatch;    \
         ci = L->ci;                                               \
         goto newframe;                                            \
@@ -166,7 +167,7 @@ void execute(State* L, CallInfo* ci) {
     } else {                                               \
       int off_ = arg_sj(*pc) + 1;                          \
       pc += off_;                                          \
-      if (off_ < 0) CPJIT_LUA_LOOP_BACK_EDGE(L, ci, pc);   \
+      if (off_ < 0) CPJIT_LUA_LOOP_BACK_EDGE(L, ci, pc, pc - off_); \
     }                                                      \
     DISPATCH();                                            \
   } while (0)
@@ -669,7 +670,7 @@ op_CLOSE: {
 op_JMP: {
   int off = arg_sj(i);
   pc += off;
-  if (off < 0) CPJIT_LUA_LOOP_BACK_EDGE(L, ci, pc);
+  if (off < 0) CPJIT_LUA_LOOP_BACK_EDGE(L, ci, pc, pc - off - 1);
   DISPATCH();
 }
 op_EQ: {
@@ -966,7 +967,7 @@ op_FORLOOP: {
       ra[0].i = idx;
       set_int(ra + 3, idx);
       pc -= arg_bx(i);
-      CPJIT_LUA_LOOP_BACK_EDGE(L, ci, pc);
+      CPJIT_LUA_LOOP_BACK_EDGE(L, ci, pc, pc + arg_bx(i) - 1);
     }
   } else {
     double step = ra[2].n;
@@ -976,7 +977,7 @@ op_FORLOOP: {
       ra[0].n = idx;
       set_float(ra + 3, idx);
       pc -= arg_bx(i);
-      CPJIT_LUA_LOOP_BACK_EDGE(L, ci, pc);
+      CPJIT_LUA_LOOP_BACK_EDGE(L, ci, pc, pc + arg_bx(i) - 1);
     }
   }
   DISPATCH();
@@ -1021,7 +1022,7 @@ op_TFORLOOP: {
   if (!ra[3].is_nil()) {
     ra[2] = ra[3];
     pc -= arg_bx(i);
-    CPJIT_LUA_LOOP_BACK_EDGE(L, ci, pc);
+    CPJIT_LUA_LOOP_BACK_EDGE(L, ci, pc, pc + arg_bx(i) - 1);
   }
   DISPATCH();
 }
