@@ -3,10 +3,12 @@
 #include <cpjit/cpjit.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <tuple>
 
 #include "../src/func.h"
 #include "../src/str.h"
@@ -194,6 +196,60 @@ bool run_trace(State* L, Jit& J, LoopState* loop, CallInfo* ci) {
   return true;
 }
 
+// Constant folding (cpjit's fold pass asks): integer and float arithmetic on constant inputs,
+// computed as the stencils compute it. Anything else is left alone.
+int fold_uop(void* user, uint32_t uop, const uint64_t operands[CPJIT_MAX_OPERANDS],
+             const cpjit_fold_value inputs[CPJIT_MAX_OPERANDS], cpjit_fold_value results[CPJIT_MAX_OPERANDS]) {
+  const Jit& J = *static_cast<const Jit*>(user);
+  const auto it = J.folds.find(uop);
+  if (it == J.folds.end()) return 0;
+  const FoldOp op = it->second;
+  const uint64_t a = inputs[1].bits;
+  const uint64_t b = op.immediate ? operands[2] : inputs[2].bits;
+  auto f = [](uint64_t bits) { return std::bit_cast<double>(bits); };
+  auto as_float = [&](uint64_t bits, bool is_int) { return is_int ? static_cast<double>(static_cast<int64_t>(bits)) : f(bits); };
+  if (op.int_result) {
+    uint64_t r;
+    switch (op.op) {
+      case '+': r = a + b; break;
+      case '-': r = a - b; break;
+      case '*': r = a * b; break;
+      case '&': r = a & b; break;
+      case '|': r = a | b; break;
+      case '^': r = a ^ b; break;
+      default: return 0;
+    }
+    results[0] = {r, LJ_FACT_INT};
+    return 1;
+  }
+  const double x = as_float(a, op.a_int), y = as_float(b, op.b_int);
+  double r;
+  switch (op.op) {
+    case '+': r = x + y; break;
+    case '-': r = x - y; break;
+    case '*': r = x * y; break;
+    case '/': r = x / y; break;
+    default: return 0;
+  }
+  results[0] = {std::bit_cast<uint64_t>(r), LJ_FACT_FLOAT};
+  return 1;
+}
+
+// The uops fold_uop evaluates, by name.
+void find_folds(Jit& J) {
+  for (auto [stem, op] : {std::pair{"ADD", '+'}, {"SUB", '-'}, {"MUL", '*'}, {"BAND", '&'}, {"BOR", '|'}, {"BXOR", '^'}}) {
+    if (uint32_t id = J.uop(std::string(stem) + "_II"); id != CPJIT_NONE) J.folds[id] = FoldOp{op, true, false, true, true};
+    if (uint32_t id = J.uop(std::string(stem) + "_IK"); id != CPJIT_NONE) J.folds[id] = FoldOp{op, true, true, true, true};
+  }
+  for (auto [stem, op] : {std::pair{"FADD", '+'}, {"FSUB", '-'}, {"FMUL", '*'}, {"FDIV", '/'}}) {
+    const std::string s(stem);
+    for (auto [shape, a_int, b_int, imm] : {std::tuple{"_FF", false, false, false}, {"_IF", true, false, false},
+                                            {"_FI", false, true, false}, {"_FK", false, false, true}, {"_IK", true, false, true}})
+      if (uint32_t id = J.uop(s + shape); id != CPJIT_NONE) J.folds[id] = FoldOp{op, false, imm, a_int, b_int};
+  }
+  if (uint32_t id = J.uop("FDIV_II"); id != CPJIT_NONE) J.folds[id] = FoldOp{'/', false, false, true, true};
+}
+
 }  // namespace
 
 uint32_t Jit::uop(std::string_view name) const {
@@ -245,9 +301,11 @@ Jit* jit_open(State* L) {
   }
   try {
     find_builtins(*J);
+    find_folds(*J);
   } catch (...) {
     return off("out of memory");
   }
+  cpjit_stencils_set_fold(J->stencils, fold_uop, J.get());
   return J.release();
 }
 

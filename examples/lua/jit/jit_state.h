@@ -112,6 +112,14 @@ struct Recording {
 
 constexpr uint8_t kUnknownTag = 0xff;
 
+// An arithmetic uop the fold hook evaluates: the operator, and how its operands read.
+struct FoldOp {
+  char op;
+  bool int_result;  // integer arithmetic (wraps), else float
+  bool immediate;   // operand 2 is an immediate (integer, or float bits), else a slot
+  bool a_int, b_int;  // float arithmetic: the operand is an integer to convert
+};
+
 struct Jit {
   State* L = nullptr;
   cpjit_context* ctx = nullptr;
@@ -137,6 +145,7 @@ struct Jit {
 
   // Builtins the recorder inlines, found in the standard library when the JIT starts.
   std::unordered_map<CFunction, std::string> builtins;
+  std::unordered_map<uint32_t, FoldOp> folds;  // by uop id
 
   // An error raised by a call from compiled code, rethrown once the trace has exited.
   bool error_pending = false;
