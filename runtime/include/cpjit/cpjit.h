@@ -273,7 +273,8 @@ typedef struct cpjit_executor_stats {
   uint64_t runs;
 } cpjit_executor_stats;
 cpjit_status cpjit_executor_stats_get(const cpjit_executor *executor, cpjit_executor_stats *out);
-/* How often exit `exit_id` was taken. */
+/* How often exit `exit_id` was taken. Exact while one thread runs the executor; threads taking
+ * the same exit at the same moment may lose a hit (the count is not a locked increment). */
 cpjit_status cpjit_executor_exit_hits(const cpjit_executor *executor, uint32_t exit_id, uint64_t *out);
 
 /* Writes a JSON description of the executor's native code (bytes, uops, holes) to `path`, the

@@ -206,7 +206,7 @@ typedef struct cpjit_stencil_set {
  * the interpreter; otherwise it returns the record to the entry shim. */
 typedef struct cpjit_exit_record {
   const void *link;  /* JIT: code of a linked trace; uop interpreter: its first instruction */
-  uint64_t hits;     /* times the exit was taken */
+  uint64_t hits;     /* times the exit was taken (a hit may be lost when threads race) */
   uint32_t exit_id;  /* the exit's number in its trace */
   uint32_t kind;     /* CPJIT_EXIT_SIDE or CPJIT_EXIT_ERROR */
   uint64_t resume;   /* the interpreter's resume point, as it gave it */
