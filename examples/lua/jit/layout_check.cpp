@@ -6,6 +6,7 @@
 #include <cstddef>
 
 #include "../src/object.h"
+#include "../src/table.h"
 #include "../src/value.h"
 #include "lua_layout.h"
 
@@ -29,6 +30,7 @@ CPJIT_LUA_SAME_OFFSET(lj_string, data, String, data);
 static_assert(sizeof(lj_node) == sizeof(Node));
 CPJIT_LUA_SAME_OFFSET(lj_node, val, Node, val);
 CPJIT_LUA_SAME_OFFSET(lj_node, key, Node, key);
+static_assert(LJ_NODE_NEXT_OFFSET == kNodeNextOffset);
 
 CPJIT_LUA_SAME_OFFSET(lj_table, tm_absent, Table, tm_absent);
 CPJIT_LUA_SAME_OFFSET(lj_table, asize, Table, asize);

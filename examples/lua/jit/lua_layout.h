@@ -58,8 +58,9 @@ typedef struct lj_string {
 
 typedef struct lj_node {
   lj_value val;
-  lj_value key;
+  lj_value key; /* the chain link: int32 node index (-1: end) at LJ_NODE_NEXT_OFFSET in it */
 } lj_node;
+#define LJ_NODE_NEXT_OFFSET 12
 
 typedef struct lj_table {
   LJ_GC_HEADER;

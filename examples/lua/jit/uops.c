@@ -543,16 +543,27 @@ CPJIT_UOP(SETI_KC) {
   SETI_BODY(CPJIT_OPERAND_I64(1), STORE_CONST(slot, 2, 3), lj_set_int_c(L, t, key, CPJIT_OPERAND_I64(2), CPJIT_OPERAND_U8(3)))
 }
 
-/* t.key with `key` an interned string: the first node of its hash chain inline, the rest (and
- * __index chains through class tables) in a helper. */
-static inline __attribute__((always_inline)) const lj_value *first_node(const lj_table *t, const lj_string *key) {
-  const lj_node *n = &t->node[key->hash & t->hmask];
-  return (n->key.tag == LJ_STRING && n->key.u.p == key && n->val.tag != LJ_NIL) ? &n->val : 0;
+/* t.key with `key` an interned string: its hash chain walked inline (keys of a small object
+ * often collide, so the first node is not enough), __index chains through class tables in a
+ * helper. Returns the key's value slot, or 0 when the key is absent. */
+static inline __attribute__((always_inline)) lj_value *find_field(const lj_table *t, const lj_string *key) {
+  lj_node *n = &t->node[key->hash & t->hmask];
+  for (;;) {
+    if (n->key.tag == LJ_STRING && n->key.u.p == key) return &n->val;
+    int32_t next;
+    __builtin_memcpy(&next, (const char *)&n->key + LJ_NODE_NEXT_OFFSET, sizeof next);
+    if (next < 0) return 0;
+    n = &t->node[next];
+  }
+}
+static inline __attribute__((always_inline)) const lj_value *field_value(const lj_table *t, const lj_string *key) {
+  const lj_value *v = find_field(t, key);
+  return (v != 0 && v->tag != LJ_NIL) ? v : 0;
 }
 #define GETFIELD_BODY(TABLE)                                         \
   lj_table *t = (TABLE);                                             \
   const lj_string *key = CPJIT_OPERAND_PTR(2, const lj_string *);    \
-  const lj_value *v = first_node(t, key);                            \
+  const lj_value *v = field_value(t, key);                            \
   if (v != 0) {                                                      \
     copy_value(REG(0), v);                                           \
     CPJIT_CONTINUE();                                                \
@@ -571,14 +582,13 @@ CPJIT_UOP(GETTABUP) {
   GETFIELD_BODY((lj_table *)up->u.p)
 }
 
-/* A store into a key that holds a value goes inline when it is the first node of its chain;
- * anything else (a new key, a nil value that may hide __newindex) through the helper. */
+/* A store into a key that holds a value goes inline; anything else (a new key, a nil value that
+ * may hide __newindex) through the helper. */
 #define SETFIELD_BODY(TABLE, STORE, SLOW)                                                    \
   lj_table *t = (TABLE);                                                                     \
   const lj_string *key = CPJIT_OPERAND_PTR(1, const lj_string *);                            \
-  lj_node *n = &t->node[key->hash & t->hmask];                                               \
-  if (n->key.tag == LJ_STRING && n->key.u.p == key && n->val.tag != LJ_NIL) {               \
-    lj_value *slot = &n->val;                                                                \
+  lj_value *slot = find_field(t, key);                                                       \
+  if (slot != 0 && slot->tag != LJ_NIL) {                                                    \
     STORE;                                                                                   \
     CPJIT_CONTINUE();                                                                        \
   }                                                                                          \

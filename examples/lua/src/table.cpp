@@ -18,7 +18,7 @@ constexpr int32_t kNoNext = -1;
 
 inline int32_t get_next(const Node* n) { return node_next(n); }
 inline void set_next(Node* n, int32_t v) {
-  std::memcpy(reinterpret_cast<char*>(&n->key) + 12, &v, sizeof v);
+  std::memcpy(reinterpret_cast<char*>(&n->key) + kNodeNextOffset, &v, sizeof v);
 }
 // Stores a key without touching the chain link in its padding.
 inline void set_key(Node* n, const Value& k) {

@@ -27,10 +27,12 @@ void table_resize(State* L, Table* t, uint32_t narray, uint32_t nhash);
 // Grows the array part to hold at least the keys 1..n (table constructors, table.move).
 void table_ensure_array(State* L, Table* t, uint32_t n);
 
-// Chain link of a hash node, kept in the padding bytes of its key.
+// Chain link of a hash node, kept in the padding bytes of its key (at this offset in the key;
+// the JIT's templates walk chains too, lua_layout.h).
+constexpr size_t kNodeNextOffset = 12;
 inline int32_t node_next(const Node* n) {
   int32_t v;
-  std::memcpy(&v, reinterpret_cast<const char*>(&n->key) + 12, sizeof v);
+  std::memcpy(&v, reinterpret_cast<const char*>(&n->key) + kNodeNextOffset, sizeof v);
   return v;
 }
 
