@@ -6,6 +6,7 @@
 #include <cstddef>
 
 #include "../src/object.h"
+#include "../src/state.h"
 #include "../src/table.h"
 #include "../src/value.h"
 #include "lua_layout.h"
@@ -44,6 +45,30 @@ CPJIT_LUA_SAME_OFFSET(lj_upval, v, UpVal, v);
 CPJIT_LUA_SAME_OFFSET(lj_lclosure, nupvals, LClosure, nupvals);
 CPJIT_LUA_SAME_OFFSET(lj_lclosure, proto, LClosure, p);
 CPJIT_LUA_SAME_OFFSET(lj_lclosure, upvals, LClosure, upvals);
+
+CPJIT_LUA_SAME_OFFSET(lj_proto, numparams, Proto, numparams);
+CPJIT_LUA_SAME_OFFSET(lj_proto, is_vararg, Proto, is_vararg);
+CPJIT_LUA_SAME_OFFSET(lj_proto, maxstack, Proto, maxstack);
+CPJIT_LUA_SAME_OFFSET(lj_proto, code, Proto, code);
+
+CPJIT_LUA_SAME_OFFSET(lj_callinfo, func, CallInfo, func);
+CPJIT_LUA_SAME_OFFSET(lj_callinfo, base, CallInfo, base);
+CPJIT_LUA_SAME_OFFSET(lj_callinfo, top, CallInfo, top);
+CPJIT_LUA_SAME_OFFSET(lj_callinfo, savedpc, CallInfo, savedpc);
+CPJIT_LUA_SAME_OFFSET(lj_callinfo, prev, CallInfo, prev);
+CPJIT_LUA_SAME_OFFSET(lj_callinfo, next, CallInfo, next);
+CPJIT_LUA_SAME_OFFSET(lj_callinfo, nresults, CallInfo, nresults);
+CPJIT_LUA_SAME_OFFSET(lj_callinfo, nvarargs, CallInfo, nvarargs);
+CPJIT_LUA_SAME_OFFSET(lj_callinfo, status, CallInfo, status);
+static_assert(LJ_CI_LUA == kCILua);
+
+CPJIT_LUA_SAME_OFFSET(lj_state, top, State, top);
+CPJIT_LUA_SAME_OFFSET(lj_state, ci, State, ci);
+CPJIT_LUA_SAME_OFFSET(lj_state, stack, State, stack);
+CPJIT_LUA_SAME_OFFSET(lj_state, stack_limit, State, stack_limit);
+CPJIT_LUA_SAME_OFFSET(lj_state, stack_end, State, stack_end);
+CPJIT_LUA_SAME_OFFSET(lj_state, stack_hwm, State, stack_hwm);
+CPJIT_LUA_SAME_OFFSET(lj_state, open_upvals, State, open_upvals);
 
 #undef CPJIT_LUA_SAME_OFFSET
 

@@ -89,7 +89,40 @@ typedef struct lj_lclosure {
   lj_upval *upvals[1];
 } lj_lclosure;
 
-/* The interpreter state: opaque to templates, passed to helpers. */
-struct lj_state;
+typedef struct lj_proto {
+  LJ_GC_HEADER;
+  uint8_t numparams;
+  uint8_t is_vararg;
+  uint8_t maxstack;
+  uint8_t padding_[5];
+  int32_t counts_[6];
+  const void *code;
+} lj_proto;
+
+/* A call frame (src/state.h CallInfo). */
+typedef struct lj_callinfo {
+  lj_value *func;
+  lj_value *base;
+  lj_value *top;
+  const void *savedpc;
+  struct lj_callinfo *prev;
+  struct lj_callinfo *next;
+  int32_t nresults;
+  int32_t nvarargs;
+  uint8_t status;
+} lj_callinfo;
+#define LJ_CI_LUA 1 /* status of a Lua function's frame */
+
+/* The interpreter state: the hot fields the frame uops use, then more that templates leave to
+ * helpers. */
+struct lj_state {
+  lj_value *top;
+  lj_callinfo *ci;
+  lj_value *stack;
+  lj_value *stack_limit;
+  lj_value *stack_end;
+  lj_value *stack_hwm;
+  lj_upval *open_upvals;
+};
 
 #endif

@@ -715,18 +715,55 @@ CPJIT_UOP(GUARD_PROTO) {
   if (f->tag != LJ_LCLOSURE || ((const lj_lclosure *)f->u.p)->proto != CPJIT_OPERAND_PTR(1, void *)) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
-/* R[f](R[f+1] .. R[f+b-1]) wanting c-1 results: the callee's frame becomes the running one.
- * Leaves (before changing anything) when the stack would overflow. */
+/* R[f](R[f+1] .. R[f+b-1]) wanting c-1 results: the callee's frame becomes the running one,
+ * as the interpreter's precall() makes it. Inline when the callee takes fixed parameters and a
+ * frame record is cached (after the first call at this depth); the helper otherwise. Leaves
+ * (before changing anything) when the stack would overflow. */
 CPJIT_UOP_INFO(PUSH_FRAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_, I_});
 CPJIT_UOP(PUSH_FRAME) {
-  if (!lj_push_frame(L, REG(0), CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *)))
+  lj_value *func = REG(0);
+  lj_value *args_end = func + CPJIT_OPERAND_U16(1);
+  const lj_proto *p = (const lj_proto *)((const lj_lclosure *)func->u.p)->proto;
+  lj_callinfo *ci = L->ci;
+  lj_callinfo *nci = ci->next;
+  if (nci != 0 && !p->is_vararg && args_end + p->numparams + p->maxstack < L->stack_limit) {
+    ci->savedpc = CPJIT_OPERAND_PTR(3, const void *);
+    for (lj_value *a = args_end; a <= func + p->numparams; a++) a->tag = LJ_NIL; /* missing arguments */
+    nci->func = func;
+    nci->base = func + 1;
+    nci->top = func + 1 + p->maxstack;
+    nci->savedpc = p->code;
+    nci->nresults = (int32_t)CPJIT_OPERAND_U16(2) - 1;
+    nci->nvarargs = 0;
+    nci->status = LJ_CI_LUA;
+    lj_value *hi = nci->top > args_end ? nci->top : args_end; /* slots above stack_hwm are nil */
+    if (hi > L->stack_hwm) L->stack_hwm = hi;
+    L->top = args_end;
+    L->ci = nci;
+    CPJIT_CONTINUE();
+  }
+  if (!lj_push_frame(L, func, CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *)))
     CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
-/* The running (inlined) frame returns R[first] .. R[first+n-1]. */
+/* The running (inlined) frame returns R[first] .. R[first+n-1], as poscall() does; the helper
+ * when the frame has open upvalues to close. */
 CPJIT_UOP_INFO(POP_FRAME, .flags = CPJIT_UOP_ESCAPES, .operands = {R_, I_});
 CPJIT_UOP(POP_FRAME) {
-  lj_pop_frame(L, REG(0), CPJIT_OPERAND_U16(1));
+  lj_callinfo *ci = L->ci;
+  const lj_value *first = REG(0);
+  const int32_t n = (int32_t)CPJIT_OPERAND_U16(1);
+  if (L->open_upvals != 0 && L->open_upvals->v >= ci->base) {
+    lj_pop_frame(L, REG(0), (uint32_t)n);
+    CPJIT_CONTINUE();
+  }
+  lj_value *res = ci->func;
+  const int32_t wanted = ci->nresults;
+  L->ci = ci->prev;
+  const int32_t copied = (wanted < 0 || n < wanted) ? n : wanted;
+  for (int32_t i = 0; i < copied; i++) copy_value(res + i, first + i);
+  for (int32_t i = copied; i < wanted; i++) res[i].tag = LJ_NIL;
+  L->top = wanted < 0 ? res + n : L->ci->top; /* lj_pop_frame: a fixed count restores the frame top */
   CPJIT_CONTINUE();
 }
 /* Upvalues of an inlined function: its closure is in the slot below its frame (operand f). */

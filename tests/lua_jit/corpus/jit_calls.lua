@@ -85,3 +85,32 @@ local ok, err = pcall(function()
   return r
 end)
 print(ok, ok and err or "error")
+
+-- missing arguments read as nil, results padded with nil or cut, nested inlined frames, and a
+-- callee whose locals are captured (its frame has open upvalues when it returns)
+local function three(a, b, c)
+  if c == nil then c = 0 end
+  if b == nil then return a, -1 end
+  return a + b + c
+end
+local function twice(f, x)
+  local r = f(f(x, 1), 2, 3)  -- not a tail call: inlined two levels deep
+  return r
+end
+local function capture(x)
+  local function get() return x end
+  x = x + 1
+  return get
+end
+local m1, m2, m3, m4 = 0, 0, 0, 0
+local kept = {}
+for i = 1, 120 do
+  local a, b, c = three(i)
+  m1 = m1 + a + b + (c == nil and 1 or 0)
+  m2 = m2 + three(i, 2) + three(i, 2, 3)
+  m3 = m3 + twice(three, i)
+  local g = capture(i)
+  m4 = m4 + g()
+  if i % 40 == 0 then kept[#kept + 1] = g end
+end
+print(m1, m2, m3, m4, kept[1](), kept[3]())
