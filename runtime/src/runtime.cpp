@@ -387,7 +387,9 @@ Failure run(cpjit_executor *e, void *arg, cpjit_exit_info *out) {
     ctx->reclaimer.leave(phase);
     return fail(CPJIT_ERR_INVALIDATED, "the executor was invalidated");
   }
-  e->runs.fetch_add(1, std::memory_order_relaxed);
+  // A statistic: a plain load and store, not a locked increment (threads running the same
+  // executor at once may lose a count, as exit hits may).
+  e->runs.store(e->runs.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   uintptr_t result;
   if (ctx->mode == CPJIT_MODE_INTERP) result = e->set->interp->entry(e->program.data(), arg);
   else result = jit::observe::enter_trace(e->set->entry.address, e->layout.address, arg);  // a frame record for unwinders

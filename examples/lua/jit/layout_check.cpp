@@ -21,7 +21,7 @@ CPJIT_LUA_SAME_OFFSET(lj_value, tag, Value, tag);
 constexpr int n(int v) { return v; }  // compares the two enums as numbers
 static_assert(n(LJ_NIL) == kTagNil && n(LJ_FALSE) == kTagFalse && n(LJ_TRUE) == kTagTrue && n(LJ_INT) == kTagInt &&
               n(LJ_FLOAT) == kTagFloat && n(LJ_STRING) == kTagString && n(LJ_TABLE) == kTagTable &&
-              n(LJ_LCLOSURE) == kTagLClosure && n(LJ_CFUNCTION) == kTagCFunction);
+              n(LJ_LCLOSURE) == kTagLClosure && n(LJ_CFUNCTION) == kTagCFunction && n(LJ_CCLOSURE) == kTagCClosure);
 
 static_assert(sizeof(lj_string) == sizeof(String));
 CPJIT_LUA_SAME_OFFSET(lj_string, hash, String, hash);
@@ -39,7 +39,8 @@ CPJIT_LUA_SAME_OFFSET(lj_table, hmask, Table, hmask);
 CPJIT_LUA_SAME_OFFSET(lj_table, array, Table, array);
 CPJIT_LUA_SAME_OFFSET(lj_table, node, Table, node);
 CPJIT_LUA_SAME_OFFSET(lj_table, meta, Table, meta);
-static_assert(n(LJ_TM_INDEX) == kTMIndex && n(LJ_TM_NEWINDEX) == kTMNewIndex && n(LJ_TM_LEN) == kTMLen);
+static_assert(n(LJ_TM_INDEX) == kTMIndex && n(LJ_TM_NEWINDEX) == kTMNewIndex && n(LJ_TM_LEN) == kTMLen &&
+              n(LJ_TM_EQ) == kTMEq);
 
 CPJIT_LUA_SAME_OFFSET(lj_upval, v, UpVal, v);
 CPJIT_LUA_SAME_OFFSET(lj_lclosure, nupvals, LClosure, nupvals);

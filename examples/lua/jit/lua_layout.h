@@ -16,6 +16,7 @@ enum {
   LJ_TABLE = 6,
   LJ_LCLOSURE = 7,
   LJ_CFUNCTION = 8,
+  LJ_CCLOSURE = 9,
 };
 
 /* Facts the optimizer tracks: "the slot holds a value with this tag". 0 means nothing. */
@@ -74,7 +75,7 @@ typedef struct lj_table {
 } lj_table;
 
 /* Metamethod numbers (src/object.h, CPJIT_LUA_TMS). */
-enum { LJ_TM_INDEX = 0, LJ_TM_NEWINDEX = 1, LJ_TM_LEN = 2 };
+enum { LJ_TM_INDEX = 0, LJ_TM_NEWINDEX = 1, LJ_TM_LEN = 2, LJ_TM_EQ = 3 };
 
 typedef struct lj_upval {
   LJ_GC_HEADER;

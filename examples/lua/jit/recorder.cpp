@@ -624,8 +624,21 @@ void Recorder::translate() {
       } else if (x->tag == y->tag && x->tag <= kTagTrue) {
         need(a), need(b);  // nil, false, true: the tag is the value
         conditional(true);
+      } else if (x->is_number() && y->is_number()) {
+        need(a), need(b);  // an integer and a float, in either order
+        const int ri = x->is_int() ? a : b, rf = x->is_int() ? b : a;
+        compare("EQ_IF", "NEQ_IF", raw_equal(*x, *y), {static_cast<uint64_t>(ri), static_cast<uint64_t>(rf)});
+      } else if (x->tag == y->tag && x->tag >= kTagString && x->tag <= kTagCClosure) {
+        // The same object, different short strings or functions, tables without __eq: known
+        // without the interpreter (EQ_REF leaves in the other cases, so they are not recorded).
+        const bool same = x->p == y->p;
+        if (!same && x->is_string() && !(x->s->is_short && y->s->is_short)) abort("equality of long strings");
+        if (!same && x->is_table() && (get_tm(J_.L, *x, kTMEq) != nullptr || get_tm(J_.L, *y, kTMEq) != nullptr))
+          abort("__eq metamethod");
+        need(a), need(b);
+        compare("EQ_REF", "NEQ_REF", same, {A, B});
       } else {
-        abort("equality of strings, tables or mixed numbers");
+        abort("equality of userdata");
       }
       return;
     }

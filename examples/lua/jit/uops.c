@@ -402,6 +402,50 @@ CPJIT_UOP(NEQ_STR) {
   CPJIT_CONTINUE();
 }
 
+/* An integer and a float (Lua compares them exactly: equal when the float is that integer). */
+static inline __attribute__((always_inline)) int int_equals_float(int64_t i, double f) {
+  if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0)) return 0; /* NaN, out of range */
+  const int64_t fi = (int64_t)f;
+  return (double)fi == f && fi == i;
+}
+CPJIT_UOP_INFO(EQ_IF, .flags = GUARD_FLAGS, .operands = {R_, R_});
+CPJIT_UOP(EQ_IF) {
+  if (!int_equals_float(REG(0)->u.i, REG(1)->u.n)) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(NEQ_IF, .flags = GUARD_FLAGS, .operands = {R_, R_});
+CPJIT_UOP(NEQ_IF) {
+  if (int_equals_float(REG(0)->u.i, REG(1)->u.n)) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+
+/* Two values of the same reference type (the recorder guards both tags): equal when they are
+ * the same object; different short strings, functions, and tables whose metatables have no
+ * __eq are not. Anything else (long strings, a possible __eq) leaves for the interpreter. */
+static inline __attribute__((always_inline)) int ref_equal(const lj_value *a, const lj_value *b) {
+  if (a->u.p == b->u.p) return 1;
+  switch (a->tag) {
+    case LJ_STRING: return (((const lj_string *)a->u.p)->is_short && ((const lj_string *)b->u.p)->is_short) ? 0 : -1;
+    case LJ_TABLE:
+      return (may_have_tm(((const lj_table *)a->u.p)->meta, LJ_TM_EQ) ||
+              may_have_tm(((const lj_table *)b->u.p)->meta, LJ_TM_EQ)) ? -1 : 0;
+    case LJ_LCLOSURE:
+    case LJ_CFUNCTION:
+    case LJ_CCLOSURE: return 0;
+    default: return -1;
+  }
+}
+CPJIT_UOP_INFO(EQ_REF, .flags = GUARD_FLAGS, .operands = {R_, R_});
+CPJIT_UOP(EQ_REF) {
+  if (ref_equal(REG(0), REG(1)) != 1) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(NEQ_REF, .flags = GUARD_FLAGS, .operands = {R_, R_});
+CPJIT_UOP(NEQ_REF) {
+  if (ref_equal(REG(0), REG(1)) != 0) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+
 /* ---- loops ---------------------------------------------------------------------------------
  * FORLOOP with integer control (src/vm.cpp): R[a+1] counts the iterations left, R[a+2] is the
  * step, R[a+3] the visible control variable. Operands: a, a+1, a+2, a+3. */

@@ -270,7 +270,7 @@ typedef struct cpjit_executor_stats {
   uint32_t exits;
   uint64_t code_bytes;      /* executable bytes (0 in the uop interpreter) */
   uint64_t entry_address;   /* where the native code starts (0 in the uop interpreter) */
-  uint64_t runs;
+  uint64_t runs;            /* exact while one thread runs it; concurrent runs may lose a count */
 } cpjit_executor_stats;
 cpjit_status cpjit_executor_stats_get(const cpjit_executor *executor, cpjit_executor_stats *out);
 /* How often exit `exit_id` was taken. Exact while one thread runs the executor; threads taking
