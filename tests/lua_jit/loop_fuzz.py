@@ -62,7 +62,7 @@ class Gen:
             return "(t[%s] or 1)" % self.index()
         if r < 0.94:
             return "#t"
-        return "f(%s)" % self.var()
+        return "%s(%s)" % (self.r.choice(["f", "f", "g", "h"]), self.var())
 
     def index(self):
         v = self.r.choice(self.loop_vars) if self.loop_vars else "1"
@@ -108,6 +108,10 @@ class Gen:
         if r < 0.48:
             lv = self.r.choice(self.loop_vars) if self.loop_vars else "a"
             return "%s %% %d == 0" % (lv, self.r.randint(2, 7))
+        if r < 0.56:  # identity of strings, tables and functions, against values of any type
+            left, right = self.r.choice([("s", "s .. ''"), ("t", "t"), ("t", "{}"), ("f", "g"), ("g", "g"),
+                                         ("s", self.var()), (self.var(), "t"), (self.var(), "f")])
+            return "%s %s %s" % (left, self.r.choice(["==", "~="]), right)
         return "%s %s %s" % (self.expr(2), op, self.expr(2))
 
     def stmt(self, ind):
@@ -195,6 +199,8 @@ class Gen:
                "local t = {%s}\n" % ", ".join(self.num() for _ in range(self.r.randint(0, 8))),
                "local s, acc = '', 0\n",
                "local function f(x) if type(x) == 'number' then return x * 2 + 1 end return x end\n",
+               "local function g(x) return f(x) end\n",  # tail calls
+               "local function h(x) if x == 3 then return g(x) end return f(x, 1) end\n",
                "local function bump() acc = acc + 2 end\n",
                "local function check(x) if x ~= x then acc = acc + 1000 end end\n",
                "local function I(x)\n"

@@ -28,6 +28,12 @@ const Table *T(const lj_table *t) { return reinterpret_cast<const Table *>(t); }
 Value *V(lj_value *v) { return reinterpret_cast<Value *>(v); }
 const Value *V(const lj_value *v) { return reinterpret_cast<const Value *>(v); }
 const String *Str(const lj_string *s) { return reinterpret_cast<const String *>(s); }
+Value constant(int64_t payload, uint8_t tag) {
+  Value v;
+  v.i = payload;
+  v.tag = tag;
+  return v;
+}
 
 bool no_tm(const Table *mt, TM event) { return mt == nullptr || (mt->tm_absent & (1u << event)); }
 
@@ -85,15 +91,6 @@ int lj_set_int(lj_state *L, lj_table *lt, int64_t key, const lj_value *v) {
   collect(S(L));
   return 1;
 }
-
-namespace {
-Value constant(int64_t payload, uint8_t tag) {
-  Value v;
-  v.i = payload;
-  v.tag = tag;
-  return v;
-}
-}  // namespace
 
 int lj_set_int_c(lj_state *L, lj_table *t, int64_t key, int64_t payload, uint8_t tag) {
   const Value v = constant(payload, tag);

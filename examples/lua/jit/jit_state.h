@@ -86,6 +86,7 @@ struct Recording {
   Value* pending_call = nullptr;  // an inlined call was recorded: its frame comes next
   int pending_a = 0;              // ... called from this register of the caller
   int pending_nresults = 0;       // ... wanting this many results
+  bool pending_tail = false;      // an inlined tail call was recorded: its callee takes over the frame
   std::vector<Proto*> inlined;
   LoopState* loop = nullptr;      // root traces: the loop
   TraceRec* parent = nullptr;     // side traces: where they hang off

@@ -796,7 +796,25 @@ void Recorder::translate() {
       next_ = callee.return_pc;
       return;
     }
-    case OP_TAILCALL: abort("tail call");
+    case OP_TAILCALL: {
+      // In an inlined function (the trace's own frame cannot be replaced): the callee takes over
+      // the frame, and returns to the inlined function's caller.
+      if (!frame().pushed) abort("tail call");
+      if (b == 0) abort("tail call with a variable number of arguments");
+      const Value* f = reg(a);
+      if (f->tag != kTagLClosure) abort("tail call of a builtin");
+      Proto* p = f->lcl->p;
+      if (p->is_vararg) abort("tail call of a vararg function");
+      if (std::any_of(R_.frames.begin(), R_.frames.end(), [p](const RecFrame& fr) { return fr.proto == p; }))
+        abort("recursive tail call");
+      if (off() + 2 * kMaxRegisters >= kMaxSlots) abort("tail call too deep in the stack");
+      emit("GUARD_PROTO", {A, reinterpret_cast<uint64_t>(p)});
+      emit("TAIL_FRAME", {A, B});
+      R_.pending_tail = true;
+      R_.inlined.push_back(p);
+      next_ = p->code;
+      return;
+    }
     case OP_TFORPREP:
     case OP_TFORCALL:
     case OP_TFORLOOP: abort("generic for loop");
@@ -858,9 +876,27 @@ bool enter_inlined_frame(Recording& R, CallInfo* ci) {
   return true;
 }
 
+// The interpreter made an inlined tail call: the callee now runs in the frame being recorded.
+bool enter_tail_frame(Recording& R, CallInfo* ci) {
+  RecFrame& f = R.frames.back();
+  if (ci != f.ci || ci->base < R.trace_base || !ci->func->is_function() || ci->func->tag != kTagLClosure) return false;
+  f.base = ci->base;
+  f.proto = ci->func->lcl->p;
+  f.offset = static_cast<uint32_t>(ci->base - R.trace_base);
+  if (f.offset + f.proto->maxstack >= kMaxSlots) return false;
+  if (R.tags.size() < f.offset + f.proto->maxstack) R.tags.resize(f.offset + f.proto->maxstack, kUnknownTag);
+  std::fill(R.tags.begin() + f.offset, R.tags.begin() + f.offset + f.proto->maxstack, kUnknownTag);
+  R.pending_tail = false;
+  return true;
+}
+
 RecordStep record_instruction(Jit& J, CallInfo* ci, const Instr* pc, std::string& abort_reason) {
   Recording& R = J.rec;
   R.steps++;
+  if (R.pending_tail && !enter_tail_frame(R, ci)) {
+    abort_reason = "inlined tail call entered no frame";
+    return RecordStep::kAbort;
+  }
   if (R.pending_call != nullptr && !enter_inlined_frame(R, ci)) {
     abort_reason = "inlined call entered no frame of its own";
     return RecordStep::kAbort;

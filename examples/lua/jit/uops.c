@@ -68,6 +68,9 @@ static inline __attribute__((always_inline)) void set_float(lj_value *v, double 
   v->u.n = x;
   v->tag = LJ_FLOAT;
 }
+/* Frame loops copy a handful of values: kept as plain loops (vectorised, each grew its stencil
+ * to over a kilobyte of code). */
+#define NO_VECTOR _Pragma("clang loop vectorize(disable) interleave(disable) unroll(disable)")
 static inline __attribute__((always_inline)) void copy_value(lj_value *to, const lj_value *from) {
   to->u.i = from->u.i;  /* payload and tag, not the padding */
   to->tag = from->tag;
@@ -772,6 +775,7 @@ CPJIT_UOP(PUSH_FRAME) {
   lj_callinfo *nci = ci->next;
   if (nci != 0 && !p->is_vararg && args_end + p->numparams + p->maxstack < L->stack_limit) {
     ci->savedpc = CPJIT_OPERAND_PTR(3, const void *);
+    NO_VECTOR
     for (lj_value *a = args_end; a <= func + p->numparams; a++) a->tag = LJ_NIL; /* missing arguments */
     nci->func = func;
     nci->base = func + 1;
@@ -805,9 +809,40 @@ CPJIT_UOP(POP_FRAME) {
   const int32_t wanted = ci->nresults;
   L->ci = ci->prev;
   const int32_t copied = (wanted < 0 || n < wanted) ? n : wanted;
+  NO_VECTOR
   for (int32_t i = 0; i < copied; i++) copy_value(res + i, first + i);
+  NO_VECTOR
   for (int32_t i = copied; i < wanted; i++) res[i].tag = LJ_NIL;
   L->top = wanted < 0 ? res + n : L->ci->top; /* lj_pop_frame: a fixed count restores the frame top */
+  CPJIT_CONTINUE();
+}
+/* `return R[f](R[f+1] .. R[f+n-1])` in an inlined function: the callee takes over the running
+ * frame, as the interpreter's TAILCALL does (function and arguments move down to the frame's
+ * function slot; the frame is marked as entered through a tail call). Leaves, before changing
+ * anything, when the frame has open upvalues, the callee takes varargs or the stack would
+ * overflow. */
+CPJIT_UOP_INFO(TAIL_FRAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
+CPJIT_UOP(TAIL_FRAME) {
+  const lj_value *callee = REG(0);
+  const uint32_t n = CPJIT_OPERAND_U16(1);
+  const lj_proto *p = (const lj_proto *)((const lj_lclosure *)callee->u.p)->proto;
+  lj_callinfo *ci = L->ci;
+  lj_value *func = ci->func;
+  if ((L->open_upvals != 0 && L->open_upvals->v >= ci->base) || p->is_vararg ||
+      func + n + p->numparams + p->maxstack >= L->stack_limit)
+    CPJIT_EXIT(0);
+  NO_VECTOR
+  for (uint32_t j = 0; j < n; j++) copy_value(func + j, callee + j); /* downwards: func < callee */
+  NO_VECTOR
+  for (lj_value *a = func + n; a <= func + p->numparams; a++) a->tag = LJ_NIL;
+  ci->base = func + 1;
+  ci->top = func + 1 + p->maxstack;
+  ci->savedpc = p->code;
+  ci->nvarargs = 0;
+  ci->status |= LJ_CI_TAIL;
+  L->top = func + n;
+  lj_value *hi = ci->top > L->top ? ci->top : L->top;
+  if (hi > L->stack_hwm) L->stack_hwm = hi;
   CPJIT_CONTINUE();
 }
 /* Upvalues of an inlined function: its closure is in the slot below its frame (operand f). */

@@ -114,3 +114,30 @@ for i = 1, 120 do
   if i % 40 == 0 then kept[#kept + 1] = g end
 end
 print(m1, m2, m3, m4, kept[1](), kept[3]())
+
+-- tail calls inside inlined functions: the callee takes over the frame and returns to the
+-- inlined function's caller; missing arguments are nil; an error raised after a tail call
+local function leaf(x, y) return x * 2 + (y or 0) end
+local function mid(x) return leaf(x, 1) end
+local function top(x)
+  if x % 3 == 0 then return mid(x) end
+  return leaf(x)
+end
+local function many(a, b, c, d) return leaf(a + b + c, d) end
+local acc, acc2 = 0, 0
+for i = 1, 200 do
+  acc = acc + top(i)
+  acc2 = acc2 + many(i, 1, 2, i % 2 == 0 and 5 or nil)
+end
+print(acc, acc2)
+local function bad(x)
+  if x == 150 then error("bad " .. x) end
+  return x
+end
+local function via(x) return bad(x) end
+local ok, msg = pcall(function()
+  local s = 0
+  for i = 1, 200 do s = s + via(i) end
+  return s
+end)
+print(ok, msg)
