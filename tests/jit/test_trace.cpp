@@ -252,7 +252,11 @@ TEST_CASE("operands of every width, and values that need the data area", "[e2e]"
     CHECK(f.slots[7] == INT64_MIN + 5);
     CHECK(f.slots[8] == -3);
     CHECK(f.slots[9] == 0x7fff0000ll);
-    CHECK(t.layout.data_slots >= 1);  // the 64-bit values fit no immediate
+#if defined(__aarch64__)
+    CHECK(t.layout.data_slots >= 1);  // the 64-bit values fit no MOVZ/MOVK relaxation of a GOT load
+#else
+    CHECK(t.layout.data_slots == 0);  // x86-64: wide operands are movabs immediates
+#endif
   }
 }
 

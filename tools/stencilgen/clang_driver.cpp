@@ -46,10 +46,6 @@ std::vector<Flag> stencil_flags(const TargetInfo &target, const std::string &sys
       {"-Os",
        "stencils are laid end to end: -O2/-O3 pad branch targets and duplicate tails (CPython moved to -Os, "
        "1-2% smaller, speed neutral)"},
-      {"-fpic",
-       "holes load through GOT-style relocations that the JIT relaxes to immediates or a data slot, so any "
-       "64-bit value is legal; jump tables and constants become PC-relative"},
-      {"-mcmodel=small", "with -fpic: code and its read-only data within +-2 GiB, which one allocation guarantees"},
       {"-fvisibility=default", "holes must stay preemptible so clang reaches them through the GOT, not PC32"},
       {"-ffunction-sections", "one section per stencil: its code and relocations are separate from the others"},
       {"-fdata-sections", "each stencil's read-only data (jump tables) in a section of its own"},
@@ -66,6 +62,24 @@ std::vector<Flag> stencil_flags(const TargetInfo &target, const std::string &sys
        "rbp/x29 is never written by a stencil, so unwinders walk through JIT code using the shim's frame"},
       {"-Werror=implicit-function-declaration", "every helper needs a prototype"},
   };
+  if (target.machine == Machine::X86_64) {
+    // Small operands (<cpjit/stencil.h> declares them as 1-byte objects) become 32-bit absolute
+    // displacements of the instructions that use them: `addq off(%r12), %rax` instead of
+    // loading the offset into a register first. Everything else stays reachable anywhere.
+    flags.push_back({"-fno-pic", "small operands are absolute 32-bit values folded into addressing modes"});
+    flags.push_back({"-mcmodel=medium", "code within +-2 GiB (one allocation), data small or large by size"});
+    flags.push_back({"-mlarge-data-threshold=1",
+                     "only 1-byte objects (the small operand symbols) are small data; wide operands and "
+                     "read-only data are large, reached with movabs (any 64-bit value)"});
+    flags.push_back({"-fno-jump-tables",
+                     "the medium model addresses a jump table with a 32-bit absolute, which code memory "
+                     "cannot reach"});
+  } else {
+    flags.push_back({"-fpic",
+                     "holes load through GOT-style relocations that the JIT relaxes to immediates or a data slot, "
+                     "so any 64-bit value is legal; jump tables and constants become PC-relative"});
+    flags.push_back({"-mcmodel=small", "with -fpic: code and its read-only data within +-2 GiB, which one allocation guarantees"});
+  }
   if (target.machine == Machine::AArch64) {
     flags.push_back({"-mno-outline-atomics", "atomics inline, not calls to __aarch64_* helpers"});
     if (!sysroot.empty()) flags.push_back({"--sysroot=" + sysroot, "the target's C library headers"});

@@ -138,6 +138,7 @@ class Extractor {
  private:
   Stencil extract(const ObjSymbol &function, const ObjSection &text);
   Hole make_hole(const ObjSection &section, const ObjRelocation &r, bool in_code);
+  Hole classify_hole(const ObjSection &section, const ObjRelocation &r, bool in_code);
   uint32_t place_data(uint32_t section_index);
   void pair_got_loads();
   void strip_continuation();
@@ -197,6 +198,18 @@ uint32_t Extractor::place_data(uint32_t section_index) {
 }
 
 Hole Extractor::make_hole(const ObjSection &section, const ObjRelocation &r, bool in_code) {
+  Hole hole = classify_hole(section, r, in_code);
+  // A 32-bit absolute field (x86-64's small data) holds small operands only: code, data and
+  // helpers lie anywhere in the address space, and wider operands may not fit.
+  const bool absolute32 = hole.kind == CPJIT_PATCH_Abs32 || hole.kind == CPJIT_PATCH_Abs32S;
+  if (absolute32 && !(hole.value == CPJIT_HOLE_OPERAND && (hole.width == CPJIT_WIDTH_u8 || hole.width == CPJIT_WIDTH_u16)))
+    refuse(section, r,
+           "a 32-bit absolute field holds only unsigned 8- and 16-bit operands, not this value; reach data "
+           "through a pointer-sized operand or a helper (small objects of one byte are the culprit)");
+  return hole;
+}
+
+Hole Extractor::classify_hole(const ObjSection &section, const ObjRelocation &r, bool in_code) {
   const ObjSymbol &sym = object_.symbols[r.symbol];
   auto mapping = map_relocation(object_.machine, r.type);
   if (!mapping) refuse(section, r, "unknown relocation kind; cpjit has no patch for it");

@@ -49,10 +49,15 @@
  *   4. No writable data, thread-local data, constructors or destructors: a stencil is copied
  *      many times and has no place for them. Read-only constants and jump tables are fine;
  *      they travel with the stencil.
- *   5. Code model: templates are compiled as position-independent code (-fpic). Any 64-bit
- *      operand value is legal: holes are loaded through GOT-style slots that the JIT relaxes to
- *      immediates, PC-relative forms or a per-trace data slot. Branches to helpers are direct;
- *      when a helper is out of range the JIT inserts a veneer.
+ *   5. Code model. AArch64: position-independent code (-fpic); holes are loaded through
+ *      GOT-style slots that the JIT relaxes to immediates, PC-relative forms or a per-trace data
+ *      slot. x86-64: the medium code model without PIC; unsigned 8- and 16-bit operands are
+ *      32-bit absolute fields folded into the instructions that use them (displacements, so
+ *      `slots + CPJIT_OPERAND_U16(n)` costs no instruction of its own), wider operands are
+ *      movabs immediates. Any operand value of the declared width is legal on both. A
+ *      one-byte object of the template's own is refused on x86-64 (it would be small data
+ *      too). Branches to helpers are direct; when a helper is out of range the JIT inserts a
+ *      veneer.
  *   6. Do not call another function of the template file unless it is inlined (`static inline`);
  *      each stencil must be self-contained.
  *   7. The frame pointer (rbp / x29) is reserved: stencils never write it, so debuggers and
@@ -96,15 +101,32 @@ typedef CPJIT_PRESERVE_NONE cpjit_result (*cpjit_trace_fn)(CPJIT_PARAMS);
 /* ---- holes ------------------------------------------------------------------------------
  * Every magic symbol of <cpjit/hole_abi.h> is declared here: operands as objects whose address
  * is read, control transfers as functions with the pinned signature. Default visibility keeps
- * them preemptible, so clang reaches them through GOT-style loads the JIT can relax. */
-#define CPJIT__DECL_OPERAND(sym) extern __attribute__((visibility("default"))) char sym[];
-#define CPJIT__DECL_TRANSFER(sym) \
+ * them preemptible, so clang reaches them through GOT-style loads the JIT can relax (AArch64).
+ *
+ * Operands of 8 and 16 unsigned bits (slot numbers, offsets, small indices) are 1-byte objects:
+ * under x86-64's flags (medium code model, large-data threshold 1) they are small data, whose
+ * address clang folds into the instruction that uses it (`addq off(%r12), %rax`, relocation
+ * R_X86_64_32S or R_X86_64_32). They are weak, so clang cannot assume them non-null, and on
+ * x86-64 read without the register barrier below, which would defeat the folding. Wider and
+ * signed operands stay incomplete arrays: large data, a movabs that holds any 64-bit value. */
+#define CPJIT__DECL_OPERAND_SMALL(sym) extern __attribute__((visibility("default"), weak)) char sym[1];
+#define CPJIT__DECL_OPERAND_LARGE(sym) extern __attribute__((visibility("default"))) char sym[];
+#define CPJIT__DECL_OPERAND_u8 CPJIT__DECL_OPERAND_SMALL
+#define CPJIT__DECL_OPERAND_u16 CPJIT__DECL_OPERAND_SMALL
+#define CPJIT__DECL_OPERAND_i8 CPJIT__DECL_OPERAND_LARGE
+#define CPJIT__DECL_OPERAND_i16 CPJIT__DECL_OPERAND_LARGE
+#define CPJIT__DECL_OPERAND_u32 CPJIT__DECL_OPERAND_LARGE
+#define CPJIT__DECL_OPERAND_i32 CPJIT__DECL_OPERAND_LARGE
+#define CPJIT__DECL_OPERAND_u64 CPJIT__DECL_OPERAND_LARGE
+#define CPJIT__DECL_OPERAND_i64 CPJIT__DECL_OPERAND_LARGE
+#define CPJIT__DECL_OPERAND(sym, width) CPJIT__DECL_OPERAND_##width(sym)
+#define CPJIT__DECL_TRANSFER(sym, width) \
   extern __attribute__((visibility("default"))) CPJIT_PRESERVE_NONE cpjit_result sym(CPJIT_PARAMS);
 #define CPJIT__DECL_CONTINUE CPJIT__DECL_TRANSFER
 #define CPJIT__DECL_JUMP CPJIT__DECL_TRANSFER
 #define CPJIT__DECL_ERROR CPJIT__DECL_TRANSFER
 #define CPJIT__DECL_EXIT CPJIT__DECL_TRANSFER
-#define CPJIT__DECLARE_HOLE(sym, value, index, width) CPJIT__DECL_##value(sym)
+#define CPJIT__DECLARE_HOLE(sym, value, index, width) CPJIT__DECL_##value(sym, width)
 CPJIT_HOLE_SYMBOLS(CPJIT__DECLARE_HOLE)
 #undef CPJIT__DECLARE_HOLE
 
@@ -130,7 +152,22 @@ static inline __attribute__((always_inline)) int64_t cpjit__hole_signed(const vo
   return value;
 }
 
-#define CPJIT__UNSIGNED(n, w, max) cpjit__hole_unsigned(_cpjit_operand##n##_##w, max)
+/* A small operand: on x86-64 its address as it is, for clang to fold (see the declarations
+ * above); elsewhere it is a GOT-style load like any operand, and the barrier keeps clang's
+ * code the same as for the other widths. */
+static inline __attribute__((always_inline)) uint64_t cpjit__hole_small(const void *address, uint64_t max) {
+#if defined(__x86_64__)
+  uint64_t value = (uint64_t)(uintptr_t)address;
+  __builtin_assume(value <= max);
+  return value;
+#else
+  return cpjit__hole_unsigned(address, max);
+#endif
+}
+#define CPJIT__UNSIGNED_u8(n, max) cpjit__hole_small(_cpjit_operand##n##_u8, max)
+#define CPJIT__UNSIGNED_u16(n, max) cpjit__hole_small(_cpjit_operand##n##_u16, max)
+#define CPJIT__UNSIGNED_u32(n, max) cpjit__hole_unsigned(_cpjit_operand##n##_u32, max)
+#define CPJIT__UNSIGNED(n, w, max) CPJIT__UNSIGNED_##w(n, max)
 #define CPJIT__SIGNED(n, w, min, max) cpjit__hole_signed(_cpjit_operand##n##_##w, min, max)
 #define CPJIT__WIDE(n, w) cpjit__hole(_cpjit_operand##n##_##w)
 
