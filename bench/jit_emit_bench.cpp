@@ -5,8 +5,8 @@
 //   build/bench/jit_emit_bench --benchmark_counters_tabular=true
 //
 // Traces repeat a representative five-uop pattern (an add, an overflow-checked add, a guard
-// with a side exit, a helper call, a 64-bit constant that needs the data area) and end in a
-// loop back-edge and an exit, for 10, 100 and 1000 uops.
+// with a side exit, a helper call, a 64-bit constant: a movabs on x86-64, the data area on
+// AArch64) and end in a loop back-edge and an exit, for 10, 100 and 1000 uops.
 #include <benchmark/benchmark.h>
 
 #include <asmjit/x86.h>
@@ -218,7 +218,7 @@ void BM_Asmjit(benchmark::State &state) {
       // The exit stub: count the hit, follow a link if any, count the exit, return the record.
       Label unlinked = a.newLabel();
       a.mov(rax, record);
-      a.lock().inc(qword_ptr(rax, 8));
+      a.inc(qword_ptr(rax, 8));
       a.mov(rcx, qword_ptr(rax));
       a.test(rcx, rcx);
       a.jz(unlinked);
