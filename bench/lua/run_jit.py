@@ -2,7 +2,10 @@
 """cpjit-lua with its JIT against its own tier 1, lua5.4, luajit -joff and luajit on bench/lua.
 
 Every program runs at the size run_tier1.py uses (about a second in lua5.4), --repeat times per
-system (the best time counts), all in one run on the same machine. cpjit-lua's output, in both
+system, all in one run on the same machine. The systems take turns (round after round, each
+runs once), so that a slow or fast phase of the shared machine falls on all of them, and the
+median time counts (--stat best: the fastest); allocation-heavy programs have a rare fast mode
+on this machine that a best-of picks for one system and not another. cpjit-lua's output, in both
 modes, must equal lua5.4's (a mismatch stops the run); LuaJIT's may differ where it has no
 integer subtype, which is reported but not an error. A last run of the JIT with CPJIT_STATS=1
 gives the time spent compiling traces and recording them, as a share of the run.
@@ -11,7 +14,8 @@ Writes a table to standard output and, into --out (default bench/lua/results):
   jit.csv   one row per program: seconds per system, ratios, compile figures
   jit.png   bar chart: speed relative to lua5.4 (higher is faster), log scale
 
-  bench/lua/run_jit.py --interp build/examples/lua/cpjit-lua [--repeat 3] [--scale 0.5] [NAME...]
+  bench/lua/run_jit.py --interp build/examples/lua/cpjit-lua [--repeat 5] [--stat median|best]
+                       [--scale 0.5] [NAME...]
 """
 import argparse
 import csv
@@ -25,7 +29,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from run_tier1 import SIZES, best_of, invocation  # noqa: E402  (the same programs and sizes)
+from run_tier1 import SIZES, invocation, run_once  # noqa: E402  (the same programs and sizes)
 
 TIER1 = "cpjit-lua tier 1"
 JIT = "cpjit-lua jit"
@@ -90,12 +94,22 @@ def chart(rows, systems, path):
     return True
 
 
+def pick(times, stat):
+    ordered = sorted(times)
+    if stat == "best":
+        return ordered[0]
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--interp", required=True, help="cpjit-lua binary")
     ap.add_argument("--lua", default=shutil.which("lua5.4"))
     ap.add_argument("--luajit", default=shutil.which("luajit"))
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--stat", choices=("median", "best"), default="median",
+                    help="which of the --repeat times counts")
     ap.add_argument("--scale", type=float, default=1.0, help="multiply the linear sizes")
     ap.add_argument("--out", default=os.path.join(HERE, "results"), help="directory for jit.csv and jit.png")
     ap.add_argument("names", nargs="*")
@@ -118,10 +132,13 @@ def main():
     try:
         for name in names:
             size, script, args, stdin_path = invocation(name, opts.lua, opts.scale, tmpdir)
-            times, digests = {}, {}
-            for label, cmd, extra in systems:
-                env = dict(os.environ, **extra) if extra else None
-                times[label], digests[label] = best_of(cmd + [script] + args, stdin_path, opts.repeat, env)
+            samples, digests = {label: [] for label, _, _ in systems}, {}
+            for _ in range(opts.repeat):  # rounds: every system once per round
+                for label, cmd, extra in systems:
+                    env = dict(os.environ, **extra) if extra else None
+                    t, digests[label] = run_once(cmd + [script] + args, stdin_path, env)
+                    samples[label].append(t)
+            times = {label: pick(ts, opts.stat) for label, ts in samples.items()}
             for label in (TIER1, JIT):
                 if digests[label] != digests["lua5.4"]:
                     print("OUTPUT MISMATCH: %s on %s" % (label, name))
