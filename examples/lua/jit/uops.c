@@ -538,15 +538,17 @@ CPJIT_UOP(EXIT) { CPJIT_EXIT(0); }
 /* ---- tables --------------------------------------------------------------------------------
  * The recorder guards that the table and key registers have the types these uops assume.
  * A nil result from a table with a metatable that may have __index leaves the trace. */
-static inline __attribute__((always_inline)) const lj_value *array_slot(const lj_table *t, int64_t key) {
-  uint64_t i = (uint64_t)key - 1;
-  return i < t->asize ? &t->array[i] : 0;
+static inline __attribute__((always_inline)) int in_array(const lj_table *t, int64_t key) {
+  return (uint64_t)key - 1 < t->asize;
 }
-
+/* The array slot is taken in the branch that tested the bound: a helper returning a slot or
+ * null would cost a test of the array pointer on the fast path. */
 #define GETI_BODY(KEY)                                                    \
   lj_table *t = (lj_table *)REG(1)->u.p;                                  \
-  const lj_value *v = array_slot(t, KEY);                                 \
-  if (v == 0) v = lj_get_int(t, KEY);                                     \
+  const int64_t key = (KEY);                                              \
+  const lj_value *v;                                                      \
+  if (__builtin_expect(in_array(t, key), 1)) v = &t->array[key - 1];      \
+  else v = lj_get_int(t, key);                                            \
   if (v->tag == LJ_NIL && may_have_tm(t->meta, LJ_TM_INDEX)) CPJIT_EXIT(0); \
   copy_value(REG(0), v);                                                  \
   CPJIT_CONTINUE();
@@ -563,10 +565,12 @@ CPJIT_UOP(GETI_K) { GETI_BODY(CPJIT_OPERAND_I64(2)) }
 #define SETI_BODY(KEY, STORE, SLOW)                                                  \
   lj_table *t = (lj_table *)REG(0)->u.p;                                             \
   int64_t key = (KEY);                                                               \
-  lj_value *slot = (lj_value *)array_slot(t, key);                                   \
-  if (slot != 0 && (slot->tag != LJ_NIL || !may_have_tm(t->meta, LJ_TM_NEWINDEX))) { \
-    STORE;                                                                           \
-    CPJIT_CONTINUE();                                                                \
+  if (__builtin_expect(in_array(t, key), 1)) {                                       \
+    lj_value *slot = &t->array[key - 1];                                             \
+    if (slot->tag != LJ_NIL || !may_have_tm(t->meta, LJ_TM_NEWINDEX)) {              \
+      STORE;                                                                         \
+      CPJIT_CONTINUE();                                                              \
+    }                                                                                \
   }                                                                                  \
   if (!(SLOW)) CPJIT_EXIT(0);                                                        \
   CPJIT_CONTINUE();
