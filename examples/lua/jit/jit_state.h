@@ -16,6 +16,7 @@
 
 #include "../src/object.h"
 #include "../src/state.h"
+#include "lua_layout.h"
 
 namespace cpjit::lua {
 
@@ -37,6 +38,7 @@ struct TraceRec {
   bool side = false;
   Proto* proto = nullptr;
   std::vector<Proto*> inlined;  // functions whose calls the trace inlined
+  std::vector<std::unique_ptr<lj_field_site>> field_sites;  // read and updated by its field uops
   uint32_t start_pc = 0;
   uint32_t uops = 0;
   uint32_t bytecodes = 0;    // instructions recorded
@@ -88,6 +90,7 @@ struct Recording {
   int pending_nresults = 0;       // ... wanting this many results
   bool pending_tail = false;      // an inlined tail call was recorded: its callee takes over the frame
   std::vector<Proto*> inlined;
+  std::vector<std::unique_ptr<lj_field_site>> field_sites;  // of the uops recorded so far
   LoopState* loop = nullptr;      // root traces: the loop
   TraceRec* parent = nullptr;     // side traces: where they hang off
   uint32_t parent_exit = 0;

@@ -74,6 +74,15 @@ typedef struct lj_table {
   struct lj_table *meta;
 } lj_table;
 
+/* A field access site of a trace (recorder.cpp makes one per GETFIELD, SETFIELD, GETTABUP,
+ * SETTABUP; the trace owns it): the key, and the node of the table's hash part it was last
+ * found in, which the uop tries first and updates. */
+typedef struct lj_field_site {
+  const lj_string *key;
+  uint32_t node;
+  uint32_t padding_;
+} lj_field_site;
+
 /* Metamethod numbers (src/object.h, CPJIT_LUA_TMS). */
 enum { LJ_TM_INDEX = 0, LJ_TM_NEWINDEX = 1, LJ_TM_LEN = 2, LJ_TM_EQ = 3 };
 

@@ -136,6 +136,20 @@ class Recorder {
     return R_.insns.back();
   }
 
+  // The site operand of a field uop on table t (known at recording time, or null): the key and
+  // the node it is in now, which the uop tries first.
+  uint64_t field_site(const Table* t, const String* key) {
+    auto site = std::make_unique<lj_field_site>();
+    site->key = reinterpret_cast<const lj_string*>(key);
+    site->node = 0;
+    if (t != nullptr) {
+      const Node* n = reinterpret_cast<const Node*>(table_get_short_str(t, key));  // a value is its node
+      if (n >= t->node && n <= t->node + t->hmask) site->node = static_cast<uint32_t>(n - t->node);
+    }
+    R_.field_sites.push_back(std::move(site));
+    return reinterpret_cast<uint64_t>(R_.field_sites.back().get());
+  }
+
   // Type knowledge.
   uint8_t& tag_of(int r) {
     const size_t slot = off() + static_cast<size_t>(r);
@@ -413,7 +427,7 @@ void Recorder::translate() {
       const Value* up = closure()->upvals[b]->v;
       if (!up->is_table()) abort("upvalue indexed is not a table");
       check_get(up->t, table_get_short_str(up->t, k(c).s));
-      const auto key = reinterpret_cast<uint64_t>(k(c).s);
+      const uint64_t key = field_site(up->t, k(c).s);
       if (own_frame()) emit("GETTABUP", {A, B, key});
       else emit("GETTABUP_F", {A, B, key, func_slot()});
       set_tag(a, kUnknownTag);
@@ -424,7 +438,7 @@ void Recorder::translate() {
       const Value* up = closure()->upvals[a]->v;
       if (!up->is_table()) abort("upvalue indexed is not a table");
       check_set(up->t, table_get_short_str(up->t, k(b).s));
-      const auto key = reinterpret_cast<uint64_t>(k(b).s);
+      const uint64_t key = field_site(up->t, k(b).s);
       if (own_frame()) {
         if (op == OP_SETTABUP) emit("SETTABUP", {A, key, C});
         else emit("SETTABUP_C", {A, key, payload(k(c)), k(c).tag});
@@ -464,7 +478,7 @@ void Recorder::translate() {
       if (!lj_get_field(reinterpret_cast<lj_state*>(J_.L), reinterpret_cast<lj_table*>(reg(b)->t),
                         reinterpret_cast<const lj_string*>(k(c).s), reinterpret_cast<lj_value*>(&probe)))
         abort("__index metamethod");
-      emit("GETFIELD", {A, B, reinterpret_cast<uint64_t>(k(c).s)});
+      emit("GETFIELD", {A, B, field_site(reg(b)->t, k(c).s)});
       set_tag(a, kUnknownTag);
       return;
     }
@@ -501,7 +515,7 @@ void Recorder::translate() {
       if (!reg(a)->is_table()) abort("indexing a non-table");
       need(a);
       check_set(reg(a)->t, table_get_short_str(reg(a)->t, k(b).s));
-      const auto key = reinterpret_cast<uint64_t>(k(b).s);
+      const uint64_t key = field_site(reg(a)->t, k(b).s);
       if (op == OP_SETFIELD) emit("SETFIELD", {A, key, C});
       else emit("SETFIELD_C", {A, key, payload(k(c)), k(c).tag});
       return;
@@ -521,7 +535,7 @@ void Recorder::translate() {
         need(b);
         emit("MOVE", {A + 1, B});
         set_tag(a + 1, kTagTable);
-        emit("GETFIELD", {A, A + 1, key});
+        emit("GETFIELD", {A, A + 1, field_site(obj->t, k(c).s)});
       } else if (obj->is_string()) {
         if (!lj_string_method(reinterpret_cast<lj_state*>(J_.L), reinterpret_cast<const lj_string*>(k(c).s),
                               reinterpret_cast<lj_value*>(&probe)))

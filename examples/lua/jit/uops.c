@@ -594,9 +594,12 @@ CPJIT_UOP(SETI_KC) {
   SETI_BODY(CPJIT_OPERAND_I64(1), STORE_CONST(slot, 2, 3), lj_set_int_c(L, t, key, CPJIT_OPERAND_I64(2), CPJIT_OPERAND_U8(3)))
 }
 
-/* t.key with `key` an interned string: its hash chain walked inline (keys of a small object
- * often collide, so the first node is not enough), __index chains through class tables in a
- * helper. Returns the key's value slot, or 0 when the key is absent. */
+/* t.key with `key` an interned string. Each access site has a lj_field_site (the recorder's,
+ * owned by the trace): the key and the node it was last found in. Objects built the same way
+ * keep their fields in the same nodes, so the first probe usually hits without hashing; else
+ * the key's hash chain is walked inline (keys of a small object often collide) and the site
+ * remembers where it was. __index chains through class tables go through a helper. Returns
+ * the key's value slot, or 0 when the key is absent. */
 static inline __attribute__((always_inline)) lj_value *find_field(const lj_table *t, const lj_string *key) {
   lj_node *n = &t->node[key->hash & t->hmask];
   for (;;) {
@@ -607,19 +610,26 @@ static inline __attribute__((always_inline)) lj_value *find_field(const lj_table
     n = &t->node[next];
   }
 }
-static inline __attribute__((always_inline)) const lj_value *field_value(const lj_table *t, const lj_string *key) {
-  const lj_value *v = find_field(t, key);
-  return (v != 0 && v->tag != LJ_NIL) ? v : 0;
+_Static_assert(__builtin_offsetof(lj_node, val) == 0, "a value slot is its node's address");
+static inline __attribute__((always_inline)) lj_value *site_field(const lj_table *t, lj_field_site *site) {
+  const uint32_t hint = site->node;
+  if (hint <= t->hmask) {
+    lj_node *n = &t->node[hint];
+    if (n->key.tag == LJ_STRING && n->key.u.p == site->key) return &n->val;
+  }
+  lj_value *v = find_field(t, site->key);
+  if (v != 0) site->node = (uint32_t)((lj_node *)v - t->node);
+  return v;
 }
 #define GETFIELD_BODY(TABLE)                                         \
   lj_table *t = (TABLE);                                             \
-  const lj_string *key = CPJIT_OPERAND_PTR(2, const lj_string *);    \
-  const lj_value *v = field_value(t, key);                            \
-  if (v != 0) {                                                      \
+  lj_field_site *site = CPJIT_OPERAND_PTR(2, lj_field_site *);       \
+  const lj_value *v = site_field(t, site);                           \
+  if (v != 0 && v->tag != LJ_NIL) {                                  \
     copy_value(REG(0), v);                                           \
     CPJIT_CONTINUE();                                                \
   }                                                                  \
-  if (!lj_get_field(L, t, key, REG(0))) CPJIT_EXIT(0);               \
+  if (!lj_get_field(L, t, site->key, REG(0))) CPJIT_EXIT(0);         \
   CPJIT_CONTINUE();
 
 CPJIT_UOP_INFO(GETFIELD, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_});
@@ -637,8 +647,9 @@ CPJIT_UOP(GETTABUP) {
  * may hide __newindex) through the helper. */
 #define SETFIELD_BODY(TABLE, STORE, SLOW)                                                    \
   lj_table *t = (TABLE);                                                                     \
-  const lj_string *key = CPJIT_OPERAND_PTR(1, const lj_string *);                            \
-  lj_value *slot = find_field(t, key);                                                       \
+  lj_field_site *site = CPJIT_OPERAND_PTR(1, lj_field_site *);                               \
+  const lj_string *key = site->key;                                                          \
+  lj_value *slot = site_field(t, site);                                                      \
   if (slot != 0 && slot->tag != LJ_NIL) {                                                    \
     STORE;                                                                                   \
     CPJIT_CONTINUE();                                                                        \
