@@ -77,9 +77,12 @@ void end_recording(Jit& J, const std::string* abort_reason) {
     note_abort(J, *abort_reason);
     if (LoopState* loop = R.loop) {
       loop->hits = 0;
-      // An iteration that leaves the loop says nothing about the next ones: try again soon,
-      // many times, before counting it against the loop.
+      // An iteration that leaves the loop says nothing about the next ones: try again at the
+      // loop's next back edge, many times, before counting it against the loop. (Waiting for
+      // the threshold again would lock onto the same phase: a loop of three iterations inside
+      // another would always be recorded in its last one.)
       if (*abort_reason == kLeftLoop && ++loop->left < kMaxLoopLeaves) {
+        loop->hits = loop->threshold > 0 ? loop->threshold - 1 : 0;
       } else if (++loop->aborts >= kMaxLoopAborts) {
         loop->blacklisted = true;
       } else {
