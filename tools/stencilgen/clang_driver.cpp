@@ -70,7 +70,8 @@ std::vector<Flag> stencil_flags(const TargetInfo &target, const std::string &sys
     flags.push_back({"-mcmodel=medium", "code within +-2 GiB (one allocation), data small or large by size"});
     flags.push_back({"-mlarge-data-threshold=1",
                      "only 1-byte objects (the small operand symbols) are small data; wide operands and "
-                     "read-only data are large, reached with movabs (any 64-bit value)"});
+                     "read-only objects are large, reached with movabs (any 64-bit value); constant "
+                     "pools stay PC-relative, copied next to the code"});
     flags.push_back({"-fno-jump-tables",
                      "the medium model addresses a jump table with a 32-bit absolute, which code memory "
                      "cannot reach"});

@@ -15,8 +15,9 @@ struct Mapping {
   uint32_t field_bytes;
 };
 
-// Every relocation clang 19 emits for templates under cpjit's flags (-fpic, small code model),
-// plus the few that other flag choices produce (absolute and MOVW forms). Anything else stops
+// Every relocation clang 19 emits for templates under cpjit's flags (x86-64: medium code model
+// without PIC, whose small operands are 32-bit absolutes and wide ones 64-bit; AArch64: -fpic,
+// small code model), plus the few that other flag choices produce (MOVW forms). Anything else stops
 // the generator with the stencil, offset, symbol and relocation name.
 constexpr Mapping kMappings[] = {
     // x86-64 (System V psABI, "Relocation Types")
