@@ -150,6 +150,11 @@ class Recorder {
     return reinterpret_cast<uint64_t>(R_.field_sites.back().get());
   }
 
+  // Is p already the function of a frame being recorded (a call to it would be recursion)?
+  bool recording_frame_of(const Proto* p) const {
+    return std::any_of(R_.frames.begin(), R_.frames.end(), [p](const RecFrame& f) { return f.proto == p; });
+  }
+
   // Type knowledge.
   uint8_t& tag_of(int r) {
     const size_t slot = off() + static_cast<size_t>(r);
@@ -349,11 +354,8 @@ void Recorder::call(int a, int b, int c) {
   if (b == 0 && !R_.top_set) abort("call with a variable number of arguments");
   R_.top_set = c == 0;
   if (b != 0 && c != 0 && reg(a)->tag == kTagCFunction && inline_builtin(a, b, c)) return;
-  const auto recursive = [&](const Proto* p) {
-    return std::any_of(R_.frames.begin(), R_.frames.end(), [p](const RecFrame& f) { return f.proto == p; });
-  };
   if (b != 0 && c != 0 && reg(a)->tag == kTagLClosure && R_.frames.size() <= kMaxInlineDepth &&
-      off() + a + 1 + 2 * kMaxRegisters < kMaxSlots && !recursive(reg(a)->lcl->p)) {
+      off() + a + 1 + 2 * kMaxRegisters < kMaxSlots && !recording_frame_of(reg(a)->lcl->p)) {
     // Inlined: the callee's instructions are recorded next, in its own frame.
     Proto* p = reg(a)->lcl->p;
     emit("GUARD_PROTO", {static_cast<uint64_t>(a), reinterpret_cast<uint64_t>(p)});
@@ -819,8 +821,7 @@ void Recorder::translate() {
       if (f->tag != kTagLClosure) abort("tail call of a builtin");
       Proto* p = f->lcl->p;
       if (p->is_vararg) abort("tail call of a vararg function");
-      if (std::any_of(R_.frames.begin(), R_.frames.end(), [p](const RecFrame& fr) { return fr.proto == p; }))
-        abort("recursive tail call");
+      if (recording_frame_of(p)) abort("recursive tail call");
       if (off() + 2 * kMaxRegisters >= kMaxSlots) abort("tail call too deep in the stack");
       emit("GUARD_PROTO", {A, reinterpret_cast<uint64_t>(p)});
       emit("TAIL_FRAME", {A, B});

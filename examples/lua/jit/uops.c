@@ -454,13 +454,18 @@ CPJIT_UOP(NEQ_REF) {
  * step, R[a+3] the visible control variable. Operands: a, a+1, a+2, a+3. */
 CPJIT_UOP_INFO(FORLOOP_I, .flags = CPJIT_UOP_BRANCH, .operands = {RW_, RW_, R_, W_},
                .results = {{0, 0, LJ_FACT_INT}, {1, 0, LJ_FACT_INT}, {3, 0, LJ_FACT_INT}});
+/* One more iteration of an integer loop: count down, step the index, copy it to the visible
+ * control variable. */
+static inline __attribute__((always_inline)) void int_for_step(lj_value *idx, lj_value *count, const lj_value *step,
+                                                               lj_value *control) {
+  count->u.i = (int64_t)((uint64_t)count->u.i - 1);
+  int64_t next = (int64_t)((uint64_t)idx->u.i + (uint64_t)step->u.i);
+  idx->u.i = next;
+  set_int(control, next);
+}
 CPJIT_UOP(FORLOOP_I) {
-  lj_value *idx = REG(0), *count = REG(1);
-  if ((uint64_t)count->u.i > 0) {
-    count->u.i = (int64_t)((uint64_t)count->u.i - 1);
-    int64_t next = (int64_t)((uint64_t)idx->u.i + (uint64_t)REG(2)->u.i);
-    idx->u.i = next;
-    set_int(REG(3), next);
+  if ((uint64_t)REG(1)->u.i > 0) {
+    int_for_step(REG(0), REG(1), REG(2), REG(3));
     CPJIT_JUMP();
   }
   CPJIT_CONTINUE();
@@ -482,12 +487,8 @@ CPJIT_UOP(FORLOOP_F) {
 CPJIT_UOP_INFO(FORLOOP_IX, .flags = CPJIT_UOP_MAY_EXIT, .operands = {RW_, RW_, R_, W_},
                .results = {{0, 0, LJ_FACT_INT}, {1, 0, LJ_FACT_INT}, {3, 0, LJ_FACT_INT}});
 CPJIT_UOP(FORLOOP_IX) {
-  lj_value *idx = REG(0), *count = REG(1);
-  if ((uint64_t)count->u.i == 0) CPJIT_EXIT(0);
-  count->u.i = (int64_t)((uint64_t)count->u.i - 1);
-  int64_t next = (int64_t)((uint64_t)idx->u.i + (uint64_t)REG(2)->u.i);
-  idx->u.i = next;
-  set_int(REG(3), next);
+  if ((uint64_t)REG(1)->u.i == 0) CPJIT_EXIT(0);
+  int_for_step(REG(0), REG(1), REG(2), REG(3));
   CPJIT_CONTINUE();
 }
 CPJIT_UOP_INFO(FORLOOP_FX, .flags = CPJIT_UOP_MAY_EXIT, .operands = {RW_, R_, R_, W_},
@@ -777,6 +778,22 @@ CPJIT_UOP(GUARD_PROTO) {
   if (f->tag != LJ_LCLOSURE || ((const lj_lclosure *)f->u.p)->proto != CPJIT_OPERAND_PTR(1, void *)) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
+/* Frame bookkeeping shared by the frame uops, as the interpreter's call.cpp does it. */
+static inline __attribute__((always_inline)) int frame_has_open_upvalues(const struct lj_state *L,
+                                                                         const lj_callinfo *ci) {
+  return L->open_upvals != 0 && L->open_upvals->v >= ci->base;
+}
+/* Parameters the call did not pass (arguments end at args_end) are nil. */
+static inline __attribute__((always_inline)) void nil_missing_params(lj_value *func, lj_value *args_end,
+                                                                     const lj_proto *p) {
+  NO_VECTOR
+  for (lj_value *a = args_end; a <= func + p->numparams; a++) a->tag = LJ_NIL;
+}
+/* Every slot written so far lies below the high-water mark (slots above it are all nil). */
+static inline __attribute__((always_inline)) void raise_stack_hwm(struct lj_state *L, lj_value *frame_top) {
+  lj_value *hi = frame_top > L->top ? frame_top : L->top;
+  if (hi > L->stack_hwm) L->stack_hwm = hi;
+}
 /* R[f](R[f+1] .. R[f+b-1]) wanting c-1 results: the callee's frame becomes the running one,
  * as the interpreter's precall() makes it. Inline when the callee takes fixed parameters and a
  * frame record is cached (after the first call at this depth); the helper otherwise. Leaves
@@ -790,8 +807,7 @@ CPJIT_UOP(PUSH_FRAME) {
   lj_callinfo *nci = ci->next;
   if (nci != 0 && !p->is_vararg && args_end + p->numparams + p->maxstack < L->stack_limit) {
     ci->savedpc = CPJIT_OPERAND_PTR(3, const void *);
-    NO_VECTOR
-    for (lj_value *a = args_end; a <= func + p->numparams; a++) a->tag = LJ_NIL; /* missing arguments */
+    nil_missing_params(func, args_end, p);
     nci->func = func;
     nci->base = func + 1;
     nci->top = func + 1 + p->maxstack;
@@ -799,9 +815,8 @@ CPJIT_UOP(PUSH_FRAME) {
     nci->nresults = (int32_t)CPJIT_OPERAND_U16(2) - 1;
     nci->nvarargs = 0;
     nci->status = LJ_CI_LUA;
-    lj_value *hi = nci->top > args_end ? nci->top : args_end; /* slots above stack_hwm are nil */
-    if (hi > L->stack_hwm) L->stack_hwm = hi;
     L->top = args_end;
+    raise_stack_hwm(L, nci->top);
     L->ci = nci;
     CPJIT_CONTINUE();
   }
@@ -816,7 +831,7 @@ CPJIT_UOP(POP_FRAME) {
   lj_callinfo *ci = L->ci;
   const lj_value *first = REG(0);
   const int32_t n = (int32_t)CPJIT_OPERAND_U16(1);
-  if (L->open_upvals != 0 && L->open_upvals->v >= ci->base) {
+  if (frame_has_open_upvalues(L, ci)) {
     lj_pop_frame(L, REG(0), (uint32_t)n);
     CPJIT_CONTINUE();
   }
@@ -843,21 +858,19 @@ CPJIT_UOP(TAIL_FRAME) {
   const lj_proto *p = (const lj_proto *)((const lj_lclosure *)callee->u.p)->proto;
   lj_callinfo *ci = L->ci;
   lj_value *func = ci->func;
-  if ((L->open_upvals != 0 && L->open_upvals->v >= ci->base) || p->is_vararg ||
+  if (frame_has_open_upvalues(L, ci) || p->is_vararg ||
       func + n + p->numparams + p->maxstack >= L->stack_limit)
     CPJIT_EXIT(0);
   NO_VECTOR
   for (uint32_t j = 0; j < n; j++) copy_value(func + j, callee + j); /* downwards: func < callee */
-  NO_VECTOR
-  for (lj_value *a = func + n; a <= func + p->numparams; a++) a->tag = LJ_NIL;
+  nil_missing_params(func, func + n, p);
   ci->base = func + 1;
   ci->top = func + 1 + p->maxstack;
   ci->savedpc = p->code;
   ci->nvarargs = 0;
   ci->status |= LJ_CI_TAIL;
   L->top = func + n;
-  lj_value *hi = ci->top > L->top ? ci->top : L->top;
-  if (hi > L->stack_hwm) L->stack_hwm = hi;
+  raise_stack_hwm(L, ci->top);
   CPJIT_CONTINUE();
 }
 /* Upvalues of an inlined function: its closure is in the slot below its frame (operand f). */
