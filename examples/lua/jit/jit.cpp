@@ -58,6 +58,10 @@ void note_abort(Jit& J, const std::string& reason) { J.aborts[reason]++; }
 void free_trace(Jit& J, TraceRec* t) {
   cpjit_executor_free(t->executor);
   t->executor = nullptr;
+  // Nothing may enter it any more: the loop or function it starts at goes back to tier 1 (and
+  // may be recorded again).
+  if (t->loop != nullptr && t->loop->trace == t) t->loop->trace = nullptr;
+  if (t->func != nullptr && t->func->proto->jit_entry == t) t->func->proto->jit_entry = nullptr;
 }
 
 // Where a trace came from, for messages: "file.lua:12".
@@ -87,6 +91,13 @@ void end_recording(Jit& J, const std::string* abort_reason) {
         loop->blacklisted = true;
       } else {
         loop->threshold = J.hot_threshold << loop->aborts;  // back off
+      }
+    } else if (FuncState* func = R.func) {
+      if (++func->aborts >= kMaxLoopAborts) {
+        func->blacklisted = true;
+        func->proto->jit_countdown = INT32_MAX;
+      } else {
+        func->proto->jit_countdown = static_cast<int32_t>(J.hot_threshold << func->aborts);
       }
     } else if (TraceRec* parent = R.parent) {
       ExitState& e = parent->exits[R.parent_exit];
@@ -150,9 +161,15 @@ void compile(Jit& J) {
     J.traces_side++;
     if (cpjit_executor_link(R.parent->executor, R.parent_exit, executor) == CPJIT_OK)
       R.parent->exits[R.parent_exit].side = t;
-  } else {
+  } else if (R.loop != nullptr) {
     J.traces_root++;
+    t->loop = R.loop;
     R.loop->trace = t;
+  } else {
+    J.traces_entry++;
+    t->func = R.func;
+    R.proto->jit_entry = t;
+    R.proto->jit_countdown = 0;
   }
   // The trace ends where another one starts: go straight on into it.
   if (R.link_to != nullptr && R.link_to->executor != nullptr &&
@@ -169,16 +186,14 @@ bool recording_frame_live(const Jit& J, const CallInfo* ci) {
   return false;
 }
 
-bool run_trace(State* L, Jit& J, LoopState* loop, CallInfo* ci) {
-  TraceRec* t = loop->trace;
+// Runs root trace t in frame ci. Returns false when the runtime refused to (the trace was
+// invalidated); otherwise the trace ran and left the interpreter's state at L->ci.
+bool run_trace(State* L, Jit& J, TraceRec* t, CallInfo* ci) {
   lj_trace_entry entry{reinterpret_cast<lj_state*>(L), reinterpret_cast<lj_value*>(ci->base),
                        reinterpret_cast<lj_lclosure*>(ci->func->lcl)};
   cpjit_exit_info exit;
   if (cpjit_executor_run(t->executor, &entry, &exit) != CPJIT_OK) {
-    // The runtime refused (the trace was invalidated): this loop stays in tier 1.
     note_abort(J, std::string("trace could not run: ") + cpjit_last_error());
-    loop->trace = nullptr;
-    loop->blacklisted = true;
     return false;
   }
   J.trace_runs++;
@@ -187,16 +202,15 @@ bool run_trace(State* L, Jit& J, LoopState* loop, CallInfo* ci) {
     J.error_pending = false;
     throw LuaError{J.pending_status};
   }
-  // The frame current at the exit (an inlined call's, maybe) resumes there.
+  // The frame current at the exit (an inlined call's, maybe) resumes there; after a return
+  // from the trace's own frame, the caller resumes where its frame says.
   CallInfo* now = L->ci;
   auto* from = reinterpret_cast<TraceRec*>(exit.resume_aux);  // the trace whose exit this is
-  now->savedpc = now->func->lcl->p->code + exit.resume;
-  if (from != nullptr && exit.kind == CPJIT_EXIT_SIDE && !J.rec.active) {
-    ExitState& e = from->exits[exit.exit_id];
-    if (e.side == nullptr && e.attempts < kMaxSideAttempts && exit.hits >= e.next_try &&
-        from->root->tree_size < kMaxTreeSize)
-      record_start(J, now, now->savedpc, nullptr, from, exit.exit_id, e.frame_offset);
-  }
+  ExitState* e = from != nullptr && exit.kind == CPJIT_EXIT_SIDE ? &from->exits[exit.exit_id] : nullptr;
+  if (e == nullptr || !e->returned) now->savedpc = now->func->lcl->p->code + exit.resume;
+  if (e != nullptr && !J.rec.active && e->side == nullptr && e->attempts < kMaxSideAttempts &&
+      exit.hits >= e->next_try && from->root->tree_size < kMaxTreeSize)
+    record_start(J, now, now->savedpc, nullptr, from, exit.exit_id, e->frame_offset);
   return true;
 }
 
@@ -324,9 +338,10 @@ void jit_close(State* L) {
     uint64_t aborted = 0;
     for (const auto& [reason, count] : J->aborts) aborted += count;
     std::FILE* out = stderr;
-    std::fprintf(out, "cpjit-lua: tier 2 (%s): %llu traces compiled (%llu root, %llu side), %llu aborted\n", mode,
-                 static_cast<unsigned long long>(J->traces_root + J->traces_side),
-                 static_cast<unsigned long long>(J->traces_root), static_cast<unsigned long long>(J->traces_side),
+    std::fprintf(out, "cpjit-lua: tier 2 (%s): %llu traces compiled (%llu root, %llu function entry, %llu side), %llu aborted\n", mode,
+                 static_cast<unsigned long long>(J->traces_root + J->traces_entry + J->traces_side),
+                 static_cast<unsigned long long>(J->traces_root), static_cast<unsigned long long>(J->traces_entry),
+                 static_cast<unsigned long long>(J->traces_side),
                  static_cast<unsigned long long>(aborted));
     for (const auto& [reason, count] : J->aborts)
       std::fprintf(out, "  aborted: %-60s %llu\n", reason.c_str(), static_cast<unsigned long long>(count));
@@ -351,11 +366,13 @@ void jit_close(State* L) {
         uint64_t hits = 0;
         cpjit_executor_exit_hits(t->executor, x, &hits);
         exits += hits;
+        const ExitState& e = t->exits[x];
         if (hits > 0)
-          top += " " + std::to_string(x) + "@" + where(t->exits[x].proto ? t->exits[x].proto : t->proto, t->exits[x].pc) + (t->exits[x].side ? "->" + std::to_string(t->exits[x].side->number) : "") + "=" + std::to_string(hits);
+          top += " " + std::to_string(x) + "@" + (e.returned ? std::string("return") : where(e.proto ? e.proto : t->proto, e.pc)) +
+                 (e.side ? "->" + std::to_string(e.side->number) : "") + "=" + std::to_string(hits);
       }
       std::fprintf(out, "  trace %u %s %s: %u bytecodes, %u uops, %llu bytes, %llu entries, exits taken%s%s\n", t->number,
-                   t->side ? "side" : "root", where(t->proto, t->start_pc).c_str(), t->bytecodes, t->uops,
+                   t->side ? "side" : t->func ? "entry" : "root", where(t->proto, t->start_pc).c_str(), t->bytecodes, t->uops,
                    static_cast<unsigned long long>(es.code_bytes), static_cast<unsigned long long>(es.runs),
                    exits ? "" : " none", top.c_str());
     }
@@ -387,13 +404,51 @@ bool jit_back_edge(State* L, CallInfo* ci, const Instr* from) {
   }
   const Instr* pc = ci->savedpc;
   LoopState* loop = J.loop_at(pc, ci->func->lcl->p);
-  if (loop->trace != nullptr) return run_trace(L, J, loop, ci);
+  if (loop->trace != nullptr) {
+    if (run_trace(L, J, loop->trace, ci)) return true;
+    loop->trace = nullptr;  // refused: this loop stays in tier 1
+    loop->blacklisted = true;
+    return false;
+  }
   if (from > loop->end) loop->end = from;
   if (loop->blacklisted || J.rec.active) return false;
   if (++loop->hits < loop->threshold) return false;
   loop->hits = 0;
   record_start(J, ci, pc, loop, nullptr, 0, 0);
   J.rec.loop_end = loop->end;
+  return true;
+}
+
+bool jit_function_entry(State* L, CallInfo* ci) {
+  Jit& J = *L->jit;
+  Proto* p = ci->func->lcl->p;
+  // No trace runs while a recording is on: the recorder may be following this very call, and
+  // a trace returning into a recorded frame would run instructions it never saw.
+  if (auto* t = static_cast<TraceRec*>(p->jit_entry)) {
+    p->jit_countdown = 0;
+    if (J.rec.active) return false;
+    if (run_trace(L, J, t, ci)) return true;
+    free_trace(J, t);  // refused (invalidated): the function stays in tier 1
+    if (t->func != nullptr) t->func->blacklisted = true;
+    p->jit_countdown = INT32_MAX;
+    return false;
+  }
+  auto [it, fresh] = J.funcs.try_emplace(p);
+  FuncState& f = it->second;
+  if (fresh) {
+    f.proto = p;
+    p->jit_countdown = static_cast<int32_t>(J.hot_threshold);
+    return false;
+  }
+  if (f.blacklisted) {
+    p->jit_countdown = INT32_MAX;
+    return false;
+  }
+  p->jit_countdown = static_cast<int32_t>(J.hot_threshold << f.aborts);
+  if (J.rec.active) return false;
+  record_start(J, ci, p->code, nullptr, nullptr, 0, 0);
+  J.rec.func = &f;
+  J.rec.entry_tree = true;
   return true;
 }
 
@@ -454,6 +509,7 @@ void jit_proto_freed(State* L, Proto* p) {
         if (e.side != nullptr && e.side->executor == nullptr) e.side = nullptr;
     std::erase_if(J->traces, [](const std::unique_ptr<TraceRec>& t) { return t->executor == nullptr; });
   }
+  J->funcs.erase(p);
   const Instr* lo = p->code;
   const Instr* hi = p->code + p->ncode;
   for (auto it = J->loops.begin(); it != J->loops.end();) {

@@ -28,14 +28,21 @@ struct ExitState {
   uint32_t frame_offset = 0; // that frame's base, in registers above the trace's base
   const Proto* proto = nullptr;  // that frame's function
   bool error = false;        // an error exit (the interpreter raises the error)
+  bool returned = false;     // after a return from the trace's own frame: the caller resumes
+                             // where its frame says (pc, frame_offset and proto are unused)
   uint64_t next_try = 0;     // hits at which a side trace is (next) attempted
   uint8_t attempts = 0;      // side traces that could not be recorded from here
   TraceRec* side = nullptr;  // the side trace linked to this exit
 };
 
+struct LoopState;
+struct FuncState;
+
 struct TraceRec {
   uint32_t number = 0;  // 1, 2, ... in order of compilation (CPJIT_STATS)
   bool side = false;
+  LoopState* loop = nullptr;  // root traces: the loop they run
+  FuncState* func = nullptr;  // or the function at whose entry they start
   Proto* proto = nullptr;
   std::vector<Proto*> inlined;  // functions whose calls the trace inlined
   std::vector<std::unique_ptr<lj_field_site>> field_sites;  // read and updated by its field uops
@@ -59,6 +66,14 @@ struct LoopState {
   const Instr* end = nullptr;  // the last instruction of the loop (its back edge)
   bool blacklisted = false;
   TraceRec* trace = nullptr;  // the root trace that starts here
+};
+
+// A function called often enough from the interpreter gets a root trace at its entry
+// (entered by the interpreter's call, jit_function_entry()); its countdown is Proto's.
+struct FuncState {
+  Proto* proto = nullptr;
+  uint16_t aborts = 0;
+  bool blacklisted = false;
 };
 
 // A frame the recording is in: the one it started in, and those of inlined calls.
@@ -92,6 +107,10 @@ struct Recording {
   std::vector<Proto*> inlined;
   std::vector<std::unique_ptr<lj_field_site>> field_sites;  // of the uops recorded so far
   LoopState* loop = nullptr;      // root traces: the loop
+  FuncState* func = nullptr;      // or the function whose entry the trace starts at
+  bool entry_tree = false;        // the root starts at a function's entry: calls and returns
+                                  // in the trace's own frame may move its base
+  bool pending_rebase = false;    // the pending call moves the base (CALL_REBASE)
   TraceRec* parent = nullptr;     // side traces: where they hang off
   uint32_t parent_exit = 0;
   TraceRec* link_to = nullptr;    // ends in an exit linked to this root trace
@@ -137,6 +156,7 @@ struct Jit {
 
   // Loops by the instruction their back edge jumps to; a direct-mapped cache in front.
   std::unordered_map<const Instr*, LoopState> loops;
+  std::unordered_map<const Proto*, FuncState> funcs;
   struct CacheEntry {
     const Instr* pc = nullptr;
     LoopState* loop = nullptr;
@@ -156,7 +176,7 @@ struct Jit {
   Status pending_status = kOk;
 
   // CPJIT_STATS
-  uint64_t traces_root = 0, traces_side = 0, trace_runs = 0, exits_taken = 0;
+  uint64_t traces_root = 0, traces_entry = 0, traces_side = 0, trace_runs = 0, exits_taken = 0;
   uint64_t record_ns = 0;  // wall time while recordings were on (the interpreter runs meanwhile)
   std::map<std::string, uint64_t> aborts;  // reason -> count
   std::map<std::string, uint64_t> ended;   // traces cut short: reason -> count

@@ -61,7 +61,7 @@ CPJIT_LUA_SAME_OFFSET(lj_callinfo, next, CallInfo, next);
 CPJIT_LUA_SAME_OFFSET(lj_callinfo, nresults, CallInfo, nresults);
 CPJIT_LUA_SAME_OFFSET(lj_callinfo, nvarargs, CallInfo, nvarargs);
 CPJIT_LUA_SAME_OFFSET(lj_callinfo, status, CallInfo, status);
-static_assert(LJ_CI_LUA == kCILua && LJ_CI_TAIL == kCITail);
+static_assert(LJ_CI_LUA == kCILua && LJ_CI_FRESH == kCIFresh && LJ_CI_TAIL == kCITail);
 
 CPJIT_LUA_SAME_OFFSET(lj_state, top, State, top);
 CPJIT_LUA_SAME_OFFSET(lj_state, ci, State, ci);

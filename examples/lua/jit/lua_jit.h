@@ -1,8 +1,10 @@
 // cpjit-lua's tier 2, as the interpreter sees it.
 //
-// The interpreter calls in at two places (src/vm.cpp):
+// The interpreter calls in at three places (src/vm.cpp):
 //   - every loop back edge in a frame runs jit_back_edge(), which counts the loop's hotness,
 //     starts recording a hot loop, enters compiled traces and handles their exits;
+//   - a Lua-to-Lua call runs jit_function_entry() when the callee's countdown
+//     (Proto::jit_countdown) runs out: the same for the function's entry;
 //   - while a recording is on, the interpreter dispatches every instruction through
 //     jit_record() first, which turns it into uops using the values it is about to operate on.
 // Everything else (the cpjit context, the traces, side traces, statistics) stays in here. The
@@ -25,6 +27,11 @@ void jit_close(State* L);
 // L->ci->savedpc, or a recording starts there). May throw a Lua error that a call made by
 // compiled code raised.
 bool jit_back_edge(State* L, CallInfo* ci, const Instr* from);
+// Frame ci (which is L->ci) was just entered by a call from Lua and its countdown ran out.
+// Returns true when the interpreter must reload its state from L->ci: a trace ran (and left
+// at L->ci->savedpc, in this frame, a caller or a callee) or a recording starts at the
+// function's first instruction. May throw like jit_back_edge().
+bool jit_function_entry(State* L, CallInfo* ci);
 // Is a recording on? The interpreter then dispatches through jit_record().
 bool jit_recording(const State* L);
 // Records instruction pc of frame ci before the interpreter executes it. Returns false when

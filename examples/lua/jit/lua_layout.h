@@ -122,6 +122,7 @@ typedef struct lj_callinfo {
   uint8_t status;
 } lj_callinfo;
 #define LJ_CI_LUA 1  /* status of a Lua function's frame */
+#define LJ_CI_FRESH 2 /* ... entered from C: the interpreter returns when it returns */
 #define LJ_CI_TAIL 4 /* ... entered through a tail call */
 
 /* The interpreter state: the hot fields the frame uops use, then more that templates leave to

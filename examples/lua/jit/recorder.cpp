@@ -58,6 +58,18 @@ uint32_t exit_for(Recording& R, const RecFrame& f, uint32_t index, bool error) {
   return it->second;
 }
 
+// The exit taken after a return from the trace's own frame: the caller resumes where its frame
+// says (ExitState::returned). One per trace.
+uint32_t returned_exit(Recording& R) {
+  auto [it, fresh] = R.exit_ids.try_emplace({nullptr, 0, UINT32_MAX, false}, static_cast<uint32_t>(R.exits.size()));
+  if (fresh) {
+    ExitState e;
+    e.returned = true;
+    R.exits.push_back(e);
+  }
+  return it->second;
+}
+
 constexpr size_t kMaxInlineDepth = 4;   // frames of inlined calls on top of the trace's own
 constexpr uint32_t kMaxSlots = 3500;    // slot operands are 16-bit byte offsets
 
@@ -188,6 +200,7 @@ class Recorder {
   void conditional(bool res);
   void back_edge(const Instr* target);
   void call(int a, int b, int c);
+  void return_from_own_frame(int n);
   bool inline_builtin(int a, int b, int c);
   void check_get(const Table* t, const Value* v);
   void check_set(const Table* t, const Value* slot);
@@ -354,6 +367,20 @@ void Recorder::call(int a, int b, int c) {
   if (b == 0 && !R_.top_set) abort("call with a variable number of arguments");
   R_.top_set = c == 0;
   if (b != 0 && c != 0 && reg(a)->tag == kTagCFunction && inline_builtin(a, b, c)) return;
+  if (b != 0 && reg(a)->tag == kTagLClosure && R_.entry_tree && R_.frames.size() == 1 && own_frame() &&
+      reg(a)->lcl->p == frame().proto && !frame().proto->is_vararg) {
+    // A recursive call in a trace that starts at a function's entry: the callee's frame
+    // becomes the trace's own, and the recording follows into it (when it reaches the
+    // function's entry, the trace goes on at its own start).
+    emit("GUARD_PROTO", {static_cast<uint64_t>(a), reinterpret_cast<uint64_t>(frame().proto)});
+    emit("CALL_REBASE", {static_cast<uint64_t>(a), static_cast<uint64_t>(b), static_cast<uint64_t>(c),
+                         reinterpret_cast<uint64_t>(pc_ + 1)});
+    R_.top_set = false;
+    R_.pending_call = reg(a);
+    R_.pending_rebase = true;
+    next_ = frame().proto->code;
+    return;
+  }
   if (b != 0 && c != 0 && reg(a)->tag == kTagLClosure && R_.frames.size() <= kMaxInlineDepth &&
       off() + a + 1 + 2 * kMaxRegisters < kMaxSlots && !recording_frame_of(reg(a)->lcl->p)) {
     // Inlined: the callee's instructions are recorded next, in its own frame.
@@ -374,6 +401,39 @@ void Recorder::call(int a, int b, int c) {
                 reinterpret_cast<uint64_t>(pc_ + 1)});
 }
 
+// `return` in the trace's own frame, in a trace that starts at a function's entry: the caller's
+// frame becomes the trace's own. When the caller runs the same function (recursion), the
+// recording follows it from the call site it returns to, behind a guard on that site;
+// otherwise the trace ends there and the caller resumes in the interpreter.
+void Recorder::return_from_own_frame(int n) {
+  if (!R_.entry_tree || R_.frames.size() != 1 || !own_frame()) abort("return from the recorded function");
+  if (n < 0) abort("return of a variable number of values");
+  CallInfo* ci = frame().ci;
+  CallInfo* caller = ci->prev;
+  if ((ci->status & kCIFresh) || caller == nullptr || caller->func->tag != kTagLClosure)
+    abort("return to a builtin or the host");
+  const bool wants_all = ci->nresults < 0;
+  emit("RETURN_BASE", {static_cast<uint64_t>(arg_a(i_)), static_cast<uint64_t>(n)});
+  if (caller->func->lcl->p != frame().proto) {
+    emit("EXIT", {}).exits[0] = returned_exit(R_);
+    done_ = true;
+    return;
+  }
+  emit("GUARD_RETPC", {reinterpret_cast<uint64_t>(caller->savedpc)}).exits[0] = returned_exit(R_);
+  // The recording goes on in the caller, whose registers are slots 0.. now.
+  RecFrame f;
+  f.ci = caller;
+  f.base = caller->base;
+  f.proto = caller->func->lcl->p;
+  R_.frames.assign(1, f);
+  R_.ci = caller;
+  R_.base = caller->base;
+  R_.trace_base = caller->base;
+  R_.tags.assign(f.proto->maxstack, kUnknownTag);
+  R_.top_set = wants_all;
+  next_ = caller->savedpc;
+}
+
 // A read that would need __index leaves the trace every time: not worth recording.
 void Recorder::check_get(const Table* t, const Value* v) {
   if (v->is_nil() && !no_tm(t->meta, kTMIndex)) abort("__index metamethod");
@@ -392,7 +452,7 @@ void Recorder::translate() {
   const OpCode op = op_of(i_);
   const int a = arg_a(i_), b = arg_b(i_), c = arg_c(i_);
   // Only a call may use the stack top a call with all its results left.
-  if (R_.top_set && op != OP_CALL) abort("results of a call used by " + std::string(kOpNames[op]));
+  if (R_.top_set && op != OP_CALL && op != OP_TAILCALL) abort("results of a call used by " + std::string(kOpNames[op]));
   const auto A = static_cast<uint64_t>(a), B = static_cast<uint64_t>(b), C = static_cast<uint64_t>(c);
   next_ = pc_ + (op_has_extra_word(op) ? 2 : 1);
   switch (op) {
@@ -799,8 +859,11 @@ void Recorder::translate() {
     case OP_RETURN:
     case OP_RETURN0:
     case OP_RETURN1: {
-      if (!frame().pushed) abort("return from the recorded function");
       const int n = op == OP_RETURN0 ? 0 : op == OP_RETURN1 ? 1 : b - 1;
+      if (!frame().pushed) {
+        return_from_own_frame(n);
+        return;
+      }
       if (n < 0) abort("return of a variable number of values");
       emit("POP_FRAME", {A, static_cast<uint64_t>(n)});
       // The results land where the function was; what they are is known from here.
@@ -815,16 +878,20 @@ void Recorder::translate() {
     case OP_TAILCALL: {
       // In an inlined function (the trace's own frame cannot be replaced): the callee takes over
       // the frame, and returns to the inlined function's caller.
-      if (!frame().pushed) abort("tail call");
-      if (b == 0) abort("tail call with a variable number of arguments");
+      // In a trace that starts at a function's entry, also in the trace's own frame.
+      const bool own = !frame().pushed;
+      if (own && !(R_.entry_tree && R_.frames.size() == 1 && own_frame())) abort("tail call");
+      // b == 0: the arguments end at the stack top, where the call before left its results.
+      if (b == 0 && !R_.top_set) abort("tail call with a variable number of arguments");
+      R_.top_set = false;
       const Value* f = reg(a);
       if (f->tag != kTagLClosure) abort("tail call of a builtin");
       Proto* p = f->lcl->p;
       if (p->is_vararg) abort("tail call of a vararg function");
-      if (recording_frame_of(p)) abort("recursive tail call");
+      if (!own && recording_frame_of(p)) abort("recursive tail call");
       if (off() + 2 * kMaxRegisters >= kMaxSlots) abort("tail call too deep in the stack");
       emit("GUARD_PROTO", {A, reinterpret_cast<uint64_t>(p)});
-      emit("TAIL_FRAME", {A, B});
+      emit(own ? "TAIL_FRAME_BASE" : "TAIL_FRAME", {A, B});
       R_.pending_tail = true;
       R_.inlined.push_back(p);
       next_ = p->code;
@@ -857,6 +924,7 @@ void record_start(Jit& J, CallInfo* ci, const Instr* pc, LoopState* loop, TraceR
   R.loop = loop;
   R.parent = parent;
   R.parent_exit = parent_exit;
+  R.entry_tree = parent != nullptr && parent->root->func != nullptr;
   RecFrame f;
   f.ci = ci;
   f.base = ci->base;
@@ -865,6 +933,14 @@ void record_start(Jit& J, CallInfo* ci, const Instr* pc, LoopState* loop, TraceR
   R.frames.push_back(f);
   R.tags.assign(frame_offset + R.proto->maxstack, kUnknownTag);
   R.started = std::chrono::steady_clock::now();
+  if (parent != nullptr && parent->exits[parent_exit].returned) {
+    // That exit is taken wherever the caller goes on: this trace is for where it goes on now.
+    cpjit_insn guard;
+    cpjit_insn_init(&guard, J.uop("GUARD_RETPC"));
+    guard.operands[0] = reinterpret_cast<uint64_t>(pc);
+    guard.exits[0] = returned_exit(R);
+    R.insns.push_back(guard);
+  }
 }
 
 // The interpreter entered the frame of an inlined call.
@@ -891,6 +967,23 @@ bool enter_inlined_frame(Recording& R, CallInfo* ci) {
   return true;
 }
 
+// The interpreter entered the frame of a call that moves the trace's base (CALL_REBASE).
+bool enter_rebased_frame(Recording& R, CallInfo* ci) {
+  if (ci->func != R.pending_call || ci->func->tag != kTagLClosure) return false;
+  RecFrame f;
+  f.ci = ci;
+  f.base = ci->base;
+  f.proto = ci->func->lcl->p;
+  R.frames.assign(1, f);
+  R.ci = ci;
+  R.base = ci->base;
+  R.trace_base = ci->base;
+  R.tags.assign(f.proto->maxstack, kUnknownTag);
+  R.pending_call = nullptr;
+  R.pending_rebase = false;
+  return true;
+}
+
 // The interpreter made an inlined tail call: the callee now runs in the frame being recorded.
 bool enter_tail_frame(Recording& R, CallInfo* ci) {
   RecFrame& f = R.frames.back();
@@ -912,7 +1005,7 @@ RecordStep record_instruction(Jit& J, CallInfo* ci, const Instr* pc, std::string
     abort_reason = "inlined tail call entered no frame";
     return RecordStep::kAbort;
   }
-  if (R.pending_call != nullptr && !enter_inlined_frame(R, ci)) {
+  if (R.pending_call != nullptr && !(R.pending_rebase ? enter_rebased_frame(R, ci) : enter_inlined_frame(R, ci))) {
     abort_reason = "inlined call entered no frame of its own";
     return RecordStep::kAbort;
   }
@@ -939,6 +1032,16 @@ RecordStep record_instruction(Jit& J, CallInfo* ci, const Instr* pc, std::string
         exit.exits[0] = exit_for(R, f, static_cast<uint32_t>(pc - f.proto->code), false);
         R.insns.push_back(exit);
         R.link_to = it->second.trace;
+        R.link_exit = exit.exits[0];
+        return RecordStep::kDone;
+      }
+      // At the entry of a function that has a trace there, in the trace's own frame: the same.
+      if (pc == f.proto->code && f.offset == 0 && f.proto->jit_entry != nullptr) {
+        cpjit_insn exit;
+        cpjit_insn_init(&exit, J.uop("EXIT"));
+        exit.exits[0] = exit_for(R, f, 0, false);
+        R.insns.push_back(exit);
+        R.link_to = static_cast<TraceRec*>(f.proto->jit_entry);
         R.link_exit = exit.exits[0];
         return RecordStep::kDone;
       }

@@ -796,44 +796,38 @@ static inline __attribute__((always_inline)) void raise_stack_hwm(struct lj_stat
 }
 /* R[f](R[f+1] .. R[f+b-1]) wanting c-1 results: the callee's frame becomes the running one,
  * as the interpreter's precall() makes it. Inline when the callee takes fixed parameters and a
- * frame record is cached (after the first call at this depth); the helper otherwise. Leaves
- * (before changing anything) when the stack would overflow. */
-CPJIT_UOP_INFO(PUSH_FRAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_, I_});
-CPJIT_UOP(PUSH_FRAME) {
-  lj_value *func = REG(0);
-  lj_value *args_end = func + CPJIT_OPERAND_U16(1);
+ * frame record is cached (after the first call at this depth); the helper otherwise. Returns 0
+ * (having changed nothing) when the stack would overflow. */
+static inline __attribute__((always_inline)) int push_frame(struct lj_state *L, lj_value *func, uint32_t b,
+                                                            uint32_t c, const void *return_pc) {
+  lj_value *args_end = func + b;
   const lj_proto *p = (const lj_proto *)((const lj_lclosure *)func->u.p)->proto;
   lj_callinfo *ci = L->ci;
   lj_callinfo *nci = ci->next;
   if (nci != 0 && !p->is_vararg && args_end + p->numparams + p->maxstack < L->stack_limit) {
-    ci->savedpc = CPJIT_OPERAND_PTR(3, const void *);
+    ci->savedpc = return_pc;
     nil_missing_params(func, args_end, p);
     nci->func = func;
     nci->base = func + 1;
     nci->top = func + 1 + p->maxstack;
     nci->savedpc = p->code;
-    nci->nresults = (int32_t)CPJIT_OPERAND_U16(2) - 1;
+    nci->nresults = (int32_t)c - 1;
     nci->nvarargs = 0;
     nci->status = LJ_CI_LUA;
     L->top = args_end;
     raise_stack_hwm(L, nci->top);
     L->ci = nci;
-    CPJIT_CONTINUE();
+    return 1;
   }
-  if (!lj_push_frame(L, func, CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *)))
-    CPJIT_EXIT(0);
-  CPJIT_CONTINUE();
+  return lj_push_frame(L, func, b, c, return_pc);
 }
-/* The running (inlined) frame returns R[first] .. R[first+n-1], as poscall() does; the helper
- * when the frame has open upvalues to close. */
-CPJIT_UOP_INFO(POP_FRAME, .flags = CPJIT_UOP_ESCAPES, .operands = {R_, I_});
-CPJIT_UOP(POP_FRAME) {
+/* The running frame returns R[first] .. R[first+n-1] to its caller, as poscall() does; the
+ * helper when the frame has open upvalues to close. */
+static inline __attribute__((always_inline)) void pop_frame(struct lj_state *L, const lj_value *first, int32_t n) {
   lj_callinfo *ci = L->ci;
-  const lj_value *first = REG(0);
-  const int32_t n = (int32_t)CPJIT_OPERAND_U16(1);
   if (frame_has_open_upvalues(L, ci)) {
-    lj_pop_frame(L, REG(0), (uint32_t)n);
-    CPJIT_CONTINUE();
+    lj_pop_frame(L, (lj_value *)first, (uint32_t)n);
+    return;
   }
   lj_value *res = ci->func;
   const int32_t wanted = ci->nresults;
@@ -844,6 +838,54 @@ CPJIT_UOP(POP_FRAME) {
   NO_VECTOR
   for (int32_t i = copied; i < wanted; i++) res[i].tag = LJ_NIL;
   L->top = wanted < 0 ? res + n : L->ci->top; /* lj_pop_frame: a fixed count restores the frame top */
+}
+CPJIT_UOP_INFO(PUSH_FRAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_, I_});
+CPJIT_UOP(PUSH_FRAME) {
+  if (!push_frame(L, REG(0), CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *)))
+    CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+/* The running (inlined) frame returns R[first] .. R[first+n-1]. */
+CPJIT_UOP_INFO(POP_FRAME, .flags = CPJIT_UOP_ESCAPES, .operands = {R_, I_});
+CPJIT_UOP(POP_FRAME) {
+  pop_frame(L, REG(0), (int32_t)CPJIT_OPERAND_U16(1));
+  CPJIT_CONTINUE();
+}
+
+/* ---- calls and returns that move the trace's base ---------------------------------------------
+ * Traces that start at a function's entry follow recursion by moving the pinned frame: a call
+ * makes the callee's frame the trace's own (its registers are slots 0.. again, its closure the
+ * pinned one), and a return from the trace's own frame makes the caller's frame the trace's
+ * own. The slots on either side of such a uop are different memory: each ESCAPES, so the
+ * optimizer assumes nothing across it. */
+
+/* PUSH_FRAME, then the callee's frame is the trace's own. */
+CPJIT_UOP_INFO(CALL_REBASE, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_, I_});
+CPJIT_UOP(CALL_REBASE) {
+  lj_value *func = REG(0);
+  if (!push_frame(L, func, CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *)))
+    CPJIT_EXIT(0);
+  base = L->ci->base;
+  cl = (lj_lclosure *)func->u.p;
+  CPJIT_CONTINUE();
+}
+/* The trace's own frame returns R[first] .. R[first+n-1]; its caller's frame becomes the
+ * trace's own. Leaves before changing anything when the frame was entered from C (the
+ * interpreter must return to it). */
+CPJIT_UOP_INFO(RETURN_BASE, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
+CPJIT_UOP(RETURN_BASE) {
+  if (L->ci->status & LJ_CI_FRESH) CPJIT_EXIT(0);
+  pop_frame(L, REG(0), (int32_t)CPJIT_OPERAND_U16(1));
+  const lj_callinfo *ci = L->ci;
+  base = ci->base;
+  cl = (lj_lclosure *)ci->func->u.p;
+  CPJIT_CONTINUE();
+}
+/* After RETURN_BASE: the caller goes on at this instruction (the call site the trace was
+ * recorded with). Its exit resumes the caller wherever it goes on. */
+CPJIT_UOP_INFO(GUARD_RETPC, .flags = GUARD_FLAGS, .operands = {I_});
+CPJIT_UOP(GUARD_RETPC) {
+  if (L->ci->savedpc != CPJIT_OPERAND_PTR(0, const void *)) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 /* `return R[f](R[f+1] .. R[f+n-1])` in an inlined function: the callee takes over the running
@@ -851,16 +893,15 @@ CPJIT_UOP(POP_FRAME) {
  * function slot; the frame is marked as entered through a tail call). Leaves, before changing
  * anything, when the frame has open upvalues, the callee takes varargs or the stack would
  * overflow. */
-CPJIT_UOP_INFO(TAIL_FRAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
-CPJIT_UOP(TAIL_FRAME) {
-  const lj_value *callee = REG(0);
-  const uint32_t n = CPJIT_OPERAND_U16(1);
+/* n: the function and its arguments; 0 when they end at the stack top (the results of a call). */
+static inline __attribute__((always_inline)) int tail_frame(struct lj_state *L, const lj_value *callee, uint32_t n) {
+  if (n == 0) n = (uint32_t)(L->top - callee);
   const lj_proto *p = (const lj_proto *)((const lj_lclosure *)callee->u.p)->proto;
   lj_callinfo *ci = L->ci;
   lj_value *func = ci->func;
   if (frame_has_open_upvalues(L, ci) || p->is_vararg ||
       func + n + p->numparams + p->maxstack >= L->stack_limit)
-    CPJIT_EXIT(0);
+    return 0;
   NO_VECTOR
   for (uint32_t j = 0; j < n; j++) copy_value(func + j, callee + j); /* downwards: func < callee */
   nil_missing_params(func, func + n, p);
@@ -871,6 +912,20 @@ CPJIT_UOP(TAIL_FRAME) {
   ci->status |= LJ_CI_TAIL;
   L->top = func + n;
   raise_stack_hwm(L, ci->top);
+  return 1;
+}
+CPJIT_UOP_INFO(TAIL_FRAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
+CPJIT_UOP(TAIL_FRAME) {
+  if (!tail_frame(L, REG(0), CPJIT_OPERAND_U16(1))) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+/* The same in the trace's own frame: the callee's frame and closure become the pinned ones. */
+CPJIT_UOP_INFO(TAIL_FRAME_BASE, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
+CPJIT_UOP(TAIL_FRAME_BASE) {
+  lj_lclosure *callee = (lj_lclosure *)REG(0)->u.p;
+  if (!tail_frame(L, REG(0), CPJIT_OPERAND_U16(1))) CPJIT_EXIT(0);
+  base = L->ci->base;
+  cl = callee;
   CPJIT_CONTINUE();
 }
 /* Upvalues of an inlined function: its closure is in the slot below its frame (operand f). */

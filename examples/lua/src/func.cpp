@@ -21,6 +21,8 @@ Proto* proto_new(State* L) {
   p->lineinfo = nullptr;
   p->locvars = nullptr;
   p->source = nullptr;
+  p->jit_countdown = 0;
+  p->jit_entry = nullptr;
   return p;
 }
 

@@ -144,6 +144,10 @@ struct Proto : GCObject {
   int32_t* lineinfo;  // source line of each instruction
   LocVar* locvars;
   String* source;     // chunk name ("@file.lua", "=stdin", or the source text itself)
+  // Tier 2 (jit/lua_jit.h): calls left before jit_function_entry() looks at this function
+  // again, and the trace that starts at its first instruction (null: none).
+  int32_t jit_countdown;
+  void* jit_entry;
 };
 
 // An upvalue is open while the variable it captures still lives in a stack slot (v points

@@ -781,6 +781,12 @@ op_CALL: {
       if (hi > L->stack_hwm) L->stack_hwm = hi;
       L->ci = nci;
       ci = nci;
+      // Tier 2 counts calls per function and enters a trace that starts at its entry.
+      if (L->jit != nullptr && --p->jit_countdown < 0 && jit_function_entry(L, nci)) {
+        disp = jit_recording(L) ? kRecordDispatch : kDispatch;
+        ci = L->ci;
+        goto newframe;
+      }
       // The new frame's state is at hand: no need to reload it through ci.
       cl = ra->lcl;
       k = p->k;
