@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Differential fuzzer for cpjit-lua's tier 2: random Lua loops, run in tier 1 and with traces.
 
-Each program is a few nested loops over integers, floats, strings, tables, branches, calls and
-closures, with values that change type in the middle of a loop, integer wrap-around, division
+Each program is a few nested loops over integers, floats, strings, tables, branches, calls
+(recursive ones too) and closures, with values that change type in the middle of a loop, integer wrap-around, division
 by zero and other errors caught by pcall. Every program runs with CPJIT=0 (tier 1 only), with
 the uop interpreter and with the JIT, at hotness thresholds low enough that traces form and
 side exits turn into side traces; standard output, standard error and the exit status must be
@@ -62,6 +62,8 @@ class Gen:
             return "(t[%s] or 1)" % self.index()
         if r < 0.94:
             return "#t"
+        if r < 0.97:
+            return "r(%s, %d)" % (self.var(), self.r.randint(0, 7))
         return "%s(%s)" % (self.r.choice(["f", "f", "g", "h"]), self.var())
 
     def index(self):
@@ -202,6 +204,14 @@ class Gen:
                "local function g(x) return f(x) end\n",  # tail calls
                "local function h(x) if x == 3 then return g(x) end return f(x, 1) end\n",
                "local function bump() acc = acc + 2 end\n",
+               # recursion: non-tail calls, tail calls in its own frame, several call sites
+               "local function r(x, k)\n"
+               "  if k <= 0 then return x end\n"
+               "  if k == 2 then return r(x, k - 1) + 1 end\n"
+               "  if k % 2 == 0 then return r(x * 2, k - 1) end\n"
+               "  local y = r(x, k - 1)\n"
+               "  return y - r(1, k - 2)\n"
+               "end\n",
                "local function check(x) if x ~= x then acc = acc + 1000 end end\n",
                "local function I(x)\n"
                "  if type(x) ~= 'number' or x ~= x or x == math.huge or x == -math.huge then return 3 end\n"
