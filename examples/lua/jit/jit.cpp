@@ -404,7 +404,8 @@ bool jit_back_edge(State* L, CallInfo* ci, const Instr* from) {
   }
   const Instr* pc = ci->savedpc;
   LoopState* loop = J.loop_at(pc, ci->func->lcl->p);
-  if (loop->trace != nullptr) {
+  // No trace runs while a recording is on (see jit_function_entry()).
+  if (loop->trace != nullptr && !J.rec.active) {
     if (run_trace(L, J, loop->trace, ci)) return true;
     loop->trace = nullptr;  // refused: this loop stays in tier 1
     loop->blacklisted = true;
@@ -448,7 +449,6 @@ bool jit_function_entry(State* L, CallInfo* ci) {
   if (J.rec.active) return false;
   record_start(J, ci, p->code, nullptr, nullptr, 0, 0);
   J.rec.func = &f;
-  J.rec.entry_tree = true;
   return true;
 }
 

@@ -108,8 +108,9 @@ struct Recording {
   std::vector<std::unique_ptr<lj_field_site>> field_sites;  // of the uops recorded so far
   LoopState* loop = nullptr;      // root traces: the loop
   FuncState* func = nullptr;      // or the function whose entry the trace starts at
-  bool entry_tree = false;        // the root starts at a function's entry: calls and returns
-                                  // in the trace's own frame may move its base
+  // Every trace but a loop's root (which must come back to its loop) may move its base: a
+  // recursive call, a return or a tail call in the trace's own frame makes another frame the
+  // trace's own (see moves_base()).
   bool pending_rebase = false;    // the pending call moves the base (CALL_REBASE)
   TraceRec* parent = nullptr;     // side traces: where they hang off
   uint32_t parent_exit = 0;
@@ -124,6 +125,8 @@ struct Recording {
   std::map<std::tuple<const Proto*, uint32_t, uint32_t, bool>, uint32_t> exit_ids;  // (proto, offset, pc, error)
   std::vector<uint8_t> tags;      // what each slot is known to hold (kUnknownTag: nothing)
   std::chrono::steady_clock::time_point started;
+
+  bool moves_base() const { return loop == nullptr && frames.size() == 1; }
 
   // Is ci one of the recording's frames?
   bool owns(const CallInfo* c) const {

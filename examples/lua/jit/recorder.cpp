@@ -367,11 +367,11 @@ void Recorder::call(int a, int b, int c) {
   if (b == 0 && !R_.top_set) abort("call with a variable number of arguments");
   R_.top_set = c == 0;
   if (b != 0 && c != 0 && reg(a)->tag == kTagCFunction && inline_builtin(a, b, c)) return;
-  if (b != 0 && reg(a)->tag == kTagLClosure && R_.entry_tree && R_.frames.size() == 1 && own_frame() &&
+  if (b != 0 && reg(a)->tag == kTagLClosure && R_.moves_base() &&
       reg(a)->lcl->p == frame().proto && !frame().proto->is_vararg) {
-    // A recursive call in a trace that starts at a function's entry: the callee's frame
-    // becomes the trace's own, and the recording follows into it (when it reaches the
-    // function's entry, the trace goes on at its own start).
+    // A recursive call: the callee's frame becomes the trace's own, and the recording follows
+    // into it (at the function's entry, the trace goes on at its own start or links to the
+    // function's trace).
     emit("GUARD_PROTO", {static_cast<uint64_t>(a), reinterpret_cast<uint64_t>(frame().proto)});
     emit("CALL_REBASE", {static_cast<uint64_t>(a), static_cast<uint64_t>(b), static_cast<uint64_t>(c),
                          reinterpret_cast<uint64_t>(pc_ + 1)});
@@ -401,12 +401,11 @@ void Recorder::call(int a, int b, int c) {
                 reinterpret_cast<uint64_t>(pc_ + 1)});
 }
 
-// `return` in the trace's own frame, in a trace that starts at a function's entry: the caller's
-// frame becomes the trace's own. When the caller runs the same function (recursion), the
-// recording follows it from the call site it returns to, behind a guard on that site;
-// otherwise the trace ends there and the caller resumes in the interpreter.
+// `return` from the frame the recording is in (not an inlined call's): the caller's frame
+// becomes the trace's own, and the recording follows it from the call site it returns to,
+// behind a guard on that site. A loop's root trace never returns (the iteration left the loop).
 void Recorder::return_from_own_frame(int n) {
-  if (!R_.entry_tree || R_.frames.size() != 1 || !own_frame()) abort("return from the recorded function");
+  if (!R_.moves_base()) abort("return from the recorded function");
   if (n < 0) abort("return of a variable number of values");
   CallInfo* ci = frame().ci;
   CallInfo* caller = ci->prev;
@@ -414,11 +413,9 @@ void Recorder::return_from_own_frame(int n) {
     abort("return to a builtin or the host");
   const bool wants_all = ci->nresults < 0;
   emit("RETURN_BASE", {static_cast<uint64_t>(arg_a(i_)), static_cast<uint64_t>(n)});
-  if (caller->func->lcl->p != frame().proto) {
-    emit("EXIT", {}).exits[0] = returned_exit(R_);
-    done_ = true;
-    return;
-  }
+  Proto* p = caller->func->lcl->p;
+  if (p != R_.proto && std::find(R_.inlined.begin(), R_.inlined.end(), p) == R_.inlined.end())
+    R_.inlined.push_back(p);  // the trace goes with it when it is collected
   emit("GUARD_RETPC", {reinterpret_cast<uint64_t>(caller->savedpc)}).exits[0] = returned_exit(R_);
   // The recording goes on in the caller, whose registers are slots 0.. now.
   RecFrame f;
@@ -878,9 +875,10 @@ void Recorder::translate() {
     case OP_TAILCALL: {
       // In an inlined function (the trace's own frame cannot be replaced): the callee takes over
       // the frame, and returns to the inlined function's caller.
-      // In a trace that starts at a function's entry, also in the trace's own frame.
+      // Also in the frame the recording is in, where the trace may move its base.
       const bool own = !frame().pushed;
-      if (own && !(R_.entry_tree && R_.frames.size() == 1 && own_frame())) abort("tail call");
+      if (own && !R_.moves_base()) abort("tail call");
+      const bool own_base = own && own_frame();  // the pinned closure changes too
       // b == 0: the arguments end at the stack top, where the call before left its results.
       if (b == 0 && !R_.top_set) abort("tail call with a variable number of arguments");
       R_.top_set = false;
@@ -891,7 +889,7 @@ void Recorder::translate() {
       if (!own && recording_frame_of(p)) abort("recursive tail call");
       if (off() + 2 * kMaxRegisters >= kMaxSlots) abort("tail call too deep in the stack");
       emit("GUARD_PROTO", {A, reinterpret_cast<uint64_t>(p)});
-      emit(own ? "TAIL_FRAME_BASE" : "TAIL_FRAME", {A, B});
+      emit(own_base ? "TAIL_FRAME_BASE" : "TAIL_FRAME", {A, B});
       R_.pending_tail = true;
       R_.inlined.push_back(p);
       next_ = p->code;
@@ -924,7 +922,6 @@ void record_start(Jit& J, CallInfo* ci, const Instr* pc, LoopState* loop, TraceR
   R.loop = loop;
   R.parent = parent;
   R.parent_exit = parent_exit;
-  R.entry_tree = parent != nullptr && parent->root->func != nullptr;
   RecFrame f;
   f.ci = ci;
   f.base = ci->base;
