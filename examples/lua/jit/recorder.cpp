@@ -200,6 +200,15 @@ class Recorder {
   void conditional(bool res);
   void back_edge(const Instr* target);
   void call(int a, int b, int c);
+  // PUSH_FRAME or CALL_REBASE (`name`) of a call of p: the _K variant when p takes fixed
+  // parameters and the call passes them all.
+  void push_frame(const char* name, int a, int b, int c, const Proto* p) {
+    const auto A = static_cast<uint64_t>(a), pc = reinterpret_cast<uint64_t>(pc_ + 1);
+    if (!p->is_vararg && b - 1 >= p->numparams && b < 256 && c < 256)
+      emit(std::string(name) + "_K", {A, static_cast<uint64_t>(b | c << 8), reinterpret_cast<uint64_t>(p), pc});
+    else
+      emit(name, {A, static_cast<uint64_t>(b), static_cast<uint64_t>(c), pc});
+  }
   void return_from_own_frame(int n);
   bool inline_builtin(int a, int b, int c);
   void check_get(const Table* t, const Value* v);
@@ -373,8 +382,7 @@ void Recorder::call(int a, int b, int c) {
     // into it (at the function's entry, the trace goes on at its own start or links to the
     // function's trace).
     emit("GUARD_PROTO", {static_cast<uint64_t>(a), reinterpret_cast<uint64_t>(frame().proto)});
-    emit("CALL_REBASE", {static_cast<uint64_t>(a), static_cast<uint64_t>(b), static_cast<uint64_t>(c),
-                         reinterpret_cast<uint64_t>(pc_ + 1)});
+    push_frame("CALL_REBASE", a, b, c, frame().proto);
     R_.top_set = false;
     R_.pending_call = reg(a);
     R_.pending_rebase = true;
@@ -386,8 +394,7 @@ void Recorder::call(int a, int b, int c) {
     // Inlined: the callee's instructions are recorded next, in its own frame.
     Proto* p = reg(a)->lcl->p;
     emit("GUARD_PROTO", {static_cast<uint64_t>(a), reinterpret_cast<uint64_t>(p)});
-    emit("PUSH_FRAME", {static_cast<uint64_t>(a), static_cast<uint64_t>(b), static_cast<uint64_t>(c),
-                        reinterpret_cast<uint64_t>(pc_ + 1)});
+    push_frame("PUSH_FRAME", a, b, c, p);
     R_.top_set = false;
     R_.pending_call = reg(a);
     R_.pending_a = a;
@@ -412,7 +419,8 @@ void Recorder::return_from_own_frame(int n) {
   if ((ci->status & kCIFresh) || caller == nullptr || caller->func->tag != kTagLClosure)
     abort("return to a builtin or the host");
   const bool wants_all = ci->nresults < 0;
-  emit("RETURN_BASE", {static_cast<uint64_t>(arg_a(i_)), static_cast<uint64_t>(n)});
+  if (n == 1) emit("RETURN_BASE1", {static_cast<uint64_t>(arg_a(i_))});
+  else emit("RETURN_BASE", {static_cast<uint64_t>(arg_a(i_)), static_cast<uint64_t>(n)});
   Proto* p = caller->func->lcl->p;
   if (p != R_.proto && std::find(R_.inlined.begin(), R_.inlined.end(), p) == R_.inlined.end())
     R_.inlined.push_back(p);  // the trace goes with it when it is collected
@@ -862,7 +870,8 @@ void Recorder::translate() {
         return;
       }
       if (n < 0) abort("return of a variable number of values");
-      emit("POP_FRAME", {A, static_cast<uint64_t>(n)});
+      if (n == 1) emit("POP_FRAME1", {A});
+      else emit("POP_FRAME", {A, static_cast<uint64_t>(n)});
       // The results land where the function was; what they are is known from here.
       std::vector<uint8_t> result_tags;
       for (int j = 0; j < frame().nresults; j++) result_tags.push_back(j < n ? tag_of(a + j) : static_cast<uint8_t>(kTagNil));

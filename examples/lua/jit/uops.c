@@ -797,16 +797,18 @@ static inline __attribute__((always_inline)) void raise_stack_hwm(struct lj_stat
 /* R[f](R[f+1] .. R[f+b-1]) wanting c-1 results: the callee's frame becomes the running one,
  * as the interpreter's precall() makes it. Inline when the callee takes fixed parameters and a
  * frame record is cached (after the first call at this depth); the helper otherwise. Returns 0
- * (having changed nothing) when the stack would overflow. */
+ * (having changed nothing) when the stack would overflow. `known` (a literal): the recorder
+ * passes the callee's prototype `p` and promises that it takes fixed parameters, all passed. */
 static inline __attribute__((always_inline)) int push_frame(struct lj_state *L, lj_value *func, uint32_t b,
-                                                            uint32_t c, const void *return_pc) {
+                                                            uint32_t c, const void *return_pc, int known,
+                                                            const lj_proto *p) {
   lj_value *args_end = func + b;
-  const lj_proto *p = (const lj_proto *)((const lj_lclosure *)func->u.p)->proto;
+  if (!known) p = (const lj_proto *)((const lj_lclosure *)func->u.p)->proto;
   lj_callinfo *ci = L->ci;
   lj_callinfo *nci = ci->next;
-  if (nci != 0 && !p->is_vararg && args_end + p->numparams + p->maxstack < L->stack_limit) {
+  if (nci != 0 && (known || !p->is_vararg) && args_end + p->numparams + p->maxstack < L->stack_limit) {
     ci->savedpc = return_pc;
-    nil_missing_params(func, args_end, p);
+    if (!known) nil_missing_params(func, args_end, p);
     nci->func = func;
     nci->base = func + 1;
     nci->top = func + 1 + p->maxstack;
@@ -832,6 +834,12 @@ static inline __attribute__((always_inline)) void pop_frame(struct lj_state *L, 
   lj_value *res = ci->func;
   const int32_t wanted = ci->nresults;
   L->ci = ci->prev;
+  if (wanted == n) { /* the common case; a single copy when n is a literal 1 */
+    NO_VECTOR
+    for (int32_t i = 0; i < n; i++) copy_value(res + i, first + i);
+    L->top = L->ci->top;
+    return;
+  }
   const int32_t copied = (wanted < 0 || n < wanted) ? n : wanted;
   NO_VECTOR
   for (int32_t i = 0; i < copied; i++) copy_value(res + i, first + i);
@@ -841,14 +849,29 @@ static inline __attribute__((always_inline)) void pop_frame(struct lj_state *L, 
 }
 CPJIT_UOP_INFO(PUSH_FRAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_, I_});
 CPJIT_UOP(PUSH_FRAME) {
-  if (!push_frame(L, REG(0), CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *)))
+  if (!push_frame(L, REG(0), CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *), 0, 0))
     CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
-/* The running (inlined) frame returns R[first] .. R[first+n-1]. */
+/* The callee's prototype known (operand 2), with fixed parameters all passed; b and c packed
+ * in operand 1 (b | c << 8). */
+#define PUSH_FRAME_K_ARGS(F) \
+  F, CPJIT_OPERAND_U16(1) & 0xff, CPJIT_OPERAND_U16(1) >> 8, CPJIT_OPERAND_PTR(3, const void *), 1, \
+      CPJIT_OPERAND_PTR(2, const lj_proto *)
+CPJIT_UOP_INFO(PUSH_FRAME_K, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_, I_});
+CPJIT_UOP(PUSH_FRAME_K) {
+  if (!push_frame(L, PUSH_FRAME_K_ARGS(REG(0)))) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+/* The running (inlined) frame returns R[first] .. R[first+n-1]; POP_FRAME1 one value. */
 CPJIT_UOP_INFO(POP_FRAME, .flags = CPJIT_UOP_ESCAPES, .operands = {R_, I_});
 CPJIT_UOP(POP_FRAME) {
   pop_frame(L, REG(0), (int32_t)CPJIT_OPERAND_U16(1));
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(POP_FRAME1, .flags = CPJIT_UOP_ESCAPES, .operands = {R_});
+CPJIT_UOP(POP_FRAME1) {
+  pop_frame(L, REG(0), 1);
   CPJIT_CONTINUE();
 }
 
@@ -863,24 +886,34 @@ CPJIT_UOP(POP_FRAME) {
 CPJIT_UOP_INFO(CALL_REBASE, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_, I_});
 CPJIT_UOP(CALL_REBASE) {
   lj_value *func = REG(0);
-  if (!push_frame(L, func, CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *)))
+  if (!push_frame(L, func, CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *), 0, 0))
     CPJIT_EXIT(0);
   base = L->ci->base;
+  cl = (lj_lclosure *)func->u.p;
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(CALL_REBASE_K, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_, I_});
+CPJIT_UOP(CALL_REBASE_K) {
+  lj_value *func = REG(0);
+  if (!push_frame(L, PUSH_FRAME_K_ARGS(func))) CPJIT_EXIT(0);
+  base = func + 1;
   cl = (lj_lclosure *)func->u.p;
   CPJIT_CONTINUE();
 }
 /* The trace's own frame returns R[first] .. R[first+n-1]; its caller's frame becomes the
  * trace's own. Leaves before changing anything when the frame was entered from C (the
  * interpreter must return to it). */
-CPJIT_UOP_INFO(RETURN_BASE, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
-CPJIT_UOP(RETURN_BASE) {
-  if (L->ci->status & LJ_CI_FRESH) CPJIT_EXIT(0);
-  pop_frame(L, REG(0), (int32_t)CPJIT_OPERAND_U16(1));
-  const lj_callinfo *ci = L->ci;
-  base = ci->base;
-  cl = (lj_lclosure *)ci->func->u.p;
+#define RETURN_BASE_BODY(N)                         \
+  if (L->ci->status & LJ_CI_FRESH) CPJIT_EXIT(0); \
+  pop_frame(L, REG(0), N);                        \
+  const lj_callinfo *ci = L->ci;                  \
+  base = ci->base;                                \
+  cl = (lj_lclosure *)ci->func->u.p;              \
   CPJIT_CONTINUE();
-}
+CPJIT_UOP_INFO(RETURN_BASE, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
+CPJIT_UOP(RETURN_BASE) { RETURN_BASE_BODY((int32_t)CPJIT_OPERAND_U16(1)) }
+CPJIT_UOP_INFO(RETURN_BASE1, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_});
+CPJIT_UOP(RETURN_BASE1) { RETURN_BASE_BODY(1) }
 /* After RETURN_BASE: the caller goes on at this instruction (the call site the trace was
  * recorded with). Its exit resumes the caller wherever it goes on. */
 CPJIT_UOP_INFO(GUARD_RETPC, .flags = GUARD_FLAGS, .operands = {I_});
