@@ -284,9 +284,28 @@ INT_DIVK(MOD_IK, lua_imod)
   FLOAT_UOP(NAME##_FK, I_, F1, K2, EXPR)                                     \
   FLOAT_UOP(NAME##_FK__1, I_, facc, K2, EXPR, .cache_in = {1, FACC})         \
   FLOAT_UOP(NAME##_IK, I_, I1, K2, EXPR)
-FLOAT_OPS(FADD, a + b)
+/* When both operands are NaNs, x86-64 returns the first source operand's: a commutative
+ * operation must keep `a` first whatever registers clang picked (a variant reading facc would
+ * otherwise print nan where the interpreter prints -nan). AArch64 keeps source order. */
+static inline __attribute__((always_inline)) double add_ordered(double a, double b) {
+#if defined(__x86_64__)
+  __asm__("addsd %1, %0" : "+x"(a) : "x"(b));
+  return a;
+#else
+  return a + b;
+#endif
+}
+static inline __attribute__((always_inline)) double mul_ordered(double a, double b) {
+#if defined(__x86_64__)
+  __asm__("mulsd %1, %0" : "+x"(a) : "x"(b));
+  return a;
+#else
+  return a * b;
+#endif
+}
+FLOAT_OPS(FADD, add_ordered(a, b))
 FLOAT_OPS(FSUB, a - b)
-FLOAT_OPS(FMUL, a *b)
+FLOAT_OPS(FMUL, mul_ordered(a, b))
 FLOAT_OPS(FDIV, a / b)
 FLOAT_OPS(FPOW, (b == 2.0 ? a * a : pow(a, b)))
 /* Float modulo with the sign of the divisor, as the interpreter computes it (src/arith.h). */
