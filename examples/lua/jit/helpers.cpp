@@ -271,6 +271,18 @@ void lj_pop_frame(lj_state *L, lj_value *first, uint32_t n) {
   if (wanted >= 0) st->top = st->ci->top;
 }
 
+int lj_grow_array(lj_state *L, lj_table *t, uint64_t n) {
+  if (n > UINT32_MAX) return 0;
+  try {
+    table_ensure_array(S(L), T(t), static_cast<uint32_t>(n));
+  } catch (...) {
+    return 0;
+  }
+  // No collection here: the list's values may lie above the frame's top (a call's results),
+  // where the collector does not look. The interpreter collects at its next safe point.
+  return 1;
+}
+
 int lj_has_open_upvalues(lj_state *L, const lj_value *level) {
   const UpVal *uv = S(L)->open_upvals;
   return uv != nullptr && uv->v >= V(level);

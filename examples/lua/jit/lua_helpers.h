@@ -52,6 +52,9 @@ int lj_call(struct lj_state *L, lj_value *func, uint32_t b, uint32_t c, const vo
 int lj_push_frame(struct lj_state *L, lj_value *func, uint32_t b, uint32_t c, const void *next_pc);
 /* The running frame (pushed by lj_push_frame) returns first[0] .. first[n-1]. */
 void lj_pop_frame(struct lj_state *L, lj_value *first, uint32_t n);
+/* Grows t's array part to at least n entries (a table constructor's list); 0 when memory ran
+ * out or n is too large (the interpreter redoes it and raises the error). */
+int lj_grow_array(struct lj_state *L, lj_table *t, uint64_t n);
 /* Is any upvalue still open over a stack slot at or above `level`? */
 int lj_has_open_upvalues(struct lj_state *L, const lj_value *level);
 

@@ -457,7 +457,7 @@ void Recorder::translate() {
   const OpCode op = op_of(i_);
   const int a = arg_a(i_), b = arg_b(i_), c = arg_c(i_);
   // Only a call may use the stack top a call with all its results left.
-  if (R_.top_set && op != OP_CALL && op != OP_TAILCALL) abort("results of a call used by " + std::string(kOpNames[op]));
+  if (R_.top_set && op != OP_CALL && op != OP_TAILCALL && op != OP_SETLIST) abort("results of a call used by " + std::string(kOpNames[op]));
   const auto A = static_cast<uint64_t>(a), B = static_cast<uint64_t>(b), C = static_cast<uint64_t>(c);
   next_ = pc_ + (op_has_extra_word(op) ? 2 : 1);
   switch (op) {
@@ -907,7 +907,13 @@ void Recorder::translate() {
     case OP_TFORPREP:
     case OP_TFORCALL:
     case OP_TFORLOOP: abort("generic for loop");
-    case OP_SETLIST: abort("unsupported instruction SETLIST");
+    case OP_SETLIST:
+      // The list of a constructor: {x, y, z}, or up to the stack top after a call ({f(), g()}).
+      if (b == 0 && !R_.top_set) abort("table constructor with a variable number of values");
+      R_.top_set = false;
+      need(a);
+      emit("SETLIST", {A, static_cast<uint64_t>(b), pc_[1]});
+      return;
     case OP_CLOSURE: abort("closure creation");
     case OP_VARARG: abort("unsupported instruction VARARG");
     default: abort(std::string("unsupported instruction ") + kOpNames[op]);
@@ -946,6 +952,10 @@ void record_start(Jit& J, CallInfo* ci, const Instr* pc, LoopState* loop, TraceR
     guard.operands[0] = reinterpret_cast<uint64_t>(pc);
     guard.exits[0] = returned_exit(R);
     R.insns.push_back(guard);
+    // Behind that guard, the call before pc is known: if it keeps all its results, the return
+    // left the stack top after them for the next instruction.
+    const Instr call = pc[-1];
+    R.top_set = op_of(call) == OP_CALL && arg_c(call) == 0;
   }
 }
 

@@ -41,6 +41,7 @@ CPJIT_HELPER(lj_pop_frame);
 CPJIT_HELPER(lj_set_int_c);
 CPJIT_HELPER(lj_set_field_c);
 CPJIT_HELPER(lj_has_open_upvalues);
+CPJIT_HELPER(lj_grow_array);
 CPJIT_HELPER(pow);
 CPJIT_HELPER(fmod);
 CPJIT_HELPER(floor);
@@ -740,6 +741,24 @@ CPJIT_UOP_INFO(NEWTABLE, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_},
                .results = {{0, 0, LJ_FACT_TABLE}});
 CPJIT_UOP(NEWTABLE) {
   if (!lj_new_table(L, REG(0), CPJIT_OPERAND_U32(1), CPJIT_OPERAND_U32(2))) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+
+/* A table constructor's list: t[start+1 .. start+n] = R[t+1] .. R[t+n], into the array part,
+ * grown first when too small (a constructor ending in a call sizes it without the call's
+ * results). n = 0: the values end at the stack top, where a call left its results
+ * ({f(), g()}). It reads slots its operands do not name, so it escapes. */
+CPJIT_UOP_INFO(SETLIST, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_, I_});
+CPJIT_UOP(SETLIST) {
+  const lj_value *list = REG(0);
+  lj_table *t = (lj_table *)list->u.p;
+  uint32_t n = CPJIT_OPERAND_U8(1);
+  const uint32_t start = CPJIT_OPERAND_U32(2);
+  if (n == 0) n = (uint32_t)(L->top - list - 1);
+  if ((uint64_t)start + n > t->asize && !lj_grow_array(L, t, (uint64_t)start + n)) CPJIT_EXIT(0);
+  NO_VECTOR
+  for (uint32_t j = 1; j <= n; j++) copy_value(t->array + start + j - 1, list + j);
+  if (CPJIT_OPERAND_U8(1) == 0) L->top = L->ci->top;
   CPJIT_CONTINUE();
 }
 

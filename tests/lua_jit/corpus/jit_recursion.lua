@@ -139,3 +139,32 @@ local function captured(n)
   return captured(n - 1) + get()
 end
 print("upvalues", captured(30))
+
+-- Table constructors with lists: fixed ones, ones ending in a call's results (the array part
+-- grows), long ones (several SETLIST instructions), in a loop and in a recursion.
+local function none() end
+local function two(x) return x, x * 2 end
+local sizes = {}
+for i = 1, 30 do
+  local a = {i, i + 1, i + 2}
+  local b = {i, two(i)}
+  local c = {two(i), two(i + 1)}
+  local d = {none()}
+  local e = {i, none()}
+  local long = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
+                26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49,
+                50, 51, 52, 53, 54, 55, two(i)}
+  sizes[#sizes + 1] = #a + #b + #c + #d + #e + #long + long[57] + c[3]
+end
+print("lists", table.concat(sizes, " ", 1, 10), sizes[30])
+local function pairs_tree(depth)
+  if depth == 0 then return {} end
+  return {pairs_tree(depth - 1), pairs_tree(depth - 1)}
+end
+local function leaves(t)
+  if t[1] == nil then return 1 end
+  return leaves(t[1]) + leaves(t[2])
+end
+local sum = 0
+for d = 1, 12 do sum = sum + leaves(pairs_tree(d)) end
+print("list tree", sum)
