@@ -168,3 +168,25 @@ end
 local sum = 0
 for d = 1, 12 do sum = sum + leaves(pairs_tree(d)) end
 print("list tree", sum)
+
+-- Functions whose prototypes are collected while traces start at them, return into them and
+-- link to them: chunks loaded over and over, called from a loop and from each other.
+local results = {}
+local previous = nil
+for i = 1, 40 do
+  local chunk = load([[
+    local k, prev = ...
+    local function down(n)
+      if n == 0 then return k end
+      return 1 + down(n - 1)
+    end
+    return function(n) if prev then return down(n) + prev(n // 2) end return down(n) end
+  ]])
+  local f = chunk(i, previous)
+  previous = (i % 3 == 0) and nil or f
+  local s = 0
+  for j = 1, 20 do s = s + f(j) end
+  results[#results + 1] = s
+  if i % 8 == 0 then collectgarbage() end
+end
+print("loaded", table.concat(results, " ", 1, 8), results[40])
