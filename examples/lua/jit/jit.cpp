@@ -480,7 +480,8 @@ bool jit_record(State* L, CallInfo* ci, const Instr* pc) {
 void jit_proto_freed(State* L, Proto* p) {
   Jit* J = L->jit;
   if (J == nullptr) return;
-  if (J->rec.active && (std::find(J->rec.inlined.begin(), J->rec.inlined.end(), p) != J->rec.inlined.end() ||
+  // The recording's starting function too: after a return, its frames may all be elsewhere.
+  if (J->rec.active && (J->rec.proto == p || std::find(J->rec.inlined.begin(), J->rec.inlined.end(), p) != J->rec.inlined.end() ||
                         std::any_of(J->rec.frames.begin(), J->rec.frames.end(), [p](const RecFrame& f) { return f.proto == p; }))) {
     std::string reason = "recorded function collected";
     end_recording(*J, &reason);
