@@ -562,6 +562,13 @@ void Extractor::attach_meta(Stencil &stencil) {
     if (variant_base(stencil.name).empty())
       refuse_meta("a uop with cache_in is a variant: name it <BASE>__<suffix>");
   }
+  if (m.given.fact) {
+    if (m.given.operand >= CPJIT_MAX_OPERANDS || (m.operands[m.given.operand] != CPJIT_OPERAND_SLOT_WRITE &&
+                                                  m.operands[m.given.operand] != CPJIT_OPERAND_SLOT_READ_WRITE))
+      refuse_meta("given names operand " + std::to_string(m.given.operand) + ", which is not a written slot");
+    if (m.cache_in.cache) refuse_meta("a variant has cache_in or given, not both");
+    if (variant_base(stencil.name).empty()) refuse_meta("a uop with given is a variant: name it <BASE>__<suffix>");
+  }
   stencil.meta = m;
   meta_.erase(it);
 }
@@ -672,21 +679,25 @@ std::vector<Stencil> Extractor::run() {
   return stencils;
 }
 
-// A variant (cache_in) is its base uop reading one operand from a cache: everything else the
-// optimizer relies on must be the same, or substituting it would change the trace's meaning.
+// A variant is its base uop reading one operand from a cache (cache_in), or relying on a fact
+// about a slot it writes (given): everything else the optimizer relies on must be the same, or
+// substituting it would change the trace's meaning. A cache variant's base may be a given
+// variant (the optimizer picks the given variant first); nothing else is a variant's base.
 void Extractor::check_variants(const std::vector<Stencil> &stencils) const {
   for (const Stencil &v : stencils) {
-    if (!v.meta || !v.meta->cache_in.cache) continue;
+    if (!v.meta || !(v.meta->cache_in.cache || v.meta->given.fact)) continue;
     const std::string base = variant_base(v.name);
     auto b = std::find_if(stencils.begin(), stencils.end(), [&](const Stencil &s) { return s.name == base; });
     auto refuse = [&](const std::string &why) { fail(what_ + ": CPJIT_UOP_INFO(" + v.name + "): " + why); };
     if (b == stencils.end() || !b->meta) refuse("a variant of " + base + ", which is not a uop with metadata of this file");
     const cpjit_uop_meta &m = *v.meta, &bm = *b->meta;
-    if (bm.cache_in.cache) refuse("a variant of a variant");
+    const bool cache = m.cache_in.cache != 0;
+    if (bm.cache_in.cache || (bm.given.fact && !cache)) refuse("a variant of a variant");
     if (m.flags != bm.flags || std::memcmp(m.operands, bm.operands, sizeof m.operands) != 0 ||
         std::memcmp(m.proves, bm.proves, sizeof m.proves) != 0 || std::memcmp(m.results, bm.results, sizeof m.results) != 0 ||
-        std::memcmp(&m.cache_out, &bm.cache_out, sizeof m.cache_out) != 0)
-      refuse("its metadata must be " + base + "'s but for cache_in");
+        std::memcmp(&m.cache_out, &bm.cache_out, sizeof m.cache_out) != 0 ||
+        (cache && std::memcmp(&m.given, &bm.given, sizeof m.given) != 0))
+      refuse("its metadata must be " + base + "'s but for " + (cache ? "cache_in" : "given"));
   }
 }
 

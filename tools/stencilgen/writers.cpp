@@ -96,6 +96,7 @@ std::string meta_text(const cpjit_uop_meta &m) {
   out += " proves=" + facts_text(m.proves) + " results=" + facts_text(m.results);
   if (m.cache_out.cache) out += fmt(" cache_out=%u:%u", m.cache_out.operand, m.cache_out.cache);
   if (m.cache_in.cache) out += fmt(" cache_in=%u:%u", m.cache_in.operand, m.cache_in.cache);
+  if (m.given.fact) out += fmt(" given=%u:%u", m.given.operand, m.given.fact);
   return out;
 }
 
@@ -213,7 +214,8 @@ std::string render_header(const StencilSet &set, const SetMeta &meta, const tool
           os << (f ? ", " : "") << "{" << unsigned{facts[f].operand} << ", 0, " << facts[f].fact << "}";
       }
       os << "}, {" << unsigned{m.cache_out.operand} << ", " << unsigned{m.cache_out.cache} << "}, {"
-         << unsigned{m.cache_in.operand} << ", " << unsigned{m.cache_in.cache} << "}, 0}; /* " << meta_text(m) << " */\n";
+         << unsigned{m.cache_in.operand} << ", " << unsigned{m.cache_in.cache} << "}, {" << unsigned{m.given.operand}
+         << ", 0, " << m.given.fact << "}}; /* " << meta_text(m) << " */\n";
     }
     os << "\n";
   }
@@ -325,6 +327,7 @@ std::string render_json(const StencilSet &set, const SetMeta &meta, const tools:
       }
       for (auto [key, cache] : {std::pair{"cache_out", m.cache_out}, std::pair{"cache_in", m.cache_in}})
         if (cache.cache != 0) meta[key] = {{"operand", cache.operand}, {"cache", cache.cache}};
+      if (m.given.fact != 0) meta["given"] = {{"operand", m.given.operand}, {"fact", m.given.fact}};
       j["meta"] = std::move(meta);
     }
     nlohmann::ordered_json listing = nlohmann::ordered_json::array();

@@ -275,7 +275,14 @@ static inline __attribute__((always_inline)) double cpjit__bits_to_double(uint64
  * value it writes to slot operand k in cache c, a value of the pinned state; a uop named
  * BASE__<suffix> with `.cache_in = {k, c}` is BASE reading slot operand k from cache c, with
  * otherwise the same metadata. The optimizer uses the variant right after a uop that filled
- * the cache with that slot's value. */
+ * the cache with that slot's value.
+ *
+ * Given facts: a uop named BASE__<suffix> with `.given = {k, 0, fact}` is BASE for when slot
+ * operand k (which BASE writes) already holds `fact` before it, with otherwise the same
+ * metadata; it may skip storing what the fact implies (the type tag of a result whose slot has
+ * that type already). The optimizer uses it where the fact is known to hold. A register-cache
+ * variant may have a given variant as its base (BASE__t__1 reads a cache and relies on the
+ * fact), which the optimizer then uses after the given variant. */
 #define CPJIT_UOP_INFO(NAME, ...) \
   static const cpjit_uop_meta cpjit_meta_##NAME CPJIT__META_FOR(CPJIT_KEEP_##NAME) = {.name = #NAME, __VA_ARGS__}
 

@@ -142,7 +142,9 @@ typedef struct cpjit_uop_meta {
   cpjit_fact results[CPJIT_MAX_FACTS]; /* what the slots it writes hold afterwards */
   cpjit_cache cache_out;               /* also leaves the written slot operand's value in a cache */
   cpjit_cache cache_in;                /* a variant: reads a slot operand from a cache */
-  uint32_t reserved;
+  cpjit_fact given;                    /* a variant: its base when the slot operand already holds
+                                          the fact before it (it may skip storing what the fact
+                                          implies, such as a type tag); fact 0: none */
 } cpjit_uop_meta;
 
 /* The generator reads these from objects compiled for another target: the layout is fixed. */
