@@ -5,16 +5,11 @@
 // declares for them (a copy keeps its source's), and escaping or unknown uops forget
 // everything. Where control meets (jump targets) only the facts that hold on every incoming
 // edge survive. A guard whose every fact already holds before it cannot fail: it is removed.
-#include <map>
-#include <optional>
-
 #include "optimizer.h"
 
 namespace cpjit::opt {
 
 namespace {
-
-using Facts = std::map<uint64_t, uint16_t>;  // slot -> fact
 
 void transfer(const UopInfo &info, const cpjit_insn &insn, Facts &facts) {
   if (!info.known || (info.flags & CPJIT_UOP_ESCAPES)) facts.clear();
@@ -62,10 +57,10 @@ bool proven(const UopInfo &info, const cpjit_insn &insn, const Facts &facts) {
 
 }  // namespace
 
-void propagate_facts(const Uops &uops, Trace &trace, Stats &stats) {
+std::vector<std::optional<Facts>> facts_before(const Uops &uops, const Trace &trace) {
   const size_t n = trace.size();
-  if (n == 0) return;
   std::vector<std::optional<Facts>> in(n);  // unset: not reached yet
+  if (n == 0) return in;
   in[0] = Facts{};
   std::vector<size_t> work{0};
   while (!work.empty()) {
@@ -86,6 +81,13 @@ void propagate_facts(const Uops &uops, Trace &trace, Stats &stats) {
     if (falls_through(info)) flow(i + 1);
     if (info.flags & CPJIT_UOP_BRANCH) flow(trace[i].jump);
   }
+  return in;
+}
+
+void propagate_facts(const Uops &uops, Trace &trace, Stats &stats) {
+  const size_t n = trace.size();
+  if (n == 0) return;
+  const std::vector<std::optional<Facts>> in = facts_before(uops, trace);
   std::vector<bool> keep(n, true);
   size_t removed = 0;
   for (size_t i = 0; i < n; ++i) {

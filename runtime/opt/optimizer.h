@@ -11,6 +11,8 @@
 #include <cpjit/cpjit.h>
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <vector>
 
 namespace cpjit::opt {
@@ -24,6 +26,7 @@ struct UopInfo {
   uint8_t widths[CPJIT_MAX_OPERANDS] = {};  // cpjit_operand_width the stencil reads each operand at
   cpjit_cache cache_out = {};                // leaves a written slot's value in a register cache
   cpjit_cache cache_in = {};                 // a variant reading a slot from a register cache
+  cpjit_fact given = {};                     // a variant relying on a fact about a slot it writes
   bool known = false;                        // has metadata
 };
 
@@ -35,12 +38,21 @@ struct Variant {
   uint32_t variant;
 };
 
+// A uop's variant for when slot operand `operand` already holds `fact` before it.
+struct GivenVariant {
+  uint32_t base;
+  uint8_t operand;
+  uint16_t fact;
+  uint32_t variant;
+};
+
 struct Uops {
   std::vector<UopInfo> info;        // by uop id
   uint32_t jump = CPJIT_NONE;       // unconditional intra-trace jump (BRANCH | ENDS_TRACE, no operands)
   uint32_t move = CPJIT_NONE;       // CPJIT_UOP_MOVE
   std::vector<uint32_t> constants;  // CPJIT_UOP_CONST uops
   std::vector<Variant> variants;    // register-cache variants (cache.cpp)
+  std::vector<GivenVariant> given;  // given-fact variants (given.cpp)
   cpjit_fold_fn fold = nullptr;
   void *fold_user = nullptr;
 
@@ -54,6 +66,7 @@ struct Stats {
   uint64_t uops_forwarded = 0;
   uint64_t uops_removed = 0;
   uint64_t uops_cached = 0;
+  uint64_t uops_given = 0;
 };
 
 using Trace = std::vector<cpjit_insn>;
@@ -67,9 +80,15 @@ void propagate_facts(const Uops &uops, Trace &trace, Stats &stats);             
 void fold_constants(const Uops &uops, Trace &trace, Stats &stats);                 // fold.cpp
 void forward_values(const Uops &uops, Trace &trace, Stats &stats);                 // forward.cpp
 void remove_dead(const Uops &uops, Trace &trace, Stats &stats);                    // dce.cpp
+void use_given_facts(const Uops &uops, Trace &trace, Stats &stats);                // given.cpp
 void use_caches(const Uops &uops, Trace &trace, Stats &stats);                     // cache.cpp
 
-// ---- shared helpers (trace.cpp) ----------------------------------------------------------------
+// ---- shared helpers ------------------------------------------------------------------------------
+// Slot -> fact. facts_before(): what holds before each instruction (facts.cpp's dataflow);
+// unset where no path reaches.
+using Facts = std::map<uint64_t, uint16_t>;
+std::vector<std::optional<Facts>> facts_before(const Uops &uops, const Trace &trace);
+// (trace.cpp)
 bool is_slot(uint8_t kind);
 bool reads_slot(uint8_t kind);
 bool writes_slot(uint8_t kind);

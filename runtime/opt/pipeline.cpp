@@ -12,6 +12,8 @@
 //     │               value still in a slot becomes a copy
 //     ▼  dce.cpp      pure uops whose results nobody reads before they are overwritten
 //     │               are removed (every exit reads every slot)
+//     ▼  given.cpp    a uop writing a slot whose fact is known, and the same as what it
+//     │               produces, becomes its variant that skips storing it (a type tag)
 //     ▼  cache.cpp    a uop right after the one that left a slot's value in a register
 //     │               cache reads it from there (its variant), off the slot's memory
 //     ▼
@@ -26,6 +28,9 @@ void optimize(const Uops &uops, uint32_t passes, uint32_t max_length, Trace &tra
   if (passes & CPJIT_OPT_FOLD) fold_constants(uops, trace, stats);
   if (passes & CPJIT_OPT_FORWARD) forward_values(uops, trace, stats);
   if (passes & CPJIT_OPT_DCE) remove_dead(uops, trace, stats);
+  // After DCE: a given variant relies on the writer before it, which DCE may remove (its value
+  // is overwritten unread) when it runs before this choice is made.
+  if (passes & CPJIT_OPT_GIVEN) use_given_facts(uops, trace, stats);
   if (passes & CPJIT_OPT_CACHE) use_caches(uops, trace, stats);
 }
 

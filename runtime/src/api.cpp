@@ -148,6 +148,7 @@ void cpjit_context_stats_get(const cpjit_context *ctx, cpjit_context_stats *out)
     out->uops_forwarded = ctx->opt_stats.uops_forwarded;
     out->uops_removed = ctx->opt_stats.uops_removed;
     out->uops_cached = ctx->opt_stats.uops_cached;
+    out->uops_given = ctx->opt_stats.uops_given;
   }
   if (ctx->memory) {
     cpjit::jit::CodeMemoryStats s = ctx->memory->stats();

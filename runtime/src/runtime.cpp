@@ -167,6 +167,7 @@ Failure register_stencils(cpjit_context *ctx, const cpjit_stencil_set *set, cons
       std::memcpy(info.results, st.meta->results, sizeof info.results);
       info.cache_out = st.meta->cache_out;
       info.cache_in = st.meta->cache_in;
+      info.given = st.meta->given;
       const bool no_operands = std::all_of(std::begin(info.operands), std::end(info.operands),
                                            [](uint8_t k) { return k == CPJIT_OPERAND_NONE; });
       if ((info.flags & CPJIT_UOP_BRANCH) && (info.flags & CPJIT_UOP_ENDS_TRACE) && no_operands &&
@@ -179,16 +180,20 @@ Failure register_stencils(cpjit_context *ctx, const cpjit_stencil_set *set, cons
     }
     s->model.info.push_back(info);
   }
-  // Register-cache variants (BASE__suffix, checked against BASE by the generator).
+  // Register-cache and given-fact variants (BASE__suffix, checked against BASE by the generator).
   for (uint32_t id = 0; id < s->uops.size(); ++id) {
     const opt::UopInfo &info = s->model.info[id];
-    if (!info.known || info.cache_in.cache == 0) continue;
+    if (!info.known || (info.cache_in.cache == 0 && info.given.fact == 0)) continue;
     const std::string name = lib.stencil(s->uops[id]).name;
     const size_t at = name.rfind("__");
     const int base = at == std::string::npos ? -1 : lib.find(name.substr(0, at));
     if (base < 0 || s->stencil_to_uop[static_cast<uint32_t>(base)] == CPJIT_NONE)
-      return fail(CPJIT_ERR_INVALID_STENCIL_SET, "uop " + name + " reads a register cache but its base uop is missing");
-    s->model.variants.push_back({s->stencil_to_uop[static_cast<uint32_t>(base)], info.cache_in.operand, info.cache_in.cache, id});
+      return fail(CPJIT_ERR_INVALID_STENCIL_SET, "uop " + name + " is a variant but its base uop is missing");
+    const uint32_t base_uop = s->stencil_to_uop[static_cast<uint32_t>(base)];
+    if (info.cache_in.cache != 0)
+      s->model.variants.push_back({base_uop, info.cache_in.operand, info.cache_in.cache, id});
+    else
+      s->model.given.push_back({base_uop, info.given.operand, info.given.fact, id});
   }
 
   if (ctx->mode == CPJIT_MODE_INTERP) {
@@ -339,6 +344,7 @@ Failure end_trace(cpjit_trace *trace, cpjit_executor **out) {
     ctx->opt_stats.uops_forwarded += stats.uops_forwarded;
     ctx->opt_stats.uops_removed += stats.uops_removed;
     ctx->opt_stats.uops_cached += stats.uops_cached;
+    ctx->opt_stats.uops_given += stats.uops_given;
   }
   e->insns.reserve(optimized.size());
   for (const cpjit_insn &insn : optimized) {

@@ -261,3 +261,77 @@ TEST_CASE("caches: forgotten when the slot is written, after escaping uops and a
         std::vector<uint32_t>{M::kProduce, M::kUseFromA, M::kUse});
   CHECK(stats.uops_cached == 1);
 }
+
+namespace {
+
+// A uop model for the given-facts pass: ADD produces fact 1 in its slot operand 0, and has a
+// variant for when that slot holds fact 1 already.
+struct GivenModel {
+  enum : uint32_t { kSetInt, kSetFloat, kAdd, kAddGiven, kEscape, kJump, kBranch, kCount };
+  cpjit::opt::Uops uops;
+  GivenModel() {
+    uops.info.resize(kCount);
+    for (auto &i : uops.info) i.known = true;
+    for (auto [u, fact] : {std::pair{kSetInt, 1}, std::pair{kSetFloat, 2}}) {
+      uops.info[u].flags = CPJIT_UOP_PURE;
+      uops.info[u].operands[0] = CPJIT_OPERAND_SLOT_WRITE;
+      uops.info[u].results[0] = {0, 0, static_cast<uint16_t>(fact)};
+    }
+    for (uint32_t u : {kAdd, kAddGiven}) {  // s0 = s1 + s2
+      auto &add = uops.info[u];
+      add.flags = CPJIT_UOP_PURE;
+      add.operands[0] = CPJIT_OPERAND_SLOT_WRITE;
+      add.operands[1] = add.operands[2] = CPJIT_OPERAND_SLOT_READ;
+      add.results[0] = {0, 0, 1};
+    }
+    uops.info[kAddGiven].given = {0, 0, 1};
+    uops.given = {{kAdd, 0, 1, kAddGiven}};
+    uops.info[kEscape].flags = CPJIT_UOP_ESCAPES;
+    uops.info[kJump].flags = CPJIT_UOP_BRANCH | CPJIT_UOP_ENDS_TRACE;
+    uops.info[kBranch].flags = CPJIT_UOP_BRANCH;
+  }
+  std::vector<uint32_t> run(cpjit::opt::Trace trace, cpjit::opt::Stats &stats) const {
+    cpjit::opt::use_given_facts(uops, trace, stats);
+    std::vector<uint32_t> out;
+    for (const cpjit_insn &i : trace) out.push_back(i.uop);
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("given facts: a uop whose slot already holds what it produces uses its variant", "[unit][opt]") {
+  GivenModel m;
+  cpjit::opt::Stats stats;
+  using M = GivenModel;
+  using CM = CacheModel;
+  using U = std::vector<uint32_t>;
+  CHECK(m.run({CM::insn(M::kSetInt, {5}), CM::insn(M::kAdd, {5, 6, 7})}, stats) == U{M::kSetInt, M::kAddGiven});
+  // Another fact in the slot, nothing known about it, or another slot: the base stays.
+  CHECK(m.run({CM::insn(M::kSetFloat, {5}), CM::insn(M::kAdd, {5, 6, 7})}, stats) == U{M::kSetFloat, M::kAdd});
+  CHECK(m.run({CM::insn(M::kAdd, {5, 6, 7})}, stats) == U{M::kAdd});
+  CHECK(m.run({CM::insn(M::kSetInt, {4}), CM::insn(M::kAdd, {5, 6, 7})}, stats) == U{M::kSetInt, M::kAdd});
+  // The add's own result: the second add of the same slot relies on the first.
+  CHECK(m.run({CM::insn(M::kAdd, {5, 6, 7}), CM::insn(M::kAdd, {5, 5, 7})}, stats) == U{M::kAdd, M::kAddGiven});
+  CHECK(stats.uops_given == 2);
+}
+
+TEST_CASE("given facts: only what holds on every path, and nothing across an escaping uop", "[unit][opt]") {
+  GivenModel m;
+  cpjit::opt::Stats stats;
+  using M = GivenModel;
+  using CM = CacheModel;
+  using U = std::vector<uint32_t>;
+  CHECK(m.run({CM::insn(M::kSetInt, {5}), CM::insn(M::kEscape, {}), CM::insn(M::kAdd, {5, 6, 7})}, stats) ==
+        U{M::kSetInt, M::kEscape, M::kAdd});
+  // A loop whose body writes s5 with an integer, entered with s5 an integer: the body's add
+  // relies on it; entered with a float, it cannot.
+  CHECK(m.run({CM::insn(M::kSetInt, {5}), CM::insn(M::kAdd, {5, 5, 7}), CM::insn(M::kJump, {}, 1)}, stats) ==
+        U{M::kSetInt, M::kAddGiven, M::kJump});
+  CHECK(m.run({CM::insn(M::kSetFloat, {5}), CM::insn(M::kAdd, {5, 5, 7}), CM::insn(M::kJump, {}, 1)}, stats) ==
+        U{M::kSetFloat, M::kAdd, M::kJump});
+  // A branch around the integer store: the paths meet without the fact.
+  CHECK(m.run({CM::insn(M::kBranch, {}, 2), CM::insn(M::kSetInt, {5}), CM::insn(M::kAdd, {5, 6, 7})}, stats) ==
+        U{M::kBranch, M::kSetInt, M::kAdd});
+  CHECK(stats.uops_given == 1);
+}

@@ -116,7 +116,8 @@ typedef enum cpjit_wx_strategy {
 #define CPJIT_OPT_FORWARD 8u /* reuse values still in slots instead of recomputing them */
 #define CPJIT_OPT_DCE 16u    /* remove pure uops whose results nobody reads */
 #define CPJIT_OPT_CACHE 32u  /* read values from register caches where they are (uop variants) */
-#define CPJIT_OPT_ALL 63u
+#define CPJIT_OPT_GIVEN 64u  /* skip storing what a slot is known to hold already (uop variants) */
+#define CPJIT_OPT_ALL 127u
 #define CPJIT_OPT_NONE 0x80000000u /* 0 means "the default", which is CPJIT_OPT_ALL */
 
 typedef struct cpjit_config {
@@ -163,6 +164,7 @@ typedef struct cpjit_context_stats {
   uint64_t uops_forwarded;
   uint64_t uops_removed;
   uint64_t uops_cached;       /* uops replaced by a variant reading a register cache */
+  uint64_t uops_given;        /* uops replaced by a variant relying on a known fact */
 } cpjit_context_stats;
 void cpjit_context_stats_get(const cpjit_context *ctx, cpjit_context_stats *out);
 
