@@ -566,7 +566,6 @@ void Extractor::attach_meta(Stencil &stencil) {
     if (m.given.operand >= CPJIT_MAX_OPERANDS || (m.operands[m.given.operand] != CPJIT_OPERAND_SLOT_WRITE &&
                                                   m.operands[m.given.operand] != CPJIT_OPERAND_SLOT_READ_WRITE))
       refuse_meta("given names operand " + std::to_string(m.given.operand) + ", which is not a written slot");
-    if (m.cache_in.cache) refuse_meta("a variant has cache_in or given, not both");
     if (variant_base(stencil.name).empty()) refuse_meta("a uop with given is a variant: name it <BASE>__<suffix>");
   }
   stencil.meta = m;

@@ -352,10 +352,11 @@ void jit_close(State* L) {
                  static_cast<unsigned long long>(J->trace_runs));
     std::fprintf(out,
                  "  optimizer: %llu loops peeled, %llu guards removed, %llu uops folded, %llu forwarded, %llu removed, "
-                 "%llu reading facc\n",
+                 "%llu reading facc, %llu not storing a known tag\n",
                  static_cast<unsigned long long>(cs.loops_peeled), static_cast<unsigned long long>(cs.guards_removed),
                  static_cast<unsigned long long>(cs.uops_folded), static_cast<unsigned long long>(cs.uops_forwarded),
-                 static_cast<unsigned long long>(cs.uops_removed), static_cast<unsigned long long>(cs.uops_cached));
+                 static_cast<unsigned long long>(cs.uops_removed), static_cast<unsigned long long>(cs.uops_cached),
+                 static_cast<unsigned long long>(cs.uops_given));
     for (const auto& t : J->traces) {
       if (t->executor == nullptr) continue;
       cpjit_executor_stats es{};

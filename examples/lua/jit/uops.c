@@ -69,6 +69,17 @@ static inline __attribute__((always_inline)) void set_float(lj_value *v, double 
   v->u.n = x;
   v->tag = LJ_FLOAT;
 }
+/* Given-fact variants (the __t uops, .given = {0, 0, fact}): the optimizer uses them where the
+ * slot they write holds a value of the result's type already, and they leave its tag as it is.
+ * KNOWN is a literal. */
+static inline __attribute__((always_inline)) void put_int(lj_value *v, int64_t x, int known) {
+  v->u.i = x;
+  if (!known) v->tag = LJ_INT;
+}
+static inline __attribute__((always_inline)) void put_float(lj_value *v, double x, int known) {
+  v->u.n = x;
+  if (!known) v->tag = LJ_FLOAT;
+}
 /* Frame loops copy a handful of values: kept as plain loops (vectorised, each grew its stencil
  * to over a kilobyte of code). */
 #define NO_VECTOR _Pragma("clang loop vectorize(disable) interleave(disable) unroll(disable)")
@@ -173,20 +184,20 @@ CPJIT_UOP(NOT) {
 }
 
 /* ---- integer arithmetic (Lua integers wrap) ---------------------------------------------- */
-#define INT_BINOP(NAME, EXPR)                                                                            \
-  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, R_}, .results = {{0, 0, LJ_FACT_INT}}); \
-  CPJIT_UOP(NAME) {                                                                                      \
-    uint64_t a = (uint64_t)REG(1)->u.i, b = (uint64_t)REG(2)->u.i;                                       \
-    set_int(REG(0), (int64_t)(EXPR));                                                                    \
-    CPJIT_CONTINUE();                                                                                    \
+#define INT_OP_K(NAME, KNOWN, GIVEN, OPB_KIND, LOAD_B, EXPR)                                               \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, OPB_KIND}, .results = {{0, 0, LJ_FACT_INT}}, \
+                 .given = {0, 0, GIVEN});                                                                      \
+  CPJIT_UOP(NAME) {                                                                                            \
+    uint64_t a = (uint64_t)REG(1)->u.i, b = LOAD_B;                                                            \
+    put_int(REG(0), (int64_t)(EXPR), KNOWN);                                                                   \
+    CPJIT_CONTINUE();                                                                                          \
   }
-#define INT_IMMOP(NAME, EXPR)                                                                            \
-  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, I_}, .results = {{0, 0, LJ_FACT_INT}}); \
-  CPJIT_UOP(NAME) {                                                                                      \
-    uint64_t a = (uint64_t)REG(1)->u.i, b = CPJIT_OPERAND_U64(2);                                        \
-    set_int(REG(0), (int64_t)(EXPR));                                                                    \
-    CPJIT_CONTINUE();                                                                                    \
-  }
+#define INT_BINOP(NAME, EXPR)                                         \
+  INT_OP_K(NAME, 0, 0, R_, (uint64_t)REG(2)->u.i, EXPR)               \
+  INT_OP_K(NAME##__t, 1, LJ_FACT_INT, R_, (uint64_t)REG(2)->u.i, EXPR)
+#define INT_IMMOP(NAME, EXPR)                                         \
+  INT_OP_K(NAME, 0, 0, I_, CPJIT_OPERAND_U64(2), EXPR)                \
+  INT_OP_K(NAME##__t, 1, LJ_FACT_INT, I_, CPJIT_OPERAND_U64(2), EXPR)
 INT_BINOP(ADD_II, a + b)
 INT_BINOP(SUB_II, a - b)
 INT_BINOP(MUL_II, a *b)
@@ -260,31 +271,38 @@ INT_DIVK(MOD_IK, lua_imod)
  * Operand shapes: FF (two floats), IF / FI (an integer converted exactly as Lua does), II (two
  * integers into a float result: division and power), FK / IK (a float constant). Every one
  * leaves its result in facc too; the __1 and __2 variants read that float operand from facc. */
-#define FLOAT_UOP(NAME, OPB_KIND, LOAD_A, LOAD_B, EXPR, ...)                                                       \
+#define FLOAT_UOP_K(NAME, KNOWN, GIVEN, OPB_KIND, LOAD_A, LOAD_B, EXPR, ...)                                        \
   CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, OPB_KIND}, .results = {{0, 0, LJ_FACT_FLOAT}}, \
-                 .cache_out = {0, FACC}, ##__VA_ARGS__);                                                           \
+                 .cache_out = {0, FACC}, .given = {0, 0, GIVEN}, ##__VA_ARGS__);                                   \
   CPJIT_UOP(NAME) {                                                                                                 \
     double a = LOAD_A, b = LOAD_B;                                                                                  \
     facc = EXPR;                                                                                                    \
-    set_float(REG(0), facc);                                                                                        \
+    put_float(REG(0), facc, KNOWN);                                                                                 \
     CPJIT_CONTINUE();                                                                                               \
   }
+#define FLOAT_UOP(NAME, OPB_KIND, LOAD_A, LOAD_B, EXPR, ...) \
+  FLOAT_UOP_K(NAME, 0, 0, OPB_KIND, LOAD_A, LOAD_B, EXPR, ##__VA_ARGS__)
 #define F1 REG(1)->u.n
 #define F2 REG(2)->u.n
 #define I1 ((double)REG(1)->u.i)
 #define I2 ((double)REG(2)->u.i)
 #define K2 CPJIT_OPERAND_F64(2)
-#define FLOAT_OPS(NAME, EXPR)                                                \
-  FLOAT_UOP(NAME##_FF, R_, F1, F2, EXPR)                                     \
-  FLOAT_UOP(NAME##_FF__1, R_, facc, F2, EXPR, .cache_in = {1, FACC})         \
-  FLOAT_UOP(NAME##_FF__2, R_, F1, facc, EXPR, .cache_in = {2, FACC})         \
-  FLOAT_UOP(NAME##_IF, R_, I1, F2, EXPR)                                     \
-  FLOAT_UOP(NAME##_IF__2, R_, I1, facc, EXPR, .cache_in = {2, FACC})         \
-  FLOAT_UOP(NAME##_FI, R_, F1, I2, EXPR)                                     \
-  FLOAT_UOP(NAME##_FI__1, R_, facc, I2, EXPR, .cache_in = {1, FACC})         \
-  FLOAT_UOP(NAME##_FK, I_, F1, K2, EXPR)                                     \
-  FLOAT_UOP(NAME##_FK__1, I_, facc, K2, EXPR, .cache_in = {1, FACC})         \
-  FLOAT_UOP(NAME##_IK, I_, I1, K2, EXPR)
+/* Every shape, with its cache variants, as BASE (SUF empty) or as its given variant (SUF __t,
+ * whose cache variants are BASE__t__1 and so on). */
+#define FLOAT_OPS_K(NAME, SUF, KNOWN, GIVEN, EXPR)                                                 \
+  FLOAT_UOP_K(NAME##_FF##SUF, KNOWN, GIVEN, R_, F1, F2, EXPR)                                     \
+  FLOAT_UOP_K(NAME##_FF##SUF##__1, KNOWN, GIVEN, R_, facc, F2, EXPR, .cache_in = {1, FACC})       \
+  FLOAT_UOP_K(NAME##_FF##SUF##__2, KNOWN, GIVEN, R_, F1, facc, EXPR, .cache_in = {2, FACC})       \
+  FLOAT_UOP_K(NAME##_IF##SUF, KNOWN, GIVEN, R_, I1, F2, EXPR)                                     \
+  FLOAT_UOP_K(NAME##_IF##SUF##__2, KNOWN, GIVEN, R_, I1, facc, EXPR, .cache_in = {2, FACC})       \
+  FLOAT_UOP_K(NAME##_FI##SUF, KNOWN, GIVEN, R_, F1, I2, EXPR)                                     \
+  FLOAT_UOP_K(NAME##_FI##SUF##__1, KNOWN, GIVEN, R_, facc, I2, EXPR, .cache_in = {1, FACC})       \
+  FLOAT_UOP_K(NAME##_FK##SUF, KNOWN, GIVEN, I_, F1, K2, EXPR)                                     \
+  FLOAT_UOP_K(NAME##_FK##SUF##__1, KNOWN, GIVEN, I_, facc, K2, EXPR, .cache_in = {1, FACC})       \
+  FLOAT_UOP_K(NAME##_IK##SUF, KNOWN, GIVEN, I_, I1, K2, EXPR)
+#define FLOAT_OPS(NAME, EXPR)                  \
+  FLOAT_OPS_K(NAME, , 0, 0, EXPR)               \
+  FLOAT_OPS_K(NAME, __t, 1, LJ_FACT_FLOAT, EXPR)
 /* When both operands are NaNs, x86-64 returns the first source operand's: a commutative
  * operation must keep `a` first whatever registers clang picked (a variant reading facc would
  * otherwise print nan where the interpreter prints -nan). AArch64 keeps source order. */
@@ -477,15 +495,26 @@ CPJIT_UOP_INFO(FORLOOP_I, .flags = CPJIT_UOP_BRANCH, .operands = {RW_, RW_, R_, 
 /* One more iteration of an integer loop: count down, step the index, copy it to the visible
  * control variable. */
 static inline __attribute__((always_inline)) void int_for_step(lj_value *idx, lj_value *count, const lj_value *step,
-                                                               lj_value *control) {
+                                                               lj_value *control, int known) {
   count->u.i = (int64_t)((uint64_t)count->u.i - 1);
   int64_t next = (int64_t)((uint64_t)idx->u.i + (uint64_t)step->u.i);
   idx->u.i = next;
-  set_int(control, next);
+  put_int(control, next, known);
 }
 CPJIT_UOP(FORLOOP_I) {
   if ((uint64_t)REG(1)->u.i > 0) {
-    int_for_step(REG(0), REG(1), REG(2), REG(3));
+    int_for_step(REG(0), REG(1), REG(2), REG(3), 0);
+    CPJIT_JUMP();
+  }
+  CPJIT_CONTINUE();
+}
+/* The control variable is an integer already (the loop body did not change its type). */
+CPJIT_UOP_INFO(FORLOOP_I__t, .flags = CPJIT_UOP_BRANCH, .operands = {RW_, RW_, R_, W_},
+               .results = {{0, 0, LJ_FACT_INT}, {1, 0, LJ_FACT_INT}, {3, 0, LJ_FACT_INT}},
+               .given = {3, 0, LJ_FACT_INT});
+CPJIT_UOP(FORLOOP_I__t) {
+  if ((uint64_t)REG(1)->u.i > 0) {
+    int_for_step(REG(0), REG(1), REG(2), REG(3), 1);
     CPJIT_JUMP();
   }
   CPJIT_CONTINUE();
@@ -508,7 +537,7 @@ CPJIT_UOP_INFO(FORLOOP_IX, .flags = CPJIT_UOP_MAY_EXIT, .operands = {RW_, RW_, R
                .results = {{0, 0, LJ_FACT_INT}, {1, 0, LJ_FACT_INT}, {3, 0, LJ_FACT_INT}});
 CPJIT_UOP(FORLOOP_IX) {
   if ((uint64_t)REG(1)->u.i == 0) CPJIT_EXIT(0);
-  int_for_step(REG(0), REG(1), REG(2), REG(3));
+  int_for_step(REG(0), REG(1), REG(2), REG(3), 0);
   CPJIT_CONTINUE();
 }
 CPJIT_UOP_INFO(FORLOOP_FX, .flags = CPJIT_UOP_MAY_EXIT, .operands = {RW_, R_, R_, W_},
