@@ -412,6 +412,8 @@ void Recorder::call(int a, int b, int c) {
 // becomes the trace's own, and the recording follows it from the call site it returns to,
 // behind a guard on that site. A loop's root trace never returns (the iteration left the loop).
 void Recorder::return_from_own_frame(int n) {
+  // A loop's root: this iteration leaves the loop (retried soon, like a break).
+  if (R_.loop != nullptr && R_.frames.size() == 1) throw Abort{kLeftLoop, true};
   if (!R_.moves_base()) abort("return from the recorded function");
   if (n < 0) abort("return of a variable number of values");
   CallInfo* ci = frame().ci;
@@ -983,6 +985,25 @@ bool enter_inlined_frame(Recording& R, CallInfo* ci) {
   return true;
 }
 
+// Ends the recording at instruction pc of the frame being recorded with an exit linked to root
+// trace `to`, which runs with that frame as its own: an inlined call's frame becomes the
+// trace's own first (REBASE_CI), and the exit resumes with it as such.
+void link_to(Jit& J, Recording& R, const Instr* pc, TraceRec* to) {
+  RecFrame f = R.frames.back();
+  if (f.offset != 0) {
+    cpjit_insn rebase;
+    cpjit_insn_init(&rebase, J.uop("REBASE_CI"));
+    R.insns.push_back(rebase);
+    f.offset = 0;
+  }
+  cpjit_insn exit;
+  cpjit_insn_init(&exit, J.uop("EXIT"));
+  exit.exits[0] = exit_for(R, f, static_cast<uint32_t>(pc - f.proto->code), false);
+  R.insns.push_back(exit);
+  R.link_to = to;
+  R.link_exit = exit.exits[0];
+}
+
 // The interpreter entered the frame of a call that moves the trace's base (CALL_REBASE).
 bool enter_rebased_frame(Recording& R, CallInfo* ci) {
   if (ci->func != R.pending_call || ci->func->tag != kTagLClosure) return false;
@@ -1040,25 +1061,16 @@ RecordStep record_instruction(Jit& J, CallInfo* ci, const Instr* pc, std::string
         R.insns.push_back(jump);
         return RecordStep::kDone;
       }
-      // At the head of a loop that has a trace, in the frame the trace runs with: continue there.
+      // At the head of a loop that has a trace: continue there (in an inlined call's frame,
+      // that frame becomes the trace's own first, as the loop's trace runs in it).
       auto it = J.loops.find(pc);
-      if (it != J.loops.end() && it->second.trace != nullptr && f.offset == 0) {
-        cpjit_insn exit;
-        cpjit_insn_init(&exit, J.uop("EXIT"));
-        exit.exits[0] = exit_for(R, f, static_cast<uint32_t>(pc - f.proto->code), false);
-        R.insns.push_back(exit);
-        R.link_to = it->second.trace;
-        R.link_exit = exit.exits[0];
+      if (it != J.loops.end() && it->second.trace != nullptr) {
+        link_to(J, R, pc, it->second.trace);
         return RecordStep::kDone;
       }
       // At the entry of a function that has a trace there, in the trace's own frame: the same.
       if (pc == f.proto->code && f.offset == 0 && f.proto->jit_entry != nullptr) {
-        cpjit_insn exit;
-        cpjit_insn_init(&exit, J.uop("EXIT"));
-        exit.exits[0] = exit_for(R, f, 0, false);
-        R.insns.push_back(exit);
-        R.link_to = static_cast<TraceRec*>(f.proto->jit_entry);
-        R.link_exit = exit.exits[0];
+        link_to(J, R, pc, static_cast<TraceRec*>(f.proto->jit_entry));
         return RecordStep::kDone;
       }
     }

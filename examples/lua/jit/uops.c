@@ -981,6 +981,15 @@ CPJIT_UOP_INFO(RETURN_BASE, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .op
 CPJIT_UOP(RETURN_BASE) { RETURN_BASE_BODY((int32_t)CPJIT_OPERAND_U16(1)) }
 CPJIT_UOP_INFO(RETURN_BASE1, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_});
 CPJIT_UOP(RETURN_BASE1) { RETURN_BASE_BODY(1) }
+/* The running frame (an inlined call's) becomes the trace's own: the trace goes on in a trace
+ * that runs in that frame (a loop's inside the inlined function). */
+CPJIT_UOP_INFO(REBASE_CI, .flags = CPJIT_UOP_ESCAPES);
+CPJIT_UOP(REBASE_CI) {
+  const lj_callinfo *ci = L->ci;
+  base = ci->base;
+  cl = (lj_lclosure *)ci->func->u.p;
+  CPJIT_CONTINUE();
+}
 /* After RETURN_BASE: the caller goes on at this instruction (the call site the trace was
  * recorded with). Its exit resumes the caller wherever it goes on. */
 CPJIT_UOP_INFO(GUARD_RETPC, .flags = GUARD_FLAGS, .operands = {I_});
