@@ -329,6 +329,16 @@ FLOAT_OPS(FDIV, a / b)
 FLOAT_OPS(FPOW, (b == 2.0 ? a * a : pow(a, b)))
 /* Float modulo with the sign of the divisor, as the interpreter computes it (src/arith.h). */
 static inline __attribute__((always_inline)) double lua_fmod(double a, double b) {
+  /* Integral operands below 2^53 (`x % 2` on a float that holds an integer): the floored
+   * integer remainder is the same value, exactly, without libm's fmod; a zero keeps the
+   * dividend's sign, as fmod's does. */
+  if (a > -9007199254740992.0 && a < 9007199254740992.0 && b > -9007199254740992.0 && b < 9007199254740992.0) {
+    const int64_t ia = (int64_t)a, ib = (int64_t)b;
+    if ((double)ia == a && (double)ib == b && ib != 0) {
+      const int64_t r = lua_imod(ia, ib);
+      return r == 0 ? __builtin_copysign(0.0, a) : (double)r;
+    }
+  }
   double m = fmod(a, b);
   if (m != 0 && ((m < 0) != (b < 0))) m += b;
   return m;
