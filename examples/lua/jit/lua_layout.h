@@ -75,11 +75,14 @@ typedef struct lj_table {
 } lj_table;
 
 /* A field access site of a trace (recorder.cpp makes one per GETFIELD, SETFIELD, GETTABUP,
- * SETTABUP; the trace owns it): the key, and the node of the table's hash part it was last
- * found in, which the uop tries first and updates. */
+ * SETTABUP; the trace owns it): the key, and the nodes of the hash parts it was last found in,
+ * which the uop tries first and updates. */
 typedef struct lj_field_site {
   const lj_string *key;
-  uint32_t node;
+  const lj_string *index_key;  /* "__index", for a miss in an object whose class has the key */
+  uint32_t node;               /* where the key was last found in the table */
+  uint32_t index_node;         /* ... "__index" in the table's metatable */
+  uint32_t class_node;         /* ... the key in the table that __index names */
   uint32_t padding_;
 } lj_field_site;
 

@@ -153,7 +153,8 @@ class Recorder {
   uint64_t field_site(const Table* t, const String* key) {
     auto site = std::make_unique<lj_field_site>();
     site->key = reinterpret_cast<const lj_string*>(key);
-    site->node = 0;
+    site->index_key = reinterpret_cast<const lj_string*>(J_.L->tm_names[kTMIndex]);
+    site->node = site->index_node = site->class_node = 0;
     if (t != nullptr) {
       const Node* n = reinterpret_cast<const Node*>(table_get_short_str(t, key));  // a value is its node
       if (n >= t->node && n <= t->node + t->hmask) site->node = static_cast<uint32_t>(n - t->node);

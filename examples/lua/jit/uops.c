@@ -658,8 +658,9 @@ CPJIT_UOP(SETI_KC) {
  * owned by the trace): the key and the node it was last found in. Objects built the same way
  * keep their fields in the same nodes, so the first probe usually hits without hashing; else
  * the key's hash chain is walked inline (keys of a small object often collide) and the site
- * remembers where it was. __index chains through class tables go through a helper. Returns
- * the key's value slot, or 0 when the key is absent. */
+ * remembers where it was. An object's class (the table its metatable's __index names) is
+ * looked at the same way; longer __index chains go through a helper. find_field returns the
+ * key's value slot, or 0 when the key is absent. */
 static inline __attribute__((always_inline)) lj_value *find_field(const lj_table *t, const lj_string *key) {
   lj_node *n = &t->node[key->hash & t->hmask];
   for (;;) {
@@ -671,15 +672,42 @@ static inline __attribute__((always_inline)) lj_value *find_field(const lj_table
   }
 }
 _Static_assert(__builtin_offsetof(lj_node, val) == 0, "a value slot is its node's address");
-static inline __attribute__((always_inline)) lj_value *site_field(const lj_table *t, lj_field_site *site) {
-  const uint32_t hint = site->node;
-  if (hint <= t->hmask) {
-    lj_node *n = &t->node[hint];
-    if (n->key.tag == LJ_STRING && n->key.u.p == site->key) return &n->val;
+/* The node *hint names first, else the key's chain (updating *hint). */
+static inline __attribute__((always_inline)) lj_value *hinted_field(const lj_table *t, const lj_string *key,
+                                                                    uint32_t *hint) {
+  if (*hint <= t->hmask) {
+    lj_node *n = &t->node[*hint];
+    if (n->key.tag == LJ_STRING && n->key.u.p == key) return &n->val;
   }
-  lj_value *v = find_field(t, site->key);
-  if (v != 0) site->node = (uint32_t)((lj_node *)v - t->node);
+  lj_value *v = find_field(t, key);
+  if (v != 0) *hint = (uint32_t)((lj_node *)v - t->node);
   return v;
+}
+static inline __attribute__((always_inline)) lj_value *site_field(const lj_table *t, lj_field_site *site) {
+  return hinted_field(t, site->key, &site->node);
+}
+/* A key absent from object t: looked up through the tables that __index names (its class, the
+ * class's base class: the shape of method calls), the first level with the site's hints; nil
+ * where a table without __index ends the chain. Returns 0 when that does not settle it (an
+ * __index function, a chain longer than four): the helper's case. */
+static inline __attribute__((always_inline)) int class_field(const lj_table *t, lj_field_site *site, lj_value *out) {
+  for (int depth = 0; depth < 4; depth++) {
+    const lj_table *mt = t->meta;
+    if (!may_have_tm(mt, LJ_TM_INDEX)) {
+      out->tag = LJ_NIL;
+      return 1;
+    }
+    const lj_value *index =
+        depth == 0 ? hinted_field(mt, site->index_key, &site->index_node) : find_field(mt, site->index_key);
+    if (index == 0 || index->tag != LJ_TABLE) return 0;
+    t = (const lj_table *)index->u.p;
+    const lj_value *v = depth == 0 ? hinted_field(t, site->key, &site->class_node) : find_field(t, site->key);
+    if (v != 0 && v->tag != LJ_NIL) {
+      copy_value(out, v);
+      return 1;
+    }
+  }
+  return 0;
 }
 #define GETFIELD_BODY(TABLE)                                         \
   lj_table *t = (TABLE);                                             \
@@ -692,8 +720,20 @@ static inline __attribute__((always_inline)) lj_value *site_field(const lj_table
   if (!lj_get_field(L, t, site->key, REG(0))) CPJIT_EXIT(0);         \
   CPJIT_CONTINUE();
 
+/* An object's field or method: also looks in its class before the helper. */
 CPJIT_UOP_INFO(GETFIELD, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_});
-CPJIT_UOP(GETFIELD) { GETFIELD_BODY((lj_table *)REG(1)->u.p) }
+CPJIT_UOP(GETFIELD) {
+  lj_table *t = (lj_table *)REG(1)->u.p;
+  lj_field_site *site = CPJIT_OPERAND_PTR(2, lj_field_site *);
+  const lj_value *v = site_field(t, site);
+  if (v != 0 && v->tag != LJ_NIL) {
+    copy_value(REG(0), v);
+    CPJIT_CONTINUE();
+  }
+  if (class_field(t, site, REG(0))) CPJIT_CONTINUE();
+  if (!lj_get_field(L, t, site->key, REG(0))) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
 
 /* Global (or other upvalue-table) field: the upvalue must hold a table. */
 CPJIT_UOP_INFO(GETTABUP, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_});
