@@ -2,7 +2,7 @@
 """Differential fuzzer for cpjit-lua's tier 2: random Lua loops, run in tier 1 and with traces.
 
 Each program is a few nested loops over integers, floats, strings, tables, branches, calls
-(recursive ones too) and closures, with values that change type in the middle of a loop, integer wrap-around, division
+(recursive ones, and ones with loops of their own) and closures, with values that change type in the middle of a loop, integer wrap-around, division
 by zero and other errors caught by pcall. Every program runs with CPJIT=0 (tier 1 only), with
 the uop interpreter and with the JIT, at hotness thresholds low enough that traces form and
 side exits turn into side traces; standard output, standard error and the exit status must be
@@ -62,8 +62,10 @@ class Gen:
             return "(t[%s] or 1)" % self.index()
         if r < 0.94:
             return "#t"
-        if r < 0.97:
+        if r < 0.96:
             return "r(%s, %d)" % (self.var(), self.r.randint(0, 7))
+        if r < 0.975:
+            return "w(%s, %d)" % (self.var(), self.r.randint(0, 12))
         return "%s(%s)" % (self.r.choice(["f", "f", "g", "h"]), self.var())
 
     def index(self):
@@ -204,6 +206,14 @@ class Gen:
                "local function g(x) return f(x) end\n",  # tail calls
                "local function h(x) if x == 3 then return g(x) end return f(x, 1) end\n",
                "local function bump() acc = acc + 2 end\n",
+               # loops inside a called function (inlined into the caller's traces)
+               "local function w(x, k)\n"
+               "  local s = 0\n"
+               "  for j = 1, k do if j % 3 == 0 then s = s + x else s = s - 1 end end\n"
+               "  local m = k\n"
+               "  while m > 1 do m = m // 2; s = s + 1 end\n"
+               "  return s\n"
+               "end\n",
                # recursion: non-tail calls, tail calls in its own frame, several call sites
                "local function r(x, k)\n"
                "  if k <= 0 then return x end\n"

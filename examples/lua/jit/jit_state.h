@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -124,6 +125,8 @@ struct Recording {
   std::vector<ExitState> exits;
   std::map<std::tuple<const Proto*, uint32_t, uint32_t, bool>, uint32_t> exit_ids;  // (proto, offset, pc, error)
   std::vector<uint8_t> tags;      // what each slot is known to hold (kUnknownTag: nothing)
+  // Inner loops' back edges the recording followed once (Recorder::another_lap()).
+  std::set<std::pair<const Instr*, uint32_t>> laps;
   std::chrono::steady_clock::time_point started;
 
   bool moves_base() const { return loop == nullptr && frames.size() == 1; }

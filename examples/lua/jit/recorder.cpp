@@ -210,6 +210,7 @@ class Recorder {
   void compare(const char* guard_true, const char* guard_false, bool res, std::initializer_list<uint64_t> operands);
   void conditional(bool res);
   void back_edge(const Instr* target);
+  bool another_lap(const Instr* target);
   void call(int a, int b, int c);
   // PUSH_FRAME or CALL_REBASE (`name`) of a call of p: the _K variant when p takes fixed
   // parameters and the call passes them all.
@@ -319,8 +320,21 @@ void Recorder::back_edge(const Instr* target) {
     done_ = true;
     return;
   }
-  if (R_.parent == nullptr || off() != R_.start_offset) abort("inner loop");
+  if ((R_.parent == nullptr || off() != R_.start_offset) && !another_lap(target)) abort("inner loop");
   // A side trace goes on around an enclosing loop until it reaches a trace or itself.
+}
+
+// A back edge to the head of a loop this recording passed through, in the same frame: the trace
+// may jump back there (a loop inside the trace; for an inner loop in an inlined call, the
+// first one its side traces reach), provided that everything the recorder knew of the slots at
+// the head, and so left unguarded after it, still holds now. Returns the head's first uop, or
+// -1.
+// A back edge of an inner loop (of an inlined call, or of a loop's root): follow it once into
+// the loop's next iteration, whose head links to the loop's trace when it has one (and whose
+// recording is what the next hot exit starts from otherwise), before ending there.
+bool Recorder::another_lap(const Instr* target) {
+  if (J_.loops.count(target) == 0) return false;
+  return R_.laps.insert({target, off()}).second;
 }
 
 // Builtins with one result that have uops.
@@ -868,7 +882,7 @@ void Recorder::translate() {
         emit("EXIT", {}, pc_ + 1);  // the loop is over: on after it
         done_ = true;
       } else {
-        if (R_.parent == nullptr || off() != R_.start_offset) abort("inner loop");
+        if ((R_.parent == nullptr || off() != R_.start_offset) && !another_lap(target)) abort("inner loop");
         emit(is_int ? "FORLOOP_IX" : "FORLOOP_FX", operands);
       }
       set_tag(a + 3, t);
