@@ -163,16 +163,6 @@ class Recorder {
     return reinterpret_cast<uint64_t>(R_.field_sites.back().get());
   }
 
-  // Does the constructor whose NEWTABLE is at pc_ (building register a) end its list with a
-  // call's results ({f(), g()})? Its array size leaves them out; one more slot saves growing
-  // the array when the call returns a value, the usual case.
-  bool ends_in_call(int a) const {
-    const Proto* p = frame().proto;
-    for (const Instr* q = pc_ + 2; q < p->code + p->ncode && q < pc_ + 2 + 256; q += op_has_extra_word(op_of(*q)) ? 2 : 1)
-      if (op_of(*q) == OP_SETLIST && arg_a(*q) == a) return arg_b(*q) == 0;
-    return false;
-  }
-
   // Is p already the function of a frame being recorded (a call to it would be recursion)?
   bool recording_frame_of(const Proto* p) const {
     return std::any_of(R_.frames.begin(), R_.frames.end(), [p](const RecFrame& f) { return f.proto == p; });
@@ -324,11 +314,6 @@ void Recorder::back_edge(const Instr* target) {
   // A side trace goes on around an enclosing loop until it reaches a trace or itself.
 }
 
-// A back edge to the head of a loop this recording passed through, in the same frame: the trace
-// may jump back there (a loop inside the trace; for an inner loop in an inlined call, the
-// first one its side traces reach), provided that everything the recorder knew of the slots at
-// the head, and so left unguarded after it, still holds now. Returns the head's first uop, or
-// -1.
 // A back edge of an inner loop (of an inlined call, or of a loop's root): follow it once into
 // the loop's next iteration, whose head links to the loop's trace when it has one (and whose
 // recording is what the next hot exit starts from otherwise), before ending there.
@@ -615,7 +600,7 @@ void Recorder::translate() {
       return;
     }
     case OP_NEWTABLE:
-      emit("NEWTABLE", {A, pc_[1] + (ends_in_call(a) ? 1 : 0), b ? (uint64_t{1} << (b - 1)) : 0});
+      emit("NEWTABLE", {A, pc_[1], b ? (uint64_t{1} << (b - 1)) : 0});
       set_tag(a, kTagTable);
       return;
     case OP_SELF: {
