@@ -219,6 +219,9 @@ struct CacheModel {
   }
   std::vector<uint32_t> run(cpjit::opt::Trace trace, cpjit::opt::Stats &stats) const {
     cpjit::opt::use_caches(uops, trace, stats);
+    return uop_ids(trace);
+  }
+  static std::vector<uint32_t> uop_ids(const cpjit::opt::Trace &trace) {
     std::vector<uint32_t> out;
     for (const cpjit_insn &i : trace) out.push_back(i.uop);
     return out;
@@ -292,9 +295,7 @@ struct GivenModel {
   }
   std::vector<uint32_t> run(cpjit::opt::Trace trace, cpjit::opt::Stats &stats) const {
     cpjit::opt::use_given_facts(uops, trace, stats);
-    std::vector<uint32_t> out;
-    for (const cpjit_insn &i : trace) out.push_back(i.uop);
-    return out;
+    return CacheModel::uop_ids(trace);
   }
 };
 

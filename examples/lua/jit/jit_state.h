@@ -77,6 +77,8 @@ struct FuncState {
   bool blacklisted = false;
 };
 
+constexpr uint8_t kUnknownTag = 0xff;
+
 // A frame the recording is in: the one it started in, and those of inlined calls.
 struct RecFrame {
   CallInfo* ci = nullptr;
@@ -130,6 +132,19 @@ struct Recording {
   std::chrono::steady_clock::time_point started;
 
   bool moves_base() const { return loop == nullptr && frames.size() == 1; }
+  // The trace's base moved to frame ci: it is the one frame being recorded, its registers are
+  // slots 0.., nothing is known about them.
+  void rebase_to(CallInfo* c) {
+    RecFrame f;
+    f.ci = c;
+    f.base = c->base;
+    f.proto = c->func->lcl->p;
+    frames.assign(1, f);
+    ci = c;
+    base = c->base;
+    trace_base = c->base;
+    tags.assign(f.proto->maxstack, kUnknownTag);
+  }
 
   // Is ci one of the recording's frames?
   bool owns(const CallInfo* c) const {
@@ -138,8 +153,6 @@ struct Recording {
     return false;
   }
 };
-
-constexpr uint8_t kUnknownTag = 0xff;
 
 // An arithmetic uop the fold hook evaluates: the operator, and how its operands read.
 struct FoldOp {

@@ -438,15 +438,7 @@ void Recorder::return_from_own_frame(int n) {
     R_.inlined.push_back(p);  // the trace goes with it when it is collected
   emit("GUARD_RETPC", {reinterpret_cast<uint64_t>(caller->savedpc)}).exits[0] = returned_exit(R_);
   // The recording goes on in the caller, whose registers are slots 0.. now.
-  RecFrame f;
-  f.ci = caller;
-  f.base = caller->base;
-  f.proto = caller->func->lcl->p;
-  R_.frames.assign(1, f);
-  R_.ci = caller;
-  R_.base = caller->base;
-  R_.trace_base = caller->base;
-  R_.tags.assign(f.proto->maxstack, kUnknownTag);
+  R_.rebase_to(caller);
   R_.top_set = wants_all;
   next_ = caller->savedpc;
 }
@@ -1017,15 +1009,7 @@ void link_to(Jit& J, Recording& R, const Instr* pc, TraceRec* to) {
 // The interpreter entered the frame of a call that moves the trace's base (CALL_REBASE).
 bool enter_rebased_frame(Recording& R, CallInfo* ci) {
   if (ci->func != R.pending_call || ci->func->tag != kTagLClosure) return false;
-  RecFrame f;
-  f.ci = ci;
-  f.base = ci->base;
-  f.proto = ci->func->lcl->p;
-  R.frames.assign(1, f);
-  R.ci = ci;
-  R.base = ci->base;
-  R.trace_base = ci->base;
-  R.tags.assign(f.proto->maxstack, kUnknownTag);
+  R.rebase_to(ci);
   R.pending_call = nullptr;
   R.pending_rebase = false;
   return true;
