@@ -1,6 +1,6 @@
 -- Float modulo in traces: integral operands take a shortcut that must give exactly what fmod
 -- gives (signed zeros included); everything else (fractions, huge values, infinities, NaN)
--- goes through fmod.
+-- goes through fmod. NaNs print as "nan": their sign is the platform's (x86-64 makes -nan).
 local vals = {-4.0, -3.0, -0.0, 0.0, 3.0, 4.0, 5.5, -5.5, 1e300, -1e300, 2^53, -(2^53), 2^53 + 2, 7.0, -7.0,
               2^52 + 1, -(2^52 + 1), 0/0, 1/0, -1/0}
 local divs = {2.0, -2.0, 3.0, -3.0, 0.5, 1e-300, 2^60, 2^52 + 1, 1/0, -1/0}
@@ -8,7 +8,10 @@ local out
 for _ = 1, 30 do
   out = {}
   for i = 1, #vals do
-    for j = 1, #divs do out[#out + 1] = string.format("%.17g", vals[i] % divs[j]) end
+    for j = 1, #divs do
+      local m = vals[i] % divs[j]
+      out[#out + 1] = m ~= m and "nan" or string.format("%.17g", m)
+    end
   end
 end
 for k = 1, #out, #divs do print(table.concat(out, " ", k, k + #divs - 1)) end
