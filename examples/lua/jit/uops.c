@@ -717,23 +717,12 @@ static inline __attribute__((always_inline)) int class_field(const lj_table *t, 
     copy_value(REG(0), v);                                           \
     CPJIT_CONTINUE();                                                \
   }                                                                  \
+  if (class_field(t, site, REG(0))) CPJIT_CONTINUE();                \
   if (!lj_get_field(L, t, site->key, REG(0))) CPJIT_EXIT(0);         \
   CPJIT_CONTINUE();
 
-/* An object's field or method: also looks in its class before the helper. */
 CPJIT_UOP_INFO(GETFIELD, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_});
-CPJIT_UOP(GETFIELD) {
-  lj_table *t = (lj_table *)REG(1)->u.p;
-  lj_field_site *site = CPJIT_OPERAND_PTR(2, lj_field_site *);
-  const lj_value *v = site_field(t, site);
-  if (v != 0 && v->tag != LJ_NIL) {
-    copy_value(REG(0), v);
-    CPJIT_CONTINUE();
-  }
-  if (class_field(t, site, REG(0))) CPJIT_CONTINUE();
-  if (!lj_get_field(L, t, site->key, REG(0))) CPJIT_EXIT(0);
-  CPJIT_CONTINUE();
-}
+CPJIT_UOP(GETFIELD) { GETFIELD_BODY((lj_table *)REG(1)->u.p) }
 
 /* Global (or other upvalue-table) field: the upvalue must hold a table. */
 CPJIT_UOP_INFO(GETTABUP, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_});
