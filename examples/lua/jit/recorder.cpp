@@ -457,6 +457,11 @@ bool Recorder::run() {
   return done_;
 }
 
+// An upvalue operand: where upvalue `index`'s pointer lies in its closure (uops.c, UPVAL).
+static uint64_t upval_operand(int index) {
+  return offsetof(lj_lclosure, upvals) + static_cast<uint64_t>(index) * sizeof(lj_upval*);
+}
+
 void Recorder::translate() {
   const OpCode op = op_of(i_);
   const int a = arg_a(i_), b = arg_b(i_), c = arg_c(i_);
@@ -485,13 +490,13 @@ void Recorder::translate() {
       for (int r = a; r <= a + b; r++) load_constant(r, Value::nil());
       return;
     case OP_GETUPVAL:
-      if (own_frame()) emit("GETUPVAL", {A, B});
-      else emit("GETUPVAL_F", {A, B, func_slot()});
+      if (own_frame()) emit("GETUPVAL", {A, upval_operand(b)});
+      else emit("GETUPVAL_F", {A, upval_operand(b), func_slot()});
       set_tag(a, kUnknownTag);
       return;
     case OP_SETUPVAL:
-      if (own_frame()) emit("SETUPVAL", {A, B});
-      else emit("SETUPVAL_F", {A, B, func_slot()});
+      if (own_frame()) emit("SETUPVAL", {A, upval_operand(b)});
+      else emit("SETUPVAL_F", {A, upval_operand(b), func_slot()});
       forget_all();
       return;
     case OP_GETTABUP: {
@@ -499,8 +504,8 @@ void Recorder::translate() {
       if (!up->is_table()) abort("upvalue indexed is not a table");
       check_get(up->t, table_get_short_str(up->t, k(c).s));
       const uint64_t key = field_site(up->t, k(c).s);
-      if (own_frame()) emit("GETTABUP", {A, B, key});
-      else emit("GETTABUP_F", {A, B, key, func_slot()});
+      if (own_frame()) emit("GETTABUP", {A, upval_operand(b), key});
+      else emit("GETTABUP_F", {A, upval_operand(b), key, func_slot()});
       set_tag(a, kUnknownTag);
       return;
     }
@@ -511,11 +516,11 @@ void Recorder::translate() {
       check_set(up->t, table_get_short_str(up->t, k(b).s));
       const uint64_t key = field_site(up->t, k(b).s);
       if (own_frame()) {
-        if (op == OP_SETTABUP) emit("SETTABUP", {A, key, C});
-        else emit("SETTABUP_C", {A, key, payload(k(c)), k(c).tag});
+        if (op == OP_SETTABUP) emit("SETTABUP", {upval_operand(a), key, C});
+        else emit("SETTABUP_C", {upval_operand(a), key, payload(k(c)), k(c).tag});
       } else {
         if (op == OP_SETTABUPK) abort("constant stored into a global from an inlined function");
-        emit("SETTABUP_F", {A, key, C, func_slot()});
+        emit("SETTABUP_F", {upval_operand(a), key, C, func_slot()});
       }
       return;
     }

@@ -60,6 +60,9 @@ CPJIT_HELPER(log);
 /* Slot operands are byte offsets of registers from the trace's frame base (register r is operand
  * 16 * r): the address needs no scaling. 16 bits leave room for inlined frames above it. */
 #define REG(n) ((lj_value *)((char *)base + CPJIT_OPERAND_U16(n)))
+/* Upvalue operands are byte offsets of the upvalue's pointer in its closure
+ * (offsetof(lj_lclosure, upvals) + 8 * index), folded into the load's displacement too. */
+#define UPVAL(CLOSURE, N) (*(lj_upval *const *)((const char *)(CLOSURE) + CPJIT_OPERAND_U16(N)))
 
 static inline __attribute__((always_inline)) void set_int(lj_value *v, int64_t x) {
   v->u.i = x;
@@ -727,7 +730,7 @@ CPJIT_UOP(GETFIELD) { GETFIELD_BODY((lj_table *)REG(1)->u.p) }
 /* Global (or other upvalue-table) field: the upvalue must hold a table. */
 CPJIT_UOP_INFO(GETTABUP, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_});
 CPJIT_UOP(GETTABUP) {
-  const lj_value *up = cl->upvals[CPJIT_OPERAND_U8(1)]->v;
+  const lj_value *up = UPVAL(cl, 1)->v;
   if (up->tag != LJ_TABLE) CPJIT_EXIT(0);
   GETFIELD_BODY((lj_table *)up->u.p)
 }
@@ -756,7 +759,7 @@ CPJIT_UOP(SETFIELD_C) {
                 lj_set_field_c(L, t, key, CPJIT_OPERAND_I64(2), CPJIT_OPERAND_U8(3)))
 }
 #define UPVAL_TABLE(N)                                         \
-  const lj_value *up = cl->upvals[CPJIT_OPERAND_U8(N)]->v;     \
+  const lj_value *up = UPVAL(cl, N)->v;     \
   if (up->tag != LJ_TABLE) CPJIT_EXIT(0);
 CPJIT_UOP_INFO(SETTABUP, .flags = CPJIT_UOP_MAY_EXIT, .operands = {I_, I_, R_});
 CPJIT_UOP(SETTABUP) {
@@ -841,14 +844,14 @@ CPJIT_UOP(CONCAT) {
 /* ---- upvalues ------------------------------------------------------------------------------ */
 CPJIT_UOP_INFO(GETUPVAL, .operands = {W_, I_});
 CPJIT_UOP(GETUPVAL) {
-  copy_value(REG(0), cl->upvals[CPJIT_OPERAND_U8(1)]->v);
+  copy_value(REG(0), UPVAL(cl, 1)->v);
   CPJIT_CONTINUE();
 }
 /* An open upvalue may be one of this frame's registers: the optimizer must forget what it
  * knew. */
 CPJIT_UOP_INFO(SETUPVAL, .flags = CPJIT_UOP_ESCAPES, .operands = {R_, I_});
 CPJIT_UOP(SETUPVAL) {
-  copy_value(cl->upvals[CPJIT_OPERAND_U8(1)]->v, REG(0));
+  copy_value(UPVAL(cl, 1)->v, REG(0));
   CPJIT_CONTINUE();
 }
 
@@ -1080,23 +1083,23 @@ CPJIT_UOP(TAIL_FRAME_BASE) {
 #define CLOSURE_AT(N) ((lj_lclosure *)REG(N)->u.p)
 CPJIT_UOP_INFO(GETUPVAL_F, .operands = {W_, I_, R_});
 CPJIT_UOP(GETUPVAL_F) {
-  copy_value(REG(0), CLOSURE_AT(2)->upvals[CPJIT_OPERAND_U8(1)]->v);
+  copy_value(REG(0), UPVAL(CLOSURE_AT(2), 1)->v);
   CPJIT_CONTINUE();
 }
 CPJIT_UOP_INFO(SETUPVAL_F, .flags = CPJIT_UOP_ESCAPES, .operands = {R_, I_, R_});
 CPJIT_UOP(SETUPVAL_F) {
-  copy_value(CLOSURE_AT(2)->upvals[CPJIT_OPERAND_U8(1)]->v, REG(0));
+  copy_value(UPVAL(CLOSURE_AT(2), 1)->v, REG(0));
   CPJIT_CONTINUE();
 }
 CPJIT_UOP_INFO(GETTABUP_F, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_, R_});
 CPJIT_UOP(GETTABUP_F) {
-  const lj_value *up = CLOSURE_AT(3)->upvals[CPJIT_OPERAND_U8(1)]->v;
+  const lj_value *up = UPVAL(CLOSURE_AT(3), 1)->v;
   if (up->tag != LJ_TABLE) CPJIT_EXIT(0);
   GETFIELD_BODY((lj_table *)up->u.p)
 }
 CPJIT_UOP_INFO(SETTABUP_F, .flags = CPJIT_UOP_MAY_EXIT, .operands = {I_, I_, R_, R_});
 CPJIT_UOP(SETTABUP_F) {
-  const lj_value *up = CLOSURE_AT(3)->upvals[CPJIT_OPERAND_U8(0)]->v;
+  const lj_value *up = UPVAL(CLOSURE_AT(3), 0)->v;
   if (up->tag != LJ_TABLE) CPJIT_EXIT(0);
   SETFIELD_BODY((lj_table *)up->u.p, copy_value(slot, REG(2)), lj_set_field(L, t, key, REG(2)))
 }
