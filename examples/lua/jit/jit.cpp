@@ -146,6 +146,7 @@ void compile(Jit& J) {
   t->proto = R.proto;
   t->inlined = R.inlined;
   t->field_sites = std::move(R.field_sites);
+  t->call_sites = std::move(R.call_sites);
   t->start_pc = static_cast<uint32_t>(R.start - R.proto->code);
   t->uops = static_cast<uint32_t>(R.insns.size());
   t->bytecodes = R.bytecodes;

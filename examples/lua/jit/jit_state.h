@@ -47,6 +47,7 @@ struct TraceRec {
   Proto* proto = nullptr;
   std::vector<Proto*> inlined;  // functions whose calls the trace inlined
   std::vector<std::unique_ptr<lj_field_site>> field_sites;  // read and updated by its field uops
+  std::vector<std::unique_ptr<lj_call_site>> call_sites;    // read by its frame pushes
   uint32_t start_pc = 0;
   uint32_t uops = 0;
   uint32_t bytecodes = 0;    // instructions recorded
@@ -109,6 +110,7 @@ struct Recording {
   bool pending_tail = false;      // an inlined tail call was recorded: its callee takes over the frame
   std::vector<Proto*> inlined;
   std::vector<std::unique_ptr<lj_field_site>> field_sites;  // of the uops recorded so far
+  std::vector<std::unique_ptr<lj_call_site>> call_sites;
   LoopState* loop = nullptr;      // root traces: the loop
   FuncState* func = nullptr;      // or the function whose entry the trace starts at
   // Every trace but a loop's root (which must come back to its loop) may move its base: a

@@ -86,6 +86,18 @@ typedef struct lj_field_site {
   uint32_t padding_;
 } lj_field_site;
 
+/* A call of a known Lua function that takes fixed parameters, all passed (recorder.cpp makes one
+ * per PUSH_FRAME_K and CALL_REBASE_K; the trace owns it): the frame the call pushes, worked out
+ * when it was recorded. */
+typedef struct lj_call_site {
+  const void *return_pc;  /* the caller's saved pc while the callee runs */
+  const void *code;       /* the callee's first instruction */
+  uint64_t limit_offset;  /* bytes from the function slot to the end of what the frame may use */
+  uint64_t top_offset;    /* bytes from the function slot to the callee frame's top */
+  int32_t nresults;       /* results the call wants (-1: all) */
+  uint16_t b, c;          /* the call instruction's operands, for lj_push_frame */
+} lj_call_site;
+
 /* Metamethod numbers (src/object.h, CPJIT_LUA_TMS). */
 enum { LJ_TM_INDEX = 0, LJ_TM_NEWINDEX = 1, LJ_TM_LEN = 2, LJ_TM_EQ = 3 };
 

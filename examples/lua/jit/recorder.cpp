@@ -206,9 +206,20 @@ class Recorder {
   // parameters and the call passes them all.
   void push_frame(const char* name, int a, int b, int c, const Proto* p) {
     const auto A = static_cast<uint64_t>(a), pc = reinterpret_cast<uint64_t>(pc_ + 1);
-    if (!p->is_vararg && b - 1 >= p->numparams && b < 256 && c < 256)
-      emit(std::string(name) + "_K", {A, static_cast<uint64_t>(b | c << 8), reinterpret_cast<uint64_t>(p), pc});
-    else
+    if (!p->is_vararg && b - 1 >= p->numparams) {
+      auto site = std::make_unique<lj_call_site>();
+      site->return_pc = pc_ + 1;
+      site->code = p->code;
+      site->limit_offset = static_cast<uint64_t>(b + p->numparams + p->maxstack) * sizeof(Value);
+      site->top_offset = static_cast<uint64_t>(1 + p->maxstack) * sizeof(Value);
+      site->nresults = c - 1;
+      site->b = static_cast<uint16_t>(b);
+      site->c = static_cast<uint16_t>(c);
+      R_.call_sites.push_back(std::move(site));
+      // Operand 1: where the arguments end, a byte offset from the trace's base like a slot's.
+      emit(std::string(name) + "_K",
+           {A, (off() + A + static_cast<uint64_t>(b)) * sizeof(Value), reinterpret_cast<uint64_t>(R_.call_sites.back().get())});
+    } else
       emit(name, {A, static_cast<uint64_t>(b), static_cast<uint64_t>(c), pc});
   }
   void return_from_own_frame(int n);
@@ -431,7 +442,8 @@ void Recorder::return_from_own_frame(int n) {
   if ((ci->status & kCIFresh) || caller == nullptr || caller->func->tag != kTagLClosure)
     abort("return to a builtin or the host");
   const bool wants_all = ci->nresults < 0;
-  if (n == 1) emit("RETURN_BASE1", {static_cast<uint64_t>(arg_a(i_))});
+  if (n == 1) emit(frame().proto->nprotos == 0 ? "RETURN_BASE1_K" : "RETURN_BASE1",
+                   {static_cast<uint64_t>(arg_a(i_))});
   else emit("RETURN_BASE", {static_cast<uint64_t>(arg_a(i_)), static_cast<uint64_t>(n)});
   Proto* p = caller->func->lcl->p;
   if (p != R_.proto && std::find(R_.inlined.begin(), R_.inlined.end(), p) == R_.inlined.end())
@@ -879,7 +891,7 @@ void Recorder::translate() {
         return;
       }
       if (n < 0) abort("return of a variable number of values");
-      if (n == 1) emit("POP_FRAME1", {A});
+      if (n == 1) emit(frame().nresults == 1 && frame().proto->nprotos == 0 ? "POP_FRAME1_K" : "POP_FRAME1", {A});
       else emit("POP_FRAME", {A, static_cast<uint64_t>(n)});
       // The results land where the function was; what they are is known from here.
       std::vector<uint8_t> result_tags;

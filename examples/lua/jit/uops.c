@@ -903,40 +903,60 @@ static inline __attribute__((always_inline)) void raise_stack_hwm(struct lj_stat
   lj_value *hi = frame_top > L->top ? frame_top : L->top;
   if (hi > L->stack_hwm) L->stack_hwm = hi;
 }
-/* R[f](R[f+1] .. R[f+b-1]) wanting c-1 results: the callee's frame becomes the running one,
- * as the interpreter's precall() makes it. Inline when the callee takes fixed parameters and a
- * frame record is cached (after the first call at this depth); the helper otherwise. Returns 0
- * (having changed nothing) when the stack would overflow. `known` (a literal): the recorder
- * passes the callee's prototype `p` and promises that it takes fixed parameters, all passed. */
+/* The new frame `nci` of the function in `func`, as the interpreter's precall() makes it. */
+static inline __attribute__((always_inline)) void enter_frame(struct lj_state *L, lj_callinfo *ci, lj_callinfo *nci,
+                                                              lj_value *func, lj_value *args_end, lj_value *top,
+                                                              const void *return_pc, const void *code,
+                                                              int32_t nresults) {
+  ci->savedpc = return_pc;
+  nci->func = func;
+  nci->base = func + 1;
+  nci->top = top;
+  nci->savedpc = code;
+  nci->nresults = nresults;
+  nci->nvarargs = 0;
+  nci->status = LJ_CI_LUA;
+  L->top = args_end;
+  raise_stack_hwm(L, top);
+  L->ci = nci;
+}
+/* R[f](R[f+1] .. R[f+b-1]) wanting c-1 results: the callee's frame becomes the running one.
+ * Inline when the callee takes fixed parameters and a frame record is cached (after the first
+ * call at this depth); the helper otherwise. Returns 0 (having changed nothing) when the stack
+ * would overflow. */
 static inline __attribute__((always_inline)) int push_frame(struct lj_state *L, lj_value *func, uint32_t b,
-                                                            uint32_t c, const void *return_pc, int known,
-                                                            const lj_proto *p) {
+                                                            uint32_t c, const void *return_pc) {
   lj_value *args_end = func + b;
-  if (!known) p = (const lj_proto *)((const lj_lclosure *)func->u.p)->proto;
+  const lj_proto *p = (const lj_proto *)((const lj_lclosure *)func->u.p)->proto;
   lj_callinfo *ci = L->ci;
   lj_callinfo *nci = ci->next;
-  if (nci != 0 && (known || !p->is_vararg) && args_end + p->numparams + p->maxstack < L->stack_limit) {
-    ci->savedpc = return_pc;
-    if (!known) nil_missing_params(func, args_end, p);
-    nci->func = func;
-    nci->base = func + 1;
-    nci->top = func + 1 + p->maxstack;
-    nci->savedpc = p->code;
-    nci->nresults = (int32_t)c - 1;
-    nci->nvarargs = 0;
-    nci->status = LJ_CI_LUA;
-    L->top = args_end;
-    raise_stack_hwm(L, nci->top);
-    L->ci = nci;
+  if (nci != 0 && !p->is_vararg && args_end + p->numparams + p->maxstack < L->stack_limit) {
+    nil_missing_params(func, args_end, p);
+    enter_frame(L, ci, nci, func, args_end, func + 1 + p->maxstack, return_pc, p->code, (int32_t)c - 1);
     return 1;
   }
   return lj_push_frame(L, func, b, c, return_pc);
 }
+/* The same for a call of a known function that takes fixed parameters, all passed: what the
+ * frame needs was worked out when the call was recorded (the site); the arguments end at
+ * args_end. */
+static inline __attribute__((always_inline)) int push_frame_site(struct lj_state *L, lj_value *func,
+                                                                 lj_value *args_end, const lj_call_site *site) {
+  lj_callinfo *ci = L->ci;
+  lj_callinfo *nci = ci->next;
+  if (nci != 0 && (char *)func + site->limit_offset < (char *)L->stack_limit) {
+    enter_frame(L, ci, nci, func, args_end, (lj_value *)((char *)func + site->top_offset), site->return_pc,
+                site->code, site->nresults);
+    return 1;
+  }
+  return lj_push_frame(L, func, site->b, site->c, site->return_pc);
+}
 /* The running frame returns R[first] .. R[first+n-1] to its caller, as poscall() does; the
  * helper when the frame has open upvalues to close. */
-static inline __attribute__((always_inline)) void pop_frame(struct lj_state *L, const lj_value *first, int32_t n) {
+static inline __attribute__((always_inline)) void pop_frame_in(struct lj_state *L, const lj_value *first, int32_t n,
+                                                              int no_upvalues) {
   lj_callinfo *ci = L->ci;
-  if (frame_has_open_upvalues(L, ci)) {
+  if (!no_upvalues && frame_has_open_upvalues(L, ci)) {
     lj_pop_frame(L, (lj_value *)first, (uint32_t)n);
     return;
   }
@@ -956,20 +976,23 @@ static inline __attribute__((always_inline)) void pop_frame(struct lj_state *L, 
   for (int32_t i = copied; i < wanted; i++) res[i].tag = LJ_NIL;
   L->top = wanted < 0 ? res + n : L->ci->top; /* lj_pop_frame: a fixed count restores the frame top */
 }
+/* `no_upvalues` (a literal): the frame's function creates no closures, so no upvalue can be
+ * open over its registers (the recorder knows the prototype). */
+static inline __attribute__((always_inline)) void pop_frame(struct lj_state *L, const lj_value *first, int32_t n) {
+  pop_frame_in(L, first, n, 0);
+}
 CPJIT_UOP_INFO(PUSH_FRAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_, I_});
 CPJIT_UOP(PUSH_FRAME) {
-  if (!push_frame(L, REG(0), CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *), 0, 0))
+  if (!push_frame(L, REG(0), CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *)))
     CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
-/* The callee's prototype known (operand 2), with fixed parameters all passed; b and c packed
- * in operand 1 (b | c << 8). */
-#define PUSH_FRAME_K_ARGS(F) \
-  F, CPJIT_OPERAND_U16(1) & 0xff, CPJIT_OPERAND_U16(1) >> 8, CPJIT_OPERAND_PTR(3, const void *), 1, \
-      CPJIT_OPERAND_PTR(2, const lj_proto *)
-CPJIT_UOP_INFO(PUSH_FRAME_K, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_, I_});
+/* The callee known, with fixed parameters all passed: operand 1 is where the arguments end (a
+ * byte offset from the base, as slots are), operand 2 the call's lj_call_site. */
+#define SITE_ARGS(F) F, (lj_value *)((char *)base + CPJIT_OPERAND_U16(1)), CPJIT_OPERAND_PTR(2, const lj_call_site *)
+CPJIT_UOP_INFO(PUSH_FRAME_K, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_});
 CPJIT_UOP(PUSH_FRAME_K) {
-  if (!push_frame(L, PUSH_FRAME_K_ARGS(REG(0)))) CPJIT_EXIT(0);
+  if (!push_frame_site(L, SITE_ARGS(REG(0)))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 /* The running (inlined) frame returns R[first] .. R[first+n-1]; POP_FRAME1 one value. */
@@ -981,6 +1004,17 @@ CPJIT_UOP(POP_FRAME) {
 CPJIT_UOP_INFO(POP_FRAME1, .flags = CPJIT_UOP_ESCAPES, .operands = {R_});
 CPJIT_UOP(POP_FRAME1) {
   pop_frame(L, REG(0), 1);
+  CPJIT_CONTINUE();
+}
+/* One value from a function that creates no closures (no upvalue can be open over its frame) to
+ * a call that wants one result: what pop_frame does then, without its tests. Both are the
+ * recorder's to know (the callee's prototype, the call instruction). */
+CPJIT_UOP_INFO(POP_FRAME1_K, .flags = CPJIT_UOP_ESCAPES, .operands = {R_});
+CPJIT_UOP(POP_FRAME1_K) {
+  lj_callinfo *ci = L->ci, *prev = ci->prev;
+  copy_value(ci->func, REG(0));
+  L->ci = prev;
+  L->top = prev->top;
   CPJIT_CONTINUE();
 }
 
@@ -995,16 +1029,16 @@ CPJIT_UOP(POP_FRAME1) {
 CPJIT_UOP_INFO(CALL_REBASE, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_, I_});
 CPJIT_UOP(CALL_REBASE) {
   lj_value *func = REG(0);
-  if (!push_frame(L, func, CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *), 0, 0))
+  if (!push_frame(L, func, CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *)))
     CPJIT_EXIT(0);
   base = L->ci->base;
   cl = (lj_lclosure *)func->u.p;
   CPJIT_CONTINUE();
 }
-CPJIT_UOP_INFO(CALL_REBASE_K, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_, I_});
+CPJIT_UOP_INFO(CALL_REBASE_K, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_});
 CPJIT_UOP(CALL_REBASE_K) {
   lj_value *func = REG(0);
-  if (!push_frame(L, PUSH_FRAME_K_ARGS(func))) CPJIT_EXIT(0);
+  if (!push_frame_site(L, SITE_ARGS(func))) CPJIT_EXIT(0);
   base = func + 1;
   cl = (lj_lclosure *)func->u.p;
   CPJIT_CONTINUE();
@@ -1012,17 +1046,20 @@ CPJIT_UOP(CALL_REBASE_K) {
 /* The trace's own frame returns R[first] .. R[first+n-1]; its caller's frame becomes the
  * trace's own. Leaves before changing anything when the frame was entered from C (the
  * interpreter must return to it). */
-#define RETURN_BASE_BODY(N)                         \
+#define RETURN_BASE_BODY(N, NO_UPVALUES)            \
   if (L->ci->status & LJ_CI_FRESH) CPJIT_EXIT(0); \
-  pop_frame(L, REG(0), N);                        \
+  pop_frame_in(L, REG(0), N, NO_UPVALUES);        \
   const lj_callinfo *ci = L->ci;                  \
   base = ci->base;                                \
   cl = (lj_lclosure *)ci->func->u.p;              \
   CPJIT_CONTINUE();
 CPJIT_UOP_INFO(RETURN_BASE, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
-CPJIT_UOP(RETURN_BASE) { RETURN_BASE_BODY((int32_t)CPJIT_OPERAND_U16(1)) }
+CPJIT_UOP(RETURN_BASE) { RETURN_BASE_BODY((int32_t)CPJIT_OPERAND_U16(1), 0) }
 CPJIT_UOP_INFO(RETURN_BASE1, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_});
-CPJIT_UOP(RETURN_BASE1) { RETURN_BASE_BODY(1) }
+CPJIT_UOP(RETURN_BASE1) { RETURN_BASE_BODY(1, 0) }
+/* RETURN_BASE1 from a function that creates no closures. */
+CPJIT_UOP_INFO(RETURN_BASE1_K, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_});
+CPJIT_UOP(RETURN_BASE1_K) { RETURN_BASE_BODY(1, 1) }
 /* The running frame (an inlined call's) becomes the trace's own: the trace goes on in a trace
  * that runs in that frame (a loop's inside the inlined function). */
 CPJIT_UOP_INFO(REBASE_CI, .flags = CPJIT_UOP_ESCAPES);
