@@ -178,8 +178,17 @@ class Gen:
             body = self.block(ind + 2, self.r.randint(1, 5))
             self.loop_vars.pop()
             return head + body + "%send\n" % p
-        if r < 0.7:
+        if r < 0.62:
             head = "%sfor %s = %s, %s, %s do\n" % (p, v, self.r.choice(["0.5", "1", "-2.25"]), self.r.choice(["10", "6.5", "n / 4"]), self.r.choice(["0.5", "1", "0.75"]))
+            self.loop_vars.append(v)
+            body = self.block(ind + 2, self.r.randint(1, 4))
+            self.loop_vars.pop()
+            return head + body + "%send\n" % p
+        if r < 0.74:
+            # a generic for over t (which the body may change): pairs() and ipairs() are stepped
+            # inline, other iterators called
+            it = self.r.choice(["ipairs(t)", "pairs(t)", "ipairs(t)", "next, t", "pairs({n, a, 3})"])
+            head = "%sfor %s, %sv in %s do\n%s  c = %sv + c\n" % (p, v, v, it, p, v)
             self.loop_vars.append(v)
             body = self.block(ind + 2, self.r.randint(1, 4))
             self.loop_vars.pop()

@@ -283,6 +283,18 @@ int lj_grow_array(lj_state *L, lj_table *t, uint64_t n) {
   return 1;
 }
 
+int lj_next(lj_state *L, const lj_table *t, const lj_value *control, lj_value *key, lj_value *val) {
+  Value k = *V(control), v = Value::nil();
+  try {
+    if (!table_next(S(L), T(t), &k, &v)) k = Value::nil();
+  } catch (...) {
+    return 0;  // "invalid key to 'next'": the interpreter raises it
+  }
+  *V(key) = k;
+  if (val != nullptr) *V(val) = v;
+  return 1;
+}
+
 int lj_has_open_upvalues(lj_state *L, const lj_value *level) {
   const UpVal *uv = S(L)->open_upvals;
   return uv != nullptr && uv->v >= V(level);

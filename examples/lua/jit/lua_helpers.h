@@ -55,6 +55,10 @@ void lj_pop_frame(struct lj_state *L, lj_value *first, uint32_t n);
 /* Grows t's array part to at least n entries (a table constructor's list); 0 when memory ran
  * out or n is too large (the interpreter redoes it and raises the error). */
 int lj_grow_array(struct lj_state *L, lj_table *t, uint64_t n);
+/* next(t, *control) as a pairs() loop steps it: *key and *val (when val is not null) are the
+ * next entry, or nil at the end; 0 (nothing written) when the control is not a key of t (the
+ * interpreter raises the error). */
+int lj_next(struct lj_state *L, const lj_table *t, const lj_value *control, lj_value *key, lj_value *val);
 /* Is any upvalue still open over a stack slot at or above `level`? */
 int lj_has_open_upvalues(struct lj_state *L, const lj_value *level);
 

@@ -18,6 +18,7 @@
 #include <cstring>
 #include <initializer_list>
 
+#include "../src/lib.h"
 #include "../src/opcodes.h"
 #include "../src/table.h"
 #include "../src/vm.h"
@@ -926,8 +927,52 @@ void Recorder::translate() {
       return;
     }
     case OP_TFORPREP:
-    case OP_TFORCALL:
-    case OP_TFORLOOP: abort("generic for loop");
+      next_ = pc_ + 1 + arg_bx(i_);  // on to the TFORCALL: nothing to do in between
+      return;
+    case OP_TFORCALL: {
+      // R[a+3 .. a+2+c] := R[a](R[a+1], R[a+2])
+      const Value* f = reg(a);
+      if (f->tag == kTagCFunction && (f->f == base_next || f->f == ipairs_aux) && reg(a + 1)->is_table() && c <= 2) {
+        const bool ipairs = f->f == ipairs_aux;
+        if (ipairs && (reg(a + 1)->t->meta != nullptr || !reg(a + 2)->is_int()))
+          abort("ipairs over a table with a metatable");
+        emit("GUARD_CFUNC", {A, reinterpret_cast<uint64_t>(f->f)});
+        set_tag(a, kTagCFunction);
+        need(a + 1);
+        if (ipairs) need(a + 2);
+        const std::string uop = std::string(ipairs ? "ITER_IPAIRS" : "ITER_NEXT") + (c == 1 ? "1" : "");
+        if (c == 1) emit(uop, {A + 1, A + 2, A + 3});
+        else emit(uop, {A + 1, A + 2, A + 3, A + 4});
+        for (int j = 0; j < c; j++) set_tag(a + 3 + j, kUnknownTag);
+        return;
+      }
+      // Any other iterator is called as the interpreter calls it: with the function and its two
+      // arguments copied above the loop's registers (done here already, as the interpreter is
+      // about to do: the call below looks at them).
+      for (int j = 0; j < 3; j++) {
+        emit("MOVE", {A + 3 + j, A + j});
+        set_tag(a + 3 + j, tag_of(a + j));
+        *reg(a + 3 + j) = *reg(a + j);
+      }
+      call(a + 3, 3, c + 1);
+      return;
+    }
+    case OP_TFORLOOP: {
+      // if R[a+3] ~= nil then { R[a+2] := R[a+3]; jump back }
+      if (reg(a + 3)->is_nil()) {
+        emit("GUARD_NIL", {A + 3});
+        set_tag(a + 3, kTagNil);
+        next_ = pc_ + 1;
+        return;
+      }
+      emit("GUARD_NONNIL", {A + 3});
+      emit("MOVE", {A + 2, A + 3});
+      set_tag(a + 2, tag_of(a + 3));
+      const Instr* target = pc_ + 1 - arg_bx(i_);
+      next_ = target;
+      back_edge(target);
+      return;
+    }
     case OP_SETLIST:
       // The list of a constructor: {x, y, z}, or up to the stack top after a call ({f(), g()}).
       if (b == 0 && !R_.top_set) abort("table constructor with a variable number of values");

@@ -42,6 +42,7 @@ CPJIT_HELPER(lj_set_int_c);
 CPJIT_HELPER(lj_set_field_c);
 CPJIT_HELPER(lj_has_open_upvalues);
 CPJIT_HELPER(lj_grow_array);
+CPJIT_HELPER(lj_next);
 CPJIT_HELPER(pow);
 CPJIT_HELPER(fmod);
 CPJIT_HELPER(floor);
@@ -840,6 +841,43 @@ CPJIT_UOP(CONCAT) {
   if (!lj_concat(L, REG(0), REG(1), CPJIT_OPERAND_U8(2))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
+
+/* ---- generic for loops ---------------------------------------------------------------------
+ * TFORCALL of the iterators that pairs() and ipairs() return, after a guard on the iterator:
+ * operands are the table R[a+1], the control R[a+2] and the loop's variables R[a+3] (and
+ * R[a+4] in the two-variable forms). At the end both variables are nil, as the call's adjusted
+ * results are; TFORLOOP is a guard on R[a+3] and a MOVE. */
+CPJIT_UOP_INFO(ITER_NEXT, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_, W_, W_});
+CPJIT_UOP(ITER_NEXT) {
+  if (!lj_next(L, (const lj_table *)REG(0)->u.p, REG(1), REG(2), REG(3))) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(ITER_NEXT1, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_, W_});
+CPJIT_UOP(ITER_NEXT1) {
+  if (!lj_next(L, (const lj_table *)REG(0)->u.p, REG(1), REG(2), 0)) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+/* ipairs(t) over a table without a metatable (one may have been set since: then the
+ * interpreter steps it, with __index). The control is an integer. */
+#define ITER_IPAIRS_BODY(VALUE)                                                   \
+  const lj_table *t = (const lj_table *)REG(0)->u.p;                              \
+  if (t->meta != 0) CPJIT_EXIT(0);                                                \
+  const int64_t i = (int64_t)((uint64_t)REG(1)->u.i + 1);                          \
+  const lj_value *v = in_array(t, i) ? &t->array[i - 1] : lj_get_int(t, i);       \
+  if (v->tag == LJ_NIL) {                                                         \
+    REG(2)->tag = LJ_NIL;                                                         \
+    VALUE(REG(3)->tag = LJ_NIL);                                                  \
+    CPJIT_CONTINUE();                                                             \
+  }                                                                               \
+  VALUE(copy_value(REG(3), v));                                                   \
+  set_int(REG(2), i);                                                             \
+  CPJIT_CONTINUE();
+#define WITH_VALUE(X) X
+#define NO_VALUE(X)
+CPJIT_UOP_INFO(ITER_IPAIRS, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_, W_, W_});
+CPJIT_UOP(ITER_IPAIRS) { ITER_IPAIRS_BODY(WITH_VALUE) }
+CPJIT_UOP_INFO(ITER_IPAIRS1, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_, W_});
+CPJIT_UOP(ITER_IPAIRS1) { ITER_IPAIRS_BODY(NO_VALUE) }
 
 /* ---- upvalues ------------------------------------------------------------------------------ */
 CPJIT_UOP_INFO(GETUPVAL, .operands = {W_, I_});

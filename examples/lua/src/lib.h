@@ -36,6 +36,8 @@ Table* new_lib(State* L, const char* name, const LibFunc* funcs);
 
 // next(); the interpreter steps pairs() loops over plain tables without calling it.
 int base_next(State* L);
+// The iterator ipairs() returns (tier 2 steps it inline).
+int ipairs_aux(State* L);
 
 // --- arguments (1-based) -----------------------------------------------------------------
 

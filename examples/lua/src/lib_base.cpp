@@ -76,23 +76,6 @@ int base_tonumber(State* L) {
   return push_int(L, static_cast<int64_t>(neg ? 0 - n : n));
 }
 
-int ipairs_aux(State* L) {
-  int64_t i = check_integer(L, 2);
-  i = int_add(i, 1);
-  Value key = Value::integer(i);
-  const Value& t = arg(L, 1);
-  Value v;
-  if (t.is_table() && (t.t->meta == nullptr)) {
-    v = *table_get_int_fast(t.t, i);
-  } else {
-    index_slow(L, &t, &key, &v);
-  }
-  if (v.is_nil()) return push_nil(L);
-  push_int(L, i);
-  push_value(L, v);
-  return 2;
-}
-
 int base_ipairs(State* L) {
   check_any(L, 1);
   push_value(L, Value::cfunction(ipairs_aux));
@@ -385,6 +368,23 @@ const LibFunc kBaseFuncs[] = {
 };
 
 }  // namespace
+
+int ipairs_aux(State* L) {
+  int64_t i = check_integer(L, 2);
+  i = int_add(i, 1);
+  Value key = Value::integer(i);
+  const Value& t = arg(L, 1);
+  Value v;
+  if (t.is_table() && (t.t->meta == nullptr)) {
+    v = *table_get_int_fast(t.t, i);
+  } else {
+    index_slow(L, &t, &key, &v);
+  }
+  if (v.is_nil()) return push_nil(L);
+  push_int(L, i);
+  push_value(L, v);
+  return 2;
+}
 
 int base_next(State* L) {
   Table* t = check_table(L, 1);
