@@ -134,8 +134,14 @@ class Gen:
             lv = self.r.choice(self.loop_vars) if self.loop_vars else "1"
             v = self.r.choice(NUM_VARS)
             return "%sif %s == %d then %s = %s end\n" % (p, lv, self.r.randint(3, 40), v, self.r.choice(["0.25", "7", "'12'", "-3", "2^62"]))
-        if r < 0.62:
+        if r < 0.6:
             return "%sacc = acc + 1\n" % p
+        if r < 0.62:
+            # a closure made in the loop over a loop variable (fresh each iteration) and a
+            # local it changes, called now or later
+            lv = self.r.choice(self.loop_vars) if self.loop_vars else "n"
+            v = self.r.choice(NUM_VARS)
+            return "%sdo local cap = %s; local fk = function(d) cap = cap + d; %s = cap; return cap end; fk(1); cl[#cl %% 4 + 1] = fk end\n" % (p, lv, v)
         if r < 0.65:
             return "%sbump()\n" % p
         if r < 0.68:
@@ -211,6 +217,7 @@ class Gen:
                "local a, b, c, d = %s, %s, %s, %s\n" % (self.num(), self.num(), self.num(), self.num()),
                "local t = {%s}\n" % ", ".join(self.num() for _ in range(self.r.randint(0, 8))),
                "local s, acc = '', 0\n",
+               "local cl = {}\n",
                "local function f(x) if type(x) == 'number' then return x * 2 + 1 end return x end\n",
                "local function g(x) return f(x) end\n",  # tail calls
                "local function h(x) if x == 3 then return g(x) end return f(x, 1) end\n",
@@ -243,6 +250,7 @@ class Gen:
         out.append("local ok, err = pcall(body)\n")
         out.append("print(ok, err)\n")
         out.append("print(a, b, c, d, s, acc, #t)\n")
+        out.append("for k = 1, #cl do io.write(tostring(cl[k](1)), ' ') end print()\n")
         out.append("for k = 1, #t do io.write(tostring(t[k]), ' ') end print()\n")
         return "".join(out)
 

@@ -295,6 +295,26 @@ int lj_next(lj_state *L, const lj_table *t, const lj_value *control, lj_value *k
   return 1;
 }
 
+int lj_closure(lj_state *L, lj_value *out, const lj_proto *lp, const lj_lclosure *enclosing, lj_value *frame_base) {
+  State *st = S(L);
+  Proto *p = reinterpret_cast<Proto *>(const_cast<lj_proto *>(lp));
+  const auto *outer = reinterpret_cast<const LClosure *>(enclosing);
+  try {
+    LClosure *ncl = lclosure_new(st, p);
+    for (int j = 0; j < p->nupvals; j++) {
+      const UpvalDesc &d = p->upvals[j];
+      ncl->upvals[j] = d.in_stack ? find_upval(st, V(frame_base) + d.idx) : outer->upvals[d.idx];
+    }
+    *V(out) = Value::lclosure(ncl);
+  } catch (...) {
+    return 0;  // out of memory: upvalues opened so far stay open, as they may in tier 1
+  }
+  collect(st);
+  return 1;
+}
+
+void lj_close_upvals(lj_state *L, lj_value *level) { close_upvals(S(L), V(level)); }
+
 int lj_has_open_upvalues(lj_state *L, const lj_value *level) {
   const UpVal *uv = S(L)->open_upvals;
   return uv != nullptr && uv->v >= V(level);

@@ -59,6 +59,13 @@ int lj_grow_array(struct lj_state *L, lj_table *t, uint64_t n);
  * next entry, or nil at the end; 0 (nothing written) when the control is not a key of t (the
  * interpreter raises the error). */
 int lj_next(struct lj_state *L, const lj_table *t, const lj_value *control, lj_value *key, lj_value *val);
+/* *out = a new closure of p, as the interpreter's CLOSURE makes it: upvalues of the enclosing
+ * function's frame (whose registers start at frame_base) or of `enclosing`; 0 when memory ran
+ * out (the interpreter redoes it and raises the error). */
+int lj_closure(struct lj_state *L, lj_value *out, const lj_proto *p, const lj_lclosure *enclosing,
+               lj_value *frame_base);
+/* Closes the upvalues open over stack slots at or above `level` (the interpreter's CLOSE). */
+void lj_close_upvals(struct lj_state *L, lj_value *level);
 /* Is any upvalue still open over a stack slot at or above `level`? */
 int lj_has_open_upvalues(struct lj_state *L, const lj_value *level);
 

@@ -703,8 +703,6 @@ void Recorder::translate() {
       set_tag(a, kTagString);
       return;
     case OP_CLOSE:
-      // Upvalues of the loop body's locals are closed by the interpreter: the trace leaves
-      // when there are any (it never creates closures itself).
       emit("CLOSE", {A});
       return;
     case OP_JMP: {
@@ -980,7 +978,13 @@ void Recorder::translate() {
       need(a);
       emit("SETLIST", {A, static_cast<uint64_t>(b), pc_[1]});
       return;
-    case OP_CLOSURE: abort("closure creation");
+    case OP_CLOSURE: {
+      const auto P = reinterpret_cast<uint64_t>(frame().proto->protos[arg_bx(i_)]);
+      if (own_frame()) emit("CLOSURE", {A, P});
+      else emit("CLOSURE_F", {A, P, func_slot(), off() * sizeof(Value)});
+      set_tag(a, kTagLClosure);
+      return;
+    }
     case OP_VARARG: abort("unsupported instruction VARARG");
     default: abort(std::string("unsupported instruction ") + kOpNames[op]);
   }

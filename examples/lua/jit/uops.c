@@ -43,6 +43,8 @@ CPJIT_HELPER(lj_set_field_c);
 CPJIT_HELPER(lj_has_open_upvalues);
 CPJIT_HELPER(lj_grow_array);
 CPJIT_HELPER(lj_next);
+CPJIT_HELPER(lj_closure);
+CPJIT_HELPER(lj_close_upvals);
 CPJIT_HELPER(pow);
 CPJIT_HELPER(fmod);
 CPJIT_HELPER(floor);
@@ -64,6 +66,8 @@ CPJIT_HELPER(log);
 /* Upvalue operands are byte offsets of the upvalue's pointer in its closure
  * (offsetof(lj_lclosure, upvals) + 8 * index), folded into the load's displacement too. */
 #define UPVAL(CLOSURE, N) (*(lj_upval *const *)((const char *)(CLOSURE) + CPJIT_OPERAND_U16(N)))
+/* The closure of an inlined function, in the slot below its frame (operand N). */
+#define CLOSURE_AT(N) ((lj_lclosure *)REG(N)->u.p)
 
 static inline __attribute__((always_inline)) void set_int(lj_value *v, int64_t x) {
   v->u.i = x;
@@ -893,11 +897,26 @@ CPJIT_UOP(SETUPVAL) {
   CPJIT_CONTINUE();
 }
 
-/* CLOSE: the trace never creates closures, so it leaves only when some exist over this
- * frame's registers from `a` up (the interpreter then closes them). */
-CPJIT_UOP_INFO(CLOSE, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_});
+/* CLOSE: upvalues open over this frame's registers from `a` up take their values (the slots
+ * are always up to date). */
+CPJIT_UOP_INFO(CLOSE, .operands = {R_});
 CPJIT_UOP(CLOSE) {
-  if (lj_has_open_upvalues(L, REG(0))) CPJIT_EXIT(0);
+  if (lj_has_open_upvalues(L, REG(0))) lj_close_upvals(L, REG(0));
+  CPJIT_CONTINUE();
+}
+/* R[a] := a closure of prototype p (operand 1) in the trace's own frame; CLOSURE_F in an
+ * inlined one, whose closure is in slot operand 2 and whose registers start at operand 3 (a
+ * byte offset from the base). */
+CPJIT_UOP_INFO(CLOSURE, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_});
+CPJIT_UOP(CLOSURE) {
+  if (!lj_closure(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_proto *), cl, base)) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(CLOSURE_F, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, R_, I_});
+CPJIT_UOP(CLOSURE_F) {
+  if (!lj_closure(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_proto *), CLOSURE_AT(2),
+                  (lj_value *)((char *)base + CPJIT_OPERAND_U16(3))))
+    CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 
@@ -1154,8 +1173,6 @@ CPJIT_UOP(TAIL_FRAME_BASE) {
   cl = callee;
   CPJIT_CONTINUE();
 }
-/* Upvalues of an inlined function: its closure is in the slot below its frame (operand f). */
-#define CLOSURE_AT(N) ((lj_lclosure *)REG(N)->u.p)
 CPJIT_UOP_INFO(GETUPVAL_F, .operands = {W_, I_, R_});
 CPJIT_UOP(GETUPVAL_F) {
   copy_value(REG(0), UPVAL(CLOSURE_AT(2), 1)->v);
