@@ -66,6 +66,8 @@ class Gen:
             return "r(%s, %d)" % (self.var(), self.r.randint(0, 7))
         if r < 0.975:
             return "w(%s, %d)" % (self.var(), self.r.randint(0, 12))
+        if r < 0.985:
+            return "va(%s)" % ", ".join(self.var() for _ in range(self.r.randint(0, 3)))
         return "%s(%s)" % (self.r.choice(["f", "f", "g", "h"]), self.var())
 
     def index(self):
@@ -222,6 +224,12 @@ class Gen:
                "local function g(x) return f(x) end\n",  # tail calls
                "local function h(x) if x == 3 then return g(x) end return f(x, 1) end\n",
                "local function bump() acc = acc + 2 end\n",
+               # varargs: a fixed count taken, all of them counted and passed on
+               "local function va(...)\n"
+               "  local x, y = ...\n"
+               "  local all = {...}\n"
+               "  return (tonumber(x) or 1) + #all + select('#', ...)\n"
+               "end\n",
                # loops inside a called function (inlined into the caller's traces)
                "local function w(x, k)\n"
                "  local s = 0\n"

@@ -985,7 +985,18 @@ void Recorder::translate() {
       set_tag(a, kTagLClosure);
       return;
     }
-    case OP_VARARG: abort("unsupported instruction VARARG");
+    case OP_VARARG: {
+      // R[a] .. R[a+c-2] := ...  (c == 0: all of them, up to the stack top)
+      const int n = frame().ci->nvarargs;
+      const int wanted = c == 0 ? n : c - 1;
+      // All of them may go past the frame's registers (as in tier 1: the stack has room), up to
+      // the stack top a call or SETLIST then takes them from.
+      if (off() + a + wanted >= kMaxSlots) abort("too many varargs");
+      emit(c == 0 ? "VARARG_ALL" : "VARARG", {A, static_cast<uint64_t>(wanted)});
+      for (int j = 0; j < wanted && a + j < frame().proto->maxstack; j++) set_tag(a + j, kUnknownTag);
+      if (c == 0) R_.top_set = true;
+      return;
+    }
     default: abort(std::string("unsupported instruction ") + kOpNames[op]);
   }
 }

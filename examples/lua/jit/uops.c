@@ -1196,6 +1196,37 @@ CPJIT_UOP(SETTABUP_F) {
   SETFIELD_BODY((lj_table *)up->u.p, copy_value(slot, REG(2)), lj_set_field(L, t, key, REG(2)))
 }
 
+/* ---- varargs -------------------------------------------------------------------------------
+ * R[a] .. R[a+n-1] := the running frame's extra arguments (which lie just below its registers),
+ * nil where there are fewer. VARARG_ALL is `...` with all of them (for a call or a table
+ * constructor that takes what ends at the stack top): there are n, as when it was recorded. Both
+ * write a range of slots: they escape, for the optimizer. */
+static inline __attribute__((always_inline)) void copy_varargs(lj_value *ra, const lj_callinfo *ci, int32_t wanted) {
+  const int32_t n = ci->nvarargs;
+  const lj_value *src = ci->base - n;
+  NO_VECTOR
+  for (int32_t j = 0; j < wanted; j++) {
+    if (j < n) copy_value(ra + j, src + j);
+    else ra[j].tag = LJ_NIL;
+  }
+}
+CPJIT_UOP_INFO(VARARG, .flags = CPJIT_UOP_ESCAPES, .operands = {W_, I_});
+CPJIT_UOP(VARARG) {
+  copy_varargs(REG(0), L->ci, (int32_t)CPJIT_OPERAND_U16(1));
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(VARARG_ALL, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {W_, I_});
+CPJIT_UOP(VARARG_ALL) {
+  const lj_callinfo *ci = L->ci;
+  const int32_t n = (int32_t)CPJIT_OPERAND_U16(1);
+  lj_value *ra = REG(0);
+  if (ci->nvarargs != n || ra + n > L->stack_limit) CPJIT_EXIT(0);
+  L->top = ra + n;
+  raise_stack_hwm(L, ra + n);
+  copy_varargs(ra, ci, n);
+  CPJIT_CONTINUE();
+}
+
 /* ---- builtins inlined by the recorder (after GUARD_CFUNC on the called value) -------------- */
 FLOAT_UNARY_OPS(SQRT_F, __builtin_sqrt(x))
 FLOAT_UNARY_OPS(SIN_F, sin(x))
