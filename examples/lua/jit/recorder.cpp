@@ -224,6 +224,7 @@ class Recorder {
       emit(name, {A, static_cast<uint64_t>(b), static_cast<uint64_t>(c), pc});
   }
   void return_from_own_frame(int n);
+  void return_values(int a, int n);
   bool inline_builtin(int a, int b, int c);
   void check_get(const Table* t, const Value* v);
   void check_set(const Table* t, const Value* slot);
@@ -454,6 +455,25 @@ void Recorder::return_from_own_frame(int n) {
   R_.rebase_to(caller);
   R_.top_set = wants_all;
   next_ = caller->savedpc;
+}
+
+// `return R[a] .. R[a+n-1]` from the frame being recorded.
+void Recorder::return_values(int a, int n) {
+  if (!frame().pushed) {
+    return_from_own_frame(n);
+    return;
+  }
+  if (n < 0) abort("return of a variable number of values");
+  const auto A = static_cast<uint64_t>(a);
+  if (n == 1) emit(frame().nresults == 1 && frame().proto->nprotos == 0 ? "POP_FRAME1_K" : "POP_FRAME1", {A});
+  else emit("POP_FRAME", {A, static_cast<uint64_t>(n)});
+  // The results land where the function was; what they are is known from here.
+  std::vector<uint8_t> result_tags;
+  for (int j = 0; j < frame().nresults; j++) result_tags.push_back(j < n ? tag_of(a + j) : static_cast<uint8_t>(kTagNil));
+  const RecFrame callee = frame();
+  R_.frames.pop_back();
+  for (size_t j = 0; j < result_tags.size(); j++) set_tag(callee.call_a + static_cast<int>(j), result_tags[j]);
+  next_ = callee.return_pc;
 }
 
 // A read that would need __index leaves the trace every time: not worth recording.
@@ -883,24 +903,9 @@ void Recorder::translate() {
     }
     case OP_RETURN:
     case OP_RETURN0:
-    case OP_RETURN1: {
-      const int n = op == OP_RETURN0 ? 0 : op == OP_RETURN1 ? 1 : b - 1;
-      if (!frame().pushed) {
-        return_from_own_frame(n);
-        return;
-      }
-      if (n < 0) abort("return of a variable number of values");
-      if (n == 1) emit(frame().nresults == 1 && frame().proto->nprotos == 0 ? "POP_FRAME1_K" : "POP_FRAME1", {A});
-      else emit("POP_FRAME", {A, static_cast<uint64_t>(n)});
-      // The results land where the function was; what they are is known from here.
-      std::vector<uint8_t> result_tags;
-      for (int j = 0; j < frame().nresults; j++) result_tags.push_back(j < n ? tag_of(a + j) : static_cast<uint8_t>(kTagNil));
-      const RecFrame callee = frame();
-      R_.frames.pop_back();
-      for (size_t j = 0; j < result_tags.size(); j++) set_tag(callee.call_a + static_cast<int>(j), result_tags[j]);
-      next_ = callee.return_pc;
+    case OP_RETURN1:
+      return_values(a, op == OP_RETURN0 ? 0 : op == OP_RETURN1 ? 1 : b - 1);
       return;
-    }
     case OP_TAILCALL: {
       // In an inlined function (the trace's own frame cannot be replaced): the callee takes over
       // the frame, and returns to the inlined function's caller.
@@ -910,9 +915,18 @@ void Recorder::translate() {
       const bool own_base = own && own_frame();  // the pinned closure changes too
       // b == 0: the arguments end at the stack top, where the call before left its results.
       if (b == 0 && !R_.top_set) abort("tail call with a variable number of arguments");
-      R_.top_set = false;
       const Value* f = reg(a);
-      if (f->tag != kTagLClosure) abort("tail call of a builtin");
+      if (f->tag == kTagCFunction || f->tag == kTagCClosure) {
+        // The interpreter calls a builtin from this frame and returns what it returns: so does
+        // the trace, asking for as many results as this frame's caller wants.
+        const int wanted = frame().pushed ? frame().nresults : frame().ci->nresults;
+        if (wanted < 0) abort("tail call of a builtin whose results all go on");
+        call(a, b, wanted + 1);
+        return_values(a, wanted);
+        return;
+      }
+      R_.top_set = false;
+      if (f->tag != kTagLClosure) abort("tail call of a value that is not a function");
       Proto* p = f->lcl->p;
       if (p->is_vararg) abort("tail call of a vararg function");
       if (!own && recording_frame_of(p)) abort("recursive tail call");
