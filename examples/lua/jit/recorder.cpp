@@ -944,10 +944,11 @@ void Recorder::translate() {
     case OP_TFORCALL: {
       // R[a+3 .. a+2+c] := R[a](R[a+1], R[a+2])
       const Value* f = reg(a);
-      if (f->tag == kTagCFunction && (f->f == base_next || f->f == ipairs_aux) && reg(a + 1)->is_table() && c <= 2) {
-        const bool ipairs = f->f == ipairs_aux;
-        if (ipairs && (reg(a + 1)->t->meta != nullptr || !reg(a + 2)->is_int()))
-          abort("ipairs over a table with a metatable");
+      const bool next = f->tag == kTagCFunction && f->f == base_next && reg(a + 1)->is_table();
+      // ipairs() over a table with a metatable may go through __index: the call below does.
+      const bool ipairs = f->tag == kTagCFunction && f->f == ipairs_aux && reg(a + 1)->is_table() &&
+                          reg(a + 1)->t->meta == nullptr && reg(a + 2)->is_int();
+      if ((next || ipairs) && c <= 2) {
         emit("GUARD_CFUNC", {A, reinterpret_cast<uint64_t>(f->f)});
         set_tag(a, kTagCFunction);
         need(a + 1);

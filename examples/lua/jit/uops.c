@@ -763,8 +763,8 @@ CPJIT_UOP(SETFIELD_C) {
   SETFIELD_BODY((lj_table *)REG(0)->u.p, STORE_CONST(slot, 2, 3),
                 lj_set_field_c(L, t, key, CPJIT_OPERAND_I64(2), CPJIT_OPERAND_U8(3)))
 }
-#define UPVAL_TABLE(N)                                         \
-  const lj_value *up = UPVAL(cl, N)->v;     \
+#define UPVAL_TABLE(N)                \
+  const lj_value *up = UPVAL(cl, N)->v; \
   if (up->tag != LJ_TABLE) CPJIT_EXIT(0);
 CPJIT_UOP_INFO(SETTABUP, .flags = CPJIT_UOP_MAY_EXIT, .operands = {I_, I_, R_});
 CPJIT_UOP(SETTABUP) {
@@ -1009,7 +1009,9 @@ static inline __attribute__((always_inline)) int push_frame_site(struct lj_state
   return lj_push_frame(L, func, site->b, site->c, site->return_pc);
 }
 /* The running frame returns R[first] .. R[first+n-1] to its caller, as poscall() does; the
- * helper when the frame has open upvalues to close. */
+ * helper when the frame has open upvalues to close. `no_upvalues` (a literal): the frame's
+ * function creates no closures, so no upvalue can be open over its registers (the recorder
+ * knows the prototype). */
 static inline __attribute__((always_inline)) void pop_frame_in(struct lj_state *L, const lj_value *first, int32_t n,
                                                               int no_upvalues) {
   lj_callinfo *ci = L->ci;
@@ -1033,8 +1035,6 @@ static inline __attribute__((always_inline)) void pop_frame_in(struct lj_state *
   for (int32_t i = copied; i < wanted; i++) res[i].tag = LJ_NIL;
   L->top = wanted < 0 ? res + n : L->ci->top; /* lj_pop_frame: a fixed count restores the frame top */
 }
-/* `no_upvalues` (a literal): the frame's function creates no closures, so no upvalue can be
- * open over its registers (the recorder knows the prototype). */
 static inline __attribute__((always_inline)) void pop_frame(struct lj_state *L, const lj_value *first, int32_t n) {
   pop_frame_in(L, first, n, 0);
 }
