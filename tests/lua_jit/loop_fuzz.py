@@ -68,6 +68,11 @@ class Gen:
             return "w(%s, %d)" % (self.var(), self.r.randint(0, 12))
         if r < 0.985:
             return "va(%s)" % ", ".join(self.var() for _ in range(self.r.randint(0, 3)))
+        if r < 0.99:
+            # string builtins inlined in traces: positions of every kind, past either end
+            i = self.r.choice(self.loop_vars) if self.loop_vars else str(self.r.randint(-3, 3))
+            return self.r.choice(["(s:byte(%s) or -1)" % i, "#s:sub(%s, %s + 2)" % (i, i), "#string.sub(s, -%s)" % i,
+                                  "string.len(s)"])
         return "%s(%s)" % (self.r.choice(["f", "f", "g", "h"]), self.var())
 
     def index(self):

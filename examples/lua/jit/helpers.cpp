@@ -13,6 +13,8 @@
 
 #include "../src/func.h"
 #include "../src/gc.h"
+#include "../src/lib.h"
+#include "../src/str.h"
 #include "../src/table.h"
 #include "../src/vm.h"
 #include "lua_helpers.h"
@@ -314,6 +316,18 @@ int lj_closure(lj_state *L, lj_value *out, const lj_proto *lp, const lj_lclosure
 }
 
 void lj_close_upvals(lj_state *L, lj_value *level) { close_upvals(S(L), V(level)); }
+
+int lj_str_sub(lj_state *L, lj_value *out, const lj_string *ls, int64_t i, int64_t j) {
+  const String *s = Str(ls);
+  const size_t from = pos_start(i, s->len), to = pos_end(j, s->len);
+  try {
+    *V(out) = Value::string(from > to ? str_new(S(L), "", 0) : str_new(S(L), s->data + from - 1, to - from + 1));
+  } catch (...) {
+    return 0;
+  }
+  collect(S(L));
+  return 1;
+}
 
 int lj_has_open_upvalues(lj_state *L, const lj_value *level) {
   const UpVal *uv = S(L)->open_upvals;

@@ -45,12 +45,16 @@ bool stats_requested() {
 // The builtins the recorder can inline, by the function pointer the standard library installed.
 void find_builtins(Jit& J) {
   State* L = J.L;
-  const Value* math = table_get_short_str(L->globals, str_new(L, "math"));
-  if (!math->is_table()) return;
-  for (const char* name : {"sqrt", "sin", "cos", "exp", "log", "abs", "floor", "ceil", "max", "min"}) {
-    const Value* f = table_get_short_str(math->t, str_new(L, name));
-    if (f->tag == kTagCFunction) J.builtins.emplace(f->f, name);
-  }
+  auto add = [&](const char* lib, std::initializer_list<const char*> names, const char* prefix) {
+    const Value* t = table_get_short_str(L->globals, str_new(L, lib));
+    if (!t->is_table()) return;
+    for (const char* name : names) {
+      const Value* f = table_get_short_str(t->t, str_new(L, name));
+      if (f->tag == kTagCFunction) J.builtins.emplace(f->f, std::string(prefix) + name);
+    }
+  };
+  add("math", {"sqrt", "sin", "cos", "exp", "log", "abs", "floor", "ceil", "max", "min"}, "");
+  add("string", {"len", "byte", "sub"}, "string.");
 }
 
 void note_abort(Jit& J, const std::string& reason) { J.aborts[reason]++; }

@@ -66,6 +66,8 @@ int lj_closure(struct lj_state *L, lj_value *out, const lj_proto *p, const lj_lc
                lj_value *frame_base);
 /* Closes the upvalues open over stack slots at or above `level` (the interpreter's CLOSE). */
 void lj_close_upvals(struct lj_state *L, lj_value *level);
+/* *out = string.sub(s, i, j); 0 when memory ran out (the interpreter redoes it). */
+int lj_str_sub(struct lj_state *L, lj_value *out, const lj_string *s, int64_t i, int64_t j);
 /* Is any upvalue still open over a stack slot at or above `level`? */
 int lj_has_open_upvalues(struct lj_state *L, const lj_value *level);
 

@@ -381,6 +381,32 @@ bool Recorder::inline_builtin(int a, int b, int c) {
       return true;
     }
   }
+  if (name == "string.len" && nargs == 1 && x->tag == kTagString) {
+    guard_function();
+    need(a + 1);
+    emit("LEN_S", {A, X});
+    set_tag(a, kTagInt);
+    return true;
+  }
+  if (name == "string.byte" && x->tag == kTagString && (nargs == 1 || (nargs == 2 && y->is_int()))) {
+    guard_function();
+    need(a + 1);
+    if (nargs == 2) need(a + 2);
+    if (nargs == 1) emit("STR_BYTE1", {A, X});
+    else emit("STR_BYTE", {A, X, Y});
+    set_tag(a, kUnknownTag);  // an integer, or nil past the end
+    return true;
+  }
+  if (name == "string.sub" && x->tag == kTagString && y->is_int() && (nargs == 2 || (nargs == 3 && reg(a + 3)->is_int()))) {
+    guard_function();
+    need(a + 1);
+    need(a + 2);
+    if (nargs == 3) need(a + 3);
+    if (nargs == 3) emit("STR_SUB", {A, X, Y, static_cast<uint64_t>(a + 3)});
+    else emit("STR_SUB2", {A, X, Y});
+    set_tag(a, kTagString);
+    return true;
+  }
   if (nargs == 2 && (name == "max" || name == "min") && x->tag == y->tag && x->is_number()) {
     guard_function();
     need(a + 1);

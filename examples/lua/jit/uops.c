@@ -45,6 +45,7 @@ CPJIT_HELPER(lj_grow_array);
 CPJIT_HELPER(lj_next);
 CPJIT_HELPER(lj_closure);
 CPJIT_HELPER(lj_close_upvals);
+CPJIT_HELPER(lj_str_sub);
 CPJIT_HELPER(pow);
 CPJIT_HELPER(fmod);
 CPJIT_HELPER(floor);
@@ -1228,6 +1229,38 @@ CPJIT_UOP(VARARG_ALL) {
 }
 
 /* ---- builtins inlined by the recorder (after GUARD_CFUNC on the called value) -------------- */
+/* string.byte(s [, i]) with one result wanted: the byte at i (negative counts from the end), or
+ * nil outside the string (0 included). string.sub(s, i [, j]) through a helper (a new string). */
+static inline __attribute__((always_inline)) void string_byte(lj_value *out, const lj_string *s, int64_t pos) {
+  const int64_t len = (int64_t)s->len;
+  const int64_t i = pos > 0 ? pos : len + pos + 1;
+  if (pos == 0 || i < 1 || i > len) {
+    out->tag = LJ_NIL;
+    return;
+  }
+  set_int(out, (unsigned char)s->data[i - 1]);
+}
+#define STRING_AT(N) ((const lj_string *)REG(N)->u.p)
+CPJIT_UOP_INFO(STR_BYTE, .operands = {W_, R_, R_});
+CPJIT_UOP(STR_BYTE) {
+  string_byte(REG(0), STRING_AT(1), REG(2)->u.i);
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(STR_BYTE1, .operands = {W_, R_});
+CPJIT_UOP(STR_BYTE1) {
+  string_byte(REG(0), STRING_AT(1), 1);
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(STR_SUB, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, R_, R_}, .results = {{0, 0, LJ_FACT_STRING}});
+CPJIT_UOP(STR_SUB) {
+  if (!lj_str_sub(L, REG(0), STRING_AT(1), REG(2)->u.i, REG(3)->u.i)) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(STR_SUB2, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, R_}, .results = {{0, 0, LJ_FACT_STRING}});
+CPJIT_UOP(STR_SUB2) {
+  if (!lj_str_sub(L, REG(0), STRING_AT(1), REG(2)->u.i, -1)) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
 FLOAT_UNARY_OPS(SQRT_F, __builtin_sqrt(x))
 FLOAT_UNARY_OPS(SIN_F, sin(x))
 FLOAT_UNARY_OPS(COS_F, cos(x))

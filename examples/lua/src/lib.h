@@ -38,6 +38,10 @@ Table* new_lib(State* L, const char* name, const LibFunc* funcs);
 int base_next(State* L);
 // The iterator ipairs() returns (tier 2 steps it inline).
 int ipairs_aux(State* L);
+// string.sub's and string.byte's positions (tier 2 computes them too): a start position,
+// negative counting from the end, clamped to 1; an end position clamped to [0, len].
+size_t pos_start(int64_t pos, size_t len);
+size_t pos_end(int64_t pos, size_t len);
 
 // --- arguments (1-based) -----------------------------------------------------------------
 

@@ -13,8 +13,6 @@
 
 namespace cpjit::lua {
 
-namespace {
-
 // --- positions -----------------------------------------------------------------------------
 
 // Start position: negative counts from the end, clamped to 1.
@@ -32,6 +30,8 @@ size_t pos_end(int64_t pos, size_t len) {
   if (pos < -static_cast<int64_t>(len)) return 0;
   return len + static_cast<size_t>(pos) + 1;
 }
+
+namespace {
 
 int str_len(State* L) { return push_int(L, static_cast<int64_t>(check_string(L, 1)->len)); }
 
@@ -98,7 +98,7 @@ int str_byte(State* L) {
   String* s = check_string(L, 1);
   int64_t pi = opt_integer(L, 2, 1);
   size_t i = pos_start(pi, s->len);
-  size_t j = pos_end(opt_integer(L, 3, static_cast<int64_t>(i)), s->len);
+  size_t j = pos_end(opt_integer(L, 3, pi), s->len);  // the end defaults to the start as given
   if (i > j) return 0;
   if (j - i >= static_cast<size_t>(INT32_MAX)) lib_error(L, "string slice too long");
   int n = static_cast<int>(j - i) + 1;

@@ -16,3 +16,8 @@ print(back == s, #back)
 os.remove(name)
 print(("a\0b\0c"):gsub("\0", "|"), #("\0"):rep(10), ("x\0y"):upper())
 print(("\xff\xfe"):byte(1, 2), "\u{FF}" == "\xc3\xbf")
+-- positions out of range: the end defaults to the start as given, so these give no value
+local word = "hello"
+for _, i in ipairs({-9, -6, -5, -1, 0, 1, 5, 6}) do
+  print("byte", i, select("#", word:byte(i)), word:byte(i), word:byte(i, -1))
+end
