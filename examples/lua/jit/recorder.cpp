@@ -381,6 +381,14 @@ bool Recorder::inline_builtin(int a, int b, int c) {
       return true;
     }
   }
+  if (name == "type" && nargs == 1 && x->tag <= kTagUserdata) {
+    // A constant once the argument's tag is known (a guard on it, unless known already).
+    guard_function();
+    need(a + 1);
+    emit("LOADSTR", {A, reinterpret_cast<uint64_t>(J_.L->type_names[x->tag])});
+    set_tag(a, kTagString);
+    return true;
+  }
   if (name == "string.len" && nargs == 1 && x->tag == kTagString) {
     guard_function();
     need(a + 1);

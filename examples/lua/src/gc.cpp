@@ -240,6 +240,8 @@ void mark_roots(State* L) {
   mark_object(L, L->registry);
   if (L->string_meta) mark_object(L, L->string_meta);
   for (String* s : L->tm_names) mark_object(L, s);
+  for (String* s : L->type_names)
+    if (s) mark_object(L, s);
   for (String* s : L->reserved)
     if (s) mark_object(L, s);
   mark_object(L, L->env_name);

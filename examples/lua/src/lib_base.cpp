@@ -26,7 +26,7 @@ int base_print(State* L) {
 
 int base_type(State* L) {
   check_any(L, 1);
-  return push_str(L, type_name(arg(L, 1).tag));
+  return push_value(L, Value::string(L->type_names[arg(L, 1).tag]));
 }
 
 int base_tostring(State* L) {

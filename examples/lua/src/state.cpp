@@ -102,9 +102,11 @@ State* state_new(size_t heap_limit) {
   L->globals = nullptr;
   L->registry = nullptr;
   for (String*& s : L->reserved) s = nullptr;
+  for (String*& s : L->type_names) s = nullptr;
   try {
     strings_init(L);
     for (int i = 0; i < kTMCount; i++) L->tm_names[i] = str_new(L, kTMNames[i]);
+    for (int t = 0; t <= kTagUserdata; t++) L->type_names[t] = str_new(L, type_name(t));
     for (int i = 0; i < kNumReserved; i++) {
       L->reserved[i] = str_new(L, kReservedWords[i]);
       L->reserved[i]->keyword = static_cast<uint8_t>(i + 1);

@@ -111,6 +111,7 @@ struct State {
   Table* registry;
   Table* string_meta;          // metatable shared by all strings
   String* tm_names[kTMCount];
+  String* type_names[kTagUserdata + 1];  // what type() returns for a value of each tag
   String* reserved[32];        // the reserved words, marked so the lexer can test String::keyword
   String* env_name;            // "_ENV"
   String* memerr_msg;          // preallocated "not enough memory"
