@@ -55,6 +55,7 @@ void find_builtins(Jit& J) {
   };
   add("math", {"sqrt", "sin", "cos", "exp", "log", "abs", "floor", "ceil", "max", "min"}, "");
   add("string", {"len", "byte", "sub"}, "string.");
+  add("table", {"insert"}, "table.");
   const Value* type = table_get_short_str(L->globals, str_new(L, "type"));
   if (type->tag == kTagCFunction) J.builtins.emplace(type->f, "type");
 }

@@ -337,7 +337,6 @@ bool Recorder::another_lap(const Instr* target) {
 
 // Builtins with one result that have uops.
 bool Recorder::inline_builtin(int a, int b, int c) {
-  if (c != 2) return false;
   const Value* f = reg(a);
   auto it = J_.builtins.find(f->f);
   if (it == J_.builtins.end()) return false;
@@ -349,6 +348,15 @@ bool Recorder::inline_builtin(int a, int b, int c) {
     emit("GUARD_CFUNC", {A, reinterpret_cast<uint64_t>(f->f)});
     set_tag(a, kTagCFunction);
   };
+  if (name == "table.insert" && nargs == 2 && x->is_table() && x->t->meta == nullptr && (c == 1 || c == 2)) {
+    // No results; one wanted is nil.
+    guard_function();
+    need(a + 1);
+    emit("TABLE_APPEND", {X, Y});
+    if (c == 2) load_constant(a, Value::nil());
+    return true;
+  }
+  if (c != 2) return false;  // the others have one result
   if (nargs == 1 && x->is_number()) {
     static const std::pair<const char*, const char*> kFloatFns[] = {
         {"sqrt", "SQRT_F"}, {"sin", "SIN_F"}, {"cos", "COS_F"}, {"exp", "EXP_F"}, {"log", "LOG_F"}};

@@ -807,6 +807,20 @@ CPJIT_UOP(LEN_T) {
   set_int(REG(0), lj_table_length(t));
   CPJIT_CONTINUE();
 }
+/* table.insert(t, v): t[#t + 1] = v for a table without a metatable (else __len, __index or
+ * __newindex may apply: the interpreter). */
+CPJIT_UOP_INFO(TABLE_APPEND, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_});
+CPJIT_UOP(TABLE_APPEND) {
+  lj_table *t = (lj_table *)REG(0)->u.p;
+  if (t->meta != 0) CPJIT_EXIT(0);
+  const int64_t key = (int64_t)((uint64_t)lj_table_length(t) + 1);
+  if (in_array(t, key)) {
+    copy_value(&t->array[key - 1], REG(1));
+    CPJIT_CONTINUE();
+  }
+  if (!lj_set_int(L, t, key, REG(1))) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
 CPJIT_UOP_INFO(LEN_S, .flags = CPJIT_UOP_PURE, .operands = {W_, R_}, .results = {{0, 0, LJ_FACT_INT}});
 CPJIT_UOP(LEN_S) {
   set_int(REG(0), (int64_t)((const lj_string *)REG(1)->u.p)->len);
