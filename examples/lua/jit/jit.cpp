@@ -56,8 +56,10 @@ void find_builtins(Jit& J) {
   add("math", {"sqrt", "sin", "cos", "exp", "log", "abs", "floor", "ceil", "max", "min"}, "");
   add("string", {"len", "byte", "sub"}, "string.");
   add("table", {"insert"}, "table.");
-  const Value* type = table_get_short_str(L->globals, str_new(L, "type"));
-  if (type->tag == kTagCFunction) J.builtins.emplace(type->f, "type");
+  for (const char* name : {"type", "pairs", "ipairs"}) {
+    const Value* f = table_get_short_str(L->globals, str_new(L, name));
+    if (f->tag == kTagCFunction) J.builtins.emplace(f->f, name);
+  }
 }
 
 void note_abort(Jit& J, const std::string& reason) { J.aborts[reason]++; }

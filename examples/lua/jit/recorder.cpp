@@ -356,6 +356,19 @@ bool Recorder::inline_builtin(int a, int b, int c) {
     if (c == 2) load_constant(a, Value::nil());
     return true;
   }
+  if ((name == "pairs" || name == "ipairs") && nargs == 1 && c >= 2 && c <= 4 &&
+      (name == "ipairs" || (x->is_table() && x->t->meta == nullptr))) {
+    // The iterator, the argument (in its place already) and the first control value.
+    guard_function();
+    if (name == "pairs") {
+      need(a + 1);
+      emit("GUARD_NOMETA", {X});
+    }
+    emit("LOADCFUNC", {A, reinterpret_cast<uint64_t>(name == "pairs" ? &base_next : &ipairs_aux)});
+    set_tag(a, kTagCFunction);
+    if (c == 4) load_constant(a + 2, name == "pairs" ? Value::nil() : Value::integer(0));
+    return true;
+  }
   if (c != 2) return false;  // the others have one result
   if (nargs == 1 && x->is_number()) {
     static const std::pair<const char*, const char*> kFloatFns[] = {

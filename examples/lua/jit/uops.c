@@ -138,6 +138,12 @@ CPJIT_UOP(GUARD_FALSY) {
   CPJIT_CONTINUE();
 }
 
+/* A table without a metatable (pairs() then has no __pairs to call). */
+CPJIT_UOP_INFO(GUARD_NOMETA, .flags = GUARD_FLAGS, .operands = {R_});
+CPJIT_UOP(GUARD_NOMETA) {
+  if (((const lj_table *)REG(0)->u.p)->meta != 0) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
 /* The called value is this builtin (a CFunction pointer), before a call is inlined. */
 CPJIT_UOP_INFO(GUARD_CFUNC, .flags = GUARD_FLAGS, .operands = {R_, I_});
 CPJIT_UOP(GUARD_CFUNC) {
@@ -168,6 +174,14 @@ CPJIT_UOP(LOADSTR) {
 CPJIT_UOP_INFO(LOADNIL, .flags = CPJIT_UOP_PURE, .operands = {W_}, .results = {{0, 0, LJ_FACT_NIL}});
 CPJIT_UOP(LOADNIL) {
   REG(0)->tag = LJ_NIL;
+  CPJIT_CONTINUE();
+}
+/* A builtin function value (pairs() and ipairs() return their iterators). */
+CPJIT_UOP_INFO(LOADCFUNC, .flags = CPJIT_UOP_PURE, .operands = {W_, I_});
+CPJIT_UOP(LOADCFUNC) {
+  lj_value *v = REG(0);
+  v->u.i = CPJIT_OPERAND_I64(1);
+  v->tag = LJ_CFUNCTION;
   CPJIT_CONTINUE();
 }
 CPJIT_UOP_INFO(LOADTRUE, .flags = CPJIT_UOP_PURE, .operands = {W_}, .results = {{0, 0, LJ_FACT_TRUE}});
