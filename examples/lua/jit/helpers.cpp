@@ -11,6 +11,7 @@
 // whenever a helper runs, everything live is below the running frame's top.
 #include <new>
 
+#include "../src/arith.h"
 #include "../src/func.h"
 #include "../src/gc.h"
 #include "../src/lib.h"
@@ -328,6 +329,10 @@ int lj_str_sub(lj_state *L, lj_value *out, const lj_string *ls, int64_t i, int64
   collect(S(L));
   return 1;
 }
+
+int lj_str_cmp(const lj_string *a, const lj_string *b) { return str_compare(Str(a), Str(b)); }
+int lj_num_lt(const lj_value *a, const lj_value *b) { return lt_num(*V(a), *V(b)); }
+int lj_num_le(const lj_value *a, const lj_value *b) { return le_num(*V(a), *V(b)); }
 
 int lj_has_open_upvalues(lj_state *L, const lj_value *level) {
   const UpVal *uv = S(L)->open_upvals;

@@ -68,6 +68,11 @@ int lj_closure(struct lj_state *L, lj_value *out, const lj_proto *p, const lj_lc
 void lj_close_upvals(struct lj_state *L, lj_value *level);
 /* *out = string.sub(s, i, j); 0 when memory ran out (the interpreter redoes it). */
 int lj_str_sub(struct lj_state *L, lj_value *out, const lj_string *s, int64_t i, int64_t j);
+/* Order of two strings (negative, zero, positive), as `<` and `<=` compare them. */
+int lj_str_cmp(const lj_string *a, const lj_string *b);
+/* a < b and a <= b for numbers of any subtypes, exactly as the interpreter compares them. */
+int lj_num_lt(const lj_value *a, const lj_value *b);
+int lj_num_le(const lj_value *a, const lj_value *b);
 /* Is any upvalue still open over a stack slot at or above `level`? */
 int lj_has_open_upvalues(struct lj_state *L, const lj_value *level);
 

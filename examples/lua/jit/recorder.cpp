@@ -18,8 +18,10 @@
 #include <cstring>
 #include <initializer_list>
 
+#include "../src/arith.h"
 #include "../src/lib.h"
 #include "../src/opcodes.h"
+#include "../src/str.h"
 #include "../src/table.h"
 #include "../src/vm.h"
 #include "jit_state.h"
@@ -659,10 +661,10 @@ void Recorder::translate() {
         else emit("SETI_C", {A, B, payload(k(c)), k(c).tag});
         return;
       }
-      if (op == OP_SETTABLEK) abort("constant stored under a non-integer key");
       if (key->is_nil() || (key->is_float() && key->n != key->n)) abort("invalid table key");
       check_set(t, key->is_string() ? table_get_str(t, key->s) : table_get(t, *key));
-      emit("SETTABLE_ANY", {A, B, C});
+      if (op == OP_SETTABLE) emit("SETTABLE_ANY", {A, B, C});
+      else emit("SETTABLE_ANY_C", {A, B, payload(k(c)), k(c).tag});
       return;
     }
     case OP_SETI:
@@ -828,8 +830,15 @@ void Recorder::translate() {
       } else if (x->is_float() && y->is_float()) {
         need(a), need(b);
         compare(lt ? "LT_FF" : "LE_FF", lt ? "NLT_FF" : "NLE_FF", lt ? x->n < y->n : x->n <= y->n, {A, B});
+      } else if (x->is_number() && y->is_number()) {  // an integer and a float
+        need(a), need(b);
+        compare(lt ? "LT_NN" : "LE_NN", lt ? "NLT_NN" : "NLE_NN", lt ? lt_num(*x, *y) : le_num(*x, *y), {A, B});
+      } else if (x->is_string() && y->is_string()) {
+        need(a), need(b);
+        const int order = str_compare(x->s, y->s);
+        compare(lt ? "LT_SS" : "LE_SS", lt ? "NLT_SS" : "NLE_SS", lt ? order < 0 : order <= 0, {A, B});
       } else {
-        abort("order comparison of mixed or non-number values");
+        abort("order comparison of values that are neither numbers nor strings");
       }
       return;
     }

@@ -46,6 +46,9 @@ CPJIT_HELPER(lj_next);
 CPJIT_HELPER(lj_closure);
 CPJIT_HELPER(lj_close_upvals);
 CPJIT_HELPER(lj_str_sub);
+CPJIT_HELPER(lj_str_cmp);
+CPJIT_HELPER(lj_num_lt);
+CPJIT_HELPER(lj_num_le);
 CPJIT_HELPER(pow);
 CPJIT_HELPER(fmod);
 CPJIT_HELPER(floor);
@@ -410,6 +413,13 @@ FLOAT_UNARY(TOFLOAT, I1, x)
 CMP_GUARDS(LT_II, int64_t, u.i, int64_t, REG(1)->u.i, R_, a < b)
 CMP_GUARDS(LE_II, int64_t, u.i, int64_t, REG(1)->u.i, R_, a <= b)
 CMP_GUARDS(EQ_II, int64_t, u.i, int64_t, REG(1)->u.i, R_, a == b)
+/* Strings, and numbers of mixed subtypes (an integer against a float, exactly), through
+ * helpers. */
+#define STR_B ((const lj_string *)REG(1)->u.p)
+CMP_GUARDS(LT_SS, const lj_string *, u.p, const lj_string *, STR_B, R_, lj_str_cmp(a, b) < 0)
+CMP_GUARDS(LE_SS, const lj_string *, u.p, const lj_string *, STR_B, R_, lj_str_cmp(a, b) <= 0)
+CMP_GUARDS(LT_NN, const lj_value *, u.p, const lj_value *, REG(1), R_, lj_num_lt(REG(0), b))
+CMP_GUARDS(LE_NN, const lj_value *, u.p, const lj_value *, REG(1), R_, lj_num_le(REG(0), b))
 /* Float comparisons, and their variants reading operand 0 (__0) or 1 (__1) from facc. */
 #define FLOAT_CMP(NAME, LOAD_A, LOAD_B, OPERAND_B, CMP, ...)                                 \
   CPJIT_UOP_INFO(NAME, .flags = GUARD_FLAGS, .operands = {R_, OPERAND_B}, ##__VA_ARGS__); \
@@ -803,6 +813,14 @@ CPJIT_UOP(GETTABLE_ANY) {
 CPJIT_UOP_INFO(SETTABLE_ANY, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_, R_});
 CPJIT_UOP(SETTABLE_ANY) {
   if (!lj_set(L, (lj_table *)REG(0)->u.p, REG(1), REG(2))) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+/* The same with a constant value (payload and tag operands). */
+CPJIT_UOP_INFO(SETTABLE_ANY_C, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_, I_, I_});
+CPJIT_UOP(SETTABLE_ANY_C) {
+  lj_value v;
+  STORE_CONST(&v, 2, 3);
+  if (!lj_set(L, (lj_table *)REG(0)->u.p, REG(1), &v)) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 
