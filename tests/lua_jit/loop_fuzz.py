@@ -182,7 +182,7 @@ class Gen:
         r = self.r.random()
         if r < 0.55:
             lo = self.r.randint(-3, 3)
-            hi = self.r.choice([str(self.r.randint(0, 60)), "n", "n // 2"])
+            hi = self.r.choice([str(self.r.randint(0, 60)), "n", "n // 2", "n / 3"])  # a float limit too
             step = self.r.choice(["", "", ", 2", ", 3", ", -1"])
             if step == ", -1":
                 lo, hi = hi, lo

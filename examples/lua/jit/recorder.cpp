@@ -15,6 +15,7 @@
 // the recording with a reason that CPJIT_STATS counts.
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstring>
 #include <initializer_list>
 
@@ -921,10 +922,19 @@ void Recorder::translate() {
     case OP_CALL: call(a, b, c); return;
     case OP_FORPREP: {
       const Value* ra = reg(a);
-      if (!ra[0].is_int() || !ra[1].is_int() || !ra[2].is_int()) abort("numeric for loop with float bounds");
-      const int64_t init = ra[0].i, limit = ra[1].i, step = ra[2].i;
+      if (!ra[0].is_int() || !ra[1].is_number() || !ra[2].is_int()) abort("numeric for loop with float bounds");
+      const int64_t init = ra[0].i, step = ra[2].i;
       need(a), need(a + 1), need(a + 2);
       if (step == 0) abort("numeric for loop with step zero");
+      int64_t limit = ra[1].i;
+      if (ra[1].is_float()) {
+        // An integer loop up to a float (for i = 1, n / 2): the limit becomes an integer first.
+        const double f = step < 0 ? std::ceil(ra[1].n) : std::floor(ra[1].n);
+        if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0)) abort("numeric for loop with a limit out of range");
+        limit = static_cast<int64_t>(f);
+        emit("FORLIMIT_F", {A + 1, A + 2});
+        set_tag(a + 1, kTagInt);
+      }
       if (step > 0 ? init > limit : init < limit) {  // the loop does not run: past its end
         emit("FORSKIP_I", {A, A + 1, A + 2});
         next_ = pc_ + 2 + arg_bx(i_);

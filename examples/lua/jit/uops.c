@@ -615,6 +615,17 @@ CPJIT_UOP(FORPREP_I) {
   set_int(REG(3), init);
   CPJIT_CONTINUE();
 }
+/* An integer loop's float limit (operand 0) becomes the integer the interpreter's for_limit()
+ * makes of it: floor, or ceil for a negative step (operand 1). Leaves when it is outside the
+ * integers (the interpreter works out whether the loop runs at all). */
+CPJIT_UOP_INFO(FORLIMIT_F, .flags = CPJIT_UOP_MAY_EXIT, .operands = {RW_, R_}, .results = {{0, 0, LJ_FACT_INT}});
+CPJIT_UOP(FORLIMIT_F) {
+  lj_value *lim = REG(0);
+  const double f = REG(1)->u.i < 0 ? ceil(lim->u.n) : floor(lim->u.n);
+  if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0)) CPJIT_EXIT(0);
+  set_int(lim, (int64_t)f);
+  CPJIT_CONTINUE();
+}
 /* FORPREP whose loop does not run: leaves unless it still does not (step zero included). */
 CPJIT_UOP_INFO(FORSKIP_I, .flags = GUARD_FLAGS, .operands = {R_, R_, R_});
 CPJIT_UOP(FORSKIP_I) {
