@@ -334,6 +334,45 @@ int lj_str_cmp(const lj_string *a, const lj_string *b) { return str_compare(Str(
 int lj_num_lt(const lj_value *a, const lj_value *b) { return lt_num(*V(a), *V(b)); }
 int lj_num_le(const lj_value *a, const lj_value *b) { return le_num(*V(a), *V(b)); }
 
+int lj_meta(lj_state *L, lj_value *lbase, const lj_meta_site *site) {
+  State *st = S(L);
+  if (st->ccalls >= kMaxCCalls / 2) return 0;  // metamethods nest on the C++ stack: see lj_call
+  Value *base = V(lbase);
+  auto at = [&](int32_t off) -> Value * {
+    return off == LJ_META_K ? const_cast<Value *>(V(&site->k))
+                            : reinterpret_cast<Value *>(reinterpret_cast<char *>(base) + off);
+  };
+  CallInfo *ci = st->ci;
+  ci->savedpc = static_cast<const Instr *>(site->next_pc);  // as the interpreter's PROTECT
+  st->top = ci->top;
+  bool res = false;
+  try {
+    switch (site->kind) {
+      case LJ_META_ARITH: arith_slow(st, static_cast<int>(site->op), at(site->b), at(site->c), at(site->a)); break;
+      case LJ_META_UNM: unm_slow(st, at(site->b), at(site->a)); break;
+      case LJ_META_LEN: len_slow(st, at(site->b), at(site->a)); break;
+      case LJ_META_CONCAT: concat_values(st, at(site->b), site->c, at(site->a)); break;
+      case LJ_META_EQ: res = equal_obj(st, at(site->a), at(site->b)); break;
+      case LJ_META_LT: res = less_than(st, at(site->a), at(site->b)); break;
+      case LJ_META_LE: res = less_equal(st, at(site->a), at(site->b)); break;
+      case LJ_META_INDEX: index_slow(st, at(site->b), at(site->c), at(site->a)); break;
+      case LJ_META_NEWINDEX: newindex_slow(st, at(site->a), at(site->b), at(site->c)); break;
+      default: return 0;
+    }
+  } catch (const LuaError &e) {
+    jit_park_error(st, e.status);
+    return -1;
+  } catch (const std::bad_alloc &) {
+    st->errval = Value::string(st->memerr_msg);
+    jit_park_error(st, kErrMem);
+    return -1;
+  }
+  st->top = ci->top;
+  collect(st);
+  const bool compare = site->kind == LJ_META_EQ || site->kind == LJ_META_LT || site->kind == LJ_META_LE;
+  return compare && !res ? 2 : 1;
+}
+
 int lj_has_open_upvalues(lj_state *L, const lj_value *level) {
   const UpVal *uv = S(L)->open_upvals;
   return uv != nullptr && uv->v >= V(level);

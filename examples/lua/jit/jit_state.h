@@ -48,6 +48,7 @@ struct TraceRec {
   std::vector<Proto*> inlined;  // functions whose calls the trace inlined
   std::vector<std::unique_ptr<lj_field_site>> field_sites;  // read and updated by its field uops
   std::vector<std::unique_ptr<lj_call_site>> call_sites;    // read by its frame pushes
+  std::vector<std::unique_ptr<lj_meta_site>> meta_sites;    // read by its META uops
   uint32_t start_pc = 0;
   uint32_t uops = 0;
   uint32_t bytecodes = 0;    // instructions recorded
@@ -111,6 +112,8 @@ struct Recording {
   std::vector<Proto*> inlined;
   std::vector<std::unique_ptr<lj_field_site>> field_sites;  // of the uops recorded so far
   std::vector<std::unique_ptr<lj_call_site>> call_sites;
+  std::vector<std::unique_ptr<lj_meta_site>> meta_sites;
+  std::string ended_after;        // the last instruction recorded ends the trace (why)
   LoopState* loop = nullptr;      // root traces: the loop
   FuncState* func = nullptr;      // or the function whose entry the trace starts at
   // Every trace but a loop's root (which must come back to its loop) may move its base: a

@@ -73,6 +73,11 @@ int lj_str_cmp(const lj_string *a, const lj_string *b);
 /* a < b and a <= b for numbers of any subtypes, exactly as the interpreter compares them. */
 int lj_num_lt(const lj_value *a, const lj_value *b);
 int lj_num_le(const lj_value *a, const lj_value *b);
+/* Runs the site's instruction as the interpreter's slow paths do (metamethods in a nested
+ * interpreter). 1: done (a comparison: it holds); 2: a comparison that does not hold; 0: not
+ * attempted (the interpreter should run it); -1: an error was raised and parked, as lj_call
+ * parks it. */
+int lj_meta(struct lj_state *L, lj_value *base, const lj_meta_site *site);
 /* Is any upvalue still open over a stack slot at or above `level`? */
 int lj_has_open_upvalues(struct lj_state *L, const lj_value *level);
 

@@ -98,6 +98,31 @@ typedef struct lj_call_site {
   uint16_t b, c;          /* the call instruction's operands, for lj_push_frame */
 } lj_call_site;
 
+/* An instruction a trace runs through the interpreter's own slow paths, metamethods and
+ * coercions included (recorder.cpp makes one per META uop; the trace owns it). Operands are
+ * registers as byte offsets from the trace's base, or LJ_META_K for the constant `k` (a copy
+ * of the instruction's; a string in it is the prototype's, which outlives the trace). */
+typedef struct lj_meta_site {
+  const void *next_pc;  /* the frame's saved pc meanwhile (the instruction after) */
+  lj_value k;           /* a constant operand */
+  uint32_t kind;        /* LJ_META_* */
+  uint32_t op;          /* LJ_META_ARITH: the interpreter's operator number */
+  int32_t a, b, c;      /* LJ_META_CONCAT: c is the number of values from b */
+  uint32_t padding_;
+} lj_meta_site;
+#define LJ_META_K (-1)
+enum {
+  LJ_META_ARITH, /* R[a] := b op c */
+  LJ_META_UNM,   /* R[a] := -b */
+  LJ_META_LEN,   /* R[a] := #b */
+  LJ_META_CONCAT, /* R[a] := R[b] .. ... .. R[b+c-1] */
+  LJ_META_EQ,    /* a == b, a < b, a <= b */
+  LJ_META_LT,
+  LJ_META_LE,
+  LJ_META_INDEX,   /* R[a] := b[c] */
+  LJ_META_NEWINDEX /* a[b] := c */
+};
+
 /* Metamethod numbers (src/object.h, CPJIT_LUA_TMS). */
 enum { LJ_TM_INDEX = 0, LJ_TM_NEWINDEX = 1, LJ_TM_LEN = 2, LJ_TM_EQ = 3 };
 

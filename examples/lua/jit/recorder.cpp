@@ -79,6 +79,24 @@ constexpr uint32_t kMaxSlots = 3500;    // slot operands are 16-bit byte offsets
 
 // Arithmetic operators as uop name stems.
 enum class Ar { kAdd, kSub, kMul, kDiv, kPow, kMod, kIDiv, kBAnd, kBOr, kBXor, kShl, kShr };
+// The interpreter's number for an operator (src/arith.h).
+uint32_t interp_op(Ar op) {
+  switch (op) {
+    case Ar::kAdd: return kArAdd;
+    case Ar::kSub: return kArSub;
+    case Ar::kMul: return kArMul;
+    case Ar::kDiv: return kArDiv;
+    case Ar::kPow: return kArPow;
+    case Ar::kMod: return kArMod;
+    case Ar::kIDiv: return kArIDiv;
+    case Ar::kBAnd: return kArBAnd;
+    case Ar::kBOr: return kArBOr;
+    case Ar::kBXor: return kArBXor;
+    case Ar::kShl: return kArShl;
+    case Ar::kShr: return kArShr;
+  }
+  return kArAdd;
+}
 const char* stem(Ar op) {
   switch (op) {
     case Ar::kAdd: return "ADD";
@@ -165,6 +183,35 @@ class Recorder {
     }
     R_.field_sites.push_back(std::move(site));
     return reinterpret_cast<uint64_t>(R_.field_sites.back().get());
+  }
+
+  // An instruction the trace runs through the interpreter's slow paths (uops.c, META): registers
+  // a, b, c (LJ_META_K for the constant k; c is a count for LJ_META_CONCAT).
+  cpjit_insn& meta(uint32_t kind, uint32_t op, int a, int b, int c, const Value* k = nullptr) {
+    auto site = std::make_unique<lj_meta_site>();
+    auto offset = [&](int r) {
+      return r == LJ_META_K ? LJ_META_K : static_cast<int32_t>((off() + static_cast<uint32_t>(r)) * sizeof(Value));
+    };
+    site->next_pc = pc_ + 1;
+    if (k != nullptr) std::memcpy(&site->k, k, sizeof site->k);
+    else site->k.tag = kTagNil;
+    site->kind = kind;
+    site->op = op;
+    site->a = offset(a);
+    site->b = offset(b);
+    site->c = kind == LJ_META_CONCAT ? c : offset(c);
+    site->padding_ = 0;
+    R_.meta_sites.push_back(std::move(site));
+    const bool compare = kind == LJ_META_EQ || kind == LJ_META_LT || kind == LJ_META_LE;
+    cpjit_insn& insn = emit(compare ? "META_BRANCH" : "META", {reinterpret_cast<uint64_t>(R_.meta_sites.back().get())});
+    if (compare) {
+      // The trace ends: exit 1 where control goes when the comparison holds, exit 2 otherwise.
+      const Instr* jump = pc_ + 2 + arg_sj(pc_[1]);
+      insn.exits[1] = exit_at(arg_c(i_) ? jump : pc_ + 2, false);
+      insn.exits[2] = exit_at(arg_c(i_) ? pc_ + 2 : jump, false);
+      R_.ended_after = "comparison through metamethods";
+    }
+    return insn;
   }
 
   // Is p already the function of a frame being recorded (a call to it would be recursion)?
@@ -263,8 +310,12 @@ void Recorder::arith(Ar op, int a, int x, int y) {
     }
     return;
   }
-  if (bitwise(op)) abort("bitwise operation on non-integers");
-  if (!vx->is_number() || !vy->is_number()) abort("arithmetic on non-numbers (metamethods, coercion)");
+  if (bitwise(op) || !vx->is_number() || !vy->is_number()) {
+    // Coercions, metamethods, errors: as the interpreter does them.
+    meta(LJ_META_ARITH, interp_op(op), a, x, y);
+    set_tag(a, kUnknownTag);
+    return;
+  }
   need(x);
   need(y);
   const char* shape = vx->is_int() ? "_IF" : vy->is_int() ? "_FI" : "_FF";
@@ -293,8 +344,12 @@ void Recorder::arith_k(Ar op, int a, int x, const Value& y, bool constant_left) 
       return;
     }
   }
-  if (bitwise(op)) abort("bitwise operation on non-integers");
-  if (!vx->is_number() || !y.is_number()) abort("arithmetic on non-numbers (metamethods, coercion)");
+  if (bitwise(op) || !vx->is_number() || !y.is_number()) {
+    if (constant_left) meta(LJ_META_ARITH, interp_op(op), a, LJ_META_K, x, &y);
+    else meta(LJ_META_ARITH, interp_op(op), a, x, LJ_META_K, &y);
+    set_tag(a, kUnknownTag);
+    return;
+  }
   need(x);
   const double d = y.is_int() ? static_cast<double>(y.i) : y.n;
   emit(std::string("F") + stem(op) + (vx->is_int() ? "_IK" : "_FK"), {A, X, float_bits(d)});
@@ -745,7 +800,11 @@ void Recorder::translate() {
     case OP_SHL: arith(Ar::kShl, a, b, c); return;
     case OP_SHR: arith(Ar::kShr, a, b, c); return;
     case OP_UNM: {
-      if (!reg(b)->is_number()) abort("arithmetic on non-numbers (metamethods, coercion)");
+      if (!reg(b)->is_number()) {
+        meta(LJ_META_UNM, 0, a, b, 0);
+        set_tag(a, kUnknownTag);
+        return;
+      }
       const uint8_t t = need(b);
       emit(t == kTagInt ? "UNM_I" : "UNM_F", {A, B});
       set_tag(a, t);
@@ -766,20 +825,32 @@ void Recorder::translate() {
         need(b);
         emit("LEN_S", {A, B});
       } else if (reg(b)->is_table()) {
-        if (!no_tm(reg(b)->t->meta, kTMLen)) abort("__len metamethod");
+        if (!no_tm(reg(b)->t->meta, kTMLen)) {
+          meta(LJ_META_LEN, 0, a, b, 0);
+          set_tag(a, kUnknownTag);
+          return;
+        }
         need(b);
         emit("LEN_T", {A, B});
       } else {
-        abort("length of a value that is neither a table nor a string");
+        meta(LJ_META_LEN, 0, a, b, 0);
+        set_tag(a, kUnknownTag);
+        return;
       }
       set_tag(a, kTagInt);
       return;
-    case OP_CONCAT:
-      for (int r = b; r < b + c; r++)
-        if (!reg(r)->is_string() && !reg(r)->is_number()) abort("__concat metamethod");
+    case OP_CONCAT: {
+      bool plain = true;
+      for (int r = b; r < b + c; r++) plain = plain && (reg(r)->is_string() || reg(r)->is_number());
+      if (!plain) {  // __concat
+        meta(LJ_META_CONCAT, 0, a, b, c);
+        set_tag(a, kUnknownTag);
+        return;
+      }
       emit("CONCAT", {A, B, C});
       set_tag(a, kTagString);
       return;
+    }
     case OP_CLOSE:
       emit("CLOSE", {A});
       return;
@@ -812,8 +883,10 @@ void Recorder::translate() {
         // without the interpreter (EQ_REF leaves in the other cases, so they are not recorded).
         const bool same = x->p == y->p;
         if (!same && x->is_string() && !(x->s->is_short && y->s->is_short)) abort("equality of long strings");
-        if (!same && x->is_table() && (get_tm(J_.L, *x, kTMEq) != nullptr || get_tm(J_.L, *y, kTMEq) != nullptr))
-          abort("__eq metamethod");
+        if (!same && x->is_table() && (get_tm(J_.L, *x, kTMEq) != nullptr || get_tm(J_.L, *y, kTMEq) != nullptr)) {
+          meta(LJ_META_EQ, 0, a, b, 0);
+          return;
+        }
         need(a), need(b);
         compare("EQ_REF", "NEQ_REF", same, {A, B});
       } else {
@@ -838,8 +911,8 @@ void Recorder::translate() {
         need(a), need(b);
         const int order = str_compare(x->s, y->s);
         compare(lt ? "LT_SS" : "LE_SS", lt ? "NLT_SS" : "NLE_SS", lt ? order < 0 : order <= 0, {A, B});
-      } else {
-        abort("order comparison of values that are neither numbers nor strings");
+      } else {  // metamethods (or the error the interpreter raises)
+        meta(lt ? LJ_META_LT : LJ_META_LE, 0, a, b, 0);
       }
       return;
     }
@@ -1239,6 +1312,10 @@ RecordStep record_instruction(Jit& J, CallInfo* ci, const Instr* pc, std::string
       R.bytecodes++;
       Recorder rec(J, pc);
       if (rec.run()) return RecordStep::kDone;
+      if (!R.ended_after.empty()) {  // this instruction's uops end the trace
+        abort_reason = R.ended_after;
+        return RecordStep::kEnded;
+      }
       // A root trace follows its loop: an iteration that leaves it (a break, a return) is not
       // the one to compile; the next recording will likely stay.
       if (R.parent == nullptr && R.frames.size() == 1 && R.pending_call == nullptr && R.loop_end != nullptr &&

@@ -49,6 +49,7 @@ CPJIT_HELPER(lj_str_sub);
 CPJIT_HELPER(lj_str_cmp);
 CPJIT_HELPER(lj_num_lt);
 CPJIT_HELPER(lj_num_le);
+CPJIT_HELPER(lj_meta);
 CPJIT_HELPER(pow);
 CPJIT_HELPER(fmod);
 CPJIT_HELPER(floor);
@@ -1252,6 +1253,30 @@ CPJIT_UOP(SETTABUP_F) {
   const lj_value *up = UPVAL(CLOSURE_AT(3), 0)->v;
   if (up->tag != LJ_TABLE) CPJIT_EXIT(0);
   SETFIELD_BODY((lj_table *)up->u.p, copy_value(slot, REG(2)), lj_set_field(L, t, key, REG(2)))
+}
+
+/* ---- the interpreter's slow paths ------------------------------------------------------------
+ * An instruction whose operands need metamethods or coercions runs as the interpreter runs it
+ * (lj_meta, operand 0 its lj_meta_site): metamethods are called through a nested interpreter,
+ * their errors taken out through the error exit. */
+CPJIT_UOP_INFO(META, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_MAY_ERROR | CPJIT_UOP_ESCAPES, .operands = {I_});
+CPJIT_UOP(META) {
+  const int r = lj_meta(L, base, CPJIT_OPERAND_PTR(0, const lj_meta_site *));
+  if (r < 0) CPJIT_ERROR();
+  if (r == 0) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+
+/* A comparison through the slow paths ends the trace: exit 1 is the successor when it holds,
+ * exit 2 the other (side traces go on from there). */
+CPJIT_UOP_INFO(META_BRANCH, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_MAY_ERROR | CPJIT_UOP_ESCAPES | CPJIT_UOP_ENDS_TRACE,
+               .operands = {I_});
+CPJIT_UOP(META_BRANCH) {
+  const int r = lj_meta(L, base, CPJIT_OPERAND_PTR(0, const lj_meta_site *));
+  if (r < 0) CPJIT_ERROR();
+  if (r == 0) CPJIT_EXIT(0);
+  if (r == 1) CPJIT_EXIT(1);
+  CPJIT_EXIT(2);
 }
 
 /* ---- varargs -------------------------------------------------------------------------------
