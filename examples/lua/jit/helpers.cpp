@@ -339,8 +339,9 @@ int lj_meta(lj_state *L, lj_value *lbase, const lj_meta_site *site) {
   if (st->ccalls >= kMaxCCalls / 2) return 0;  // metamethods nest on the C++ stack: see lj_call
   Value *base = V(lbase);
   auto at = [&](int32_t off) -> Value * {
-    return off == LJ_META_K ? const_cast<Value *>(V(&site->k))
-                            : reinterpret_cast<Value *>(reinterpret_cast<char *>(base) + off);
+    if (off == LJ_META_K) return const_cast<Value *>(V(&site->k));
+    if (off == LJ_META_K2) return const_cast<Value *>(V(&site->k2));
+    return reinterpret_cast<Value *>(reinterpret_cast<char *>(base) + off);
   };
   CallInfo *ci = st->ci;
   ci->savedpc = static_cast<const Instr *>(site->next_pc);  // as the interpreter's PROTECT

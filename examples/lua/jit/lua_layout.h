@@ -100,17 +100,19 @@ typedef struct lj_call_site {
 
 /* An instruction a trace runs through the interpreter's own slow paths, metamethods and
  * coercions included (recorder.cpp makes one per META uop; the trace owns it). Operands are
- * registers as byte offsets from the trace's base, or LJ_META_K for the constant `k` (a copy
- * of the instruction's; a string in it is the prototype's, which outlives the trace). */
+ * registers as byte offsets from the trace's base, or LJ_META_K / LJ_META_K2 for the constants
+ * `k` and `k2` (copies of the instruction's; a string in them is the prototype's, which
+ * outlives the trace). */
 typedef struct lj_meta_site {
   const void *next_pc;  /* the frame's saved pc meanwhile (the instruction after) */
-  lj_value k;           /* a constant operand */
+  lj_value k, k2;       /* constant operands */
   uint32_t kind;        /* LJ_META_* */
   uint32_t op;          /* LJ_META_ARITH: the interpreter's operator number */
   int32_t a, b, c;      /* LJ_META_CONCAT: c is the number of values from b */
   uint32_t padding_;
 } lj_meta_site;
 #define LJ_META_K (-1)
+#define LJ_META_K2 (-2)
 enum {
   LJ_META_ARITH, /* R[a] := b op c */
   LJ_META_UNM,   /* R[a] := -b */

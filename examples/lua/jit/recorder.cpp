@@ -187,14 +187,16 @@ class Recorder {
 
   // An instruction the trace runs through the interpreter's slow paths (uops.c, META): registers
   // a, b, c (LJ_META_K for the constant k; c is a count for LJ_META_CONCAT).
-  cpjit_insn& meta(uint32_t kind, uint32_t op, int a, int b, int c, const Value* k = nullptr) {
+  cpjit_insn& meta(uint32_t kind, uint32_t op, int a, int b, int c, const Value* k = nullptr,
+                   const Value* k2 = nullptr) {
     auto site = std::make_unique<lj_meta_site>();
     auto offset = [&](int r) {
-      return r == LJ_META_K ? LJ_META_K : static_cast<int32_t>((off() + static_cast<uint32_t>(r)) * sizeof(Value));
+      return r < 0 ? r : static_cast<int32_t>((off() + static_cast<uint32_t>(r)) * sizeof(Value));
     };
     site->next_pc = pc_ + 1;
-    if (k != nullptr) std::memcpy(&site->k, k, sizeof site->k);
-    else site->k.tag = kTagNil;
+    const Value nil = Value::nil();
+    std::memcpy(&site->k, k != nullptr ? k : &nil, sizeof site->k);
+    std::memcpy(&site->k2, k2 != nullptr ? k2 : &nil, sizeof site->k2);
     site->kind = kind;
     site->op = op;
     site->a = offset(a);
@@ -276,8 +278,8 @@ class Recorder {
   void return_from_own_frame(int n);
   void return_values(int a, int n);
   bool inline_builtin(int a, int b, int c);
-  void check_get(const Table* t, const Value* v);
-  void check_set(const Table* t, const Value* slot);
+  bool needs_index(const Table* t, const Value* v);
+  bool needs_newindex(const Table* t, const Value* slot);
   void translate();
 };
 
@@ -589,12 +591,11 @@ void Recorder::return_values(int a, int n) {
   next_ = callee.return_pc;
 }
 
-// A read that would need __index leaves the trace every time: not worth recording.
-void Recorder::check_get(const Table* t, const Value* v) {
-  if (v->is_nil() && !no_tm(t->meta, kTMIndex)) abort("__index metamethod");
-}
-void Recorder::check_set(const Table* t, const Value* slot) {
-  if (slot->is_nil() && !no_tm(t->meta, kTMNewIndex)) abort("__newindex metamethod");
+// Does a read that found v (a write that found slot) need __index (__newindex)? Then the trace
+// runs the instruction through the interpreter's slow path (META).
+bool Recorder::needs_index(const Table* t, const Value* v) { return v->is_nil() && !no_tm(t->meta, kTMIndex); }
+bool Recorder::needs_newindex(const Table* t, const Value* slot) {
+  return slot->is_nil() && !no_tm(t->meta, kTMNewIndex);
 }
 
 bool Recorder::run() {
@@ -648,7 +649,7 @@ void Recorder::translate() {
     case OP_GETTABUP: {
       const Value* up = closure()->upvals[b]->v;
       if (!up->is_table()) abort("upvalue indexed is not a table");
-      check_get(up->t, table_get_short_str(up->t, k(c).s));
+      if (needs_index(up->t, table_get_short_str(up->t, k(c).s))) abort("__index metamethod of an upvalue's table");
       const uint64_t key = field_site(up->t, k(c).s);
       if (own_frame()) emit("GETTABUP", {A, upval_operand(b), key});
       else emit("GETTABUP_F", {A, upval_operand(b), key, func_slot()});
@@ -659,7 +660,7 @@ void Recorder::translate() {
     case OP_SETTABUPK: {
       const Value* up = closure()->upvals[a]->v;
       if (!up->is_table()) abort("upvalue indexed is not a table");
-      check_set(up->t, table_get_short_str(up->t, k(b).s));
+      if (needs_newindex(up->t, table_get_short_str(up->t, k(b).s))) abort("__newindex metamethod of an upvalue's table");
       const uint64_t key = field_site(up->t, k(b).s);
       if (own_frame()) {
         if (op == OP_SETTABUP) emit("SETTABUP", {upval_operand(a), key, C});
@@ -671,72 +672,94 @@ void Recorder::translate() {
       return;
     }
     case OP_GETTABLE: {
-      if (!reg(b)->is_table()) abort("indexing a non-table");
+      // Through the slow path: a value that is not a table (its metatable's __index, or the
+      // interpreter's error), or a key absent from a table with __index.
+      const Table* t = reg(b)->is_table() ? reg(b)->t : nullptr;
+      const Value* key = reg(c);
+      set_tag(a, kUnknownTag);
+      if (t == nullptr || needs_index(t, key->is_int() ? table_get_int_fast(t, key->i)
+                                         : key->is_string() ? table_get_str(t, key->s) : table_get(t, *key))) {
+        meta(LJ_META_INDEX, 0, a, b, c);
+        return;
+      }
       need(b);
-      const Table* t = reg(b)->t;
-      if (reg(c)->is_int()) {
-        check_get(t, table_get_int_fast(t, reg(c)->i));
+      if (key->is_int()) {
         need(c);
         emit("GETI", {A, B, C});
       } else {
-        check_get(t, reg(c)->is_string() ? table_get_str(t, reg(c)->s) : table_get(t, *reg(c)));
         emit("GETTABLE_ANY", {A, B, C});
       }
-      set_tag(a, kUnknownTag);
       return;
     }
     case OP_GETI: {
-      if (!reg(b)->is_table()) abort("indexing a non-table");
-      need(b);
-      check_get(reg(b)->t, table_get_int_fast(reg(b)->t, c));
-      emit("GETI_K", {A, B, C});
       set_tag(a, kUnknownTag);
+      if (!reg(b)->is_table() || needs_index(reg(b)->t, table_get_int_fast(reg(b)->t, c))) {
+        const Value key = Value::integer(c);
+        meta(LJ_META_INDEX, 0, a, b, LJ_META_K, &key);
+        return;
+      }
+      need(b);
+      emit("GETI_K", {A, B, C});
       return;
     }
     case OP_GETFIELD: {
-      if (!reg(b)->is_table()) abort("indexing a non-table");
-      need(b);
-      Value probe;
-      if (!lj_get_field(reinterpret_cast<lj_state*>(J_.L), reinterpret_cast<lj_table*>(reg(b)->t),
-                        reinterpret_cast<const lj_string*>(k(c).s), reinterpret_cast<lj_value*>(&probe)))
-        abort("__index metamethod");
-      emit("GETFIELD", {A, B, field_site(reg(b)->t, k(c).s)});
       set_tag(a, kUnknownTag);
+      Value probe;
+      if (!reg(b)->is_table() ||
+          !lj_get_field(reinterpret_cast<lj_state*>(J_.L), reinterpret_cast<lj_table*>(reg(b)->t),
+                        reinterpret_cast<const lj_string*>(k(c).s), reinterpret_cast<lj_value*>(&probe))) {
+        meta(LJ_META_INDEX, 0, a, b, LJ_META_K, &k(c));
+        return;
+      }
+      need(b);
+      emit("GETFIELD", {A, B, field_site(reg(b)->t, k(c).s)});
       return;
     }
     case OP_SETTABLE:
     case OP_SETTABLEK: {
-      if (!reg(a)->is_table()) abort("indexing a non-table");
-      need(a);
-      const Table* t = reg(a)->t;
+      const Table* t = reg(a)->is_table() ? reg(a)->t : nullptr;
       const Value* key = reg(b);
+      // Through the slow path: a value that is not a table, a key a table lacks with
+      // __newindex, and the errors of nil and NaN keys.
+      if (t == nullptr || key->is_nil() || (key->is_float() && key->n != key->n) ||
+          needs_newindex(t, key->is_int() ? table_get_int_fast(t, key->i)
+                            : key->is_string() ? table_get_str(t, key->s) : table_get(t, *key))) {
+        if (op == OP_SETTABLE) meta(LJ_META_NEWINDEX, 0, a, b, c);
+        else meta(LJ_META_NEWINDEX, 0, a, b, LJ_META_K, &k(c));
+        return;
+      }
+      need(a);
       if (key->is_int()) {
-        check_set(t, table_get_int_fast(t, key->i));
         need(b);
         if (op == OP_SETTABLE) emit("SETI", {A, B, C});
         else emit("SETI_C", {A, B, payload(k(c)), k(c).tag});
         return;
       }
-      if (key->is_nil() || (key->is_float() && key->n != key->n)) abort("invalid table key");
-      check_set(t, key->is_string() ? table_get_str(t, key->s) : table_get(t, *key));
       if (op == OP_SETTABLE) emit("SETTABLE_ANY", {A, B, C});
       else emit("SETTABLE_ANY_C", {A, B, payload(k(c)), k(c).tag});
       return;
     }
     case OP_SETI:
     case OP_SETIK: {
-      if (!reg(a)->is_table()) abort("indexing a non-table");
+      if (!reg(a)->is_table() || needs_newindex(reg(a)->t, table_get_int_fast(reg(a)->t, b))) {
+        const Value key = Value::integer(b);
+        if (op == OP_SETI) meta(LJ_META_NEWINDEX, 0, a, LJ_META_K, c, &key);
+        else meta(LJ_META_NEWINDEX, 0, a, LJ_META_K, LJ_META_K2, &key, &k(c));
+        return;
+      }
       need(a);
-      check_set(reg(a)->t, table_get_int_fast(reg(a)->t, b));
       if (op == OP_SETI) emit("SETI_K", {A, B, C});
       else emit("SETI_KC", {A, B, payload(k(c)), k(c).tag});
       return;
     }
     case OP_SETFIELD:
     case OP_SETFIELDK: {
-      if (!reg(a)->is_table()) abort("indexing a non-table");
+      if (!reg(a)->is_table() || needs_newindex(reg(a)->t, table_get_short_str(reg(a)->t, k(b).s))) {
+        if (op == OP_SETFIELD) meta(LJ_META_NEWINDEX, 0, a, LJ_META_K, c, &k(b));
+        else meta(LJ_META_NEWINDEX, 0, a, LJ_META_K, LJ_META_K2, &k(b), &k(c));
+        return;
+      }
       need(a);
-      check_set(reg(a)->t, table_get_short_str(reg(a)->t, k(b).s));
       const uint64_t key = field_site(reg(a)->t, k(b).s);
       if (op == OP_SETFIELD) emit("SETFIELD", {A, key, C});
       else emit("SETFIELD_C", {A, key, payload(k(c)), k(c).tag});
