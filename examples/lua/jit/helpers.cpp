@@ -351,6 +351,7 @@ int lj_meta(lj_state *L, lj_value *lbase, const lj_meta_site *site) {
     switch (site->kind) {
       case LJ_META_ARITH: arith_slow(st, static_cast<int>(site->op), at(site->b), at(site->c), at(site->a)); break;
       case LJ_META_UNM: unm_slow(st, at(site->b), at(site->a)); break;
+      case LJ_META_BNOT: bnot_slow(st, at(site->b), at(site->a)); break;
       case LJ_META_LEN: len_slow(st, at(site->b), at(site->a)); break;
       case LJ_META_CONCAT: concat_values(st, at(site->b), site->c, at(site->a)); break;
       case LJ_META_EQ: res = equal_obj(st, at(site->a), at(site->b)); break;

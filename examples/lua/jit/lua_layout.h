@@ -116,6 +116,7 @@ typedef struct lj_meta_site {
 enum {
   LJ_META_ARITH, /* R[a] := b op c */
   LJ_META_UNM,   /* R[a] := -b */
+  LJ_META_BNOT,  /* R[a] := ~b */
   LJ_META_LEN,   /* R[a] := #b */
   LJ_META_CONCAT, /* R[a] := R[b] .. ... .. R[b+c-1] */
   LJ_META_EQ,    /* a == b, a < b, a <= b */

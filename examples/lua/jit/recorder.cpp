@@ -338,7 +338,11 @@ void Recorder::arith_k(Ar op, int a, int x, const Value& y, bool constant_left) 
       set_tag(a, kTagFloat);
       return;
     }
-    if ((op == Ar::kMod || op == Ar::kIDiv) && y.i == 0) abort("integer division by the constant zero");
+    if ((op == Ar::kMod || op == Ar::kIDiv) && y.i == 0) {  // the interpreter's error
+      meta(LJ_META_ARITH, interp_op(op), a, x, LJ_META_K, &y);
+      set_tag(a, kUnknownTag);
+      return;
+    }
     if (op == Ar::kShl || op == Ar::kShr || op == Ar::kBAnd || op == Ar::kBOr || op == Ar::kBXor || op == Ar::kAdd ||
         op == Ar::kSub || op == Ar::kMul || op == Ar::kMod || op == Ar::kIDiv) {
       emit(std::string(stem(op)) + "_IK", {A, X, static_cast<uint64_t>(y.i)});
@@ -773,10 +777,19 @@ void Recorder::translate() {
       const Value* obj = reg(b);
       const auto key = reinterpret_cast<uint64_t>(k(c).s);
       Value probe;
+      const bool plain_table =
+          obj->is_table() && lj_get_field(reinterpret_cast<lj_state*>(J_.L), reinterpret_cast<lj_table*>(obj->t),
+                                          reinterpret_cast<const lj_string*>(k(c).s), reinterpret_cast<lj_value*>(&probe));
+      if (!plain_table && !obj->is_string()) {
+        // __index functions, userdata (files), errors: the object goes up first, then the
+        // method is looked up in it as the interpreter does.
+        emit("MOVE", {A + 1, B});
+        set_tag(a + 1, tag_of(b));
+        meta(LJ_META_INDEX, 0, a, a + 1, LJ_META_K, &k(c));
+        set_tag(a, kUnknownTag);
+        return;
+      }
       if (obj->is_table()) {
-        if (!lj_get_field(reinterpret_cast<lj_state*>(J_.L), reinterpret_cast<lj_table*>(obj->t),
-                          reinterpret_cast<const lj_string*>(k(c).s), reinterpret_cast<lj_value*>(&probe)))
-          abort("__index metamethod");
         need(b);
         emit("MOVE", {A + 1, B});
         set_tag(a + 1, kTagTable);
@@ -789,8 +802,6 @@ void Recorder::translate() {
         emit("MOVE", {A + 1, B});
         set_tag(a + 1, kTagString);
         emit("SELF_STR", {A, key});
-      } else {
-        abort("method call on a value that is neither a table nor a string");
       }
       set_tag(a, kUnknownTag);
       return;
@@ -834,7 +845,11 @@ void Recorder::translate() {
       return;
     }
     case OP_BNOT:
-      if (!reg(b)->is_int()) abort("bitwise operation on non-integers");
+      if (!reg(b)->is_int()) {
+        meta(LJ_META_BNOT, 0, a, b, 0);
+        set_tag(a, kUnknownTag);
+        return;
+      }
       need(b);
       emit("BNOT_I", {A, B});
       set_tag(a, kTagInt);
@@ -969,9 +984,17 @@ void Recorder::translate() {
       const int imm = arg_sb(i_);
       const auto I = static_cast<uint64_t>(static_cast<int64_t>(imm));
       if (!x->is_number()) {
-        if (op != OP_EQI) abort("order comparison of a non-number");
-        need(a);
-        conditional(false);
+        if (op == OP_EQI) {  // never equal
+          need(a);
+          conditional(false);
+          return;
+        }
+        // Metamethods (or the interpreter's error): R[a] op imm, imm op R[a] for GT and GE.
+        const Value iv = Value::integer(imm);
+        const bool swapped = op == OP_GTI || op == OP_GEI;
+        const uint32_t kind = op == OP_LTI || op == OP_GTI ? LJ_META_LT : LJ_META_LE;
+        if (swapped) meta(kind, 0, LJ_META_K, a, 0, &iv);
+        else meta(kind, 0, a, LJ_META_K, 0, &iv);
         return;
       }
       need(a);
@@ -1018,7 +1041,22 @@ void Recorder::translate() {
     case OP_CALL: call(a, b, c); return;
     case OP_FORPREP: {
       const Value* ra = reg(a);
-      if (!ra[0].is_int() || !ra[1].is_number() || !ra[2].is_int()) abort("numeric for loop with float bounds");
+      if (!ra[0].is_number() || !ra[1].is_number() || !ra[2].is_number()) abort("numeric for loop over non-numbers");
+      if (!ra[0].is_int() || !ra[2].is_int()) {
+        // A float loop: everything becomes a float.
+        need(a), need(a + 1), need(a + 2);
+        auto num = [](const Value& v) { return v.is_int() ? static_cast<double>(v.i) : v.n; };
+        const double fi = num(ra[0]), fl = num(ra[1]), fs = num(ra[2]);
+        if (fs == 0) abort("numeric for loop with step zero");
+        if (fs > 0 ? fl < fi : fi < fl) {
+          emit("FORSKIP_F", {A, A + 1, A + 2});
+          next_ = pc_ + 2 + arg_bx(i_);
+          return;
+        }
+        emit("FORPREP_F", {A, A + 1, A + 2, A + 3});
+        for (int j = 0; j < 4; j++) set_tag(a + j, kTagFloat);
+        return;
+      }
       const int64_t init = ra[0].i, step = ra[2].i;
       need(a), need(a + 1), need(a + 2);
       if (step == 0) abort("numeric for loop with step zero");
@@ -1053,8 +1091,8 @@ void Recorder::translate() {
       set_tag(a + 1, t);
       const std::initializer_list<uint64_t> operands = {A, A + 1, A + 2, A + 3};
       if (!more) {
-        if (!is_int) abort("end of a float loop");
-        emit("FORDONE_I", {A + 1});
+        if (is_int) emit("FORDONE_I", {A + 1});
+        else emit("FORDONE_F", {A, A + 1, A + 2});
         next_ = pc_ + 1;
         return;
       }

@@ -616,6 +616,39 @@ CPJIT_UOP(FORPREP_I) {
   set_int(REG(3), init);
   CPJIT_CONTINUE();
 }
+/* FORPREP of a float loop (start or step not an integer; the recorder guarded all three to be
+ * numbers): everything becomes a float, as float_for_prep() makes it. Leaves (before changing
+ * anything) when the loop would not run or the step is zero; FORSKIP_F unless it still would
+ * not run. FORDONE_F: a float loop's FORLOOP that falls through (it leaves unless it does). */
+static inline __attribute__((always_inline)) double number_of(const lj_value *v) {
+  return v->tag == LJ_INT ? (double)v->u.i : v->u.n;
+}
+static inline __attribute__((always_inline)) int float_for_skips(double fi, double fl, double fs) {
+  return fs > 0 ? fl < fi : fi < fl;
+}
+CPJIT_UOP_INFO(FORPREP_F, .flags = CPJIT_UOP_MAY_EXIT, .operands = {RW_, RW_, RW_, W_},
+               .results = {{0, 0, LJ_FACT_FLOAT}, {1, 0, LJ_FACT_FLOAT}, {2, 0, LJ_FACT_FLOAT}, {3, 0, LJ_FACT_FLOAT}});
+CPJIT_UOP(FORPREP_F) {
+  const double fi = number_of(REG(0)), fl = number_of(REG(1)), fs = number_of(REG(2));
+  if (fs == 0 || float_for_skips(fi, fl, fs)) CPJIT_EXIT(0);
+  set_float(REG(0), fi);
+  set_float(REG(1), fl);
+  set_float(REG(2), fs);
+  set_float(REG(3), fi);
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(FORSKIP_F, .flags = GUARD_FLAGS, .operands = {R_, R_, R_});
+CPJIT_UOP(FORSKIP_F) {
+  const double fi = number_of(REG(0)), fl = number_of(REG(1)), fs = number_of(REG(2));
+  if (fs == 0 || !float_for_skips(fi, fl, fs)) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(FORDONE_F, .flags = GUARD_FLAGS, .operands = {R_, R_, R_});
+CPJIT_UOP(FORDONE_F) {
+  const double step = REG(2)->u.n, next = REG(0)->u.n + step, lim = REG(1)->u.n;
+  if (step > 0 ? next <= lim : lim <= next) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
 /* An integer loop's float limit (operand 0) becomes the integer the interpreter's for_limit()
  * makes of it: floor, or ceil for a negative step (operand 1). Leaves when it is outside the
  * integers (the interpreter works out whether the loop runs at all). */
