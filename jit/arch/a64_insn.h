@@ -16,6 +16,10 @@ constexpr bool is_bl(uint32_t insn) { return (insn & 0xfc000000u) == 0x94000000u
 constexpr bool is_cond_branch19(uint32_t insn) {
   return (insn & 0xff000010u) == 0x54000000u || (insn & 0x7e000000u) == 0x34000000u;
 }
+// BR Xn / RET Xn: the indirect branches that never fall through (BLR returns)
+constexpr bool is_br_or_ret(uint32_t insn) {
+  return (insn & 0xfffffc1fu) == 0xd61f0000u || (insn & 0xfffffc1fu) == 0xd65f0000u;
+}
 // TBZ/TBNZ: b5 011011 op b40 imm14 Rt
 constexpr bool is_test_branch14(uint32_t insn) { return (insn & 0x7e000000u) == 0x36000000u; }
 // ADR: 0 immlo 10000 immhi Rd;  ADRP: 1 immlo 10000 immhi Rd

@@ -25,7 +25,7 @@ namespace fs = std::filesystem;
 
 namespace cpjit::gen {
 
-const char *const kGeneratorVersion = "cpjit-stencilgen 0.1.0";
+const char *const kGeneratorVersion = "cpjit-stencilgen 0.1.1";  // in the digest: a change of output bumps it
 
 namespace {
 

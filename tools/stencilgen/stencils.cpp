@@ -326,8 +326,9 @@ bool is_control_hole(const Hole &h) {
 // from being last. Two rewrites fix that, each only when nothing else reaches the code it
 // removes (every intra-stencil branch and ADR is decoded; AArch64 code has no inline data):
 //   1. `b.cond +8; b <hole>` becomes `b.!cond <hole>; nop` (same size, no offset moves);
-//   2. a trailing `b <hole>` reached only by B.cond, CBZ/CBNZ or plain `b` is folded into those
-//      branches and dropped (only trailing code goes, so no offset moves).
+//   2. a trailing `b <hole>` that the instruction before it cannot fall into, reached only by
+//      B.cond, CBZ/CBNZ or plain `b`, is folded into those branches and dropped (only trailing
+//      code goes, so no offset moves).
 // TBZ/TBNZ (+-32 KiB) are never retargeted: exits may lie further away in a trace.
 void Extractor::thread_branches_a64() {
   auto &code = stencil_->code;
@@ -367,7 +368,8 @@ void Extractor::thread_branches_a64() {
   }
   std::stable_sort(holes.begin(), holes.end(), by_offset);
 
-  // 2. Fold trailing tail calls into the branches that reach them.
+  // 2. Fold trailing tail calls into the branches that reach them (not when the instruction
+  //    before falls into the tail call: a conditional branch whose other way it is keeps it).
   for (;;) {
     if (code.size() < 8) return;
     const uint32_t last = static_cast<uint32_t>(code.size() - 4);
@@ -375,6 +377,8 @@ void Extractor::thread_branches_a64() {
     if (tail == holes.end() || !is_control_hole(*tail) || tail->value == CPJIT_HOLE_CONTINUE ||
         !arch::a64::is_b(arch::load32(code.data() + last)))
       return;
+    const uint32_t before = arch::load32(code.data() + last - 4);
+    if (!arch::a64::is_b(before) && !arch::a64::is_br_or_ret(before)) return;
     std::vector<uint32_t> conditional, unconditional;
     for (uint32_t at = 0; at < last; at += 4) {
       uint32_t insn = arch::load32(code.data() + at);
