@@ -70,6 +70,23 @@ bool store_absent(State *L, Table *t, Value *slot, const Value &key, const Value
   return true;
 }
 
+// Runs f, which may call Lua code: an error it raises is parked in the JIT state for the
+// interpreter to rethrow after the trace's error exit (false).
+template <class F>
+bool run_parked(State *L, F f) {
+  try {
+    f();
+    return true;
+  } catch (const LuaError &e) {
+    jit_park_error(L, e.status);
+  } catch (const std::bad_alloc &) {
+    // Raised by the C++ library inside a builtin: report it as a protected call would.
+    L->errval = Value::string(L->memerr_msg);
+    jit_park_error(L, kErrMem);
+  }
+  return false;
+}
+
 }  // namespace
 
 extern "C" {
@@ -216,17 +233,7 @@ int lj_call(lj_state *L, lj_value *lfunc, uint32_t b, uint32_t c, const void *ne
   Value *func = V(lfunc);
   ci->savedpc = static_cast<const Instr *>(next_pc);  // tracebacks and error positions
   if (b != 0) st->top = func + b;  // else the arguments end where the previous call's results do
-  try {
-    call(st, func, static_cast<int>(c) - 1);
-  } catch (const LuaError &e) {
-    jit_park_error(st, e.status);
-    return -1;
-  } catch (const std::bad_alloc &) {
-    // Raised by the C++ library inside a builtin: report it as a protected call would.
-    st->errval = Value::string(st->memerr_msg);
-    jit_park_error(st, kErrMem);
-    return -1;
-  }
+  if (!run_parked(st, [&] { call(st, func, static_cast<int>(c) - 1); })) return -1;
   if (c != 0) {
     st->top = ci->top;
     collect(st);
@@ -347,7 +354,8 @@ int lj_meta(lj_state *L, lj_value *lbase, const lj_meta_site *site) {
   ci->savedpc = static_cast<const Instr *>(site->next_pc);  // as the interpreter's PROTECT
   st->top = ci->top;
   bool res = false;
-  try {
+  bool known = true;
+  const bool ok = run_parked(st, [&] {
     switch (site->kind) {
       case LJ_META_ARITH: arith_slow(st, static_cast<int>(site->op), at(site->b), at(site->c), at(site->a)); break;
       case LJ_META_UNM: unm_slow(st, at(site->b), at(site->a)); break;
@@ -359,16 +367,11 @@ int lj_meta(lj_state *L, lj_value *lbase, const lj_meta_site *site) {
       case LJ_META_LE: res = less_equal(st, at(site->a), at(site->b)); break;
       case LJ_META_INDEX: index_slow(st, at(site->b), at(site->c), at(site->a)); break;
       case LJ_META_NEWINDEX: newindex_slow(st, at(site->a), at(site->b), at(site->c)); break;
-      default: return 0;
+      default: known = false;
     }
-  } catch (const LuaError &e) {
-    jit_park_error(st, e.status);
-    return -1;
-  } catch (const std::bad_alloc &) {
-    st->errval = Value::string(st->memerr_msg);
-    jit_park_error(st, kErrMem);
-    return -1;
-  }
+  });
+  if (!known) return 0;
+  if (!ok) return -1;
   st->top = ci->top;
   collect(st);
   const bool compare = site->kind == LJ_META_EQ || site->kind == LJ_META_LT || site->kind == LJ_META_LE;
