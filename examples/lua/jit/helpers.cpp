@@ -95,6 +95,14 @@ const lj_value *lj_get_int(const lj_table *t, int64_t key) {
   return reinterpret_cast<const lj_value *>(table_get_int(T(t), key));
 }
 
+int lj_index_int(const lj_table *lt, int64_t key, lj_value *out) {
+  const Table *t = T(lt);
+  const Value *v = table_get_int(t, key);
+  if (v->is_nil() && !no_tm(t->meta, kTMIndex)) return 0;
+  *V(out) = *v;
+  return 1;
+}
+
 int lj_set_int(lj_state *L, lj_table *lt, int64_t key, const lj_value *v) {
   Table *t = T(lt);
   auto *slot = const_cast<Value *>(table_get_int_fast(t, key));

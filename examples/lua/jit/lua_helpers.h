@@ -21,6 +21,8 @@ struct lj_trace_entry {
 
 /* t[key] outside the array part (never null: absent keys give a nil value). */
 const lj_value *lj_get_int(const lj_table *t, int64_t key);
+/* *out = t[key] (any integer key); 0 when the value is nil and __index may apply. */
+int lj_index_int(const lj_table *t, int64_t key, lj_value *out);
 /* t[key] = *v without metamethods; 0 when __newindex may apply or memory ran out. */
 int lj_set_int(struct lj_state *L, lj_table *t, int64_t key, const lj_value *v);
 /* lj_set_int and lj_set_field with a constant given as payload and tag. */

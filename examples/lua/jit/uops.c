@@ -26,6 +26,7 @@
 #include <cpjit/stencil.h>
 
 CPJIT_HELPER(lj_get_int);
+CPJIT_HELPER(lj_index_int);
 CPJIT_HELPER(lj_set_int);
 CPJIT_HELPER(lj_get_field);
 CPJIT_HELPER(lj_set_field);
@@ -681,14 +682,20 @@ static inline __attribute__((always_inline)) int in_array(const lj_table *t, int
 }
 /* The array slot is taken in the branch that tested the bound: a helper returning a slot or
  * null would cost a test of the array pointer on the fast path. */
-#define GETI_BODY(KEY)                                                    \
-  lj_table *t = (lj_table *)REG(1)->u.p;                                  \
-  const int64_t key = (KEY);                                              \
-  const lj_value *v;                                                      \
-  if (__builtin_expect(in_array(t, key), 1)) v = &t->array[key - 1];      \
-  else v = lj_get_int(t, key);                                            \
-  if (v->tag == LJ_NIL && may_have_tm(t->meta, LJ_TM_INDEX)) CPJIT_EXIT(0); \
-  copy_value(REG(0), v);                                                  \
+/* t[key]: from the array part inline; anything else (outside the array part, a nil that may
+ * hide __index) in one helper call whose answer is the uop's: clang keeps the stack frame the
+ * call needs off the fast path (CPJIT_CALL). */
+#define GETI_BODY(KEY)                                                     \
+  const lj_table *t = (const lj_table *)REG(1)->u.p;                       \
+  const int64_t key = (KEY);                                               \
+  if (__builtin_expect(in_array(t, key), 1)) {                             \
+    const lj_value *v = &t->array[key - 1];                                \
+    if (__builtin_expect(v->tag != LJ_NIL, 1)) {                           \
+      copy_value(REG(0), v);                                               \
+      CPJIT_CONTINUE();                                                    \
+    }                                                                      \
+  }                                                                        \
+  if (!CPJIT_CALL(lj_index_int(t, key, REG(0)))) CPJIT_EXIT(0);            \
   CPJIT_CONTINUE();
 
 CPJIT_UOP_INFO(GETI, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, R_});
@@ -710,7 +717,7 @@ CPJIT_UOP(GETI_K) { GETI_BODY(CPJIT_OPERAND_I64(2)) }
       CPJIT_CONTINUE();                                                              \
     }                                                                                \
   }                                                                                  \
-  if (!(SLOW)) CPJIT_EXIT(0);                                                        \
+  if (!CPJIT_CALL(SLOW)) CPJIT_EXIT(0);                                              \
   CPJIT_CONTINUE();
 #define STORE_CONST(DST, P, T)         \
   do {                                 \
@@ -796,7 +803,7 @@ static inline __attribute__((always_inline)) int class_field(const lj_table *t, 
     CPJIT_CONTINUE();                                                \
   }                                                                  \
   if (class_field(t, site, REG(0))) CPJIT_CONTINUE();                \
-  if (!lj_get_field(L, t, site->key, REG(0))) CPJIT_EXIT(0);         \
+  if (!CPJIT_CALL(lj_get_field(L, t, site->key, REG(0)))) CPJIT_EXIT(0); \
   CPJIT_CONTINUE();
 
 CPJIT_UOP_INFO(GETFIELD, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_});
@@ -821,7 +828,7 @@ CPJIT_UOP(GETTABUP) {
     STORE;                                                                                   \
     CPJIT_CONTINUE();                                                                        \
   }                                                                                          \
-  if (!(SLOW)) CPJIT_EXIT(0);                                                                \
+  if (!CPJIT_CALL(SLOW)) CPJIT_EXIT(0);                                                      \
   CPJIT_CONTINUE();
 
 CPJIT_UOP_INFO(SETFIELD, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, R_});
@@ -895,7 +902,7 @@ CPJIT_UOP(TABLE_APPEND) {
     copy_value(&t->array[key - 1], REG(1));
     CPJIT_CONTINUE();
   }
-  if (!lj_set_int(L, t, key, REG(1))) CPJIT_EXIT(0);
+  if (!CPJIT_CALL(lj_set_int(L, t, key, REG(1)))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 CPJIT_UOP_INFO(LEN_S, .flags = CPJIT_UOP_PURE, .operands = {W_, R_}, .results = {{0, 0, LJ_FACT_INT}});
@@ -923,7 +930,7 @@ CPJIT_UOP(SETLIST) {
   uint32_t n = CPJIT_OPERAND_U8(1);
   const uint32_t start = CPJIT_OPERAND_U32(2);
   if (n == 0) n = (uint32_t)(L->top - list - 1);
-  if ((uint64_t)start + n > t->asize && !lj_grow_array(L, t, (uint64_t)start + n)) CPJIT_EXIT(0);
+  if ((uint64_t)start + n > t->asize && !CPJIT_CALL(lj_grow_array(L, t, (uint64_t)start + n))) CPJIT_EXIT(0);
   NO_VECTOR
   for (uint32_t j = 1; j <= n; j++) copy_value(t->array + start + j - 1, list + j);
   if (CPJIT_OPERAND_U8(1) == 0) L->top = L->ci->top;
@@ -959,7 +966,7 @@ CPJIT_UOP(ITER_NEXT1) {
   const lj_table *t = (const lj_table *)REG(0)->u.p;                              \
   if (t->meta != 0) CPJIT_EXIT(0);                                                \
   const int64_t i = (int64_t)((uint64_t)REG(1)->u.i + 1);                          \
-  const lj_value *v = in_array(t, i) ? &t->array[i - 1] : lj_get_int(t, i);       \
+  const lj_value *v = in_array(t, i) ? &t->array[i - 1] : CPJIT_CALL(lj_get_int(t, i)); \
   if (v->tag == LJ_NIL) {                                                         \
     REG(2)->tag = LJ_NIL;                                                         \
     VALUE(REG(3)->tag = LJ_NIL);                                                  \
@@ -1132,7 +1139,7 @@ static inline __attribute__((always_inline)) void pop_frame(struct lj_state *L, 
 }
 CPJIT_UOP_INFO(PUSH_FRAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_, I_});
 CPJIT_UOP(PUSH_FRAME) {
-  if (!push_frame(L, REG(0), CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *)))
+  if (!CPJIT_CALL(push_frame(L, REG(0), CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *))))
     CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
@@ -1141,7 +1148,7 @@ CPJIT_UOP(PUSH_FRAME) {
 #define SITE_ARGS(F) F, (lj_value *)((char *)base + CPJIT_OPERAND_U16(1)), CPJIT_OPERAND_PTR(2, const lj_call_site *)
 CPJIT_UOP_INFO(PUSH_FRAME_K, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_});
 CPJIT_UOP(PUSH_FRAME_K) {
-  if (!push_frame_site(L, SITE_ARGS(REG(0)))) CPJIT_EXIT(0);
+  if (!CPJIT_CALL(push_frame_site(L, SITE_ARGS(REG(0))))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 /* The running (inlined) frame returns R[first] .. R[first+n-1]; POP_FRAME1 one value. */
@@ -1178,7 +1185,7 @@ CPJIT_UOP(POP_FRAME1_K) {
 CPJIT_UOP_INFO(CALL_REBASE, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_, I_});
 CPJIT_UOP(CALL_REBASE) {
   lj_value *func = REG(0);
-  if (!push_frame(L, func, CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *)))
+  if (!CPJIT_CALL(push_frame(L, func, CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *))))
     CPJIT_EXIT(0);
   base = L->ci->base;
   cl = (lj_lclosure *)func->u.p;
@@ -1187,7 +1194,7 @@ CPJIT_UOP(CALL_REBASE) {
 CPJIT_UOP_INFO(CALL_REBASE_K, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_});
 CPJIT_UOP(CALL_REBASE_K) {
   lj_value *func = REG(0);
-  if (!push_frame_site(L, SITE_ARGS(func))) CPJIT_EXIT(0);
+  if (!CPJIT_CALL(push_frame_site(L, SITE_ARGS(func)))) CPJIT_EXIT(0);
   base = func + 1;
   cl = (lj_lclosure *)func->u.p;
   CPJIT_CONTINUE();
@@ -1198,6 +1205,7 @@ CPJIT_UOP(CALL_REBASE_K) {
 #define RETURN_BASE_BODY(N, NO_UPVALUES)            \
   if (L->ci->status & LJ_CI_FRESH) CPJIT_EXIT(0); \
   pop_frame_in(L, REG(0), N, NO_UPVALUES);        \
+  CPJIT_PIN_STATE();                              \
   const lj_callinfo *ci = L->ci;                  \
   base = ci->base;                                \
   cl = (lj_lclosure *)ci->func->u.p;              \

@@ -258,6 +258,52 @@ static inline __attribute__((always_inline)) double cpjit__bits_to_double(uint64
   return d;
 }
 
+/* ---- helper calls on slow paths ----------------------------------------------------------
+ * CPJIT_CALL(call) makes the call (a helper call expression) and yields its value;
+ * CPJIT_PIN_STATE() goes after a call that returns nothing. Both hand the pinned values back to
+ * registers right after the call. A pinned value in a register that the C ABI lets a callee
+ * clobber (a double on x86-64 and AArch64; the fifth and sixth values on x86-64) is saved
+ * around the call, and without the pin clang reloads it on each path the call's result leads
+ * to (exit, continue). The stack is then used in several blocks, and clang sets the stack frame
+ * up on entry to the stencil, on the fast path too (x86-64: a push and a pop in every stencil
+ * that calls a helper anywhere). With the reload before the branch clang shrink-wraps, and the
+ * frame exists only on the path that calls. It does so when the slow path is the call and a
+ * branch on its result:
+ *
+ *   if (fast case) { ...; CPJIT_CONTINUE(); }
+ *   if (!CPJIT_CALL(helper(...))) CPJIT_EXIT(0);
+ *   CPJIT_CONTINUE();
+ *
+ * and no value other than the pinned ones lives across the call. A loop anywhere in the stencil,
+ * or code after the call that the fast path shares, brings the frame back to the entry: give
+ * the helper the whole slow case instead (tests/stencilgen/slow_calls.py checks the shape). */
+static inline __attribute__((always_inline)) void cpjit__pin_double(double *v) {
+#if defined(__x86_64__)
+  __asm__ volatile("" : "+x"(*v));
+#else
+  __asm__ volatile("" : "+w"(*v));
+#endif
+}
+static inline __attribute__((always_inline)) void cpjit__pin_float(float *v) {
+#if defined(__x86_64__)
+  __asm__ volatile("" : "+x"(*v));
+#else
+  __asm__ volatile("" : "+w"(*v));
+#endif
+}
+#define CPJIT__PIN(type, name)                                             \
+  _Generic((name),                                                         \
+      double: cpjit__pin_double((double *)(void *)&(name)),                \
+      float: cpjit__pin_float((float *)(void *)&(name)),                   \
+      default: ({ __asm__ volatile("" : "+r"(name)); (void)0; }));
+#define CPJIT_PIN_STATE() do { CPJIT_STATE(CPJIT__PIN) } while (0)
+#define CPJIT_CALL(call)                       \
+  ({                                           \
+    __typeof__(call) cpjit_call_result_ = (call); \
+    CPJIT_PIN_STATE();                         \
+    cpjit_call_result_;                        \
+  })
+
 /* ---- defining stencils ------------------------------------------------------------------- */
 
 /* CPJIT_UOP(NAME) { body }: a uop named NAME. */
