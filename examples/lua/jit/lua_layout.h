@@ -87,8 +87,10 @@ typedef struct lj_field_site {
 } lj_field_site;
 
 /* A call of a known Lua function that takes fixed parameters, all passed (recorder.cpp makes one
- * per PUSH_FRAME_K and CALL_REBASE_K; the trace owns it): the frame the call pushes, worked out
- * when it was recorded. */
+ * per PUSH_FRAME_K, CALL_REBASE_K and TAIL_FRAME(_BASE)_K; the trace owns it): the frame the call
+ * pushes, worked out when it was recorded. A tail call uses code, limit_offset, top_offset, b
+ * (the function and its arguments: the values that move down; 0 up to the stack top) and c (the
+ * fewest such values that pass every parameter). */
 typedef struct lj_call_site {
   const void *return_pc;  /* the caller's saved pc while the callee runs */
   const void *code;       /* the callee's first instruction */

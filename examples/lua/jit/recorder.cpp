@@ -1140,7 +1140,21 @@ void Recorder::translate() {
       if (!own && recording_frame_of(p)) abort("recursive tail call");
       if (off() + 2 * kMaxRegisters >= kMaxSlots) abort("tail call too deep in the stack");
       emit("GUARD_PROTO", {A, reinterpret_cast<uint64_t>(p)});
-      emit(own_base ? "TAIL_FRAME_BASE" : "TAIL_FRAME", {A, B});
+      if ((b == 0 || b - 1 >= p->numparams) && frame().proto->nprotos == 0) {
+        // All parameters passed (checked when the trace runs if the arguments end at the stack
+        // top), and no upvalue can be open over the frame: what the frame needs is worked out
+        // now (the _K variants).
+        auto site = std::make_unique<lj_call_site>();
+        site->code = p->code;
+        site->limit_offset = static_cast<uint64_t>(b + p->numparams + p->maxstack) * sizeof(Value);
+        site->top_offset = static_cast<uint64_t>(1 + p->maxstack) * sizeof(Value);
+        site->b = static_cast<uint16_t>(b);
+        site->c = static_cast<uint16_t>(1 + p->numparams);
+        R_.call_sites.push_back(std::move(site));
+        emit(own_base ? "TAIL_FRAME_BASE_K" : "TAIL_FRAME_K",
+             {A, reinterpret_cast<uint64_t>(R_.call_sites.back().get())});
+      } else
+        emit(own_base ? "TAIL_FRAME_BASE" : "TAIL_FRAME", {A, B});
       R_.pending_tail = true;
       R_.inlined.push_back(p);
       next_ = p->code;

@@ -1139,7 +1139,7 @@ static inline __attribute__((always_inline)) void pop_frame(struct lj_state *L, 
 }
 CPJIT_UOP_INFO(PUSH_FRAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_, I_});
 CPJIT_UOP(PUSH_FRAME) {
-  if (!CPJIT_CALL(push_frame(L, REG(0), CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *))))
+  if (!push_frame(L, REG(0), CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *)))
     CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
@@ -1148,7 +1148,7 @@ CPJIT_UOP(PUSH_FRAME) {
 #define SITE_ARGS(F) F, (lj_value *)((char *)base + CPJIT_OPERAND_U16(1)), CPJIT_OPERAND_PTR(2, const lj_call_site *)
 CPJIT_UOP_INFO(PUSH_FRAME_K, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_});
 CPJIT_UOP(PUSH_FRAME_K) {
-  if (!CPJIT_CALL(push_frame_site(L, SITE_ARGS(REG(0))))) CPJIT_EXIT(0);
+  if (!push_frame_site(L, SITE_ARGS(REG(0)))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 /* The running (inlined) frame returns R[first] .. R[first+n-1]; POP_FRAME1 one value. */
@@ -1185,7 +1185,7 @@ CPJIT_UOP(POP_FRAME1_K) {
 CPJIT_UOP_INFO(CALL_REBASE, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_, I_});
 CPJIT_UOP(CALL_REBASE) {
   lj_value *func = REG(0);
-  if (!CPJIT_CALL(push_frame(L, func, CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *))))
+  if (!push_frame(L, func, CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *)))
     CPJIT_EXIT(0);
   base = L->ci->base;
   cl = (lj_lclosure *)func->u.p;
@@ -1194,7 +1194,7 @@ CPJIT_UOP(CALL_REBASE) {
 CPJIT_UOP_INFO(CALL_REBASE_K, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_});
 CPJIT_UOP(CALL_REBASE_K) {
   lj_value *func = REG(0);
-  if (!CPJIT_CALL(push_frame_site(L, SITE_ARGS(func)))) CPJIT_EXIT(0);
+  if (!push_frame_site(L, SITE_ARGS(func))) CPJIT_EXIT(0);
   base = func + 1;
   cl = (lj_lclosure *)func->u.p;
   CPJIT_CONTINUE();
@@ -1205,7 +1205,6 @@ CPJIT_UOP(CALL_REBASE_K) {
 #define RETURN_BASE_BODY(N, NO_UPVALUES)            \
   if (L->ci->status & LJ_CI_FRESH) CPJIT_EXIT(0); \
   pop_frame_in(L, REG(0), N, NO_UPVALUES);        \
-  CPJIT_PIN_STATE();                              \
   const lj_callinfo *ci = L->ci;                  \
   base = ci->base;                                \
   cl = (lj_lclosure *)ci->func->u.p;              \
@@ -1264,12 +1263,53 @@ CPJIT_UOP(TAIL_FRAME) {
   if (!tail_frame(L, REG(0), CPJIT_OPERAND_U16(1))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
+/* The callee known, with fixed parameters, from a function that creates no closures (no
+ * upvalue can be open over the frame): operand 1 is the call's lj_call_site. Its b counts the
+ * function and its arguments, the values that move down; 0 when they end at the stack top
+ * (after a call's results), where they must still pass every parameter (c, b's minimum). */
+static inline __attribute__((always_inline)) int tail_frame_site(struct lj_state *L, const lj_value *callee,
+                                                                 const lj_call_site *site) {
+  lj_callinfo *ci = L->ci;
+  lj_value *func = ci->func;
+  uint32_t n = site->b;
+  uint64_t limit = site->limit_offset;
+  if (n == 0) {
+    n = (uint32_t)(L->top - callee);
+    if (n < site->c) return 0;
+    limit += (uint64_t)n * sizeof(lj_value);
+  }
+  if ((char *)func + limit >= (char *)L->stack_limit) return 0;
+  NO_VECTOR
+  for (uint32_t j = 0; j < n; j++) copy_value(func + j, callee + j); /* downwards: func < callee */
+  lj_value *top = (lj_value *)((char *)func + site->top_offset);
+  ci->base = func + 1;
+  ci->top = top;
+  ci->savedpc = site->code;
+  ci->nvarargs = 0;
+  ci->status |= LJ_CI_TAIL;
+  L->top = func + n;
+  raise_stack_hwm(L, top);
+  return 1;
+}
+CPJIT_UOP_INFO(TAIL_FRAME_K, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
+CPJIT_UOP(TAIL_FRAME_K) {
+  if (!tail_frame_site(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_call_site *))) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
 /* The same in the trace's own frame: the callee's frame and closure become the pinned ones. */
 CPJIT_UOP_INFO(TAIL_FRAME_BASE, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
 CPJIT_UOP(TAIL_FRAME_BASE) {
   lj_lclosure *callee = (lj_lclosure *)REG(0)->u.p;
   if (!tail_frame(L, REG(0), CPJIT_OPERAND_U16(1))) CPJIT_EXIT(0);
   base = L->ci->base;
+  cl = callee;
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(TAIL_FRAME_BASE_K, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
+CPJIT_UOP(TAIL_FRAME_BASE_K) {
+  lj_lclosure *callee = (lj_lclosure *)REG(0)->u.p;
+  if (!tail_frame_site(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_call_site *))) CPJIT_EXIT(0);
+  base = L->ci->func + 1;
   cl = callee;
   CPJIT_CONTINUE();
 }
