@@ -56,6 +56,6 @@ local hits = 0
 for i = 1, 200 do
   local ok, err = pcall(calls_bad, i < 150 and {x = {y = i}} or {})
   if ok then hits = hits + err else hits = hits - 1 end
-  if not ok and i == 150 then print(err) end
+  if not ok and i == 150 then print((err:gsub("^.-:(%d+):", "line %1:"))) end
 end
 print(hits)
