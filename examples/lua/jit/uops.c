@@ -1202,12 +1202,22 @@ CPJIT_UOP(CALL_REBASE_K) {
 /* The trace's own frame returns R[first] .. R[first+n-1]; its caller's frame becomes the
  * trace's own. Leaves before changing anything when the frame was entered from C (the
  * interpreter must return to it). */
-#define RETURN_BASE_BODY(N, NO_UPVALUES)            \
-  if (L->ci->status & LJ_CI_FRESH) CPJIT_EXIT(0); \
-  pop_frame_in(L, REG(0), N, NO_UPVALUES);        \
-  const lj_callinfo *ci = L->ci;                  \
-  base = ci->base;                                \
-  cl = (lj_lclosure *)ci->func->u.p;              \
+#define RETURN_BASE_BODY(N, NO_UPVALUES)                                    \
+  if (L->ci->status & LJ_CI_FRESH) CPJIT_EXIT(0);                         \
+  if ((NO_UPVALUES) && (N) == 1 && L->ci->nresults == 1) {                \
+    /* one value to a call that wants one: pop_frame_in's common case */  \
+    const lj_callinfo *callee = L->ci, *caller = callee->prev;            \
+    copy_value(callee->func, REG(0));                                     \
+    L->ci = (lj_callinfo *)caller;                                        \
+    L->top = caller->top;                                                 \
+    base = caller->base;                                                  \
+    cl = (lj_lclosure *)caller->func->u.p;                                \
+    CPJIT_CONTINUE();                                                     \
+  }                                                                       \
+  pop_frame_in(L, REG(0), N, NO_UPVALUES);                                \
+  const lj_callinfo *ci = L->ci;                                          \
+  base = ci->base;                                                        \
+  cl = (lj_lclosure *)ci->func->u.p;                                      \
   CPJIT_CONTINUE();
 CPJIT_UOP_INFO(RETURN_BASE, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
 CPJIT_UOP(RETURN_BASE) { RETURN_BASE_BODY((int32_t)CPJIT_OPERAND_U16(1), 0) }
