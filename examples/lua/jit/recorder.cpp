@@ -185,6 +185,25 @@ class Recorder {
     return reinterpret_cast<uint64_t>(R_.field_sites.back().get());
   }
 
+  // R[a] := R[b].key with t the table in R[b] now: GETFIELD_H when t holds the key itself (its
+  // node an immediate of the uop), GETFIELD (a site that follows the node and the classes)
+  // when the value comes from elsewhere (a class through __index, or nil).
+  void get_field(uint64_t a, uint64_t b, const Table* t, const String* key) {
+    if (const uint64_t hint = node_hint(t, key); hint != kNoHint)
+      emit("GETFIELD_H", {a, b, reinterpret_cast<uint64_t>(key), hint});
+    else
+      emit("GETFIELD", {a, b, field_site(t, key)});
+  }
+  // Where key's value is in t, as a byte offset into its nodes (the _H uops' operand): only
+  // for a non-nil value in t itself, at most 16 bits away.
+  static constexpr uint64_t kNoHint = UINT64_MAX;
+  static uint64_t node_hint(const Table* t, const String* key) {
+    const Node* n = reinterpret_cast<const Node*>(table_get_short_str(t, key));  // a value is its node
+    if (n < t->node || n > t->node + t->hmask || n->val.is_nil()) return kNoHint;
+    const uint64_t offset = static_cast<uint64_t>(n - t->node) * sizeof(Node);
+    return offset <= UINT16_MAX ? offset : kNoHint;
+  }
+
   // An instruction the trace runs through the interpreter's slow paths (uops.c, META): registers
   // a, b, c (LJ_META_K for the constant k; c is a count for LJ_META_CONCAT).
   cpjit_insn& meta(uint32_t kind, uint32_t op, int a, int b, int c, const Value* k = nullptr,
@@ -716,7 +735,7 @@ void Recorder::translate() {
         return;
       }
       need(b);
-      emit("GETFIELD", {A, B, field_site(reg(b)->t, k(c).s)});
+      get_field(A, B, reg(b)->t, k(c).s);
       return;
     }
     case OP_SETTABLE:
@@ -764,9 +783,13 @@ void Recorder::translate() {
         return;
       }
       need(a);
-      const uint64_t key = field_site(reg(a)->t, k(b).s);
-      if (op == OP_SETFIELD) emit("SETFIELD", {A, key, C});
-      else emit("SETFIELD_C", {A, key, payload(k(c)), k(c).tag});
+      if (op == OP_SETFIELD) {
+        if (const uint64_t hint = node_hint(reg(a)->t, k(b).s); hint != kNoHint)
+          emit("SETFIELD_H", {A, reinterpret_cast<uint64_t>(k(b).s), C, hint});
+        else
+          emit("SETFIELD", {A, field_site(reg(a)->t, k(b).s), C});
+      } else
+        emit("SETFIELD_C", {A, field_site(reg(a)->t, k(b).s), payload(k(c)), k(c).tag});
       return;
     }
     case OP_NEWTABLE:
@@ -793,7 +816,7 @@ void Recorder::translate() {
         need(b);
         emit("MOVE", {A + 1, B});
         set_tag(a + 1, kTagTable);
-        emit("GETFIELD", {A, A + 1, field_site(obj->t, k(c).s)});
+        get_field(A, A + 1, obj->t, k(c).s);
       } else if (obj->is_string()) {
         if (!lj_string_method(reinterpret_cast<lj_state*>(J_.L), reinterpret_cast<const lj_string*>(k(c).s),
                               reinterpret_cast<lj_value*>(&probe)))

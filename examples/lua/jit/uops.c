@@ -809,6 +809,26 @@ static inline __attribute__((always_inline)) int class_field(const lj_table *t, 
 CPJIT_UOP_INFO(GETFIELD, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_});
 CPJIT_UOP(GETFIELD) { GETFIELD_BODY((lj_table *)REG(1)->u.p) }
 
+/* t.key where the recording found key in t itself, in node `hint` (operand 3, as a byte
+ * offset into the node array, below 64 KiB): that node is tried with the key and offset as immediates, the
+ * shape of objects built the same way. Anything else (another node, a nil, the key in a class)
+ * is one helper call (lj_get_field), so that the fast path has no stack frame (CPJIT_CALL). */
+CPJIT_UOP_INFO(GETFIELD_H, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_, I_});
+CPJIT_UOP(GETFIELD_H) {
+  lj_table *t = (lj_table *)REG(1)->u.p;
+  const lj_string *key = CPJIT_OPERAND_PTR(2, const lj_string *);
+  const uint32_t hint = CPJIT_OPERAND_U16(3);
+  if (__builtin_expect(hint <= (uint64_t)t->hmask * sizeof(lj_node), 1)) {
+    const lj_node *n = (const lj_node *)((const char *)t->node + hint);
+    if (__builtin_expect(n->key.tag == LJ_STRING && n->key.u.p == key && n->val.tag != LJ_NIL, 1)) {
+      copy_value(REG(0), &n->val);
+      CPJIT_CONTINUE();
+    }
+  }
+  if (!CPJIT_CALL(lj_get_field(L, t, key, REG(0)))) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+
 /* Global (or other upvalue-table) field: the upvalue must hold a table. */
 CPJIT_UOP_INFO(GETTABUP, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_});
 CPJIT_UOP(GETTABUP) {
@@ -834,6 +854,23 @@ CPJIT_UOP(GETTABUP) {
 CPJIT_UOP_INFO(SETFIELD, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, R_});
 CPJIT_UOP(SETFIELD) {
   SETFIELD_BODY((lj_table *)REG(0)->u.p, copy_value(slot, REG(2)), lj_set_field(L, t, key, REG(2)))
+}
+/* t.key = v where the recording found key in t with a value, in node `hint` (operand 3, a byte
+ * offset below 64 KiB, as for GETFIELD_H); anything else is the helper's. */
+CPJIT_UOP_INFO(SETFIELD_H, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, R_, I_});
+CPJIT_UOP(SETFIELD_H) {
+  lj_table *t = (lj_table *)REG(0)->u.p;
+  const lj_string *key = CPJIT_OPERAND_PTR(1, const lj_string *);
+  const uint32_t hint = CPJIT_OPERAND_U16(3);
+  if (__builtin_expect(hint <= (uint64_t)t->hmask * sizeof(lj_node), 1)) {
+    lj_node *n = (lj_node *)((char *)t->node + hint);
+    if (__builtin_expect(n->key.tag == LJ_STRING && n->key.u.p == key && n->val.tag != LJ_NIL, 1)) {
+      copy_value(&n->val, REG(2));
+      CPJIT_CONTINUE();
+    }
+  }
+  if (!CPJIT_CALL(lj_set_field(L, t, key, REG(2)))) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
 }
 CPJIT_UOP_INFO(SETFIELD_C, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, I_, I_});
 CPJIT_UOP(SETFIELD_C) {
