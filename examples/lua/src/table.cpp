@@ -224,7 +224,15 @@ Table* table_new(State* L, uint32_t narray, uint32_t nhash) {
   t->array = nullptr;
   t->node = &dummy_node;
   t->meta = nullptr;
-  if (narray > 0 || nhash > 0) table_resize(L, t, narray, nhash);
+  if (nhash == 0 && narray > 0 && narray <= kMaxArraySize) {
+    // A constructor's list ({a, b}): only an array of nils, nothing to move.
+    Value* array = mem_new_array<Value>(L, narray);
+    for (uint32_t i = 0; i < narray; i++) set_nil(&array[i]);
+    t->array = array;
+    t->asize = narray;
+  } else if (narray > 0 || nhash > 0) {
+    table_resize(L, t, narray, nhash);
+  }
   return t;
 }
 
