@@ -344,6 +344,12 @@ void Recorder::arith(Ar op, int a, int x, int y) {
   set_tag(a, kTagFloat);
 }
 
+// d is 2^k for an integer k.
+bool is_power_of_two(double d) {
+  int e = 0;
+  return d > 0 && std::frexp(d, &e) == 0.5;
+}
+
 // R[a] = R[x] op y, or y op R[x] for the commutative operators with the constant on the left
 // (the same value either way: integer and IEEE addition and multiplication commute).
 void Recorder::arith_k(Ar op, int a, int x, const Value& y, bool constant_left) {
@@ -377,6 +383,12 @@ void Recorder::arith_k(Ar op, int a, int x, const Value& y, bool constant_left) 
   }
   need(x);
   const double d = y.is_int() ? static_cast<double>(y.i) : y.n;
+  if (op == Ar::kMod && vx->is_float() && !constant_left && d >= 1.0 && d <= 0x1p52 && is_power_of_two(d)) {
+    // x % 2^k: the remainder of an integral x is its low bits, no division (uops.c FMODP).
+    emit("FMODP_FK", {A, X, float_bits(d)});
+    set_tag(a, kTagFloat);
+    return;
+  }
   emit(std::string("F") + stem(op) + (vx->is_int() ? "_IK" : "_FK"), {A, X, float_bits(d)});
   set_tag(a, kTagFloat);
 }

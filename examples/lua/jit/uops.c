@@ -372,6 +372,24 @@ static inline __attribute__((always_inline)) double lua_fmod(double a, double b)
   return m;
 }
 FLOAT_OPS(FMOD, lua_fmod(a, b))
+/* x % 2^k, the constant a power of two from 1 to 2^52 (the recorder's FMODP): an integral x
+ * below 2^53 leaves its low bits, which two's complement makes the floored remainder for a
+ * positive divisor, exactly what lua_fmod's integral case computes with a division; anything
+ * else is lua_fmod's. */
+static inline __attribute__((always_inline)) double lua_fmod_pow2(double a, double b) {
+  if (a > -9007199254740992.0 && a < 9007199254740992.0) {
+    const int64_t ia = (int64_t)a;
+    if ((double)ia == a) {
+      const int64_t r = ia & ((int64_t)b - 1);
+      return r == 0 ? __builtin_copysign(0.0, a) : (double)r;
+    }
+  }
+  return lua_fmod(a, b);
+}
+FLOAT_UOP_K(FMODP_FK, 0, 0, I_, F1, K2, lua_fmod_pow2(a, b))
+FLOAT_UOP_K(FMODP_FK__1, 0, 0, I_, facc, K2, lua_fmod_pow2(a, b), .cache_in = {1, FACC})
+FLOAT_UOP_K(FMODP_FK__t, 1, LJ_FACT_FLOAT, I_, F1, K2, lua_fmod_pow2(a, b))
+FLOAT_UOP_K(FMODP_FK__t__1, 1, LJ_FACT_FLOAT, I_, facc, K2, lua_fmod_pow2(a, b), .cache_in = {1, FACC})
 FLOAT_OPS(FIDIV, floor(a / b))
 
 /* Integer / integer and integer ^ integer are floats in Lua. */
