@@ -555,20 +555,22 @@ CPJIT_UOP(NEQ_REF) {
  * step, R[a+3] the visible control variable. Operands: a, a+1, a+2, a+3. */
 CPJIT_UOP_INFO(FORLOOP_I, .flags = CPJIT_UOP_BRANCH, .operands = {RW_, RW_, R_, W_},
                .results = {{0, 0, LJ_FACT_INT}, {1, 0, LJ_FACT_INT}, {3, 0, LJ_FACT_INT}});
-/* One more iteration of an integer loop: count down, step the index, copy it to the visible
- * control variable. */
-static inline __attribute__((always_inline)) void int_for_step(lj_value *idx, lj_value *count, const lj_value *step,
-                                                               lj_value *control, int known) {
-  count->u.i = (int64_t)((uint64_t)count->u.i - 1);
+/* One more iteration of an integer loop when any are left: count down, step the index, copy it
+ * to the visible control variable. Returns 0 (having changed nothing) when the count is 0. The
+ * count goes down with a subtraction whose borrow is the test (`sub $1; jb` on x86-64, not a
+ * load, test, decrement and store). */
+static inline __attribute__((always_inline)) int int_for_step(lj_value *idx, lj_value *count, const lj_value *step,
+                                                              lj_value *control, int known) {
+  uint64_t left;
+  if (__builtin_sub_overflow((uint64_t)count->u.i, (uint64_t)1, &left)) return 0;
+  count->u.i = (int64_t)left;
   int64_t next = (int64_t)((uint64_t)idx->u.i + (uint64_t)step->u.i);
   idx->u.i = next;
   put_int(control, next, known);
+  return 1;
 }
 CPJIT_UOP(FORLOOP_I) {
-  if ((uint64_t)REG(1)->u.i > 0) {
-    int_for_step(REG(0), REG(1), REG(2), REG(3), 0);
-    CPJIT_JUMP();
-  }
+  if (int_for_step(REG(0), REG(1), REG(2), REG(3), 0)) CPJIT_JUMP();
   CPJIT_CONTINUE();
 }
 /* The control variable is an integer already (the loop body did not change its type). */
@@ -576,10 +578,7 @@ CPJIT_UOP_INFO(FORLOOP_I__t, .flags = CPJIT_UOP_BRANCH, .operands = {RW_, RW_, R
                .results = {{0, 0, LJ_FACT_INT}, {1, 0, LJ_FACT_INT}, {3, 0, LJ_FACT_INT}},
                .given = {3, 0, LJ_FACT_INT});
 CPJIT_UOP(FORLOOP_I__t) {
-  if ((uint64_t)REG(1)->u.i > 0) {
-    int_for_step(REG(0), REG(1), REG(2), REG(3), 1);
-    CPJIT_JUMP();
-  }
+  if (int_for_step(REG(0), REG(1), REG(2), REG(3), 1)) CPJIT_JUMP();
   CPJIT_CONTINUE();
 }
 CPJIT_UOP_INFO(FORLOOP_F, .flags = CPJIT_UOP_BRANCH, .operands = {RW_, R_, R_, W_},
@@ -599,8 +598,7 @@ CPJIT_UOP(FORLOOP_F) {
 CPJIT_UOP_INFO(FORLOOP_IX, .flags = CPJIT_UOP_MAY_EXIT, .operands = {RW_, RW_, R_, W_},
                .results = {{0, 0, LJ_FACT_INT}, {1, 0, LJ_FACT_INT}, {3, 0, LJ_FACT_INT}});
 CPJIT_UOP(FORLOOP_IX) {
-  if ((uint64_t)REG(1)->u.i == 0) CPJIT_EXIT(0);
-  int_for_step(REG(0), REG(1), REG(2), REG(3), 0);
+  if (!int_for_step(REG(0), REG(1), REG(2), REG(3), 0)) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 CPJIT_UOP_INFO(FORLOOP_FX, .flags = CPJIT_UOP_MAY_EXIT, .operands = {RW_, R_, R_, W_},
