@@ -650,8 +650,8 @@ class FuncGen {
       if (it.kind == TableItem::Positional) npos++;
       else nhash++;
     }
-    if (!t->items.empty() && t->items.back().kind == TableItem::Positional && is_multi(t->items.back().value))
-      npos--;
+    // A call or `...` last gives any number of values: its first one is counted, so that the
+    // common {f(x), g(y)} gets its array at once instead of growing it when the list is stored.
     int hlog = 0;
     while (nhash > 0 && (size_t{1} << hlog) < nhash) hlog++;
     set_line(t);
