@@ -116,6 +116,11 @@ const char* stem(Ar op) {
 bool bitwise(Ar op) { return op >= Ar::kBAnd; }
 bool float_only(Ar op) { return op == Ar::kDiv || op == Ar::kPow; }
 
+// An upvalue operand: where upvalue `index`'s pointer lies in its closure (uops.c, UPVAL).
+static uint64_t upval_operand(int index) {
+  return offsetof(lj_lclosure, upvals) + static_cast<uint64_t>(index) * sizeof(lj_upval*);
+}
+
 class Recorder {
  public:
   Recorder(Jit& J, const Instr* pc) : J_(J), R_(J.rec), pc_(pc), i_(*pc) {}
@@ -160,6 +165,7 @@ class Recorder {
       // Slot operands are byte offsets from the trace's base (uops.c): registers of this frame
       // are off() slots above it.
       const bool slot = meta != nullptr && meta->operands[n] >= CPJIT_OPERAND_SLOT_READ;
+      if (slot && meta->operands[n] != CPJIT_OPERAND_SLOT_READ) forget_upval_slot(off() + op);  // written
       insn.operands[n++] = slot ? (off() + op) * sizeof(Value) : op;
     }
     const uint32_t flags = J_.uop_flags[id];
@@ -167,7 +173,30 @@ class Recorder {
     if (flags & CPJIT_UOP_MAY_ERROR) insn.error_exit = exit_at(pc_, true);
     R_.insns.push_back(insn);
     if (flags & CPJIT_UOP_ESCAPES) forget_all();
+    if (meta == nullptr || (flags & CPJIT_UOP_ESCAPES)) R_.upval_slots.clear();
     return R_.insns.back();
+  }
+  void forget_upval_slot(uint64_t slot) {
+    std::erase_if(R_.upval_slots, [slot](const auto& e) { return e.second == slot; });
+  }
+  // R[a] := upvalue b of the trace's own closure. A GETUPVAL of it earlier in the trace left
+  // it in a slot nothing has written since, with no uop escaping in between (no call, no
+  // SETUPVAL, nothing that moves the frame): the upvalue still holds that value, as its cell
+  // is only written by those (open, it lies in a frame below the trace's base, which slot
+  // operands never reach). Then the value is that slot's, and its type is known.
+  void get_own_upval(int a, int b) {
+    const auto it = std::find_if(R_.upval_slots.begin(), R_.upval_slots.end(),
+                                 [b](const auto& e) { return e.first == b; });
+    if (it != R_.upval_slots.end()) {
+      const uint64_t from = it->second;
+      if (from == static_cast<uint64_t>(a)) return;  // register a holds it still
+      emit("MOVE", {static_cast<uint64_t>(a), from});
+      set_tag(a, R_.tags[from]);
+      return;
+    }
+    emit("GETUPVAL", {static_cast<uint64_t>(a), upval_operand(b)});
+    set_tag(a, kUnknownTag);
+    R_.upval_slots.emplace_back(b, static_cast<uint64_t>(a));
   }
 
   // The site operand of a field uop on table t (known at recording time, or null): the key and
@@ -639,11 +668,6 @@ bool Recorder::run() {
   return done_;
 }
 
-// An upvalue operand: where upvalue `index`'s pointer lies in its closure (uops.c, UPVAL).
-static uint64_t upval_operand(int index) {
-  return offsetof(lj_lclosure, upvals) + static_cast<uint64_t>(index) * sizeof(lj_upval*);
-}
-
 void Recorder::translate() {
   const OpCode op = op_of(i_);
   const int a = arg_a(i_), b = arg_b(i_), c = arg_c(i_);
@@ -672,8 +696,11 @@ void Recorder::translate() {
       for (int r = a; r <= a + b; r++) load_constant(r, Value::nil());
       return;
     case OP_GETUPVAL:
-      if (own_frame()) emit("GETUPVAL", {A, upval_operand(b)});
-      else emit("GETUPVAL_F", {A, upval_operand(b), func_slot()});
+      if (own_frame()) {
+        get_own_upval(a, b);
+        return;
+      }
+      emit("GETUPVAL_F", {A, upval_operand(b), func_slot()});
       set_tag(a, kUnknownTag);
       return;
     case OP_SETUPVAL:
@@ -1297,6 +1324,7 @@ void record_start(Jit& J, CallInfo* ci, const Instr* pc, LoopState* loop, TraceR
   f.offset = frame_offset;
   R.frames.push_back(f);
   R.tags.assign(frame_offset + R.proto->maxstack, kUnknownTag);
+  R.upval_slots.clear();
   R.started = std::chrono::steady_clock::now();
   if (parent != nullptr && parent->exits[parent_exit].returned) {
     // That exit is taken wherever the caller goes on: this trace is for where it goes on now.
