@@ -132,8 +132,8 @@ struct Recording {
   std::vector<ExitState> exits;
   std::map<std::tuple<const Proto*, uint32_t, uint32_t, bool>, uint32_t> exit_ids;  // (proto, offset, pc, error)
   std::vector<uint8_t> tags;      // what each slot is known to hold (kUnknownTag: nothing)
-  // Upvalues of the trace's own closure that a GETUPVAL left in a slot which nothing has
-  // written since, with no uop escaping in between: {upvalue index, slot}.
+  // Upvalues of the trace's own closure that a GETUPVAL (or a MOVE of its value) left in a slot
+  // which nothing has written since, with no uop escaping in between: {upvalue index, slot}.
   std::vector<std::pair<int, uint64_t>> upval_slots;
   // Inner loops' back edges the recording followed once (Recorder::another_lap()).
   std::set<std::pair<const Instr*, uint32_t>> laps;

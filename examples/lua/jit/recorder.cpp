@@ -192,6 +192,7 @@ class Recorder {
       if (from == static_cast<uint64_t>(a)) return;  // register a holds it still
       emit("MOVE", {static_cast<uint64_t>(a), from});
       set_tag(a, R_.tags[from]);
+      R_.upval_slots.emplace_back(b, static_cast<uint64_t>(a));  // a copy: guards on either prove both
       return;
     }
     emit("GETUPVAL", {static_cast<uint64_t>(a), upval_operand(b)});
@@ -291,6 +292,12 @@ class Recorder {
       default: emit("GUARD_TAG", {slot, tag}); break;
     }
     tag_of(r) = tag;
+    // Other slots holding the same upvalue's value (get_own_upval) have that type too.
+    const uint64_t abs = off() + static_cast<uint64_t>(r);
+    for (const auto& [up, s] : R_.upval_slots)
+      if (s == abs)
+        for (const auto& [up2, s2] : R_.upval_slots)
+          if (up2 == up) R_.tags[s2] = tag;
     return tag;
   }
 
