@@ -651,7 +651,11 @@ void Recorder::return_values(int a, int n) {
   }
   if (n < 0) abort("return of a variable number of values");
   const auto A = static_cast<uint64_t>(a);
-  if (n == 1) emit(frame().nresults == 1 && frame().proto->nprotos == 0 ? "POP_FRAME1_K" : "POP_FRAME1", {A});
+  // POP_FRAME1_K names the slot it writes: the function's, just below the frame (not below a
+  // vararg function's extra arguments, whose number may change).
+  if (n == 1 && frame().nresults == 1 && frame().proto->nprotos == 0 && !frame().proto->is_vararg)
+    emit("POP_FRAME1_K", {A, func_slot()});
+  else if (n == 1) emit("POP_FRAME1", {A});
   else emit("POP_FRAME", {A, static_cast<uint64_t>(n)});
   // The results land where the function was; what they are is known from here.
   std::vector<uint8_t> result_tags;

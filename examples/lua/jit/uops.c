@@ -1199,7 +1199,9 @@ CPJIT_UOP(PUSH_FRAME) {
 /* The callee known, with fixed parameters all passed: operand 1 is where the arguments end (a
  * byte offset from the base, as slots are), operand 2 the call's lj_call_site. */
 #define SITE_ARGS(F) F, (lj_value *)((char *)base + CPJIT_OPERAND_U16(1)), CPJIT_OPERAND_PTR(2, const lj_call_site *)
-CPJIT_UOP_INFO(PUSH_FRAME_K, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_});
+/* It touches no slot (the arguments stay where they are, none is missing) and the base stays:
+ * what the optimizer knows about slots holds in the callee, which sees them as its registers. */
+CPJIT_UOP_INFO(PUSH_FRAME_K, .flags = CPJIT_UOP_MAY_EXIT, .operands = {RW_, I_, I_});
 CPJIT_UOP(PUSH_FRAME_K) {
   if (!push_frame_site(L, SITE_ARGS(REG(0)))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
@@ -1217,11 +1219,12 @@ CPJIT_UOP(POP_FRAME1) {
 }
 /* One value from a function that creates no closures (no upvalue can be open over its frame) to
  * a call that wants one result: what pop_frame does then, without its tests. Both are the
- * recorder's to know (the callee's prototype, the call instruction). */
-CPJIT_UOP_INFO(POP_FRAME1_K, .flags = CPJIT_UOP_ESCAPES, .operands = {R_});
+ * recorder's to know (the callee's prototype, the call instruction). Operand 1 is the frame's
+ * function slot, where the value goes: the only slot it writes, so it does not escape. */
+CPJIT_UOP_INFO(POP_FRAME1_K, .operands = {R_, W_});
 CPJIT_UOP(POP_FRAME1_K) {
   lj_callinfo *ci = L->ci, *prev = ci->prev;
-  copy_value(ci->func, REG(0));
+  copy_value(REG(1), REG(0));
   L->ci = prev;
   L->top = prev->top;
   CPJIT_CONTINUE();
