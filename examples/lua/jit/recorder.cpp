@@ -723,9 +723,12 @@ void Recorder::translate() {
       const Value* up = closure()->upvals[b]->v;
       if (!up->is_table()) abort("upvalue indexed is not a table");
       if (needs_index(up->t, table_get_short_str(up->t, k(c).s))) abort("__index metamethod of an upvalue's table");
-      const uint64_t key = field_site(up->t, k(c).s);
-      if (own_frame()) emit("GETTABUP", {A, upval_operand(b), key});
-      else emit("GETTABUP_F", {A, upval_operand(b), key, func_slot()});
+      if (const uint64_t hint = node_hint(up->t, k(c).s); own_frame() && hint != kNoHint)
+        emit("GETTABUP_H", {A, upval_operand(b), reinterpret_cast<uint64_t>(k(c).s), hint});
+      else if (own_frame())
+        emit("GETTABUP", {A, upval_operand(b), field_site(up->t, k(c).s)});
+      else
+        emit("GETTABUP_F", {A, upval_operand(b), field_site(up->t, k(c).s), func_slot()});
       set_tag(a, kUnknownTag);
       return;
     }

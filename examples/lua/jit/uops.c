@@ -829,20 +829,27 @@ CPJIT_UOP(GETFIELD) { GETFIELD_BODY((lj_table *)REG(1)->u.p) }
  * offset into the node array, below 64 KiB): that node is tried with the key and offset as immediates, the
  * shape of objects built the same way. Anything else (another node, a nil, the key in a class)
  * is one helper call (lj_get_field), so that the fast path has no stack frame (CPJIT_CALL). */
-CPJIT_UOP_INFO(GETFIELD_H, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_, I_});
-CPJIT_UOP(GETFIELD_H) {
-  lj_table *t = (lj_table *)REG(1)->u.p;
-  const lj_string *key = CPJIT_OPERAND_PTR(2, const lj_string *);
-  const uint32_t hint = CPJIT_OPERAND_U16(3);
-  if (__builtin_expect(hint <= (uint64_t)t->hmask * sizeof(lj_node), 1)) {
-    const lj_node *n = (const lj_node *)((const char *)t->node + hint);
-    if (__builtin_expect(n->key.tag == LJ_STRING && n->key.u.p == key && n->val.tag != LJ_NIL, 1)) {
-      copy_value(REG(0), &n->val);
-      CPJIT_CONTINUE();
-    }
-  }
-  if (!CPJIT_CALL(lj_get_field(L, t, key, REG(0)))) CPJIT_EXIT(0);
+#define GETFIELD_H_BODY(TABLE)                                                                           \
+  lj_table *t = (TABLE);                                                                                 \
+  const lj_string *key = CPJIT_OPERAND_PTR(2, const lj_string *);                                        \
+  const uint32_t hint = CPJIT_OPERAND_U16(3);                                                            \
+  if (__builtin_expect(hint <= (uint64_t)t->hmask * sizeof(lj_node), 1)) {                               \
+    const lj_node *n = (const lj_node *)((const char *)t->node + hint);                                  \
+    if (__builtin_expect(n->key.tag == LJ_STRING && n->key.u.p == key && n->val.tag != LJ_NIL, 1)) {     \
+      copy_value(REG(0), &n->val);                                                                       \
+      CPJIT_CONTINUE();                                                                                  \
+    }                                                                                                    \
+  }                                                                                                      \
+  if (!CPJIT_CALL(lj_get_field(L, t, key, REG(0)))) CPJIT_EXIT(0);                                       \
   CPJIT_CONTINUE();
+CPJIT_UOP_INFO(GETFIELD_H, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_, I_});
+CPJIT_UOP(GETFIELD_H) { GETFIELD_H_BODY((lj_table *)REG(1)->u.p) }
+/* The same on the table in upvalue operand 1 of the trace's own closure (a global: _ENV.key). */
+CPJIT_UOP_INFO(GETTABUP_H, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_, I_});
+CPJIT_UOP(GETTABUP_H) {
+  const lj_value *up = UPVAL(cl, 1)->v;
+  if (up->tag != LJ_TABLE) CPJIT_EXIT(0);
+  GETFIELD_H_BODY((lj_table *)up->u.p)
 }
 
 /* Global (or other upvalue-table) field: the upvalue must hold a table. */

@@ -69,3 +69,21 @@ for i = 1, 100 do
   if i == 50 then Base.describe = function() return "changed" end end
 end
 print(out[1], out[50], out[51], out[100])
+
+-- Globals (GETTABUP_H): reassigned, set to nil, moved by a rehash of the globals table when
+-- many new ones appear, and found through _ENV's __index once gone.
+gcount = 0
+gstep = 1
+local gsum = 0
+for i = 1, 300 do
+  gsum = gsum + gstep + gcount
+  gcount = gcount + 1
+  if i == 100 then gstep = 2.5 end
+  if i == 150 then for k = 1, 200 do _G["filler" .. k] = k end end
+  if i == 200 then
+    gstep = nil
+    setmetatable(_G, {__index = function(_, k) return k == "gstep" and 10 or nil end})
+  end
+end
+print(gsum, gcount)
+setmetatable(_G, nil)
