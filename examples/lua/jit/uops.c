@@ -106,6 +106,12 @@ static inline __attribute__((always_inline)) int may_have_tm(const lj_table *mt,
   return mt != 0 && !(mt->tm_absent & (1u << tm));
 }
 
+/* The condition of a fast path, the case that runs almost every time, told to clang as the
+ * unlikely one: clang then places that block last in the stencil, where its jump to the next
+ * uop is removed and it falls through. The hot path takes one branch into the block instead of
+ * one jump out of it, and runs one instruction less. */
+#define LAID_OUT_LAST(COND) __builtin_expect(!!(COND), 0)
+
 /* ---- type guards ------------------------------------------------------------------------- */
 #define TAG_GUARD(NAME, TAG, FACT)                                                          \
   CPJIT_UOP_INFO(NAME, .flags = GUARD_FLAGS, .operands = {R_}, .proves = {{0, 0, FACT}}); \
@@ -704,12 +710,9 @@ static inline __attribute__((always_inline)) int in_array(const lj_table *t, int
 #define GETI_BODY(KEY)                                                     \
   const lj_table *t = (const lj_table *)REG(1)->u.p;                       \
   const int64_t key = (KEY);                                               \
-  if (__builtin_expect(in_array(t, key), 1)) {                             \
-    const lj_value *v = &t->array[key - 1];                                \
-    if (__builtin_expect(v->tag != LJ_NIL, 1)) {                           \
-      copy_value(REG(0), v);                                               \
-      CPJIT_CONTINUE();                                                    \
-    }                                                                      \
+  if (LAID_OUT_LAST(in_array(t, key) && t->array[key - 1].tag != LJ_NIL)) { \
+    copy_value(REG(0), &t->array[key - 1]);                                \
+    CPJIT_CONTINUE();                                                      \
   }                                                                        \
   if (!CPJIT_CALL(lj_index_int(t, key, REG(0)))) CPJIT_EXIT(0);            \
   CPJIT_CONTINUE();
