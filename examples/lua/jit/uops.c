@@ -1163,7 +1163,7 @@ static inline __attribute__((always_inline)) int push_frame_site(struct lj_state
                                                                  lj_value *args_end, const lj_call_site *site) {
   lj_callinfo *ci = L->ci;
   lj_callinfo *nci = ci->next;
-  if (nci != 0 && (char *)func + site->limit_offset < (char *)L->stack_limit) {
+  if (LAID_OUT_LAST(nci != 0 && (char *)func + site->limit_offset < (char *)L->stack_limit)) {
     enter_frame(L, ci, nci, func, args_end, (lj_value *)((char *)func + site->top_offset), site->return_pc,
                 site->code, site->nresults);
     return 1;
@@ -1260,7 +1260,17 @@ CPJIT_UOP(CALL_REBASE) {
 CPJIT_UOP_INFO(CALL_REBASE_K, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_});
 CPJIT_UOP(CALL_REBASE_K) {
   lj_value *func = REG(0);
-  if (!push_frame_site(L, SITE_ARGS(func))) CPJIT_EXIT(0);
+  const lj_call_site *site = CPJIT_OPERAND_PTR(2, const lj_call_site *);
+  lj_callinfo *ci = L->ci;
+  lj_callinfo *nci = ci->next;
+  if (LAID_OUT_LAST(nci != 0 && (char *)func + site->limit_offset < (char *)L->stack_limit)) {
+    enter_frame(L, ci, nci, func, (lj_value *)((char *)base + CPJIT_OPERAND_U16(1)),
+                (lj_value *)((char *)func + site->top_offset), site->return_pc, site->code, site->nresults);
+    base = func + 1;
+    cl = (lj_lclosure *)func->u.p;
+    CPJIT_CONTINUE();
+  }
+  if (!CPJIT_CALL(lj_push_frame(L, func, site->b, site->c, site->return_pc))) CPJIT_EXIT(0);
   base = func + 1;
   cl = (lj_lclosure *)func->u.p;
   CPJIT_CONTINUE();
