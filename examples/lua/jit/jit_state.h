@@ -91,6 +91,7 @@ struct RecFrame {
   const Instr* return_pc = nullptr;  // pushed frames: where the caller goes on
   int call_a = 0;                  // pushed frames: the caller's register of the function
   int nresults = 0;                // pushed frames: results the caller wants
+  size_t push_insn = SIZE_MAX;     // pushed frames: the uop that pushed it
 };
 
 // A recording in progress (recorder.cpp).
@@ -108,6 +109,8 @@ struct Recording {
   Value* pending_call = nullptr;  // an inlined call was recorded: its frame comes next
   int pending_a = 0;              // ... called from this register of the caller
   int pending_nresults = 0;       // ... wanting this many results
+  size_t pending_push = SIZE_MAX; // ... whose frame this uop pushes
+  int pending_nargs = 0;          // ... passing this many arguments
   bool pending_tail = false;      // an inlined tail call was recorded: its callee takes over the frame
   std::vector<Proto*> inlined;
   std::vector<std::unique_ptr<lj_field_site>> field_sites;  // of the uops recorded so far

@@ -330,6 +330,26 @@ class Recorder {
     } else
       emit(name, {A, static_cast<uint64_t>(b), static_cast<uint64_t>(c), pc});
   }
+  // The inlined call returning now (one value, to a call that wants one) had its frame pushed
+  // by PUSH_FRAME_K, and nothing since can leave the trace, fail or call: no one can see that
+  // frame. Then the push becomes FRAME_ROOM (the room and the high-water mark it ensured) and
+  // the caller returns true, for the result to be moved into place without a pop.
+  bool elide_frame() {
+    const size_t push = frame().push_insn;
+    if (push >= R_.insns.size() || R_.insns[push].uop != J_.uop("PUSH_FRAME_K")) return false;
+    constexpr uint32_t kVisible = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_GUARD | CPJIT_UOP_MAY_ERROR | CPJIT_UOP_ESCAPES |
+                                  CPJIT_UOP_BRANCH | CPJIT_UOP_ENDS_TRACE;
+    for (size_t i = push + 1; i < R_.insns.size(); i++)
+      if (J_.uop_flags[R_.insns[i].uop] & kVisible) return false;
+    cpjit_insn& insn = R_.insns[push];
+    const uint32_t exit = insn.exits[0];
+    const uint64_t func = insn.operands[0], site = insn.operands[2];
+    cpjit_insn_init(&insn, J_.uop("FRAME_ROOM"));
+    insn.operands[0] = func;  // already a byte offset from the trace's base
+    insn.operands[1] = site;
+    insn.exits[0] = exit;
+    return true;
+  }
   void return_from_own_frame(int n);
   void return_values(int a, int n);
   bool inline_builtin(int a, int b, int c);
@@ -602,8 +622,13 @@ void Recorder::call(int a, int b, int c) {
       off() + a + 1 + 2 * kMaxRegisters < kMaxSlots && !recording_frame_of(reg(a)->lcl->p)) {
     // Inlined: the callee's instructions are recorded next, in its own frame.
     Proto* p = reg(a)->lcl->p;
+    // The arguments' types are guarded here, in the caller, rather than where the callee uses
+    // them: a callee with no guard of its own may then lose its frame (elide_frame).
+    for (int r = a + 1; r < a + b && r <= a + p->numparams; r++) need(r);
     emit("GUARD_PROTO", {static_cast<uint64_t>(a), reinterpret_cast<uint64_t>(p)});
     push_frame("PUSH_FRAME", a, b, c, p);
+    R_.pending_push = R_.insns.size() - 1;
+    R_.pending_nargs = b - 1;
     R_.top_set = false;
     R_.pending_call = reg(a);
     R_.pending_a = a;
@@ -653,7 +678,9 @@ void Recorder::return_values(int a, int n) {
   const auto A = static_cast<uint64_t>(a);
   // POP_FRAME1_K names the slot it writes: the function's, just below the frame (not below a
   // vararg function's extra arguments, whose number may change).
-  if (n == 1 && frame().nresults == 1 && frame().proto->nprotos == 0 && !frame().proto->is_vararg)
+  if (n == 1 && frame().nresults == 1 && frame().proto->nprotos == 0 && !frame().proto->is_vararg && elide_frame())
+    emit("MOVE", {func_slot(), A});
+  else if (n == 1 && frame().nresults == 1 && frame().proto->nprotos == 0 && !frame().proto->is_vararg)
     emit("POP_FRAME1_K", {A, func_slot()});
   else if (n == 1) emit("POP_FRAME1", {A});
   else emit("POP_FRAME", {A, static_cast<uint64_t>(n)});
@@ -1366,9 +1393,11 @@ bool enter_inlined_frame(Recording& R, CallInfo* ci) {
   f.return_pc = ci->prev->savedpc;
   f.call_a = R.pending_a;
   f.nresults = R.pending_nresults;
+  f.push_insn = R.pending_push;
   if (f.offset + f.proto->maxstack >= kMaxSlots) return false;
-  // Parameters the call did not pass are nil; the rest of the frame is not known.
-  const uint32_t args = static_cast<uint32_t>(f.base - ci->func - 1);
+  // Parameters the call did not pass are nil; the arguments are what the caller's registers
+  // held; the rest of the frame is not known.
+  const auto args = static_cast<uint32_t>(R.pending_nargs);
   if (R.tags.size() < f.offset + f.proto->maxstack) R.tags.resize(f.offset + f.proto->maxstack, kUnknownTag);
   for (uint32_t r = 0; r < f.proto->maxstack; r++)
     if (r >= args && r < f.proto->numparams && !f.proto->is_vararg) R.tags[f.offset + r] = kTagNil;

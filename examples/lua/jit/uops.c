@@ -1216,6 +1216,21 @@ CPJIT_UOP(PUSH_FRAME_K) {
   if (!push_frame_site(L, SITE_ARGS(REG(0)))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
+/* An inlined call whose callee can neither leave the trace nor fail nor call anything, so that
+ * no one can see its frame (the recorder's choice, when the callee returns): the frame is not
+ * pushed, but its registers above the function slot (operand 0, a byte offset) need the room
+ * and the high-water mark PUSH_FRAME_K would have ensured (operand 1: the call's site), and the
+ * stack top is the caller's, as after the pop. */
+CPJIT_UOP_INFO(FRAME_ROOM, .flags = CPJIT_UOP_MAY_EXIT, .operands = {I_, I_});
+CPJIT_UOP(FRAME_ROOM) {
+  const char *func = (const char *)base + CPJIT_OPERAND_U16(0);
+  const lj_call_site *site = CPJIT_OPERAND_PTR(1, const lj_call_site *);
+  if (func + site->limit_offset >= (const char *)L->stack_limit) CPJIT_EXIT(0);
+  lj_value *top = (lj_value *)(func + site->top_offset); /* above the caller's stack top */
+  if (top > L->stack_hwm) L->stack_hwm = top;
+  L->top = L->ci->top;
+  CPJIT_CONTINUE();
+}
 /* The running (inlined) frame returns R[first] .. R[first+n-1]; POP_FRAME1 one value. */
 CPJIT_UOP_INFO(POP_FRAME, .flags = CPJIT_UOP_ESCAPES, .operands = {R_, I_});
 CPJIT_UOP(POP_FRAME) {
