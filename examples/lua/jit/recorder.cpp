@@ -655,13 +655,18 @@ void Recorder::return_from_own_frame(int n) {
   if ((ci->status & kCIFresh) || caller == nullptr || caller->func->tag != kTagLClosure)
     abort("return to a builtin or the host");
   const bool wants_all = ci->nresults < 0;
-  if (n == 1) emit(frame().proto->nprotos == 0 ? "RETURN_BASE1_K" : "RETURN_BASE1",
-                   {static_cast<uint64_t>(arg_a(i_))});
-  else emit("RETURN_BASE", {static_cast<uint64_t>(arg_a(i_)), static_cast<uint64_t>(n)});
+  const auto retpc = reinterpret_cast<uint64_t>(caller->savedpc);
+  if (n == 1 && frame().proto->nprotos == 0) {
+    // The return and the guard on the call site in one uop; its exit 1 is the guard's.
+    emit("RETURN_BASE1_KR", {static_cast<uint64_t>(arg_a(i_)), retpc}).exits[1] = returned_exit(R_);
+  } else {
+    if (n == 1) emit("RETURN_BASE1", {static_cast<uint64_t>(arg_a(i_))});
+    else emit("RETURN_BASE", {static_cast<uint64_t>(arg_a(i_)), static_cast<uint64_t>(n)});
+    emit("GUARD_RETPC", {retpc}).exits[0] = returned_exit(R_);
+  }
   Proto* p = caller->func->lcl->p;
   if (p != R_.proto && std::find(R_.inlined.begin(), R_.inlined.end(), p) == R_.inlined.end())
     R_.inlined.push_back(p);  // the trace goes with it when it is collected
-  emit("GUARD_RETPC", {reinterpret_cast<uint64_t>(caller->savedpc)}).exits[0] = returned_exit(R_);
   // The recording goes on in the caller, whose registers are slots 0.. now.
   R_.rebase_to(caller);
   R_.top_set = wants_all;

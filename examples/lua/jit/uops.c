@@ -1293,30 +1293,38 @@ CPJIT_UOP(CALL_REBASE_K) {
 /* The trace's own frame returns R[first] .. R[first+n-1]; its caller's frame becomes the
  * trace's own. Leaves before changing anything when the frame was entered from C (the
  * interpreter must return to it). */
-#define RETURN_BASE_BODY(N, NO_UPVALUES)                                    \
-  if (L->ci->status & LJ_CI_FRESH) CPJIT_EXIT(0);                         \
-  if ((NO_UPVALUES) && (N) == 1 && L->ci->nresults == 1) {                \
-    /* one value to a call that wants one: pop_frame_in's common case */  \
-    const lj_callinfo *callee = L->ci, *caller = callee->prev;            \
-    copy_value(callee->func, REG(0));                                     \
-    L->ci = (lj_callinfo *)caller;                                        \
-    L->top = caller->top;                                                 \
-    base = caller->base;                                                  \
-    cl = (lj_lclosure *)caller->func->u.p;                                \
-    CPJIT_CONTINUE();                                                     \
-  }                                                                       \
-  pop_frame_in(L, REG(0), N, NO_UPVALUES);                                \
-  const lj_callinfo *ci = L->ci;                                          \
-  base = ci->base;                                                        \
-  cl = (lj_lclosure *)ci->func->u.p;                                      \
+#define RETURN_BASE_BODY(N)                       \
+  if (L->ci->status & LJ_CI_FRESH) CPJIT_EXIT(0); \
+  pop_frame(L, REG(0), N);                        \
+  const lj_callinfo *ci = L->ci;                  \
+  base = ci->base;                                \
+  cl = (lj_lclosure *)ci->func->u.p;              \
   CPJIT_CONTINUE();
 CPJIT_UOP_INFO(RETURN_BASE, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
-CPJIT_UOP(RETURN_BASE) { RETURN_BASE_BODY((int32_t)CPJIT_OPERAND_U16(1), 0) }
+CPJIT_UOP(RETURN_BASE) { RETURN_BASE_BODY((int32_t)CPJIT_OPERAND_U16(1)) }
 CPJIT_UOP_INFO(RETURN_BASE1, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_});
-CPJIT_UOP(RETURN_BASE1) { RETURN_BASE_BODY(1, 0) }
-/* RETURN_BASE1 from a function that creates no closures. */
-CPJIT_UOP_INFO(RETURN_BASE1_K, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_});
-CPJIT_UOP(RETURN_BASE1_K) { RETURN_BASE_BODY(1, 1) }
+CPJIT_UOP(RETURN_BASE1) { RETURN_BASE_BODY(1) }
+/* RETURN_BASE1 from a function that creates no closures, and the GUARD_RETPC after it, in one
+ * uop: operand 1 is the call site the caller must go on at. Exit 0 leaves before the return
+ * (a frame entered from C), exit 1 after it, when the caller goes on elsewhere: the trace's
+ * return exit, as the guard's. */
+CPJIT_UOP_INFO(RETURN_BASE1_KR, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
+CPJIT_UOP(RETURN_BASE1_KR) {
+  const lj_callinfo *callee = L->ci;
+  if (callee->status & LJ_CI_FRESH) CPJIT_EXIT(0);
+  const lj_callinfo *caller = callee->prev;
+  if (callee->nresults == 1) { /* one value to a call that wants one: pop_frame_in's common case */
+    copy_value(callee->func, REG(0));
+    L->ci = (lj_callinfo *)caller;
+    L->top = caller->top;
+  } else {
+    pop_frame_in(L, REG(0), 1, 1);
+  }
+  base = caller->base;
+  cl = (lj_lclosure *)caller->func->u.p;
+  if (caller->savedpc != CPJIT_OPERAND_PTR(1, const void *)) CPJIT_EXIT(1);
+  CPJIT_CONTINUE();
+}
 /* The running frame (an inlined call's) becomes the trace's own: the trace goes on in a trace
  * that runs in that frame (a loop's inside the inlined function). */
 CPJIT_UOP_INFO(REBASE_CI, .flags = CPJIT_UOP_ESCAPES);
