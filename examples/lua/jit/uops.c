@@ -828,10 +828,12 @@ static inline __attribute__((always_inline)) int class_field(const lj_table *t, 
 CPJIT_UOP_INFO(GETFIELD, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_});
 CPJIT_UOP(GETFIELD) { GETFIELD_BODY((lj_table *)REG(1)->u.p) }
 
-/* t.key where the recording found key in t itself, in node `hint` (operand 3, as a byte
- * offset into the node array, below 64 KiB): that node is tried with the key and offset as immediates, the
- * shape of objects built the same way. Anything else (another node, a nil, the key in a class)
- * is one helper call (lj_get_field), so that the fast path has no stack frame (CPJIT_CALL). */
+/* t.key where the recording found key in t itself, in node `hint` (operand 3, as a byte offset
+ * into the node array, below 64 KiB): that node is tried with the key and the offset as
+ * immediates (objects built alike keep their fields in the same nodes). Anything else (another
+ * node, a nil, the key in a class) is one helper call (lj_get_field), so that the fast path has
+ * no stack frame (CPJIT_CALL). SETFIELD_H tests the node the same way; an inline function
+ * shared by both made clang's code for each an instruction longer. */
 #define GETFIELD_H_BODY(TABLE)                                                                           \
   lj_table *t = (TABLE);                                                                                 \
   const lj_string *key = CPJIT_OPERAND_PTR(2, const lj_string *);                                        \
