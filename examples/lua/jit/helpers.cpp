@@ -301,6 +301,15 @@ int lj_grow_array(lj_state *L, lj_table *t, uint64_t n) {
   return 1;
 }
 
+int lj_set_list(lj_state *L, lj_value *list, uint32_t n, uint32_t start, int reset_top) {
+  auto *lt = static_cast<lj_table *>(list->u.p);
+  if (!lj_grow_array(L, lt, static_cast<uint64_t>(start) + n)) return 0;
+  Table *t = T(lt);
+  for (uint32_t j = 1; j <= n; j++) t->array[start + j - 1] = V(list)[j];
+  if (reset_top) S(L)->top = S(L)->ci->top;
+  return 1;
+}
+
 int lj_next(lj_state *L, const lj_table *t, const lj_value *control, lj_value *key, lj_value *val) {
   Value k = *V(control), v = Value::nil();
   try {

@@ -57,6 +57,10 @@ void lj_pop_frame(struct lj_state *L, lj_value *first, uint32_t n);
 /* Grows t's array part to at least n entries (a table constructor's list); 0 when memory ran
  * out or n is too large (the interpreter redoes it and raises the error). */
 int lj_grow_array(struct lj_state *L, lj_table *t, uint64_t n);
+/* A constructor's list into a table whose array is too small: grows it to start + n, stores
+ * list[1 .. n] at start + 1 .., and (reset_top) puts the stack top back to the frame's; 0,
+ * having changed nothing, when memory ran out. */
+int lj_set_list(struct lj_state *L, lj_value *list, uint32_t n, uint32_t start, int reset_top);
 /* next(t, *control) as a pairs() loop steps it: *key and *val (when val is not null) are the
  * next entry, or nil at the end; 0 (nothing written) when the control is not a key of t (the
  * interpreter raises the error). */

@@ -42,7 +42,7 @@ CPJIT_HELPER(lj_pop_frame);
 CPJIT_HELPER(lj_set_int_c);
 CPJIT_HELPER(lj_set_field_c);
 CPJIT_HELPER(lj_has_open_upvalues);
-CPJIT_HELPER(lj_grow_array);
+CPJIT_HELPER(lj_set_list);
 CPJIT_HELPER(lj_next);
 CPJIT_HELPER(lj_closure);
 CPJIT_HELPER(lj_close_upvals);
@@ -995,7 +995,12 @@ CPJIT_UOP(SETLIST) {
   uint32_t n = CPJIT_OPERAND_U8(1);
   const uint32_t start = CPJIT_OPERAND_U32(2);
   if (n == 0) n = (uint32_t)(L->top - list - 1);
-  if ((uint64_t)start + n > t->asize && !CPJIT_CALL(lj_grow_array(L, t, (uint64_t)start + n))) CPJIT_EXIT(0);
+  /* Too small an array is the helper's, which grows it and stores the list: nothing lives
+   * across that call, which left clang short of registers (it took rbp, rule 7). */
+  if (__builtin_expect((uint64_t)start + n > t->asize, 0)) {
+    if (!CPJIT_CALL(lj_set_list(L, REG(0), n, start, CPJIT_OPERAND_U8(1) == 0))) CPJIT_EXIT(0);
+    CPJIT_CONTINUE();
+  }
   NO_VECTOR
   for (uint32_t j = 1; j <= n; j++) copy_value(t->array + start + j - 1, list + j);
   if (CPJIT_OPERAND_U8(1) == 0) L->top = L->ci->top;
