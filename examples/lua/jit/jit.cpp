@@ -94,7 +94,7 @@ void end_recording(Jit& J, const std::string* abort_reason) {
       // loop's next back edge, many times, before counting it against the loop. (Waiting for
       // the threshold again would lock onto the same phase: a loop of three iterations inside
       // another would always be recorded in its last one.)
-      if (*abort_reason == kLeftLoop && ++loop->left < kMaxLoopLeaves) {
+      if ((*abort_reason == kLeftLoop && ++loop->left < kMaxLoopLeaves) || *abort_reason == kEnteredLoop) {
         loop->hits = loop->threshold > 0 ? loop->threshold - 1 : 0;
       } else if (++loop->aborts >= kMaxLoopAborts) {
         loop->blacklisted = true;

@@ -66,6 +66,7 @@ struct LoopState {
   uint32_t threshold = 0;  // back edges before the next attempt (grows after each abort)
   uint16_t aborts = 0;
   uint16_t left = 0;         // recordings abandoned because the iteration left the loop
+  uint16_t entered = 0;      // ... because it entered an inner loop that has a trace
   const Instr* end = nullptr;  // the last instruction of the loop (its back edge)
   bool blacklisted = false;
   TraceRec* trace = nullptr;  // the root trace that starts here
@@ -219,6 +220,8 @@ struct Jit {
 // recorder.cpp
 // The abort reason of a root recording whose iteration left the loop (retried soon).
 inline const std::string kLeftLoop = "iteration left the loop";
+inline const std::string kEnteredLoop = "iteration entered an inner loop";
+constexpr uint16_t kMaxLoopEntries = 2;  // such recordings of a loop, before one is kept
 // kDone: the trace is complete; kEnded: complete, but cut short at an instruction it does not
 // cover (abort_reason says which); kAbort: nothing to compile (abort_reason says why).
 enum class RecordStep { kContinue, kDone, kEnded, kAbort };

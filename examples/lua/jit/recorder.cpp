@@ -1484,6 +1484,15 @@ RecordStep record_instruction(Jit& J, CallInfo* ci, const Instr* pc, std::string
       // that frame becomes the trace's own first, as the loop's trace runs in it).
       auto it = J.loops.find(pc);
       if (it != J.loops.end() && it->second.trace != nullptr) {
+        // A loop's root whose iteration went into an inner loop: other iterations may not
+        // (sieve's `if flags[i]` holds for primes only), and one that stays in the loop makes
+        // a trace that loops, where this one would go round through exits and a side trace.
+        // A few more tries, then this shape is kept (nested loops that always run the inner).
+        if (R.loop != nullptr && R.parent == nullptr && R.loop->entered < kMaxLoopEntries) {
+          R.loop->entered++;
+          abort_reason = kEnteredLoop;
+          return RecordStep::kAbort;
+        }
         link_to(J, R, pc, it->second.trace);
         return RecordStep::kDone;
       }
