@@ -139,6 +139,14 @@ struct Recording {
   // Upvalues of the trace's own closure that a GETUPVAL (or a MOVE of its value) left in a slot
   // which nothing has written since, with no uop escaping in between: {upvalue index, slot}.
   std::vector<std::pair<int, uint64_t>> upval_slots;
+  // The last GETUPVAL of the trace's own closure: its uop's index, instruction, upvalue and
+  // register, for the next instruction to fuse with (GETI_UP).
+  struct UpvalLoad {
+    size_t insn = SIZE_MAX;
+    const Instr* pc = nullptr;
+    int upval = 0;
+    int reg = 0;
+  } last_upval_load;
   // Inner loops' back edges the recording followed once (Recorder::another_lap()).
   std::set<std::pair<const Instr*, uint32_t>> laps;
   std::chrono::steady_clock::time_point started;

@@ -198,6 +198,37 @@ class Recorder {
     emit("GETUPVAL", {static_cast<uint64_t>(a), upval_operand(b)});
     set_tag(a, kUnknownTag);
     R_.upval_slots.emplace_back(b, static_cast<uint64_t>(a));
+    R_.last_upval_load = {R_.insns.size() - 1, pc_, b, a};
+  }
+  // R[a] := R[b][key] right after R[b] := an upvalue of the trace's own closure (the last uop),
+  // with R[b] a temporary (no local lives in it here; the compiler frees it after the index):
+  // one uop reads the table from the upvalue (GETI_UP, GETI_UPK) and R[b] is not written. Its
+  // exits resume at the GETUPVAL, which the interpreter then runs again. False (nothing done)
+  // when the shape is not that.
+  // key_reg >= 0: the key is that register, an integer (guarded here, leaving at the GETUPVAL).
+  bool fuse_upval_index(int a, int b, const char* name, uint64_t key, int key_reg) {
+    const auto& last = R_.last_upval_load;
+    if (!own_frame() || last.insn + 1 != R_.insns.size() || last.pc != pc_ - 1 || last.reg != b ||
+        names_local(b, pc_))
+      return false;
+    const int upval = last.upval;
+    R_.insns.pop_back();
+    R_.last_upval_load = {};
+    forget_upval_slot(static_cast<uint64_t>(b));  // it never receives the value now
+    if (key_reg >= 0 && tag_of(key_reg) != kTagInt) {
+      emit("GUARD_INT", {static_cast<uint64_t>(key_reg)}, pc_ - 1);
+      set_tag(key_reg, kTagInt);
+    }
+    emit(name, {static_cast<uint64_t>(a), upval_operand(upval), key}, pc_ - 1);
+    return true;
+  }
+  // Whether register r holds a local of the frame's function at instruction pc.
+  bool names_local(int r, const Instr* pc) const {
+    const Proto* p = frame().proto;
+    const int at = static_cast<int>(pc - p->code);
+    for (int i = 0; i < p->nlocvars; i++)
+      if (p->locvars[i].reg == r && p->locvars[i].startpc <= at && at < p->locvars[i].endpc) return true;
+    return false;
   }
 
   // The site operand of a field uop on table t (known at recording time, or null): the key and
@@ -790,6 +821,7 @@ void Recorder::translate() {
         meta(LJ_META_INDEX, 0, a, b, c);
         return;
       }
+      if (key->is_int() && fuse_upval_index(a, b, "GETI_UP", C, c)) return;
       need(b);
       if (key->is_int()) {
         need(c);
@@ -806,6 +838,7 @@ void Recorder::translate() {
         meta(LJ_META_INDEX, 0, a, b, LJ_META_K, &key);
         return;
       }
+      if (fuse_upval_index(a, b, "GETI_UPK", C, -1)) return;
       need(b);
       emit("GETI_K", {A, B, C});
       return;
@@ -1371,6 +1404,7 @@ void record_start(Jit& J, CallInfo* ci, const Instr* pc, LoopState* loop, TraceR
   R.frames.push_back(f);
   R.tags.assign(frame_offset + R.proto->maxstack, kUnknownTag);
   R.upval_slots.clear();
+  R.last_upval_load = {};
   R.started = std::chrono::steady_clock::now();
   if (parent != nullptr && parent->exits[parent_exit].returned) {
     // That exit is taken wherever the caller goes on: this trace is for where it goes on now.
