@@ -8,12 +8,12 @@ allocation, but a stencil short of registers (values live across a helper call i
 was still given it, pushed and popped. Compiles the templates given (cpjit-lua's uops, the
 samples) for x86-64 and fails on any instruction that names rbp, ebp, bp or bpl.
 """
-import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
+
+from manifest import stencils_of
 
 FRAME_POINTER = re.compile(r"%(rbp|ebp|bp|bpl)\b")
 
@@ -27,15 +27,9 @@ def main() -> int:
     failures = 0
     with tempfile.TemporaryDirectory(prefix="cpjit-fp-") as work:
         for template in templates:
-            manifest = os.path.join(work, os.path.basename(template) + ".json")
-            cmd = [generator, "-q", "--force", "--target", "x86_64", "-I", include, "-I", os.path.dirname(template),
-                   "--json", manifest, "-o", os.path.join(work, "out.h"), template]
-            r = subprocess.run(cmd, capture_output=True, text=True)
-            if r.returncode != 0:
-                print(" ".join(cmd), "\n", r.stderr)
+            stencils = stencils_of(generator, include, template, "x86_64", work)
+            if stencils is None:
                 return 1
-            with open(manifest) as f:
-                stencils = json.load(f)["stencils"]
             checked = 0
             for s in stencils:
                 if not s.get("disassembly") or s["role"] == "entry":  # the shim sets up the frame
@@ -48,7 +42,7 @@ def main() -> int:
                         break
             print("%s: %d stencils checked" % (os.path.basename(template), checked))
             if checked == 0:
-                print("FAIL: no stencils in", manifest)
+                print("FAIL: no stencils in", template)
                 failures += 1
     return 1 if failures else 0
 

@@ -8,12 +8,12 @@ rsp); the same stencil without it does (the frame set up on entry that CPJIT_CAL
 avoid), which shows the check can tell the two apart. AArch64 is compiled too and must give
 stencils; clang shrink-wraps there either way.
 """
-import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
+
+from manifest import stencils_of
 
 STACK = re.compile(r"^(push|pop)|%rsp\b")
 
@@ -34,15 +34,10 @@ def main() -> int:
     failures = 0
     with tempfile.TemporaryDirectory(prefix="cpjit-slow-calls-") as work:
         for target in ("x86_64", "aarch64"):
-            manifest = os.path.join(work, target + ".json")
-            cmd = [generator, "-q", "--force", "--target", target, "-I", include, "--json", manifest,
-                   "-o", os.path.join(work, "out.h"), template]
-            r = subprocess.run(cmd, capture_output=True, text=True)
-            if r.returncode != 0:
-                print(" ".join(cmd), "\n", r.stderr)
+            listed = stencils_of(generator, include, template, target, work)
+            if listed is None:
                 return 1
-            with open(manifest) as f:
-                stencils = {s["name"]: s for s in json.load(f)["stencils"] if s["role"] == "uop"}
+            stencils = {s["name"]: s for s in listed if s["role"] == "uop"}
             if set(stencils) != {"FETCH_PINNED", "FETCH_PLAIN"}:
                 print("FAIL %s: stencils %s" % (target, sorted(stencils)))
                 failures += 1

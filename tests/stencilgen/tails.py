@@ -8,11 +8,11 @@ may end anywhere, its end being the way on. A conditional branch or any other in
 in a stencil that does not fall through would run into whatever code the JIT copies after it
 (a real bug of the AArch64 tail folding: the exit of a float loop's step was lost that way).
 """
-import json
 import os
-import subprocess
 import sys
 import tempfile
+
+from manifest import stencils_of
 
 UNCONDITIONAL = {"b", "br", "ret", "jmp", "jmpq", "ret", "retq"}
 
@@ -24,15 +24,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="cpjit-tails-") as work:
         for template in templates:
             for target in ("x86_64", "aarch64"):
-                manifest = os.path.join(work, "%s_%s.json" % (os.path.basename(template), target))
-                cmd = [generator, "-q", "--force", "--target", target, "-I", include, "-I", os.path.dirname(template),
-                       "--json", manifest, "-o", os.path.join(work, "out.h"), template]
-                r = subprocess.run(cmd, capture_output=True, text=True)
-                if r.returncode != 0:
-                    print(" ".join(cmd), "\n", r.stderr)
+                stencils = stencils_of(generator, include, template, target, work)
+                if stencils is None:
                     return 1
-                with open(manifest) as f:
-                    stencils = json.load(f)["stencils"]
                 checked = 0
                 for s in stencils:
                     if s["role"] != "uop" or not s.get("disassembly"):
@@ -45,7 +39,7 @@ def main() -> int:
                         print("FAIL %s %s: ends in '%s' without falling through" % (target, s["name"], s["disassembly"][-1]["text"]))
                 print("%s %s: %d uop stencils checked" % (os.path.basename(template), target, checked))
                 if checked == 0:
-                    print("FAIL: no uop stencils in", manifest)
+                    print("FAIL: no uop stencils in", template, target)
                     failures += 1
     return 1 if failures else 0
 

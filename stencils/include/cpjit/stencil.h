@@ -277,31 +277,28 @@ static inline __attribute__((always_inline)) double cpjit__bits_to_double(uint64
  * and no value other than the pinned ones lives across the call. A loop anywhere in the stencil,
  * or code after the call that the fast path shares, brings the frame back to the entry: give
  * the helper the whole slow case instead (tests/stencilgen/slow_calls.py checks the shape). */
-static inline __attribute__((always_inline)) void cpjit__pin_double(double *v) {
 #if defined(__x86_64__)
-  __asm__ volatile("" : "+x"(*v));
+#define CPJIT__FP_CONSTRAINT "+x" /* an SSE register */
 #else
-  __asm__ volatile("" : "+w"(*v));
+#define CPJIT__FP_CONSTRAINT "+w" /* an FP/SIMD register */
 #endif
-}
-static inline __attribute__((always_inline)) void cpjit__pin_float(float *v) {
-#if defined(__x86_64__)
-  __asm__ volatile("" : "+x"(*v));
-#else
-  __asm__ volatile("" : "+w"(*v));
-#endif
-}
-#define CPJIT__PIN(type, name)                                             \
-  _Generic((name),                                                         \
-      double: cpjit__pin_double((double *)(void *)&(name)),                \
-      float: cpjit__pin_float((float *)(void *)&(name)),                   \
+#define CPJIT__DEFINE_PIN(TYPE)                                                        \
+  static inline __attribute__((always_inline)) void cpjit__pin_##TYPE(TYPE *v) {      \
+    __asm__ volatile("" : CPJIT__FP_CONSTRAINT(*v));                                   \
+  }
+CPJIT__DEFINE_PIN(double)
+CPJIT__DEFINE_PIN(float)
+#define CPJIT__PIN(type, name)                                  \
+  _Generic((name),                                              \
+      double: cpjit__pin_double((double *)(void *)&(name)),     \
+      float: cpjit__pin_float((float *)(void *)&(name)),        \
       default: ({ __asm__ volatile("" : "+r"(name)); (void)0; }));
 #define CPJIT_PIN_STATE() do { CPJIT_STATE(CPJIT__PIN) } while (0)
-#define CPJIT_CALL(call)                       \
-  ({                                           \
-    __typeof__(call) cpjit_call_result_ = (call); \
-    CPJIT_PIN_STATE();                         \
-    cpjit_call_result_;                        \
+#define CPJIT_CALL(call)                            \
+  ({                                                \
+    __typeof__(call) cpjit_call_result_ = (call);   \
+    CPJIT_PIN_STATE();                              \
+    cpjit_call_result_;                             \
   })
 
 /* ---- defining stencils ------------------------------------------------------------------- */
