@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <regex>
 #include <set>
 #include <string_view>
 #include <unordered_map>
@@ -144,6 +145,7 @@ class Extractor {
   void strip_continuation();
   void thread_branches_a64();
   void thread_branches_x86();
+  void refuse_frame_pointer(const Stencil &stencil);
   [[noreturn]] void refuse(const ObjSection &section, const ObjRelocation &r, const std::string &why);
   std::string describe_target(uint32_t symbol, int64_t addend) const;
 
@@ -417,6 +419,23 @@ const tools::Disassembler *x86_disassembler() {
   return dis.get();
 }
 
+// Template rule 7: rbp belongs to the entry shim's frame, through which profilers and
+// debuggers unwind JIT code, so no stencil may use it, not even saved and restored around its
+// own use (a sample in between would unwind through garbage). -mframe-pointer=reserved keeps
+// clang off it, except that clang 19 still took it in a stencil short of registers (values
+// live across a helper call inside a loop): refused, naming the instruction. (AArch64 stencils
+// write x29 only as clang's frame records do, which keeps the chain valid.)
+void Extractor::refuse_frame_pointer(const Stencil &stencil) {
+  const tools::Disassembler *dis = x86_disassembler();
+  if (dis == nullptr) return;
+  static const std::regex frame_pointer("%(rbp|ebp|bp|bpl)\\b");
+  for (const tools::Instruction &i : dis->disassemble(stencil.code))
+    if (i.decoded && std::regex_search(i.text, frame_pointer))
+      fail(what_ + ": " + stencil.name + ": offset " + hex(i.offset) + ": '" + i.text +
+           "' uses the frame pointer, which stencils must leave alone (template rule 7: profilers and debuggers "
+           "unwind through it); keep fewer values live across helper calls, or give the helper the whole slow case");
+}
+
 // x86-64 has conditional tail calls, but clang still emits two shapes that put a taken branch
 // on a guard's hot path:
 //   1. `jcc +5; jmp <hole>` (a short branch over a tail call), rewritten to
@@ -626,6 +645,7 @@ Stencil Extractor::extract(const ObjSymbol &function, const ObjSection &text) {
            "' is not available in the exit stub (it ends the trace)");
   }
   if (object_.machine == Machine::AArch64) pair_got_loads();
+  if (object_.machine == Machine::X86_64 && stencil.role != CPJIT_ROLE_ENTRY) refuse_frame_pointer(stencil);
   if (stencil.role == CPJIT_ROLE_UOP) {
     if (object_.machine == Machine::AArch64) thread_branches_a64();
     else thread_branches_x86();

@@ -61,7 +61,10 @@
  *   6. Do not call another function of the template file unless it is inlined (`static inline`);
  *      each stencil must be self-contained.
  *   7. The frame pointer (rbp / x29) is reserved: stencils never write it, so debuggers and
- *      profilers unwind through JIT code using the entry shim's frame.
+ *      profilers unwind through JIT code using the entry shim's frame. clang keeps off it, but
+ *      under register pressure (values live across a helper call in a loop) it may still save
+ *      rbp and use it: cpjit-stencilgen refuses such an x86-64 stencil (AArch64 stencils write
+ *      x29 only as frame records do, which keeps the chain valid).
  */
 #ifndef CPJIT_STENCIL_H
 #define CPJIT_STENCIL_H
