@@ -42,6 +42,27 @@ inline int64_t int_mod(int64_t a, int64_t b) {
   return r;
 }
 
+// IEEE 754 leaves open which NaN the sum or product of two NaNs is: x86-64 gives the first
+// operand's, and compilers swap the operands of + and * freely. Tier 1 keeps Lua's order here,
+// as cpjit-lua's uop templates do (uops.c, add_ordered), so that a program prints the same
+// `nan` or `-nan` with the JIT on or off.
+inline double float_add(double a, double b) {
+#if defined(__x86_64__)
+  __asm__("addsd %1, %0" : "+x"(a) : "xm"(b));
+  return a;
+#else
+  return a + b;
+#endif
+}
+inline double float_mul(double a, double b) {
+#if defined(__x86_64__)
+  __asm__("mulsd %1, %0" : "+x"(a) : "xm"(b));
+  return a;
+#else
+  return a * b;
+#endif
+}
+
 inline double float_mod(double a, double b) {
   double r = std::fmod(a, b);
   if (r != 0 && ((r < 0) != (b < 0))) r += b;
@@ -100,9 +121,9 @@ inline bool fold_arith(int op, const Value& a, const Value& b, Value* r) {
   if (op == kArPow || op == kArDiv || !a.is_int() || !b.is_int()) {
     double x = to_double(a), y = to_double(b);
     switch (op) {
-      case kArAdd: set_float(r, x + y); break;
+      case kArAdd: set_float(r, float_add(x, y)); break;
       case kArSub: set_float(r, x - y); break;
-      case kArMul: set_float(r, x * y); break;
+      case kArMul: set_float(r, float_mul(x, y)); break;
       case kArMod: set_float(r, float_mod(x, y)); break;
       case kArPow: set_float(r, y == 2 ? x * x : std::pow(x, y)); break;
       case kArDiv: set_float(r, x / y); break;

@@ -476,9 +476,9 @@ op_SELF: {
     DISPATCH();                                                                \
   }
 
-  ARITH_OP(ADD, ADDK, kArAdd, int_add(x, y), x + y)
+  ARITH_OP(ADD, ADDK, kArAdd, int_add(x, y), float_add(x, y))
   ARITH_OP(SUB, SUBK, kArSub, int_sub(x, y), x - y)
-  ARITH_OP(MUL, MULK, kArMul, int_mul(x, y), x * y)
+  ARITH_OP(MUL, MULK, kArMul, int_mul(x, y), float_mul(x, y))
 
 // Division-like operators: integer forms need a nonzero divisor (else the slow path raises).
 #define DIV_OP(name, kname, arop, int_expr, float_expr)                        \
@@ -600,8 +600,8 @@ op_SELF: {
     PROTECT(arith_slow(L, arop, kc, rb, RA));                         \
     DISPATCH();                                                       \
   }
-  RARITH_OP(RADDK, kArAdd, int_add(x, y), x + y)
-  RARITH_OP(RMULK, kArMul, int_mul(x, y), x * y)
+  RARITH_OP(RADDK, kArAdd, int_add(x, y), float_add(x, y))
+  RARITH_OP(RMULK, kArMul, int_mul(x, y), float_mul(x, y))
 
 op_ADDI: {
   Value* rb = RB;
