@@ -339,7 +339,8 @@ INT_DIVK(MOD_IK, lua_imod)
   FLOAT_OPS_K(NAME, __t, 1, LJ_FACT_FLOAT, EXPR)
 /* When both operands are NaNs, x86-64 returns the first source operand's: a commutative
  * operation must keep `a` first whatever registers clang picked (a variant reading facc would
- * otherwise print nan where the interpreter prints -nan). AArch64 keeps source order. */
+ * otherwise print nan where the interpreter prints -nan; tier 1 keeps the same order, with
+ * float_add and float_mul in src/arith.h). AArch64 keeps source order. */
 static inline __attribute__((always_inline)) double add_ordered(double a, double b) {
 #if defined(__x86_64__)
   __asm__("addsd %1, %0" : "+x"(a) : "x"(b));
