@@ -289,22 +289,17 @@ void lj_pop_frame(lj_state *L, lj_value *first, uint32_t n) {
   if (wanted >= 0) st->top = st->ci->top;
 }
 
-int lj_grow_array(lj_state *L, lj_table *t, uint64_t n) {
-  if (n > UINT32_MAX) return 0;
+int lj_set_list(lj_state *L, lj_value *list, uint32_t n, uint32_t start, int reset_top) {
+  const uint64_t size = static_cast<uint64_t>(start) + n;
+  if (size > UINT32_MAX) return 0;  // the interpreter raises the error
+  Table *t = V(list)->t;
   try {
-    table_ensure_array(S(L), T(t), static_cast<uint32_t>(n));
+    table_ensure_array(S(L), t, static_cast<uint32_t>(size));
   } catch (...) {
     return 0;
   }
   // No collection here: the list's values may lie above the frame's top (a call's results),
   // where the collector does not look. The interpreter collects at its next safe point.
-  return 1;
-}
-
-int lj_set_list(lj_state *L, lj_value *list, uint32_t n, uint32_t start, int reset_top) {
-  auto *lt = static_cast<lj_table *>(list->u.p);
-  if (!lj_grow_array(L, lt, static_cast<uint64_t>(start) + n)) return 0;
-  Table *t = T(lt);
   for (uint32_t j = 1; j <= n; j++) t->array[start + j - 1] = V(list)[j];
   if (reset_top) S(L)->top = S(L)->ci->top;
   return 1;

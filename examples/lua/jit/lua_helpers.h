@@ -54,9 +54,6 @@ int lj_call(struct lj_state *L, lj_value *func, uint32_t b, uint32_t c, const vo
 int lj_push_frame(struct lj_state *L, lj_value *func, uint32_t b, uint32_t c, const void *next_pc);
 /* The running frame (pushed by lj_push_frame) returns first[0] .. first[n-1]. */
 void lj_pop_frame(struct lj_state *L, lj_value *first, uint32_t n);
-/* Grows t's array part to at least n entries (a table constructor's list); 0 when memory ran
- * out or n is too large (the interpreter redoes it and raises the error). */
-int lj_grow_array(struct lj_state *L, lj_table *t, uint64_t n);
 /* A constructor's list into a table whose array is too small: grows it to start + n, stores
  * list[1 .. n] at start + 1 .., and (reset_top) puts the stack top back to the frame's; 0,
  * having changed nothing, when memory ran out. */

@@ -1292,6 +1292,9 @@ CPJIT_UOP(CALL_REBASE) {
   cl = (lj_lclosure *)func->u.p;
   CPJIT_CONTINUE();
 }
+/* push_frame_site written out, so that the fast path (laid out last) and the helper's path each
+ * end in their own continuation: through push_frame_site the two merged first, one instruction
+ * more on the fast path. */
 CPJIT_UOP_INFO(CALL_REBASE_K, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_});
 CPJIT_UOP(CALL_REBASE_K) {
   lj_value *func = REG(0);
