@@ -154,9 +154,7 @@ void compile(Jit& J) {
   t->side = R.parent != nullptr;
   t->proto = R.proto;
   t->inlined = R.inlined;
-  t->field_sites = std::move(R.field_sites);
-  t->call_sites = std::move(R.call_sites);
-  t->meta_sites = std::move(R.meta_sites);
+  t->sites = std::move(R.sites);
   t->start_pc = static_cast<uint32_t>(R.start - R.proto->code);
   t->uops = static_cast<uint32_t>(R.insns.size());
   t->bytecodes = R.bytecodes;

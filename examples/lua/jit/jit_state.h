@@ -46,9 +46,8 @@ struct TraceRec {
   FuncState* func = nullptr;  // or the function at whose entry they start
   Proto* proto = nullptr;
   std::vector<Proto*> inlined;  // functions whose calls the trace inlined
-  std::vector<std::unique_ptr<lj_field_site>> field_sites;  // read and updated by its field uops
-  std::vector<std::unique_ptr<lj_call_site>> call_sites;    // read by its frame pushes
-  std::vector<std::unique_ptr<lj_meta_site>> meta_sites;    // read by its META uops
+  // The lj_*_site records its uops point to (lua_layout.h): read, and some updated, by them.
+  std::vector<std::shared_ptr<void>> sites;
   uint32_t start_pc = 0;
   uint32_t uops = 0;
   uint32_t bytecodes = 0;    // instructions recorded
@@ -114,9 +113,7 @@ struct Recording {
   int pending_nargs = 0;          // ... passing this many arguments
   bool pending_tail = false;      // an inlined tail call was recorded: its callee takes over the frame
   std::vector<Proto*> inlined;
-  std::vector<std::unique_ptr<lj_field_site>> field_sites;  // of the uops recorded so far
-  std::vector<std::unique_ptr<lj_call_site>> call_sites;
-  std::vector<std::unique_ptr<lj_meta_site>> meta_sites;
+  std::vector<std::shared_ptr<void>> sites;  // of the uops recorded so far
   std::string ended_after;        // the last instruction recorded ends the trace (why)
   LoopState* loop = nullptr;      // root traces: the loop
   FuncState* func = nullptr;      // or the function whose entry the trace starts at

@@ -32,6 +32,7 @@ static_assert(sizeof(lj_node) == sizeof(Node));
 CPJIT_LUA_SAME_OFFSET(lj_node, val, Node, val);
 CPJIT_LUA_SAME_OFFSET(lj_node, key, Node, key);
 static_assert(LJ_NODE_NEXT_OFFSET == kNodeNextOffset);
+static_assert(LJ_KEY_BIT(0x04000000u) == key_filter_bit(0x04000000u) && LJ_KEY_BIT(0xfc000001u) == key_filter_bit(0xfc000001u));
 
 CPJIT_LUA_SAME_OFFSET(lj_table, tm_absent, Table, tm_absent);
 CPJIT_LUA_SAME_OFFSET(lj_table, asize, Table, asize);
@@ -39,6 +40,7 @@ CPJIT_LUA_SAME_OFFSET(lj_table, hmask, Table, hmask);
 CPJIT_LUA_SAME_OFFSET(lj_table, array, Table, array);
 CPJIT_LUA_SAME_OFFSET(lj_table, node, Table, node);
 CPJIT_LUA_SAME_OFFSET(lj_table, meta, Table, meta);
+CPJIT_LUA_SAME_OFFSET(lj_table, skeys, Table, skeys);
 static_assert(n(LJ_TM_INDEX) == kTMIndex && n(LJ_TM_NEWINDEX) == kTMNewIndex && n(LJ_TM_LEN) == kTMLen &&
               n(LJ_TM_EQ) == kTMEq);
 

@@ -72,7 +72,10 @@ typedef struct lj_table {
   lj_value *array;
   lj_node *node;
   struct lj_table *meta;
+  uint64_t skeys; /* key filter: bit lj_key_bit(s) set for every string key the hash part holds */
 } lj_table;
+/* A string key's bit in a table's key filter (src/object.h, key_filter_bit). */
+#define LJ_KEY_BIT(HASH) ((uint64_t)1 << ((uint32_t)(HASH) >> 26))
 
 /* A field access site of a trace (recorder.cpp makes one per GETFIELD, SETFIELD, GETTABUP,
  * SETTABUP; the trace owns it): the key, and the nodes of the hash parts it was last found in,
@@ -85,6 +88,19 @@ typedef struct lj_field_site {
   uint32_t class_node;         /* ... the key in the table that __index names */
   uint32_t padding_;
 } lj_field_site;
+
+/* A field that the recording found in an object's class (depth 1: the table its metatable's
+ * __index names) or in the class's base class (depth 2), as method calls find their methods
+ * (recorder.cpp makes one per GETFIELD_C1 and GETFIELD_C2; the trace owns it): where the
+ * recording found each step, as byte offsets into node arrays, which the uop tries. */
+typedef struct lj_class_site {
+  const lj_string *key;
+  const lj_string *index_key; /* "__index" */
+  uint64_t key_bit;           /* LJ_KEY_BIT of the key's hash */
+  uint32_t index_node[2];     /* "__index" in the metatable at each depth */
+  uint32_t node;              /* the key in the table it was found in */
+  uint32_t padding_;
+} lj_class_site;
 
 /* A call of a known Lua function that takes fixed parameters, all passed (recorder.cpp makes one
  * per PUSH_FRAME_K, CALL_REBASE_K and TAIL_FRAME(_BASE)_K; the trace owns it): the frame the call

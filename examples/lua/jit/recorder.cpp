@@ -231,10 +231,18 @@ class Recorder {
     return false;
   }
 
+  // A site record for a uop's operand (zeroed), which the trace owns from its compilation on.
+  template <class Site>
+  Site* new_site() {
+    auto site = std::make_shared<Site>();
+    R_.sites.push_back(site);
+    return site.get();
+  }
+
   // The site operand of a field uop on table t (known at recording time, or null): the key and
   // the node it is in now, which the uop tries first.
   uint64_t field_site(const Table* t, const String* key) {
-    auto site = std::make_unique<lj_field_site>();
+    auto* site = new_site<lj_field_site>();
     site->key = reinterpret_cast<const lj_string*>(key);
     site->index_key = reinterpret_cast<const lj_string*>(J_.L->tm_names[kTMIndex]);
     site->node = site->index_node = site->class_node = 0;
@@ -242,8 +250,7 @@ class Recorder {
       const Node* n = reinterpret_cast<const Node*>(table_get_short_str(t, key));  // a value is its node
       if (n >= t->node && n <= t->node + t->hmask) site->node = static_cast<uint32_t>(n - t->node);
     }
-    R_.field_sites.push_back(std::move(site));
-    return reinterpret_cast<uint64_t>(R_.field_sites.back().get());
+    return reinterpret_cast<uint64_t>(site);
   }
 
   // R[a] := R[b].key with t the table in R[b] now: GETFIELD_H when t holds the key itself (its
@@ -252,8 +259,54 @@ class Recorder {
   void get_field(uint64_t a, uint64_t b, const Table* t, const String* key) {
     if (const uint64_t hint = node_hint(t, key); hint != kNoHint)
       emit("GETFIELD_H", {a, b, reinterpret_cast<uint64_t>(key), hint});
+    else if (const char* uop = nullptr; lj_class_site* site = class_site(t, key, &uop))
+      emit(uop, {a, b, reinterpret_cast<uint64_t>(site)});
     else
       emit("GETFIELD", {a, b, field_site(t, key)});
+  }
+  // A site for GETFIELD_C1 or _C2 (*uop) when key is absent from t and its value comes from t's
+  // class or the class's base class (tables that __index names), or for _C1N or _C2N when the
+  // key is in neither and the last of them has no metatable; else null.
+  static constexpr uint32_t kNoStep = UINT32_MAX;
+  lj_class_site* class_site(const Table* t, const String* key, const char** uop) {
+    static const char* const kFound[] = {"GETFIELD_C1", "GETFIELD_C2"};
+    static const char* const kNil[] = {"GETFIELD_C1N", "GETFIELD_C2N"};
+    String* index_key = J_.L->tm_names[kTMIndex];
+    uint32_t steps[2] = {kNoStep, kNoStep};
+    for (int depth = 0; depth < 2; depth++) {
+      if (!table_get_short_str(t, key)->is_nil() || t->meta == nullptr) return nullptr;
+      const Value* index = table_get_short_str(t->meta, index_key);
+      if (!index->is_table()) return nullptr;
+      steps[depth] = node_offset(t->meta, index);
+      if (steps[depth] == kNoStep) return nullptr;
+      t = index->t;
+      const Value* v = table_get_short_str(t, key);
+      uint32_t node = kNoStep;
+      if (!v->is_nil()) {
+        node = node_offset(t, v);
+        if (node == kNoStep) return nullptr;
+        *uop = kFound[depth];
+      } else if (t->meta == nullptr) {
+        *uop = kNil[depth];
+      } else {
+        continue;
+      }
+      auto* site = new_site<lj_class_site>();
+      site->key = reinterpret_cast<const lj_string*>(key);
+      site->index_key = reinterpret_cast<const lj_string*>(index_key);
+      site->key_bit = key_filter_bit(key->hash);
+      site->index_node[0] = steps[0];
+      site->index_node[1] = steps[1];
+      site->node = node;
+      return site;
+    }
+    return nullptr;
+  }
+  // The byte offset of the node holding value v of t (found in its hash part); kNoStep beyond
+  // 32 bits.
+  static uint32_t node_offset(const Table* t, const Value* v) {
+    const uint64_t offset = static_cast<uint64_t>(reinterpret_cast<const Node*>(v) - t->node) * sizeof(Node);
+    return offset < kNoStep ? static_cast<uint32_t>(offset) : kNoStep;
   }
   // Where key's value is in t, as a byte offset into its nodes (the _H uops' operand): only
   // for a non-nil value in t itself, at most 16 bits away.
@@ -269,7 +322,7 @@ class Recorder {
   // a, b, c (LJ_META_K for the constant k; c is a count for LJ_META_CONCAT).
   cpjit_insn& meta(uint32_t kind, uint32_t op, int a, int b, int c, const Value* k = nullptr,
                    const Value* k2 = nullptr) {
-    auto site = std::make_unique<lj_meta_site>();
+    auto* site = new_site<lj_meta_site>();
     auto offset = [&](int r) {
       return r < 0 ? r : static_cast<int32_t>((off() + static_cast<uint32_t>(r)) * sizeof(Value));
     };
@@ -283,9 +336,8 @@ class Recorder {
     site->b = offset(b);
     site->c = kind == LJ_META_CONCAT ? c : offset(c);
     site->padding_ = 0;
-    R_.meta_sites.push_back(std::move(site));
     const bool compare = kind == LJ_META_EQ || kind == LJ_META_LT || kind == LJ_META_LE;
-    cpjit_insn& insn = emit(compare ? "META_BRANCH" : "META", {reinterpret_cast<uint64_t>(R_.meta_sites.back().get())});
+    cpjit_insn& insn = emit(compare ? "META_BRANCH" : "META", {reinterpret_cast<uint64_t>(site)});
     if (compare) {
       // The trace ends: exit 1 where control goes when the comparison holds, exit 2 otherwise.
       const Instr* jump = pc_ + 2 + arg_sj(pc_[1]);
@@ -346,7 +398,7 @@ class Recorder {
   void push_frame(const char* name, int a, int b, int c, const Proto* p) {
     const auto A = static_cast<uint64_t>(a), pc = reinterpret_cast<uint64_t>(pc_ + 1);
     if (!p->is_vararg && b - 1 >= p->numparams) {
-      auto site = std::make_unique<lj_call_site>();
+      auto* site = new_site<lj_call_site>();
       site->return_pc = pc_ + 1;
       site->code = p->code;
       site->limit_offset = static_cast<uint64_t>(b + p->numparams + p->maxstack) * sizeof(Value);
@@ -354,10 +406,9 @@ class Recorder {
       site->nresults = c - 1;
       site->b = static_cast<uint16_t>(b);
       site->c = static_cast<uint16_t>(c);
-      R_.call_sites.push_back(std::move(site));
       // Operand 1: where the arguments end, a byte offset from the trace's base like a slot's.
       emit(std::string(name) + "_K",
-           {A, (off() + A + static_cast<uint64_t>(b)) * sizeof(Value), reinterpret_cast<uint64_t>(R_.call_sites.back().get())});
+           {A, (off() + A + static_cast<uint64_t>(b)) * sizeof(Value), reinterpret_cast<uint64_t>(site)});
     } else
       emit(name, {A, static_cast<uint64_t>(b), static_cast<uint64_t>(c), pc});
   }
@@ -1285,15 +1336,14 @@ void Recorder::translate() {
         // All parameters passed (checked when the trace runs if the arguments end at the stack
         // top), and no upvalue can be open over the frame: what the frame needs is worked out
         // now (the _K variants).
-        auto site = std::make_unique<lj_call_site>();
+        auto* site = new_site<lj_call_site>();
         site->code = p->code;
         site->limit_offset = static_cast<uint64_t>(b + p->numparams + p->maxstack) * sizeof(Value);
         site->top_offset = static_cast<uint64_t>(1 + p->maxstack) * sizeof(Value);
         site->b = static_cast<uint16_t>(b);
         site->c = static_cast<uint16_t>(1 + p->numparams);
-        R_.call_sites.push_back(std::move(site));
         emit(own_base ? "TAIL_FRAME_BASE_K" : "TAIL_FRAME_K",
-             {A, reinterpret_cast<uint64_t>(R_.call_sites.back().get())});
+             {A, reinterpret_cast<uint64_t>(site)});
       } else
         emit(own_base ? "TAIL_FRAME_BASE" : "TAIL_FRAME", {A, B});
       R_.pending_tail = true;

@@ -789,6 +789,12 @@ static inline __attribute__((always_inline)) lj_value *find_field(const lj_table
   }
 }
 _Static_assert(__builtin_offsetof(lj_node, val) == 0, "a value slot is its node's address");
+/* find_field after the table's key filter: a clear bit proves the key absent (the usual answer
+ * in the tables an __index chain passes through). */
+static inline __attribute__((always_inline)) lj_value *filtered_field(const lj_table *t, const lj_string *key) {
+  if (!(t->skeys & LJ_KEY_BIT(key->hash))) return 0;
+  return find_field(t, key);
+}
 /* The node *hint names first, else the key's chain (updating *hint). */
 static inline __attribute__((always_inline)) lj_value *hinted_field(const lj_table *t, const lj_string *key,
                                                                     uint32_t *hint) {
@@ -796,7 +802,7 @@ static inline __attribute__((always_inline)) lj_value *hinted_field(const lj_tab
     lj_node *n = &t->node[*hint];
     if (n->key.tag == LJ_STRING && n->key.u.p == key) return &n->val;
   }
-  lj_value *v = find_field(t, key);
+  lj_value *v = filtered_field(t, key);
   if (v != 0) *hint = (uint32_t)((lj_node *)v - t->node);
   return v;
 }
@@ -818,7 +824,7 @@ static inline __attribute__((always_inline)) int class_field(const lj_table *t, 
         depth == 0 ? hinted_field(mt, site->index_key, &site->index_node) : find_field(mt, site->index_key);
     if (index == 0 || index->tag != LJ_TABLE) return 0;
     t = (const lj_table *)index->u.p;
-    const lj_value *v = depth == 0 ? hinted_field(t, site->key, &site->class_node) : find_field(t, site->key);
+    const lj_value *v = depth == 0 ? hinted_field(t, site->key, &site->class_node) : filtered_field(t, site->key);
     if (v != 0 && v->tag != LJ_NIL) {
       copy_value(out, v);
       return 1;
@@ -877,6 +883,61 @@ CPJIT_UOP(GETTABUP) {
   if (up->tag != LJ_TABLE) CPJIT_EXIT(0);
   GETFIELD_BODY((lj_table *)up->u.p)
 }
+
+/* t.key where the recording found key in t's class (GETFIELD_C1) or base class (GETFIELD_C2):
+ * each step follows the nodes the recording found (operand 2, a lj_class_site). A table on the
+ * way may hold the key only if its key filter has the key's bit, which is then looked for.
+ * Anything else (a step's node moved, no metatable, an __index that is not a table) is the
+ * helper's. The N forms: the recording found the key nowhere, the last class having no
+ * metatable (nil, as for an object's field that is not set). DEPTH and NIL_END are literals, so
+ * the walk is straight-line code. */
+static inline __attribute__((always_inline)) const lj_value *node_at(const lj_table *t, const lj_string *key,
+                                                                     uint32_t offset) {
+  if (offset > (uint64_t)t->hmask * sizeof(lj_node)) return 0;
+  const lj_node *n = (const lj_node *)((const char *)t->node + offset);
+  return n->key.tag == LJ_STRING && n->key.u.p == key ? &n->val : 0;
+}
+static inline __attribute__((always_inline)) int class_chain(const lj_table *t, const lj_class_site *site,
+                                                              int depth, int nil_end, lj_value *out) {
+  _Pragma("clang loop unroll(full)") for (int level = 0; level <= depth; level++) {
+    if (level == depth && !nil_end) break;
+    if (__builtin_expect((t->skeys & site->key_bit) != 0, 0)) {
+      const lj_value *v = find_field(t, site->key);
+      if (v != 0 && v->tag != LJ_NIL) {
+        copy_value(out, v);
+        return 1;
+      }
+    }
+    const lj_table *mt = t->meta;
+    if (level == depth) {
+      if (mt != 0) return 0;
+      out->tag = LJ_NIL;
+      return 1;
+    }
+    if (mt == 0) return 0;
+    const lj_value *index = node_at(mt, site->index_key, site->index_node[level]);
+    if (index == 0 || index->tag != LJ_TABLE) return 0;
+    t = (const lj_table *)index->u.p;
+  }
+  const lj_value *v = node_at(t, site->key, site->node);
+  if (v == 0 || v->tag == LJ_NIL) return 0;
+  copy_value(out, v);
+  return 1;
+}
+#define GETFIELD_C_BODY(DEPTH, NIL_END)                                          \
+  lj_table *t = (lj_table *)REG(1)->u.p;                                         \
+  const lj_class_site *site = CPJIT_OPERAND_PTR(2, const lj_class_site *);       \
+  if (LAID_OUT_LAST(class_chain(t, site, DEPTH, NIL_END, REG(0)))) CPJIT_CONTINUE(); \
+  if (!CPJIT_CALL(lj_get_field(L, t, site->key, REG(0)))) CPJIT_EXIT(0);        \
+  CPJIT_CONTINUE();
+CPJIT_UOP_INFO(GETFIELD_C1, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_});
+CPJIT_UOP(GETFIELD_C1) { GETFIELD_C_BODY(1, 0) }
+CPJIT_UOP_INFO(GETFIELD_C2, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_});
+CPJIT_UOP(GETFIELD_C2) { GETFIELD_C_BODY(2, 0) }
+CPJIT_UOP_INFO(GETFIELD_C1N, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_});
+CPJIT_UOP(GETFIELD_C1N) { GETFIELD_C_BODY(1, 1) }
+CPJIT_UOP_INFO(GETFIELD_C2N, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_});
+CPJIT_UOP(GETFIELD_C2N) { GETFIELD_C_BODY(2, 1) }
 
 /* A store into a key that holds a value goes inline; anything else (a new key, a nil value that
  * may hide __newindex) through the helper. */

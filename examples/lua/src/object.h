@@ -107,7 +107,14 @@ struct Table : GCObject {
   Value* array;
   Node* node;
   Table* meta;
+  // Key filter: bit key_filter_bit(s) is set for every string s that the hash part has held as
+  // a key since it was last rebuilt (a superset of its string keys). A clear bit proves a key
+  // absent without a probe: lookups through __index chains miss in most tables they visit.
+  uint64_t skeys;
 };
+// The filter bit of a string key with its hash computed: the hash's top six bits (the node is
+// chosen by the low bits).
+constexpr uint64_t key_filter_bit(uint32_t hash) { return uint64_t{1} << (hash >> 26); }
 
 struct UpvalDesc {
   String* name;

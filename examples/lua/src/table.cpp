@@ -117,7 +117,8 @@ Node* free_position(Table* t) {
 // has no free node left.
 Value* insert_key(Table* t, const Value& key) {
   if (is_dummy(t)) return nullptr;
-  Node* mp = main_position(t, key);
+  Node* mp = main_position(t, key);  // computes a long string's hash
+  if (key.tag == kTagString) t->skeys |= key_filter_bit(key.s->hash);
   if (!mp->val.is_nil() || mp->key.tag != kTagNil) {
     if (mp->val.is_nil()) {
       // A cleared field in the new key's own main position: take it over. Its chain link
@@ -224,6 +225,7 @@ Table* table_new(State* L, uint32_t narray, uint32_t nhash) {
   t->array = nullptr;
   t->node = &dummy_node;
   t->meta = nullptr;
+  t->skeys = 0;
   if (nhash == 0 && narray > 0 && narray <= kMaxArraySize) {
     // A constructor's list ({a, b}): only an array of nils, nothing to move.
     Value* array = mem_new_array<Value>(L, narray);
@@ -279,6 +281,7 @@ void table_resize(State* L, Table* t, uint32_t narray, uint32_t nhash) {
   t->node = new_node;
   t->hmask = hsize ? hsize - 1 : 0;
   t->lastfree = hsize;
+  t->skeys = 0;  // the keys moved below set their bits again
 
   for (uint32_t i = narray; i < old_asize; i++) {
     if (!old_array[i].is_nil()) insert_fresh(t, Value::integer(static_cast<int64_t>(i) + 1), old_array[i]);
