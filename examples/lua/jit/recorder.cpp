@@ -302,6 +302,24 @@ class Recorder {
     }
     return nullptr;
   }
+  // A site for SELF_STR_C: the string metatable's __index table holds the method key.
+  lj_class_site* string_method_site(const String* key) {
+    const Table* mt = J_.L->string_meta;
+    String* index_key = J_.L->tm_names[kTMIndex];
+    if (mt == nullptr) return nullptr;
+    const Value* index = table_get_short_str(mt, index_key);
+    if (!index->is_table()) return nullptr;
+    const Value* v = table_get_short_str(index->t, key);
+    if (v->is_nil()) return nullptr;
+    auto* site = new_site<lj_class_site>();
+    site->key = reinterpret_cast<const lj_string*>(key);
+    site->index_key = reinterpret_cast<const lj_string*>(index_key);
+    site->key_bit = key_filter_bit(key->hash);
+    site->index_node[0] = node_offset(mt, index);
+    site->index_node[1] = kNoStep;
+    site->node = node_offset(index->t, v);
+    return site;
+  }
   // The byte offset of the node holding value v of t (found in its hash part); kNoStep beyond
   // 32 bits.
   static uint32_t node_offset(const Table* t, const Value* v) {
@@ -877,6 +895,9 @@ void Recorder::translate() {
       if (key->is_int()) {
         need(c);
         emit("GETI", {A, B, C});
+      } else if (key->is_string()) {
+        need(c);
+        emit("GETTABLE_S", {A, B, C});
       } else {
         emit("GETTABLE_ANY", {A, B, C});
       }
@@ -927,8 +948,14 @@ void Recorder::translate() {
         else emit("SETI_C", {A, B, payload(k(c)), k(c).tag});
         return;
       }
-      if (op == OP_SETTABLE) emit("SETTABLE_ANY", {A, B, C});
-      else emit("SETTABLE_ANY_C", {A, B, payload(k(c)), k(c).tag});
+      if (op == OP_SETTABLE && key->is_string()) {
+        need(b);
+        emit("SETTABLE_S", {A, B, C});
+      } else if (op == OP_SETTABLE) {
+        emit("SETTABLE_ANY", {A, B, C});
+      } else {
+        emit("SETTABLE_ANY_C", {A, B, payload(k(c)), k(c).tag});
+      }
       return;
     }
     case OP_SETI:
@@ -993,7 +1020,10 @@ void Recorder::translate() {
         need(b);
         emit("MOVE", {A + 1, B});
         set_tag(a + 1, kTagString);
-        emit("SELF_STR", {A, key});
+        if (lj_class_site* site = string_method_site(k(c).s))
+          emit("SELF_STR_C", {A, reinterpret_cast<uint64_t>(site), reinterpret_cast<uint64_t>(&J_.L->string_meta)});
+        else
+          emit("SELF_STR", {A, key});
       }
       set_tag(a, kUnknownTag);
       return;

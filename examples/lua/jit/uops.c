@@ -1015,10 +1015,65 @@ CPJIT_UOP(SETTABLE_ANY_C) {
   CPJIT_CONTINUE();
 }
 
+/* t[s] and t[s] = v with s a string (the recorder guards the key's type): a short string's
+ * chain is walked inline (interned strings compare by address); a long string, a nil that may
+ * hide __index and a new key are the helper's. */
+CPJIT_UOP_INFO(GETTABLE_S, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, R_});
+CPJIT_UOP(GETTABLE_S) {
+  const lj_table *t = (const lj_table *)REG(1)->u.p;
+  const lj_string *key = (const lj_string *)REG(2)->u.p;
+  if (__builtin_expect(key->is_short, 1)) {
+    const lj_value *v = find_field(t, key);
+    if (v != 0 && v->tag != LJ_NIL) {
+      copy_value(REG(0), v);
+      CPJIT_CONTINUE();
+    }
+    if (!may_have_tm(t->meta, LJ_TM_INDEX)) {
+      REG(0)->tag = LJ_NIL;
+      CPJIT_CONTINUE();
+    }
+  }
+  if (!CPJIT_CALL(lj_get(L, (lj_table *)t, REG(2), REG(0)))) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(SETTABLE_S, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_, R_});
+CPJIT_UOP(SETTABLE_S) {
+  lj_table *t = (lj_table *)REG(0)->u.p;
+  const lj_string *key = (const lj_string *)REG(1)->u.p;
+  if (__builtin_expect(key->is_short, 1)) {
+    lj_value *v = find_field(t, key);
+    if (v != 0 && v->tag != LJ_NIL) {
+      copy_value(v, REG(2));
+      CPJIT_CONTINUE();
+    }
+  }
+  if (!CPJIT_CALL(lj_set(L, t, REG(1), REG(2)))) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+
 /* s:method(...): the method from the string metatable's __index table. */
 CPJIT_UOP_INFO(SELF_STR, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_});
 CPJIT_UOP(SELF_STR) {
   if (!lj_string_method(L, CPJIT_OPERAND_PTR(1, const lj_string *), REG(0))) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+/* The same through the nodes the recording found (operand 1, a lj_class_site of depth 1 whose
+ * first step is the string metatable, the table operand 2 points to, the interpreter's). */
+CPJIT_UOP_INFO(SELF_STR_C, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_});
+CPJIT_UOP(SELF_STR_C) {
+  const lj_class_site *site = CPJIT_OPERAND_PTR(1, const lj_class_site *);
+  const lj_table *mt = *CPJIT_OPERAND_PTR(2, const lj_table *const *);
+  if (__builtin_expect(mt != 0, 1)) {
+    const lj_value *index = node_at(mt, site->index_key, site->index_node[0]);
+    if (__builtin_expect(index != 0 && index->tag == LJ_TABLE, 1)) {
+      const lj_value *v = node_at((const lj_table *)index->u.p, site->key, site->node);
+      if (__builtin_expect(v != 0 && v->tag != LJ_NIL, 1)) {
+        copy_value(REG(0), v);
+        CPJIT_CONTINUE();
+      }
+    }
+  }
+  if (!CPJIT_CALL(lj_string_method(L, site->key, REG(0)))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 
