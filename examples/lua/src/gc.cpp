@@ -12,8 +12,6 @@ namespace cpjit::lua {
 
 namespace {
 
-inline size_t pool_class(size_t size) { return (size + kPoolGranule - 1) / kPoolGranule - 1; }
-
 void* pool_alloc(State* L, size_t cls) {
   Heap& h = L->heap;
   if (PoolBlock* b = h.free_lists[cls]) {
@@ -56,7 +54,7 @@ inline int big_class(size_t size) {
 }
 
 inline void* raw_alloc(State* L, size_t size) {
-  if (size <= kPoolMaxSize) return pool_alloc(L, pool_class(size == 0 ? 1 : size));
+  if (size <= kPoolMaxSize) return pool_alloc(L, pool_class(size));
   int lg = big_class(size);
   if (lg >= 0 && L->heap.big_free[lg] != nullptr) {
     PoolBlock* b = L->heap.big_free[lg];
@@ -69,7 +67,7 @@ inline void* raw_alloc(State* L, size_t size) {
 
 inline void raw_free(State* L, void* p, size_t size) {
   if (size <= kPoolMaxSize) {
-    pool_free(L, p, pool_class(size == 0 ? 1 : size));
+    pool_free(L, p, pool_class(size));
     return;
   }
   int lg = big_class(size);
@@ -85,7 +83,7 @@ inline void raw_free(State* L, void* p, size_t size) {
 
 }  // namespace
 
-void* mem_alloc(State* L, size_t size) {
+void* mem_alloc_slow(State* L, size_t size) {
   if (size > L->heap.limit - L->heap.total || L->heap.total > L->heap.limit) mem_error(L);
   void* p = raw_alloc(L, size);
   if (p == nullptr) mem_error(L);
@@ -109,7 +107,7 @@ void* mem_realloc(State* L, void* p, size_t old_size, size_t new_size) {
   return q;
 }
 
-void mem_free(State* L, void* p, size_t size) {
+void mem_free_slow(State* L, void* p, size_t size) {
   if (p == nullptr) return;
   raw_free(L, p, size);
   L->heap.total -= size;

@@ -21,9 +21,38 @@ namespace cpjit::lua {
 
 // Raw memory for objects. Throws "not enough memory" (as a Lua error) on failure or when the
 // heap limit would be exceeded. Sizes must be passed back to mem_free for the accounting.
-void* mem_alloc(State* L, size_t size);
+void* mem_alloc_slow(State* L, size_t size);
 void* mem_realloc(State* L, void* p, size_t old_size, size_t new_size);
-void mem_free(State* L, void* p, size_t size);
+void mem_free_slow(State* L, void* p, size_t size);
+
+// The pool size class of a small block (sizes 0 and 1 .. kPoolGranule share class 0).
+inline size_t pool_class(size_t size) { return size == 0 ? 0 : (size - 1) / kPoolGranule; }
+
+// Inline: a block from its size class's free list, which is how most objects are made; the
+// bump pointer, new chunks, big blocks and the errors are out of line.
+inline void* mem_alloc(State* L, size_t size) {
+  Heap& h = L->heap;
+  if (size <= kPoolMaxSize && h.total <= h.limit && size <= h.limit - h.total) {
+    PoolBlock*& list = h.free_lists[pool_class(size)];
+    if (PoolBlock* b = list) {
+      list = b->next;
+      h.total += size;
+      return b;
+    }
+  }
+  return mem_alloc_slow(L, size);
+}
+inline void mem_free(State* L, void* p, size_t size) {
+  if (size <= kPoolMaxSize && p != nullptr) {
+    PoolBlock*& list = L->heap.free_lists[pool_class(size)];
+    auto* b = static_cast<PoolBlock*>(p);
+    b->next = list;
+    list = b;
+    L->heap.total -= size;
+    return;
+  }
+  mem_free_slow(L, p, size);
+}
 
 template <typename T>
 T* mem_new_array(State* L, size_t n) {
