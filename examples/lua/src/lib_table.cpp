@@ -1,6 +1,7 @@
 // The table library. Element access honours __index/__newindex (as lua_geti/lua_seti do) but
 // takes the raw path when the table has no metatable.
 #include <climits>
+#include <cstring>
 #include <string>
 
 #include "lib.h"
@@ -84,11 +85,44 @@ int tremove(State* L) {
   return 1;
 }
 
+// table.concat's common case: a table without a metatable whose items i .. last are all
+// strings in its array part. The result is measured first, then filled in one allocation
+// (long results are not interned: no buffer in between). Null otherwise (the general loop).
+String* concat_strings(State* L, const Value* tv, const String* sep, int64_t i, int64_t last) {
+  if (!tv->is_table() || tv->t->meta != nullptr || i > last || i < 1) return nullptr;
+  const Table* t = tv->t;
+  if (static_cast<uint64_t>(last) > t->asize) return nullptr;
+  const Value* items = t->array + (i - 1);
+  const size_t n = static_cast<size_t>(last - i + 1);
+  const size_t sep_len = sep ? sep->len : 0;
+  size_t len;
+  if (__builtin_mul_overflow(sep_len, n - 1, &len)) return nullptr;
+  for (size_t k = 0; k < n; k++) {
+    if (!items[k].is_string() || __builtin_add_overflow(len, items[k].s->len, &len)) return nullptr;
+  }
+  char small[kMaxShortLen];
+  String* long_result = len > kMaxShortLen ? str_new_uninit(L, len) : nullptr;
+  char* out = long_result ? long_result->data : small;
+  for (size_t k = 0; k < n; k++) {
+    if (k > 0 && sep_len) {
+      std::memcpy(out, sep->data, sep_len);
+      out += sep_len;
+    }
+    std::memcpy(out, items[k].s->data, items[k].s->len);
+    out += items[k].s->len;
+  }
+  return long_result ? long_result : str_new(L, small, len);
+}
+
 int tconcat(State* L) {
   const Value* t = check_tablelike(L, 1);
   String* sep = opt_string(L, 2, nullptr);
   int64_t i = opt_integer(L, 3, 1);
   int64_t last = arg_none_or_nil(L, 4) ? length_of(L, t) : check_integer(L, 4);
+  if (String* s = concat_strings(L, t, sep, i, last)) {
+    *L->top++ = Value::string(s);
+    return 1;
+  }
   std::string b;
   for (; i <= last; i++) {
     Value v = get_i(L, t, i);
