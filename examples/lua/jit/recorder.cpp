@@ -1366,14 +1366,19 @@ void Recorder::translate() {
         // All parameters passed (checked when the trace runs if the arguments end at the stack
         // top), and no upvalue can be open over the frame: what the frame needs is worked out
         // now (the _K variants).
+        // Two to four values to move (counted now when they end at the stack top, where they
+        // must end again): the _K<n> and _KT<n> variants move them in straight-line code.
+        const int64_t n = b != 0 ? b : J_.L->top - reg(a);
+        const bool counted = n >= 2 && n <= 4 && n >= 1 + p->numparams;
         auto* site = new_site<lj_call_site>();
         site->code = p->code;
-        site->limit_offset = static_cast<uint64_t>(b + p->numparams + p->maxstack) * sizeof(Value);
+        site->limit_offset = static_cast<uint64_t>((counted ? n : b) + p->numparams + p->maxstack) * sizeof(Value);
         site->top_offset = static_cast<uint64_t>(1 + p->maxstack) * sizeof(Value);
-        site->b = static_cast<uint16_t>(b);
+        site->b = static_cast<uint16_t>(counted ? n : b);
         site->c = static_cast<uint16_t>(1 + p->numparams);
-        emit(own_base ? "TAIL_FRAME_BASE_K" : "TAIL_FRAME_K",
-             {A, reinterpret_cast<uint64_t>(site)});
+        std::string uop = own_base ? "TAIL_FRAME_BASE_K" : "TAIL_FRAME_K";
+        if (counted) uop += (b == 0 ? "T" : "") + std::to_string(n);
+        emit(uop, {A, reinterpret_cast<uint64_t>(site)});
       } else
         emit(own_base ? "TAIL_FRAME_BASE" : "TAIL_FRAME", {A, B});
       R_.pending_tail = true;

@@ -1514,21 +1514,31 @@ CPJIT_UOP(TAIL_FRAME) {
 /* The callee known, with fixed parameters, from a function that creates no closures (no
  * upvalue can be open over the frame): operand 1 is the call's lj_call_site. Its b counts the
  * function and its arguments, the values that move down; 0 when they end at the stack top
- * (after a call's results), where they must still pass every parameter (c, b's minimum). */
+ * (after a call's results), where they must still pass every parameter (c, b's minimum).
+ * N (a literal) is the count when the recorder knew it (the _K<N> and _KT<N> variants, whose
+ * site has b = N): the move is then straight-line code; AT_TOP (a literal) says the values
+ * end at the stack top, which must be where they ended when the call was recorded. */
 static inline __attribute__((always_inline)) int tail_frame_site(struct lj_state *L, const lj_value *callee,
-                                                                 const lj_call_site *site) {
+                                                                 const lj_call_site *site, const uint32_t N,
+                                                                 const int at_top) {
   lj_callinfo *ci = L->ci;
   lj_value *func = ci->func;
-  uint32_t n = site->b;
+  uint32_t n = N ? N : site->b;
   uint64_t limit = site->limit_offset;
-  if (n == 0) {
+  if (N) {
+    if (at_top && L->top != callee + N) return 0;
+  } else if (n == 0) {
     n = (uint32_t)(L->top - callee);
     if (n < site->c) return 0;
     limit += (uint64_t)n * sizeof(lj_value);
   }
   if ((char *)func + limit >= (char *)L->stack_limit) return 0;
-  NO_VECTOR
-  for (uint32_t j = 0; j < n; j++) copy_value(func + j, callee + j); /* downwards: func < callee */
+  if (N) {
+    _Pragma("clang loop unroll(full)") for (uint32_t j = 0; j < N; j++) copy_value(func + j, callee + j);
+  } else {
+    NO_VECTOR
+    for (uint32_t j = 0; j < n; j++) copy_value(func + j, callee + j); /* downwards: func < callee */
+  }
   lj_value *top = (lj_value *)((char *)func + site->top_offset);
   ci->base = func + 1;
   ci->top = top;
@@ -1541,9 +1551,21 @@ static inline __attribute__((always_inline)) int tail_frame_site(struct lj_state
 }
 CPJIT_UOP_INFO(TAIL_FRAME_K, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
 CPJIT_UOP(TAIL_FRAME_K) {
-  if (!tail_frame_site(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_call_site *))) CPJIT_EXIT(0);
+  if (!tail_frame_site(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_call_site *), 0, 0)) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
+#define TAIL_FRAME_K_N(NAME, N, AT_TOP)                                                                 \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});          \
+  CPJIT_UOP(NAME) {                                                                                     \
+    if (!tail_frame_site(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_call_site *), N, AT_TOP)) CPJIT_EXIT(0); \
+    CPJIT_CONTINUE();                                                                                   \
+  }
+TAIL_FRAME_K_N(TAIL_FRAME_K2, 2, 0)
+TAIL_FRAME_K_N(TAIL_FRAME_K3, 3, 0)
+TAIL_FRAME_K_N(TAIL_FRAME_K4, 4, 0)
+TAIL_FRAME_K_N(TAIL_FRAME_KT2, 2, 1)
+TAIL_FRAME_K_N(TAIL_FRAME_KT3, 3, 1)
+TAIL_FRAME_K_N(TAIL_FRAME_KT4, 4, 1)
 /* The same in the trace's own frame: the callee's frame and closure become the pinned ones. */
 CPJIT_UOP_INFO(TAIL_FRAME_BASE, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
 CPJIT_UOP(TAIL_FRAME_BASE) {
@@ -1553,14 +1575,22 @@ CPJIT_UOP(TAIL_FRAME_BASE) {
   cl = callee;
   CPJIT_CONTINUE();
 }
-CPJIT_UOP_INFO(TAIL_FRAME_BASE_K, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
-CPJIT_UOP(TAIL_FRAME_BASE_K) {
-  lj_lclosure *callee = (lj_lclosure *)REG(0)->u.p;
-  if (!tail_frame_site(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_call_site *))) CPJIT_EXIT(0);
-  base = L->ci->func + 1;
-  cl = callee;
-  CPJIT_CONTINUE();
-}
+#define TAIL_FRAME_BASE_K_N(NAME, N, AT_TOP)                                                           \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});          \
+  CPJIT_UOP(NAME) {                                                                                     \
+    lj_lclosure *callee = (lj_lclosure *)REG(0)->u.p;                                                   \
+    if (!tail_frame_site(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_call_site *), N, AT_TOP)) CPJIT_EXIT(0); \
+    base = L->ci->func + 1;                                                                             \
+    cl = callee;                                                                                        \
+    CPJIT_CONTINUE();                                                                                   \
+  }
+TAIL_FRAME_BASE_K_N(TAIL_FRAME_BASE_K, 0, 0)
+TAIL_FRAME_BASE_K_N(TAIL_FRAME_BASE_K2, 2, 0)
+TAIL_FRAME_BASE_K_N(TAIL_FRAME_BASE_K3, 3, 0)
+TAIL_FRAME_BASE_K_N(TAIL_FRAME_BASE_K4, 4, 0)
+TAIL_FRAME_BASE_K_N(TAIL_FRAME_BASE_KT2, 2, 1)
+TAIL_FRAME_BASE_K_N(TAIL_FRAME_BASE_KT3, 3, 1)
+TAIL_FRAME_BASE_K_N(TAIL_FRAME_BASE_KT4, 4, 1)
 CPJIT_UOP_INFO(GETUPVAL_F, .operands = {W_, I_, R_});
 CPJIT_UOP(GETUPVAL_F) {
   copy_value(REG(0), UPVAL(CLOSURE_AT(2), 1)->v);
