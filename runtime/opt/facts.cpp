@@ -5,6 +5,14 @@
 // declares for them (a copy keeps its source's), and escaping or unknown uops forget
 // everything. Where control meets (jump targets) only the facts that hold on every incoming
 // edge survive. A guard whose every fact already holds before it cannot fail: it is removed.
+//
+// The same walk tracks which idempotent uops (CPJIT_UOP_IDEMPOTENT: same operands, same
+// effect, no new failure) have run with which operands since anything escaped or wrote a slot
+// they read; a repeat is removed too. After peeling, that is the loop's copy of a check the
+// first iteration made (a frame's stack room, a closure's prototype).
+#include <array>
+#include <set>
+
 #include "optimizer.h"
 
 namespace cpjit::opt {
@@ -27,6 +35,82 @@ void transfer(const UopInfo &info, const cpjit_insn &insn, Facts &facts) {
   if (copied) facts[insn.operands[0]] = *copied;
   for (const cpjit_fact &f : info.results)
     if (f.fact != 0) facts[insn.operands[f.operand]] = f.fact;
+}
+
+// An idempotent uop as it ran: its number and operands.
+using Ran = std::array<uint64_t, 1 + CPJIT_MAX_OPERANDS>;
+using RanSet = std::set<Ran>;
+
+Ran ran_key(const cpjit_insn &insn) {
+  Ran key{insn.uop};
+  for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k) key[1 + k] = insn.operands[k];
+  return key;
+}
+
+bool reads_slot(const UopInfo &info, const Ran &key, uint64_t slot) {
+  for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k)
+    if ((info.operands[k] == CPJIT_OPERAND_SLOT_READ || info.operands[k] == CPJIT_OPERAND_SLOT_READ_WRITE) &&
+        key[1 + k] == slot)
+      return true;
+  return false;
+}
+
+void transfer_ran(const Uops &uops, const cpjit_insn &insn, RanSet &ran) {
+  const UopInfo &info = uops.of(insn);
+  if (!info.known || (info.flags & CPJIT_UOP_ESCAPES)) {
+    ran.clear();
+    return;
+  }
+  for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k) {
+    if (!writes_slot(info.operands[k])) continue;
+    for (auto it = ran.begin(); it != ran.end();) {
+      if (reads_slot(uops.info[(*it)[0]], *it, insn.operands[k])) it = ran.erase(it);
+      else ++it;
+    }
+  }
+  if (info.flags & CPJIT_UOP_IDEMPOTENT) ran.insert(ran_key(insn));
+}
+
+bool meet_ran(RanSet &into, const RanSet &other) {
+  bool changed = false;
+  for (auto it = into.begin(); it != into.end();) {
+    if (other.count(*it) == 0) {
+      it = into.erase(it);
+      changed = true;
+    } else {
+      ++it;
+    }
+  }
+  return changed;
+}
+
+// Before each instruction: the idempotent uops that have run as they are now (unset: not
+// reached).
+std::vector<std::optional<RanSet>> ran_before(const Uops &uops, const Trace &trace) {
+  const size_t n = trace.size();
+  std::vector<std::optional<RanSet>> in(n);
+  if (n == 0) return in;
+  in[0] = RanSet{};
+  std::vector<size_t> work{0};
+  while (!work.empty()) {
+    const size_t i = work.back();
+    work.pop_back();
+    const UopInfo &info = uops.of(trace[i]);
+    RanSet out = *in[i];
+    transfer_ran(uops, trace[i], out);
+    auto flow = [&](size_t to) {
+      if (to >= n) return;
+      if (!in[to]) {
+        in[to] = out;
+        work.push_back(to);
+      } else if (meet_ran(*in[to], out)) {
+        work.push_back(to);
+      }
+    };
+    if (falls_through(info)) flow(i + 1);
+    if (info.flags & CPJIT_UOP_BRANCH) flow(trace[i].jump);
+  }
+  return in;
 }
 
 // What holds on both paths.
@@ -88,11 +172,14 @@ void propagate_facts(const Uops &uops, Trace &trace, Stats &stats) {
   const size_t n = trace.size();
   if (n == 0) return;
   const std::vector<std::optional<Facts>> in = facts_before(uops, trace);
+  const std::vector<std::optional<RanSet>> ran = ran_before(uops, trace);
   std::vector<bool> keep(n, true);
   size_t removed = 0;
   for (size_t i = 0; i < n; ++i) {
     const UopInfo &info = uops.of(trace[i]);
-    if (in[i] && (info.flags & CPJIT_UOP_GUARD) && info.known && proven(info, trace[i], *in[i])) {
+    const bool proven_guard = in[i] && (info.flags & CPJIT_UOP_GUARD) && info.known && proven(info, trace[i], *in[i]);
+    const bool repeat = ran[i] && (info.flags & CPJIT_UOP_IDEMPOTENT) && info.known && ran[i]->count(ran_key(trace[i]));
+    if (proven_guard || repeat) {
       keep[i] = false;
       ++removed;
     }

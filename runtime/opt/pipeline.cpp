@@ -5,7 +5,8 @@
 //     ▼  peel.cpp     one loop iteration copied in front of the loop, so what the first
 //     │               iteration checks is known inside the loop
 //     ▼  facts.cpp    type propagation: what guards prove and uops produce flows forward
-//     │               (meeting at jump targets); guards already proven are removed
+//     │               (meeting at jump targets); guards already proven are removed, and
+//     │               idempotent uops that already ran as they are
 //     ▼  fold.cpp     pure uops whose inputs are constants are evaluated now
 //     │               (the interpreter's fold hook) and become constant loads
 //     ▼  forward.cpp  a slot copy is read from its source; a pure uop that recomputes a

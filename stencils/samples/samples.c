@@ -36,6 +36,7 @@ CPJIT_UOP_INFO(JUMP, .flags = CPJIT_UOP_BRANCH | CPJIT_UOP_ENDS_TRACE);
 CPJIT_UOP_INFO(EXIT, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ENDS_TRACE);
 CPJIT_UOP_INFO(EXIT_IF_EQ, .flags = CPJIT_UOP_GUARD | CPJIT_UOP_MAY_EXIT, .operands = {R, I});
 CPJIT_UOP_INFO(CALL_HELPER, .flags = CPJIT_UOP_ESCAPES, .operands = {W, R});
+CPJIT_UOP_INFO(EXIT_IF_ABOVE, .flags = CPJIT_UOP_GUARD | CPJIT_UOP_MAY_EXIT | CPJIT_UOP_IDEMPOTENT, .operands = {R, I});
 /* These write fslots, which slot-based passes do not track: not pure for them. */
 CPJIT_UOP_INFO(FMA_CONST, .operands = {I, I});
 CPJIT_UOP_INFO(FHYPOT, .operands = {I, I, I});
@@ -104,6 +105,11 @@ CPJIT_UOP(EXIT) { CPJIT_EXIT(0); }
 /* Side exit 0 taken when slots[op0] equals op1: exits chosen per iteration. */
 CPJIT_UOP(EXIT_IF_EQ) {
   if (slots[CPJIT_OPERAND_U16(0)] == CPJIT_OPERAND_I64(1)) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+/* A check that a repeat adds nothing to (IDEMPOTENT): the optimizer drops repeats. */
+CPJIT_UOP(EXIT_IF_ABOVE) {
+  if (slots[CPJIT_OPERAND_U16(0)] > CPJIT_OPERAND_I64(1)) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 

@@ -115,8 +115,8 @@ TEST_CASE("uop lookup and metadata", "[unit]") {
   REQUIRE(meta != nullptr);
   CHECK((meta->flags & CPJIT_UOP_GUARD) != 0);
   CHECK(meta->operands[0] == CPJIT_OPERAND_SLOT_READ);
-  CHECK(cpjit_uop_count(rt.set) == 22);
-  CHECK(cpjit_uop_name(rt.set, 22) == nullptr);
+  CHECK(cpjit_uop_count(rt.set) == 23);
+  CHECK(cpjit_uop_name(rt.set, 23) == nullptr);
 }
 
 TEST_CASE("each trace-building mistake has its status", "[unit]") {

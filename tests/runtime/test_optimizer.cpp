@@ -64,6 +64,40 @@ TEST_CASE("facts: what an escaping uop may change is forgotten; copies keep fact
   CHECK(c.names() == Names{"SET_I8", "MOVE", "CALL_HELPER", "GUARD_SMALL", "EXIT"});
 }
 
+TEST_CASE("facts: a repeated idempotent uop is removed until its slot is written or a uop escapes", "[unit][opt]") {
+  Case c;
+  c.add("SET_I64", {0, 5});
+  c.add("EXIT_IF_ABOVE", {0, 10});
+  c.add("EXIT_IF_ABOVE", {0, 10});  // a repeat: removed
+  c.add("EXIT_IF_ABOVE", {0, 11});  // other operands: stays
+  c.add("ADD", {1, 0, 0});          // writes another slot: the first check still holds
+  c.add("EXIT_IF_ABOVE", {0, 10});  // removed
+  c.add("ADD", {0, 0, 0});          // writes its slot
+  c.add("EXIT_IF_ABOVE", {0, 10});  // stays
+  c.add("CALL_HELPER", {2, 1});     // escapes
+  c.add("EXIT_IF_ABOVE", {0, 10});  // stays
+  c.add("EXIT", {});
+  cpjit::opt::propagate_facts(c.uops(), c.trace, c.stats);
+  CHECK(c.names() == Names{"SET_I64", "EXIT_IF_ABOVE", "EXIT_IF_ABOVE", "ADD", "ADD", "EXIT_IF_ABOVE", "CALL_HELPER",
+                           "EXIT_IF_ABOVE", "EXIT"});
+  CHECK(c.stats.guards_removed == 2);
+}
+
+TEST_CASE("peeling one iteration lets the loop drop repeats of idempotent uops", "[unit][opt]") {
+  Case c;
+  c.add("SET_I64", {1, 100});
+  c.add("SET_I64", {2, 7});
+  const uint32_t head = c.add("EXIT_IF_ABOVE", {2, 50});  // s2 is never written in the loop
+  c.add("EXIT_IF_ABOVE", {0, 1000});                      // s0 is: its check stays
+  c.add("ADD", {0, 0, 2});
+  c.add("JUMP_IF_LT", {0, 1}, head);
+  c.add("EXIT", {});
+  cpjit::opt::peel_loop(c.uops(), 4096, c.trace, c.stats);
+  cpjit::opt::propagate_facts(c.uops(), c.trace, c.stats);
+  CHECK(c.names() == Names{"SET_I64", "SET_I64", "EXIT_IF_ABOVE", "EXIT_IF_ABOVE", "ADD", "JUMP_IF_LT", "JUMP",
+                           "EXIT_IF_ABOVE", "ADD", "JUMP_IF_LT", "EXIT"});
+}
+
 TEST_CASE("peeling one iteration lets the loop drop guards on values it does not change", "[unit][opt]") {
   Case c;
   c.add("SET_I64", {1, 100});

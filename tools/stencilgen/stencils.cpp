@@ -541,7 +541,14 @@ void Extractor::attach_meta(Stencil &stencil) {
   auto refuse_meta = [&](const std::string &why) {
     fail(what_ + ": CPJIT_UOP_INFO(" + stencil.name + "): " + why);
   };
-  if (m.flags >= (1u << 9)) refuse_meta("unknown flags");
+#define CPJIT__FLAG_BIT(name, bit, doc) | CPJIT_UOP_##name
+  constexpr uint32_t kKnownFlags = 0 CPJIT_UOP_FLAGS(CPJIT__FLAG_BIT);
+#undef CPJIT__FLAG_BIT
+  if (m.flags & ~kKnownFlags) refuse_meta("unknown flags");
+  if ((m.flags & CPJIT_UOP_IDEMPOTENT) && std::any_of(std::begin(m.operands), std::end(m.operands), [](uint8_t k) {
+        return k == CPJIT_OPERAND_SLOT_WRITE || k == CPJIT_OPERAND_SLOT_READ_WRITE;
+      }))
+    refuse_meta("CPJIT_UOP_IDEMPOTENT declared but the uop writes a slot");
   if ((m.flags & CPJIT_UOP_CONST) &&
       (m.operands[0] != CPJIT_OPERAND_SLOT_WRITE || m.operands[1] != CPJIT_OPERAND_IMMEDIATE))
     refuse_meta("CPJIT_UOP_CONST needs operand 0 a written slot and operand 1 an immediate");

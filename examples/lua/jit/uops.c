@@ -156,7 +156,7 @@ CPJIT_UOP(GUARD_NOMETA) {
   CPJIT_CONTINUE();
 }
 /* The called value is this builtin (a CFunction pointer), before a call is inlined. */
-CPJIT_UOP_INFO(GUARD_CFUNC, .flags = GUARD_FLAGS, .operands = {R_, I_});
+CPJIT_UOP_INFO(GUARD_CFUNC, .flags = GUARD_FLAGS | CPJIT_UOP_IDEMPOTENT, .operands = {R_, I_});
 CPJIT_UOP(GUARD_CFUNC) {
   const lj_value *f = REG(0);
   if (f->tag != LJ_CFUNCTION || (uint64_t)(uintptr_t)f->u.p != CPJIT_OPERAND_U64(1)) CPJIT_EXIT(0);
@@ -1236,7 +1236,7 @@ CPJIT_UOP(CALL) {
  * trace above the caller's (operands are offsets from the trace's base), and its frame is
  * pushed for real, so that an exit inside the callee resumes the interpreter in the callee,
  * which returns to the caller as usual. */
-CPJIT_UOP_INFO(GUARD_PROTO, .flags = GUARD_FLAGS, .operands = {R_, I_});
+CPJIT_UOP_INFO(GUARD_PROTO, .flags = GUARD_FLAGS | CPJIT_UOP_IDEMPOTENT, .operands = {R_, I_});
 CPJIT_UOP(GUARD_PROTO) {
   const lj_value *f = REG(0);
   if (f->tag != LJ_LCLOSURE || ((const lj_lclosure *)f->u.p)->proto != CPJIT_OPERAND_PTR(1, void *)) CPJIT_EXIT(0);
@@ -1357,7 +1357,10 @@ CPJIT_UOP(PUSH_FRAME_K) {
  * pushed, but its registers above the function slot (operand 0, a byte offset) need the room
  * and the high-water mark PUSH_FRAME_K would have ensured (operand 1: the call's site), and the
  * stack top is the caller's, as after the pop. */
-CPJIT_UOP_INFO(FRAME_ROOM, .flags = CPJIT_UOP_MAY_EXIT, .operands = {I_, I_});
+/* Idempotent: the room and the mark stay ensured while nothing escapes (nothing moves the stack
+ * or the trace's base), and the same site in the same trace is at the same frame depth, whose
+ * top it sets again: a loop keeps the first iteration's. */
+CPJIT_UOP_INFO(FRAME_ROOM, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_IDEMPOTENT, .operands = {I_, I_});
 CPJIT_UOP(FRAME_ROOM) {
   const char *func = (const char *)base + CPJIT_OPERAND_U16(0);
   const lj_call_site *site = CPJIT_OPERAND_PTR(1, const lj_call_site *);

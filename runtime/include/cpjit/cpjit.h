@@ -111,7 +111,7 @@ typedef enum cpjit_wx_strategy {
 /* Optimizer passes (cpjit_config.optimizer_passes). The environment switch CPJIT_OPT=0 turns
  * them all off. */
 #define CPJIT_OPT_PEEL 1u    /* copy one loop iteration in front of the loop */
-#define CPJIT_OPT_FACTS 2u   /* type propagation; remove guards already proven */
+#define CPJIT_OPT_FACTS 2u   /* type propagation; remove guards already proven and repeated idempotent uops */
 #define CPJIT_OPT_FOLD 4u    /* evaluate pure uops on constants (needs a fold hook) */
 #define CPJIT_OPT_FORWARD 8u /* reuse values still in slots instead of recomputing them */
 #define CPJIT_OPT_DCE 16u    /* remove pure uops whose results nobody reads */
@@ -159,7 +159,7 @@ typedef struct cpjit_context_stats {
   uint64_t compile_ns;        /* total time spent in cpjit_trace_end */
   uint64_t observer_errors;   /* reports to observers (perf, gdb, dumps) that failed */
   uint64_t loops_peeled;      /* optimizer: what each pass did, over all traces */
-  uint64_t guards_removed;
+  uint64_t guards_removed;    /* guards already proven, and repeats of idempotent uops */
   uint64_t uops_folded;
   uint64_t uops_forwarded;
   uint64_t uops_removed;

@@ -95,7 +95,8 @@ typedef enum cpjit_stencil_role {
   X(ENDS_TRACE, 5, "never continues to the next uop")                                            \
   X(BRANCH, 6, "has an intra-trace jump target")                                                 \
   X(CONST, 7, "writes operand 1, an immediate, into slot operand 0: a constant for folding")     \
-  X(MOVE, 8, "copies slot operand 1 into slot operand 0")
+  X(MOVE, 8, "copies slot operand 1 into slot operand 0")                                       \
+  X(IDEMPOTENT, 9, "running it again, with nothing in between that escapes or writes its slots, changes nothing and cannot fail")
 
 enum {
 #define CPJIT__FLAG_ENUM(name, bit, doc) CPJIT_UOP_##name = 1u << (bit),
