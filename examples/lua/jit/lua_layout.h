@@ -102,6 +102,12 @@ typedef struct lj_class_site {
   uint32_t padding_;
 } lj_class_site;
 
+/* A constant stored into a field (recorder.cpp makes one per SETFIELD_HC; the trace owns it). */
+typedef struct lj_store_site {
+  const lj_string *key;
+  lj_value value;
+} lj_store_site;
+
 /* A call of a known Lua function that takes fixed parameters, all passed (recorder.cpp makes one
  * per PUSH_FRAME_K, CALL_REBASE_K and TAIL_FRAME(_BASE)_K; the trace owns it): the frame the call
  * pushes, worked out when it was recorded. A tail call uses code, limit_offset, top_offset, b

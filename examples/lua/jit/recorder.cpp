@@ -257,7 +257,9 @@ class Recorder {
   // node an immediate of the uop), GETFIELD (a site that follows the node and the classes)
   // when the value comes from elsewhere (a class through __index, or nil).
   void get_field(uint64_t a, uint64_t b, const Table* t, const String* key) {
-    if (const uint64_t hint = node_hint(t, key); hint != kNoHint)
+    // A nil in t itself is the answer when no __index applies (GETFIELD_H checks that again).
+    const bool no_index = t->meta == nullptr || fast_tm(J_.L, t->meta, kTMIndex) == nullptr;
+    if (const uint64_t hint = node_hint(t, key, no_index); hint != kNoHint)
       emit("GETFIELD_H", {a, b, reinterpret_cast<uint64_t>(key), hint});
     else if (const char* uop = nullptr; lj_class_site* site = class_site(t, key, &uop))
       emit(uop, {a, b, reinterpret_cast<uint64_t>(site)});
@@ -327,11 +329,11 @@ class Recorder {
     return offset < kNoStep ? static_cast<uint32_t>(offset) : kNoStep;
   }
   // Where key's value is in t, as a byte offset into its nodes (the _H uops' operand): only
-  // for a non-nil value in t itself, at most 16 bits away.
+  // for a key in t itself, with a value unless `nil_too`, at most 16 bits away.
   static constexpr uint64_t kNoHint = UINT64_MAX;
-  static uint64_t node_hint(const Table* t, const String* key) {
+  static uint64_t node_hint(const Table* t, const String* key, bool nil_too = false) {
     const Node* n = reinterpret_cast<const Node*>(table_get_short_str(t, key));  // a value is its node
-    if (n < t->node || n > t->node + t->hmask || n->val.is_nil()) return kNoHint;
+    if (n < t->node || n > t->node + t->hmask || (n->val.is_nil() && !nil_too)) return kNoHint;
     const uint64_t offset = static_cast<uint64_t>(n - t->node) * sizeof(Node);
     return offset <= UINT16_MAX ? offset : kNoHint;
   }
@@ -980,12 +982,19 @@ void Recorder::translate() {
       }
       need(a);
       if (op == OP_SETFIELD) {
-        if (const uint64_t hint = node_hint(reg(a)->t, k(b).s); hint != kNoHint)
+        // A nil there takes the value: no __newindex applies (checked above, and by the uop).
+        if (const uint64_t hint = node_hint(reg(a)->t, k(b).s, true); hint != kNoHint)
           emit("SETFIELD_H", {A, reinterpret_cast<uint64_t>(k(b).s), C, hint});
         else
           emit("SETFIELD", {A, field_site(reg(a)->t, k(b).s), C});
-      } else
+      } else if (const uint64_t hint = node_hint(reg(a)->t, k(b).s, true); hint != kNoHint) {
+        auto* site = new_site<lj_store_site>();
+        site->key = reinterpret_cast<const lj_string*>(k(b).s);
+        std::memcpy(&site->value, &k(c), sizeof site->value);
+        emit("SETFIELD_HC", {A, reinterpret_cast<uint64_t>(site), hint});
+      } else {
         emit("SETFIELD_C", {A, field_site(reg(a)->t, k(b).s), payload(k(c)), k(c).tag});
+      }
       return;
     }
     case OP_NEWTABLE:

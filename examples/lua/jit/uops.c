@@ -849,8 +849,9 @@ CPJIT_UOP(GETFIELD) { GETFIELD_BODY((lj_table *)REG(1)->u.p) }
 
 /* t.key where the recording found key in t itself, in node `hint` (operand 3, as a byte offset
  * into the node array, below 64 KiB): that node is tried with the key and the offset as
- * immediates (objects built alike keep their fields in the same nodes). Anything else (another
- * node, a nil, the key in a class) is one helper call (lj_get_field), so that the fast path has
+ * immediates (objects built alike keep their fields in the same nodes); a nil there is the
+ * answer when no __index can apply. Anything else (another node, a nil that __index may
+ * replace, the key in a class) is one helper call (lj_get_field), so that the fast path has
  * no stack frame (CPJIT_CALL). SETFIELD_H tests the node the same way; an inline function
  * shared by both made clang's code for each an instruction longer. */
 #define GETFIELD_H_BODY(TABLE)                                                                           \
@@ -859,7 +860,8 @@ CPJIT_UOP(GETFIELD) { GETFIELD_BODY((lj_table *)REG(1)->u.p) }
   const uint32_t hint = CPJIT_OPERAND_U16(3);                                                            \
   if (__builtin_expect(hint <= (uint64_t)t->hmask * sizeof(lj_node), 1)) {                               \
     const lj_node *n = (const lj_node *)((const char *)t->node + hint);                                  \
-    if (__builtin_expect(n->key.tag == LJ_STRING && n->key.u.p == key && n->val.tag != LJ_NIL, 1)) {     \
+    if (__builtin_expect(n->key.tag == LJ_STRING && n->key.u.p == key, 1) &&                             \
+        __builtin_expect(n->val.tag != LJ_NIL || !may_have_tm(t->meta, LJ_TM_INDEX), 1)) {               \
       copy_value(REG(0), &n->val);                                                                       \
       CPJIT_CONTINUE();                                                                                  \
     }                                                                                                    \
@@ -957,22 +959,30 @@ CPJIT_UOP_INFO(SETFIELD, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, R_});
 CPJIT_UOP(SETFIELD) {
   SETFIELD_BODY((lj_table *)REG(0)->u.p, copy_value(slot, REG(2)), lj_set_field(L, t, key, REG(2)))
 }
-/* t.key = v where the recording found key in t with a value, in node `hint` (operand 3, a byte
- * offset below 64 KiB, as for GETFIELD_H); anything else is the helper's. */
-CPJIT_UOP_INFO(SETFIELD_H, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, R_, I_});
-CPJIT_UOP(SETFIELD_H) {
-  lj_table *t = (lj_table *)REG(0)->u.p;
-  const lj_string *key = CPJIT_OPERAND_PTR(1, const lj_string *);
-  const uint32_t hint = CPJIT_OPERAND_U16(3);
-  if (__builtin_expect(hint <= (uint64_t)t->hmask * sizeof(lj_node), 1)) {
-    lj_node *n = (lj_node *)((char *)t->node + hint);
-    if (__builtin_expect(n->key.tag == LJ_STRING && n->key.u.p == key && n->val.tag != LJ_NIL, 1)) {
-      copy_value(&n->val, REG(2));
-      CPJIT_CONTINUE();
-    }
-  }
-  if (!CPJIT_CALL(lj_set_field(L, t, key, REG(2)))) CPJIT_EXIT(0);
+/* t.key = v where the recording found key in t, in node `hint` (operand 3, a byte offset below
+ * 64 KiB, as for GETFIELD_H): stored there when it holds a value, or a nil that no __newindex
+ * can intercept; anything else is the helper's. */
+#define SETFIELD_H_BODY(KEY, VALUE, HINT)                                                           \
+  lj_table *t = (lj_table *)REG(0)->u.p;                                                            \
+  const lj_string *key = (KEY);                                                                     \
+  const uint32_t hint = (HINT);                                                                     \
+  if (__builtin_expect(hint <= (uint64_t)t->hmask * sizeof(lj_node), 1)) {                          \
+    lj_node *n = (lj_node *)((char *)t->node + hint);                                               \
+    if (__builtin_expect(n->key.tag == LJ_STRING && n->key.u.p == key, 1) &&                        \
+        __builtin_expect(n->val.tag != LJ_NIL || !may_have_tm(t->meta, LJ_TM_NEWINDEX), 1)) {       \
+      copy_value(&n->val, (VALUE));                                                                 \
+      CPJIT_CONTINUE();                                                                             \
+    }                                                                                               \
+  }                                                                                                 \
+  if (!CPJIT_CALL(lj_set_field(L, t, key, (VALUE)))) CPJIT_EXIT(0);                                 \
   CPJIT_CONTINUE();
+CPJIT_UOP_INFO(SETFIELD_H, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, R_, I_});
+CPJIT_UOP(SETFIELD_H) { SETFIELD_H_BODY(CPJIT_OPERAND_PTR(1, const lj_string *), REG(2), CPJIT_OPERAND_U16(3)) }
+/* The same storing a constant: operand 1 is a lj_store_site (the key and the value). */
+CPJIT_UOP_INFO(SETFIELD_HC, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, I_});
+CPJIT_UOP(SETFIELD_HC) {
+  const lj_store_site *site = CPJIT_OPERAND_PTR(1, const lj_store_site *);
+  SETFIELD_H_BODY(site->key, &site->value, CPJIT_OPERAND_U16(2))
 }
 CPJIT_UOP_INFO(SETFIELD_C, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, I_, I_});
 CPJIT_UOP(SETFIELD_C) {
