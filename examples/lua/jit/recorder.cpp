@@ -165,7 +165,10 @@ class Recorder {
       // Slot operands are byte offsets from the trace's base (uops.c): registers of this frame
       // are off() slots above it.
       const bool slot = meta != nullptr && meta->operands[n] >= CPJIT_OPERAND_SLOT_READ;
-      if (slot && meta->operands[n] != CPJIT_OPERAND_SLOT_READ) forget_upval_slot(off() + op);  // written
+      if (slot && meta->operands[n] != CPJIT_OPERAND_SLOT_READ) {  // written
+        forget_upval_slot(off() + op);
+        R_.last_writer[off() + op] = R_.insns.size();
+      }
       insn.operands[n++] = slot ? (off() + op) * sizeof(Value) : op;
     }
     const uint32_t flags = J_.uop_flags[id];
@@ -173,7 +176,10 @@ class Recorder {
     if (flags & CPJIT_UOP_MAY_ERROR) insn.error_exit = exit_at(pc_, true);
     R_.insns.push_back(insn);
     if (flags & CPJIT_UOP_ESCAPES) forget_all();
-    if (meta == nullptr || (flags & CPJIT_UOP_ESCAPES)) R_.upval_slots.clear();
+    if (meta == nullptr || (flags & CPJIT_UOP_ESCAPES)) {
+      R_.upval_slots.clear();
+      R_.last_writer.clear();
+    }
     return R_.insns.back();
   }
   void forget_upval_slot(uint64_t slot) {
@@ -213,6 +219,7 @@ class Recorder {
       return false;
     const int upval = last.upval;
     R_.insns.pop_back();
+    std::erase_if(R_.last_writer, [&](const auto& e) { return e.second >= R_.insns.size(); });
     R_.last_upval_load = {};
     forget_upval_slot(static_cast<uint64_t>(b));  // it never receives the value now
     if (key_reg >= 0 && tag_of(key_reg) != kTagInt) {
@@ -220,6 +227,31 @@ class Recorder {
       set_tag(key_reg, kTagInt);
     }
     emit(name, {static_cast<uint64_t>(a), upval_operand(upval), key}, pc_ - 1);
+    // The GETUPVAL ran: register b holds the upvalue's table now.
+    note_array_load(reg(b)->is_table() ? reg(b)->t : nullptr,
+                    key_reg >= 0 ? reg(key_reg)->i : static_cast<int64_t>(key));
+    return true;
+  }
+  // The GETI form just emitted read t[key] (t null: not a table): in the array part, a value.
+  void note_array_load(const Table* t, int64_t key) {
+    if (t != nullptr && static_cast<uint64_t>(key) - 1 < t->asize && !t->array[key - 1].is_nil())
+      R_.array_loads.insert(R_.insns.size() - 1);
+  }
+  // The GETI form that wrote register r, if nothing wrote it since and its key was in the array
+  // part, becomes its variant that checks the value's type too (tag), instead of a guard.
+  bool fuse_type_guard(int r, uint8_t tag) {
+    const char* suffix = tag == kTagFloat ? "_F" : tag == kTagInt ? "_I" : tag == kTagTable ? "_T" : nullptr;
+    if (suffix == nullptr) return false;
+    const uint64_t slot = off() + static_cast<uint64_t>(r);
+    auto w = R_.last_writer.find(slot);
+    if (w == R_.last_writer.end() || w->second >= R_.insns.size() || !R_.array_loads.count(w->second)) return false;
+    cpjit_insn& insn = R_.insns[w->second];
+    if (insn.operands[0] != slot * sizeof(Value)) return false;
+    const std::string_view name = cpjit_uop_name(J_.stencils, insn.uop);
+    if (name != "GETI" && name != "GETI_K" && name != "GETI_UP") return false;
+    const uint32_t typed = J_.uop(std::string(name) + suffix);
+    if (typed == CPJIT_NONE) return false;
+    insn.uop = typed;
     return true;
   }
   // Whether register r holds a local of the frame's function at instruction pc.
@@ -382,11 +414,15 @@ class Recorder {
   void forget_all() { std::fill(R_.tags.begin(), R_.tags.end(), kUnknownTag); }
   void set_tag(int r, uint8_t tag) { tag_of(r) = tag; }
   // Guards that register r holds what it holds now (unless already known).
-  uint8_t need(int r) {
+  // `fuse` false: not into the load of r (an integer mixed with floats, where a float there
+  // later would make the load's check fail every time, and the guard's side trace is shorter).
+  uint8_t need(int r, bool fuse = true) {
     const uint8_t tag = reg(r)->tag;
     if (tag_of(r) == tag) return tag;
     const uint64_t slot = static_cast<uint64_t>(r);
-    switch (tag) {
+    const bool fused = fuse && fuse_type_guard(r, tag);  // the load checks the type: no guard
+    switch (fused ? kUnknownTag : tag) {
+      case kUnknownTag: break;
       case kTagInt: emit("GUARD_INT", {slot}); break;
       case kTagFloat: emit("GUARD_FLOAT", {slot}); break;
       case kTagTable: emit("GUARD_TABLE", {slot}); break;
@@ -495,8 +531,8 @@ void Recorder::arith(Ar op, int a, int x, int y) {
     set_tag(a, kUnknownTag);
     return;
   }
-  need(x);
-  need(y);
+  need(x, !vx->is_int());
+  need(y, !vy->is_int());
   const char* shape = vx->is_int() ? "_IF" : vy->is_int() ? "_FI" : "_FF";
   emit(std::string("F") + stem(op) + shape, {A, X, Y});
   set_tag(a, kTagFloat);
@@ -539,7 +575,7 @@ void Recorder::arith_k(Ar op, int a, int x, const Value& y, bool constant_left) 
     set_tag(a, kUnknownTag);
     return;
   }
-  need(x);
+  need(x, !vx->is_int());
   const double d = y.is_int() ? static_cast<double>(y.i) : y.n;
   if (op == Ar::kMod && vx->is_float() && !constant_left && d >= 1.0 && d <= 0x1p52 && is_power_of_two(d)) {
     // x % 2^k: the remainder of an integral x is its low bits, no division (uops.c FMODP).
@@ -897,6 +933,7 @@ void Recorder::translate() {
       if (key->is_int()) {
         need(c);
         emit("GETI", {A, B, C});
+        note_array_load(t, key->i);
       } else if (key->is_string()) {
         need(c);
         emit("GETTABLE_S", {A, B, C});
@@ -915,6 +952,7 @@ void Recorder::translate() {
       if (fuse_upval_index(a, b, "GETI_UPK", C, -1)) return;
       need(b);
       emit("GETI_K", {A, B, C});
+      note_array_load(reg(b)->t, c);
       return;
     }
     case OP_GETFIELD: {

@@ -735,6 +735,39 @@ CPJIT_UOP(GETI_UP) { GETI_UP_BODY(REG(2)->u.i) }
 CPJIT_UOP_INFO(GETI_UPK, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_});
 CPJIT_UOP(GETI_UPK) { GETI_UP_BODY(CPJIT_OPERAND_I64(2)) }
 
+/* The GETI forms with the type of the value checked too: the recorder's fusion of the type
+ * guard on the result (need()) when the recording found the key in the array part. Anything
+ * else (outside the array part, another type, a nil) leaves the trace at the GETTABLE, before
+ * anything changed, without a helper call. The __t variants: the slot holds that type already
+ * (only the payload is written). */
+#define GETI_TYPED(NAME, K1, K2, PRELUDE, TABLE, KEY, TAG, FACT, KNOWN, GIVEN)                            \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, K1, K2}, .results = {{0, 0, FACT}}, \
+                 .given = {0, 0, GIVEN});                                                                \
+  CPJIT_UOP(NAME) {                                                                                      \
+    PRELUDE                                                                                              \
+    const lj_table *t = (TABLE);                                                                         \
+    const int64_t key = (KEY);                                                                           \
+    if (LAID_OUT_LAST(in_array(t, key) && t->array[key - 1].tag == TAG)) {                               \
+      if (KNOWN) REG(0)->u.i = t->array[key - 1].u.i;                                                    \
+      else copy_value(REG(0), &t->array[key - 1]);                                                       \
+      CPJIT_CONTINUE();                                                                                  \
+    }                                                                                                    \
+    CPJIT_EXIT(0);                                                                                       \
+  }
+#define UPVAL_TABLE_PRELUDE                                  \
+  const lj_value *upv = UPVAL(cl, 1)->v;                     \
+  if (upv->tag != LJ_TABLE) CPJIT_EXIT(0);
+#define GETI_TYPED_FORMS(SUF, TAG, FACT)                                                                                \
+  GETI_TYPED(GETI##SUF, R_, R_, , (const lj_table *)REG(1)->u.p, REG(2)->u.i, TAG, FACT, 0, 0)                          \
+  GETI_TYPED(GETI##SUF##__t, R_, R_, , (const lj_table *)REG(1)->u.p, REG(2)->u.i, TAG, FACT, 1, FACT)                  \
+  GETI_TYPED(GETI_K##SUF, R_, I_, , (const lj_table *)REG(1)->u.p, CPJIT_OPERAND_I64(2), TAG, FACT, 0, 0)               \
+  GETI_TYPED(GETI_K##SUF##__t, R_, I_, , (const lj_table *)REG(1)->u.p, CPJIT_OPERAND_I64(2), TAG, FACT, 1, FACT)       \
+  GETI_TYPED(GETI_UP##SUF, I_, R_, UPVAL_TABLE_PRELUDE, (const lj_table *)upv->u.p, REG(2)->u.i, TAG, FACT, 0, 0)       \
+  GETI_TYPED(GETI_UP##SUF##__t, I_, R_, UPVAL_TABLE_PRELUDE, (const lj_table *)upv->u.p, REG(2)->u.i, TAG, FACT, 1, FACT)
+GETI_TYPED_FORMS(_F, LJ_FLOAT, LJ_FACT_FLOAT)
+GETI_TYPED_FORMS(_I, LJ_INT, LJ_FACT_INT)
+GETI_TYPED_FORMS(_T, LJ_TABLE, LJ_FACT_TABLE)
+
 /* t[key] = v: in the array part directly; elsewhere through a helper that may grow the table
  * (an allocation: it fails instead of raising, and the interpreter redoes the store). STORE
  * writes the value into `slot`; SLOW is the helper call. The K forms store a constant given as
