@@ -151,6 +151,13 @@ int lj_get_field(lj_state *L, lj_table *lt, const lj_string *key, lj_value *out)
   return 0;
 }
 
+int lj_get_field_typed(lj_state *L, lj_table *lt, const lj_string *key, lj_value *out, uint8_t tag) {
+  lj_value v;
+  if (!lj_get_field(L, lt, key, &v) || v.tag != tag) return 0;
+  *out = v;
+  return 1;
+}
+
 int lj_set_field(lj_state *L, lj_table *lt, const lj_string *key, const lj_value *v) {
   Table *t = T(lt);
   auto *slot = const_cast<Value *>(table_get_short_str(t, Str(key)));

@@ -134,10 +134,11 @@ struct Recording {
   std::vector<ExitState> exits;
   std::map<std::tuple<const Proto*, uint32_t, uint32_t, bool>, uint32_t> exit_ids;  // (proto, offset, pc, error)
   std::vector<uint8_t> tags;      // what each slot is known to hold (kUnknownTag: nothing)
-  // The uop that last wrote each slot (since the last escaping one), and the GETI forms that
-  // found their key in the array part: a type guard on such a result is fused into it.
+  // The uop that last wrote each slot (since the last escaping one), and the loads a type
+  // guard on their result may join (GETI forms that found their key in the array part,
+  // GETFIELD_H): need() fuses it into them.
   std::unordered_map<uint64_t, size_t> last_writer;
-  std::unordered_set<size_t> array_loads;
+  std::unordered_set<size_t> fusable_loads;
   // Upvalues of the trace's own closure that a GETUPVAL (or a MOVE of its value) left in a slot
   // which nothing has written since, with no uop escaping in between: {upvalue index, slot}.
   std::vector<std::pair<int, uint64_t>> upval_slots;

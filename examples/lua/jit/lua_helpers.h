@@ -30,6 +30,8 @@ int lj_set_int_c(struct lj_state *L, lj_table *t, int64_t key, int64_t payload, 
 int lj_set_field_c(struct lj_state *L, lj_table *t, const lj_string *key, int64_t payload, uint8_t tag);
 /* *out = t.key, through chains of __index tables; 0 when anything else is involved. */
 int lj_get_field(struct lj_state *L, lj_table *t, const lj_string *key, lj_value *out);
+/* lj_get_field for a value of type `tag`: 0, with *out untouched, for anything else. */
+int lj_get_field_typed(struct lj_state *L, lj_table *t, const lj_string *key, lj_value *out, uint8_t tag);
 /* t.key = *v without metamethods; 0 when __newindex may apply or memory ran out. */
 int lj_set_field(struct lj_state *L, lj_table *t, const lj_string *key, const lj_value *v);
 /* #t, the border the interpreter computes. */

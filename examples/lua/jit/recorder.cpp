@@ -235,20 +235,21 @@ class Recorder {
   // The GETI form just emitted read t[key] (t null: not a table): in the array part, a value.
   void note_array_load(const Table* t, int64_t key) {
     if (t != nullptr && static_cast<uint64_t>(key) - 1 < t->asize && !t->array[key - 1].is_nil())
-      R_.array_loads.insert(R_.insns.size() - 1);
+      R_.fusable_loads.insert(R_.insns.size() - 1);
   }
-  // The GETI form that wrote register r, if nothing wrote it since and its key was in the array
-  // part, becomes its variant that checks the value's type too (tag), instead of a guard.
+  // The load that wrote register r (a GETI form whose key was in the array part, GETFIELD_H),
+  // if nothing wrote r since, becomes its variant that checks the value's type too (tag),
+  // instead of a guard.
   bool fuse_type_guard(int r, uint8_t tag) {
     const char* suffix = tag == kTagFloat ? "_F" : tag == kTagInt ? "_I" : tag == kTagTable ? "_T" : nullptr;
     if (suffix == nullptr) return false;
     const uint64_t slot = off() + static_cast<uint64_t>(r);
     auto w = R_.last_writer.find(slot);
-    if (w == R_.last_writer.end() || w->second >= R_.insns.size() || !R_.array_loads.count(w->second)) return false;
+    if (w == R_.last_writer.end() || w->second >= R_.insns.size() || !R_.fusable_loads.count(w->second)) return false;
     cpjit_insn& insn = R_.insns[w->second];
     if (insn.operands[0] != slot * sizeof(Value)) return false;
     const std::string_view name = cpjit_uop_name(J_.stencils, insn.uop);
-    if (name != "GETI" && name != "GETI_K" && name != "GETI_UP") return false;
+    if (name != "GETI" && name != "GETI_K" && name != "GETI_UP" && name != "GETFIELD_H") return false;
     const uint32_t typed = J_.uop(std::string(name) + suffix);
     if (typed == CPJIT_NONE) return false;
     insn.uop = typed;
@@ -291,8 +292,10 @@ class Recorder {
   void get_field(uint64_t a, uint64_t b, const Table* t, const String* key) {
     // A nil in t itself is the answer when no __index applies (GETFIELD_H checks that again).
     const bool no_index = t->meta == nullptr || fast_tm(J_.L, t->meta, kTMIndex) == nullptr;
-    if (const uint64_t hint = node_hint(t, key, no_index); hint != kNoHint)
+    if (const uint64_t hint = node_hint(t, key, no_index); hint != kNoHint) {
       emit("GETFIELD_H", {a, b, reinterpret_cast<uint64_t>(key), hint});
+      R_.fusable_loads.insert(R_.insns.size() - 1);  // a type guard on its result may join it
+    }
     else if (const char* uop = nullptr; lj_class_site* site = class_site(t, key, &uop))
       emit(uop, {a, b, reinterpret_cast<uint64_t>(site)});
     else

@@ -29,6 +29,7 @@ CPJIT_HELPER(lj_get_int);
 CPJIT_HELPER(lj_index_int);
 CPJIT_HELPER(lj_set_int);
 CPJIT_HELPER(lj_get_field);
+CPJIT_HELPER(lj_get_field_typed);
 CPJIT_HELPER(lj_set_field);
 CPJIT_HELPER(lj_table_length);
 CPJIT_HELPER(lj_new_table);
@@ -903,6 +904,34 @@ CPJIT_UOP(GETFIELD) { GETFIELD_BODY((lj_table *)REG(1)->u.p) }
   CPJIT_CONTINUE();
 CPJIT_UOP_INFO(GETFIELD_H, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_, I_});
 CPJIT_UOP(GETFIELD_H) { GETFIELD_H_BODY((lj_table *)REG(1)->u.p) }
+/* GETFIELD_H with the type of the value checked too (_F, _I, _T): the recorder's fusion of the
+ * type guard on the result, as for the GETI forms. The helper answers only with a value of that
+ * type (writing nothing otherwise): the trace then leaves at the GETFIELD. The __t variants keep
+ * the slot's tag. */
+#define GETFIELD_H_TYPED(NAME, TAG, FACT, KNOWN, GIVEN)                                                   \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_, I_}, .results = {{0, 0, FACT}}, \
+                 .given = {0, 0, GIVEN});                                                                 \
+  CPJIT_UOP(NAME) {                                                                                       \
+    lj_table *t = (lj_table *)REG(1)->u.p;                                                                \
+    const lj_string *key = CPJIT_OPERAND_PTR(2, const lj_string *);                                       \
+    const uint32_t hint = CPJIT_OPERAND_U16(3);                                                           \
+    if (__builtin_expect(hint <= (uint64_t)t->hmask * sizeof(lj_node), 1)) {                              \
+      const lj_node *n = (const lj_node *)((const char *)t->node + hint);                                 \
+      if (__builtin_expect(n->key.tag == LJ_STRING && n->key.u.p == key && n->val.tag == TAG, 1)) {      \
+        if (KNOWN) REG(0)->u.i = n->val.u.i;                                                              \
+        else copy_value(REG(0), &n->val);                                                                 \
+        CPJIT_CONTINUE();                                                                                 \
+      }                                                                                                   \
+    }                                                                                                     \
+    if (!CPJIT_CALL(lj_get_field_typed(L, t, key, REG(0), TAG))) CPJIT_EXIT(0);                           \
+    CPJIT_CONTINUE();                                                                                     \
+  }
+GETFIELD_H_TYPED(GETFIELD_H_F, LJ_FLOAT, LJ_FACT_FLOAT, 0, 0)
+GETFIELD_H_TYPED(GETFIELD_H_F__t, LJ_FLOAT, LJ_FACT_FLOAT, 1, LJ_FACT_FLOAT)
+GETFIELD_H_TYPED(GETFIELD_H_I, LJ_INT, LJ_FACT_INT, 0, 0)
+GETFIELD_H_TYPED(GETFIELD_H_I__t, LJ_INT, LJ_FACT_INT, 1, LJ_FACT_INT)
+GETFIELD_H_TYPED(GETFIELD_H_T, LJ_TABLE, LJ_FACT_TABLE, 0, 0)
+GETFIELD_H_TYPED(GETFIELD_H_T__t, LJ_TABLE, LJ_FACT_TABLE, 1, LJ_FACT_TABLE)
 /* The same on the table in upvalue operand 1 of the trace's own closure (a global: _ENV.key). */
 CPJIT_UOP_INFO(GETTABUP_H, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_, I_});
 CPJIT_UOP(GETTABUP_H) {
