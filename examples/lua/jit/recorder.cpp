@@ -1489,7 +1489,11 @@ void Recorder::translate() {
       if (b == 0 && !R_.top_set) abort("table constructor with a variable number of values");
       R_.top_set = false;
       need(a);
-      emit("SETLIST", {A, static_cast<uint64_t>(b), pc_[1]});
+      // One to four values (counted now when they end at the stack top): stored unrolled.
+      if (const int64_t n = b != 0 ? b : J_.L->top - reg(a) - 1; n >= 1 && n <= 4)
+        emit(std::string(b == 0 ? "SETLIST_T" : "SETLIST_") + std::to_string(n), {A, pc_[1]});
+      else
+        emit("SETLIST", {A, static_cast<uint64_t>(b), pc_[1]});
       return;
     case OP_CLOSURE: {
       const auto P = reinterpret_cast<uint64_t>(frame().proto->protos[arg_bx(i_)]);

@@ -1207,6 +1207,33 @@ CPJIT_UOP(SETLIST) {
   if (CPJIT_OPERAND_U8(1) == 0) L->top = L->ci->top;
   CPJIT_CONTINUE();
 }
+/* SETLIST of N values (a literal, 1..4), the count the recorder saw: fixed, or up to the stack
+ * top (AT_TOP), where they must end again; stored unrolled. Anything else (too small an array,
+ * another count at the top) is the helper's. Operand 1 is where the list starts in the array. */
+#define SETLIST_N(NAME, N, AT_TOP)                                                                 \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});      \
+  CPJIT_UOP(NAME) {                                                                                \
+    const lj_value *list = REG(0);                                                                 \
+    lj_table *t = (lj_table *)list->u.p;                                                           \
+    const uint32_t start = CPJIT_OPERAND_U32(1);                                                   \
+    if (LAID_OUT_LAST((uint64_t)start + N <= t->asize && (!AT_TOP || L->top == list + 1 + N))) {   \
+      _Pragma("clang loop unroll(full)") for (uint32_t j = 1; j <= N; j++)                          \
+        copy_value(t->array + start + j - 1, list + j);                                            \
+      if (AT_TOP) L->top = L->ci->top;                                                             \
+      CPJIT_CONTINUE();                                                                            \
+    }                                                                                              \
+    const uint32_t n = AT_TOP ? (uint32_t)(L->top - list - 1) : N;                                 \
+    if (!CPJIT_CALL(lj_set_list(L, REG(0), n, start, AT_TOP))) CPJIT_EXIT(0);                      \
+    CPJIT_CONTINUE();                                                                              \
+  }
+SETLIST_N(SETLIST_1, 1, 0)
+SETLIST_N(SETLIST_2, 2, 0)
+SETLIST_N(SETLIST_3, 3, 0)
+SETLIST_N(SETLIST_4, 4, 0)
+SETLIST_N(SETLIST_T1, 1, 1)
+SETLIST_N(SETLIST_T2, 2, 1)
+SETLIST_N(SETLIST_T3, 3, 1)
+SETLIST_N(SETLIST_T4, 4, 1)
 
 /* R[a] = R[b] .. ... .. R[b+n-1] for strings and numbers. */
 CPJIT_UOP_INFO(CONCAT, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_},
