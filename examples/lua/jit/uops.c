@@ -710,14 +710,20 @@ static inline __attribute__((always_inline)) int in_array(const lj_table *t, int
  * hide __index) in one helper call whose answer is the uop's: clang keeps the stack frame the
  * call needs off the fast path (CPJIT_CALL). */
 #define GETI_BODY(KEY) GETI_FROM((const lj_table *)REG(1)->u.p, KEY)
-#define GETI_FROM(TABLE, KEY)                                              \
-  const lj_table *t = (TABLE);                                             \
-  const int64_t key = (KEY);                                               \
-  if (LAID_OUT_LAST(in_array(t, key) && t->array[key - 1].tag != LJ_NIL)) { \
-    copy_value(REG(0), &t->array[key - 1]);                                \
-    CPJIT_CONTINUE();                                                      \
-  }                                                                        \
-  if (!CPJIT_CALL(lj_index_int(t, key, REG(0)))) CPJIT_EXIT(0);            \
+/* A table with an empty hash part of one node (an empty table's shared node, say) and no
+ * __index answers nil without the helper: trees check their leaves' children so. */
+#define GETI_FROM(TABLE, KEY)                                                                 \
+  const lj_table *t = (TABLE);                                                                \
+  const int64_t key = (KEY);                                                                  \
+  if (LAID_OUT_LAST(in_array(t, key) && t->array[key - 1].tag != LJ_NIL)) {                    \
+    copy_value(REG(0), &t->array[key - 1]);                                                   \
+    CPJIT_CONTINUE();                                                                         \
+  }                                                                                           \
+  if (!in_array(t, key) && t->hmask == 0 && t->node->key.tag == LJ_NIL && !may_have_tm(t->meta, LJ_TM_INDEX)) { \
+    REG(0)->tag = LJ_NIL;                                                                     \
+    CPJIT_CONTINUE();                                                                         \
+  }                                                                                           \
+  if (!CPJIT_CALL(lj_index_int(t, key, REG(0)))) CPJIT_EXIT(0);                               \
   CPJIT_CONTINUE();
 
 CPJIT_UOP_INFO(GETI, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, R_});
