@@ -136,9 +136,10 @@ struct Recording {
   std::vector<uint8_t> tags;      // what each slot is known to hold (kUnknownTag: nothing)
   // The uop that last wrote each slot (since the last escaping one), and the loads a type
   // guard on their result may join (GETI forms that found their key in the array part,
-  // GETFIELD_H): need() fuses it into them.
+  // GETFIELD_H, GETUPVAL forms): need() fuses it into them.
   std::unordered_map<uint64_t, size_t> last_writer;
   std::unordered_set<size_t> fusable_loads;
+  std::unordered_map<size_t, uint32_t> load_exits;  // GETUPVAL forms: where a fused check leaves
   // Upvalues of the trace's own closure that a GETUPVAL (or a MOVE of its value) left in a slot
   // which nothing has written since, with no uop escaping in between: {upvalue index, slot}.
   std::vector<std::pair<int, uint64_t>> upval_slots;

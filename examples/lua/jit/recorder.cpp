@@ -202,6 +202,7 @@ class Recorder {
       return;
     }
     emit("GETUPVAL", {static_cast<uint64_t>(a), upval_operand(b)});
+    note_upval_load();
     set_tag(a, kUnknownTag);
     R_.upval_slots.emplace_back(b, static_cast<uint64_t>(a));
     R_.last_upval_load = {R_.insns.size() - 1, pc_, b, a};
@@ -220,6 +221,7 @@ class Recorder {
     const int upval = last.upval;
     R_.insns.pop_back();
     std::erase_if(R_.last_writer, [&](const auto& e) { return e.second >= R_.insns.size(); });
+    R_.fusable_loads.erase(R_.insns.size());
     R_.last_upval_load = {};
     forget_upval_slot(static_cast<uint64_t>(b));  // it never receives the value now
     if (key_reg >= 0 && tag_of(key_reg) != kTagInt) {
@@ -232,12 +234,18 @@ class Recorder {
                     key_reg >= 0 ? reg(key_reg)->i : static_cast<int64_t>(key));
     return true;
   }
+  // The GETUPVAL form just emitted may take a type guard on its result: it then leaves here.
+  void note_upval_load() {
+    R_.fusable_loads.insert(R_.insns.size() - 1);
+    R_.load_exits[R_.insns.size() - 1] = exit_at(pc_, false);
+  }
   // The GETI form just emitted read t[key] (t null: not a table): in the array part, a value.
   void note_array_load(const Table* t, int64_t key) {
     if (t != nullptr && static_cast<uint64_t>(key) - 1 < t->asize && !t->array[key - 1].is_nil())
       R_.fusable_loads.insert(R_.insns.size() - 1);
   }
-  // The load that wrote register r (a GETI form whose key was in the array part, GETFIELD_H),
+  // The load that wrote register r (a GETI form whose key was in the array part, GETFIELD_H, a
+  // GETUPVAL form),
   // if nothing wrote r since, becomes its variant that checks the value's type too (tag),
   // instead of a guard.
   bool fuse_type_guard(int r, uint8_t tag) {
@@ -249,10 +257,13 @@ class Recorder {
     cpjit_insn& insn = R_.insns[w->second];
     if (insn.operands[0] != slot * sizeof(Value)) return false;
     const std::string_view name = cpjit_uop_name(J_.stencils, insn.uop);
-    if (name != "GETI" && name != "GETI_K" && name != "GETI_UP" && name != "GETFIELD_H") return false;
+    const bool upval = name == "GETUPVAL" || name == "GETUPVAL_F";
+    if (!upval && name != "GETI" && name != "GETI_K" && name != "GETI_UP" && name != "GETFIELD_H") return false;
+    if (upval && tag == kTagFloat) suffix = "_N";  // GETUPVAL_F_F would read as a frame form
     const uint32_t typed = J_.uop(std::string(name) + suffix);
     if (typed == CPJIT_NONE) return false;
     insn.uop = typed;
+    if (upval) insn.exits[0] = R_.load_exits.at(w->second);  // a GETUPVAL had no exit
     return true;
   }
   // Whether register r holds a local of the frame's function at instruction pc.
@@ -885,6 +896,7 @@ void Recorder::translate() {
         return;
       }
       emit("GETUPVAL_F", {A, upval_operand(b), func_slot()});
+      note_upval_load();
       set_tag(a, kUnknownTag);
       return;
     case OP_SETUPVAL:

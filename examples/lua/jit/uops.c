@@ -1704,6 +1704,29 @@ CPJIT_UOP(GETUPVAL_F) {
   copy_value(REG(0), UPVAL(CLOSURE_AT(2), 1)->v);
   CPJIT_CONTINUE();
 }
+/* GETUPVAL and GETUPVAL_F with the type of the value checked too (_I, _N for a float, _T): the
+ * recorder's fusion of the type guard on the result, as for the loads from tables. They leave
+ * at the GETUPVAL, before writing anything. The __t variants keep the slot's tag. */
+#define GETUPVAL_TYPED(NAME, K2, CLOSURE, TAG, FACT, KNOWN, GIVEN)                                        \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, K2}, .results = {{0, 0, FACT}},  \
+                 .given = {0, 0, GIVEN});                                                                 \
+  CPJIT_UOP(NAME) {                                                                                       \
+    const lj_value *v = UPVAL(CLOSURE, 1)->v;                                                             \
+    if (LAID_OUT_LAST(v->tag == TAG)) {                                                                   \
+      if (KNOWN) REG(0)->u.i = v->u.i;                                                                    \
+      else copy_value(REG(0), v);                                                                         \
+      CPJIT_CONTINUE();                                                                                   \
+    }                                                                                                     \
+    CPJIT_EXIT(0);                                                                                        \
+  }
+#define GETUPVAL_TYPED_FORMS(SUF, TAG, FACT)                                                  \
+  GETUPVAL_TYPED(GETUPVAL##SUF, CPJIT_OPERAND_NONE, cl, TAG, FACT, 0, 0)                      \
+  GETUPVAL_TYPED(GETUPVAL##SUF##__t, CPJIT_OPERAND_NONE, cl, TAG, FACT, 1, FACT)              \
+  GETUPVAL_TYPED(GETUPVAL_F##SUF, R_, CLOSURE_AT(2), TAG, FACT, 0, 0)                         \
+  GETUPVAL_TYPED(GETUPVAL_F##SUF##__t, R_, CLOSURE_AT(2), TAG, FACT, 1, FACT)
+GETUPVAL_TYPED_FORMS(_I, LJ_INT, LJ_FACT_INT)
+GETUPVAL_TYPED_FORMS(_N, LJ_FLOAT, LJ_FACT_FLOAT)
+GETUPVAL_TYPED_FORMS(_T, LJ_TABLE, LJ_FACT_TABLE)
 CPJIT_UOP_INFO(SETUPVAL_F, .flags = CPJIT_UOP_ESCAPES, .operands = {R_, I_, R_});
 CPJIT_UOP(SETUPVAL_F) {
   copy_value(UPVAL(CLOSURE_AT(2), 1)->v, REG(0));
