@@ -234,6 +234,24 @@ class Recorder {
                     key_reg >= 0 ? reg(key_reg)->i : static_cast<int64_t>(key));
     return true;
   }
+  // Register r holds a closure of p, to be called. When the trace's own closure read it from
+  // one of its upvalues and it is that closure itself (a function calling itself through the
+  // local that names it), the read becomes GETUPVAL_SELF, which checks just that (the running
+  // closure is one of p), instead of a guard on the prototype.
+  void guard_proto(int r, const Proto* p) {
+    const uint64_t slot = off() + static_cast<uint64_t>(r);
+    const auto w = R_.last_writer.find(slot);
+    if (own_frame() && reg(r)->lcl == closure() && closure()->p == p && w != R_.last_writer.end() &&
+        w->second < R_.insns.size() && R_.fusable_loads.count(w->second) &&
+        R_.insns[w->second].uop == J_.uop("GETUPVAL") && R_.insns[w->second].operands[0] == slot * sizeof(Value)) {
+      cpjit_insn& insn = R_.insns[w->second];
+      insn.uop = J_.uop("GETUPVAL_SELF");
+      insn.exits[0] = R_.load_exits.at(w->second);
+      set_tag(r, kTagLClosure);
+      return;
+    }
+    emit("GUARD_PROTO", {static_cast<uint64_t>(r), reinterpret_cast<uint64_t>(p)});
+  }
   // The GETUPVAL form just emitted may take a type guard on its result: it then leaves here.
   void note_upval_load() {
     R_.fusable_loads.insert(R_.insns.size() - 1);
@@ -762,7 +780,7 @@ void Recorder::call(int a, int b, int c) {
     // A recursive call: the callee's frame becomes the trace's own, and the recording follows
     // into it (at the function's entry, the trace goes on at its own start or links to the
     // function's trace).
-    emit("GUARD_PROTO", {static_cast<uint64_t>(a), reinterpret_cast<uint64_t>(frame().proto)});
+    guard_proto(a, frame().proto);
     push_frame("CALL_REBASE", a, b, c, frame().proto);
     R_.top_set = false;
     R_.pending_call = reg(a);
@@ -777,7 +795,7 @@ void Recorder::call(int a, int b, int c) {
     // The arguments' types are guarded here, in the caller, rather than where the callee uses
     // them: a callee with no guard of its own may then lose its frame (elide_frame).
     for (int r = a + 1; r < a + b && r <= a + p->numparams; r++) need(r);
-    emit("GUARD_PROTO", {static_cast<uint64_t>(a), reinterpret_cast<uint64_t>(p)});
+    guard_proto(a, p);
     push_frame("PUSH_FRAME", a, b, c, p);
     R_.pending_push = R_.insns.size() - 1;
     R_.pending_nargs = b - 1;
@@ -1423,7 +1441,7 @@ void Recorder::translate() {
       if (p->is_vararg) abort("tail call of a vararg function");
       if (!own && recording_frame_of(p)) abort("recursive tail call");
       if (off() + 2 * kMaxRegisters >= kMaxSlots) abort("tail call too deep in the stack");
-      emit("GUARD_PROTO", {A, reinterpret_cast<uint64_t>(p)});
+      guard_proto(a, p);
       if ((b == 0 || b - 1 >= p->numparams) && frame().proto->nprotos == 0) {
         // All parameters passed (checked when the trace runs if the arguments end at the stack
         // top), and no upvalue can be open over the frame: what the frame needs is worked out

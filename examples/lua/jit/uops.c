@@ -1564,6 +1564,10 @@ CPJIT_UOP(RETURN_BASE1_KR) {
     copy_value(callee->func, REG(0));
     L->ci = (lj_callinfo *)caller;
     L->top = caller->top;
+  } else if (callee->nresults < 0) { /* to a call that wants them all: the top follows it */
+    copy_value(callee->func, REG(0));
+    L->ci = (lj_callinfo *)caller;
+    L->top = callee->func + 1;
   } else {
     pop_frame_in(L, REG(0), 1, 1);
   }
@@ -1724,6 +1728,18 @@ CPJIT_UOP(GETUPVAL_F) {
   GETUPVAL_TYPED(GETUPVAL##SUF##__t, CPJIT_OPERAND_NONE, cl, TAG, FACT, 1, FACT)              \
   GETUPVAL_TYPED(GETUPVAL_F##SUF, R_, CLOSURE_AT(2), TAG, FACT, 0, 0)                         \
   GETUPVAL_TYPED(GETUPVAL_F##SUF##__t, R_, CLOSURE_AT(2), TAG, FACT, 1, FACT)
+/* An upvalue of the trace's own closure that holds that closure itself (a recursive function's
+ * name): the recorder's fusion of GUARD_PROTO for the call (its prototype is the running one).
+ * Leaves at the GETUPVAL, before writing anything, when it holds anything else. */
+CPJIT_UOP_INFO(GETUPVAL_SELF, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_});
+CPJIT_UOP(GETUPVAL_SELF) {
+  const lj_value *v = UPVAL(cl, 1)->v;
+  if (LAID_OUT_LAST(v->tag == LJ_LCLOSURE && v->u.p == (void *)cl)) {
+    copy_value(REG(0), v);
+    CPJIT_CONTINUE();
+  }
+  CPJIT_EXIT(0);
+}
 GETUPVAL_TYPED_FORMS(_I, LJ_INT, LJ_FACT_INT)
 GETUPVAL_TYPED_FORMS(_N, LJ_FLOAT, LJ_FACT_FLOAT)
 GETUPVAL_TYPED_FORMS(_T, LJ_TABLE, LJ_FACT_TABLE)
