@@ -234,6 +234,16 @@ class Recorder {
                     key_reg >= 0 ? reg(key_reg)->i : static_cast<int64_t>(key));
     return true;
   }
+  // Register r holds an integer not guarded yet that a load from a table left (nothing wrote r
+  // since): a float may be there another time. (Upvalues mixed with floats are mostly named
+  // constants: their integer guard is cheaper than reading either kind.)
+  bool may_turn_float(int r) {
+    if (tag_of(r) != kUnknownTag) return false;
+    const auto w = R_.last_writer.find(off() + static_cast<uint64_t>(r));
+    if (w == R_.last_writer.end() || w->second >= R_.insns.size() || !R_.fusable_loads.count(w->second)) return false;
+    const std::string_view name = cpjit_uop_name(J_.stencils, R_.insns[w->second].uop);
+    return name.rfind("GETI", 0) == 0 || name.rfind("GETFIELD", 0) == 0;
+  }
   // Register r holds a closure of p, to be called. When the trace's own closure read it from
   // one of its upvalues and it is that closure itself (a function calling itself through the
   // local that names it), the read becomes GETUPVAL_SELF, which checks just that (the running
@@ -563,9 +573,13 @@ void Recorder::arith(Ar op, int a, int x, int y) {
     set_tag(a, kUnknownTag);
     return;
   }
-  need(x, !vx->is_int());
-  need(y, !vy->is_int());
-  const char* shape = vx->is_int() ? "_IF" : vy->is_int() ? "_FI" : "_FF";
+  // An integer from a table or an upvalue, mixed with a float, is read as a number of either
+  // kind (the N shapes) where the operation has them: a float may take its place later.
+  const bool n_shape = op == Ar::kAdd || op == Ar::kSub || op == Ar::kMul || op == Ar::kDiv;
+  const bool nx = n_shape && vx->is_int() && may_turn_float(x), ny = n_shape && vy->is_int() && may_turn_float(y);
+  if (!nx) need(x, !vx->is_int());
+  if (!ny) need(y, !vy->is_int());
+  const char* shape = nx ? "_NF" : ny ? "_FN" : vx->is_int() ? "_IF" : vy->is_int() ? "_FI" : "_FF";
   emit(std::string("F") + stem(op) + shape, {A, X, Y});
   set_tag(a, kTagFloat);
 }
@@ -607,7 +621,9 @@ void Recorder::arith_k(Ar op, int a, int x, const Value& y, bool constant_left) 
     set_tag(a, kUnknownTag);
     return;
   }
-  need(x, !vx->is_int());
+  const bool nx = (op == Ar::kAdd || op == Ar::kSub || op == Ar::kMul || op == Ar::kDiv) && !constant_left &&
+                  vx->is_int() && y.is_float() && may_turn_float(x);
+  if (!nx) need(x, !vx->is_int());
   const double d = y.is_int() ? static_cast<double>(y.i) : y.n;
   if (op == Ar::kMod && vx->is_float() && !constant_left && d >= 1.0 && d <= 0x1p52 && is_power_of_two(d)) {
     // x % 2^k: the remainder of an integral x is its low bits, no division (uops.c FMODP).
@@ -615,7 +631,7 @@ void Recorder::arith_k(Ar op, int a, int x, const Value& y, bool constant_left) 
     set_tag(a, kTagFloat);
     return;
   }
-  emit(std::string("F") + stem(op) + (vx->is_int() ? "_IK" : "_FK"), {A, X, float_bits(d)});
+  emit(std::string("F") + stem(op) + (nx ? "_NK" : vx->is_int() ? "_IK" : "_FK"), {A, X, float_bits(d)});
   set_tag(a, kTagFloat);
 }
 
