@@ -41,6 +41,7 @@ CPJIT_LUA_SAME_OFFSET(lj_table, array, Table, array);
 CPJIT_LUA_SAME_OFFSET(lj_table, node, Table, node);
 CPJIT_LUA_SAME_OFFSET(lj_table, meta, Table, meta);
 CPJIT_LUA_SAME_OFFSET(lj_table, skeys, Table, skeys);
+CPJIT_LUA_SAME_OFFSET(lj_table, hash, Table, hash);  // LJ_LAST_NODE
 static_assert(n(LJ_TM_INDEX) == kTMIndex && n(LJ_TM_NEWINDEX) == kTMNewIndex && n(LJ_TM_LEN) == kTMLen &&
               n(LJ_TM_EQ) == kTMEq);
 

@@ -63,6 +63,9 @@ typedef struct lj_node {
 } lj_node;
 #define LJ_NODE_NEXT_OFFSET 12
 
+/* A table's header `hash` holds the byte offset of its last node (src/object.h,
+ * last_node_offset): a node hint is in the array when it is at most that. */
+#define LJ_LAST_NODE(T) ((T)->hash)
 typedef struct lj_table {
   LJ_GC_HEADER;
   uint32_t tm_absent; /* bit t: metamethod t known absent (when used as a metatable) */

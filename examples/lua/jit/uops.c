@@ -935,7 +935,7 @@ CPJIT_UOP(GETFIELD) { GETFIELD_BODY((lj_table *)REG(1)->u.p) }
   lj_table *t = (TABLE);                                                                                 \
   const lj_string *key = CPJIT_OPERAND_PTR(2, const lj_string *);                                        \
   const uint32_t hint = CPJIT_OPERAND_U16(3);                                                            \
-  if (__builtin_expect(hint <= (uint64_t)t->hmask * sizeof(lj_node), 1)) {                               \
+  if (__builtin_expect(hint <= LJ_LAST_NODE(t), 1)) {                               \
     const lj_node *n = (const lj_node *)((const char *)t->node + hint);                                  \
     if (__builtin_expect(n->key.tag == LJ_STRING && n->key.u.p == key, 1) &&                             \
         __builtin_expect(n->val.tag != LJ_NIL || !may_have_tm(t->meta, LJ_TM_INDEX), 1)) {               \
@@ -958,7 +958,7 @@ CPJIT_UOP(GETFIELD_H) { GETFIELD_H_BODY((lj_table *)REG(1)->u.p) }
     lj_table *t = (lj_table *)REG(1)->u.p;                                                                \
     const lj_string *key = CPJIT_OPERAND_PTR(2, const lj_string *);                                       \
     const uint32_t hint = CPJIT_OPERAND_U16(3);                                                           \
-    if (__builtin_expect(hint <= (uint64_t)t->hmask * sizeof(lj_node), 1)) {                              \
+    if (__builtin_expect(hint <= LJ_LAST_NODE(t), 1)) {                              \
       const lj_node *n = (const lj_node *)((const char *)t->node + hint);                                 \
       if (__builtin_expect(n->key.tag == LJ_STRING && n->key.u.p == key && n->val.tag == TAG, 1)) {      \
         if (KNOWN) REG(0)->u.i = n->val.u.i;                                                              \
@@ -1000,7 +1000,7 @@ CPJIT_UOP(GETTABUP) {
  * the walk is straight-line code. */
 static inline __attribute__((always_inline)) const lj_value *node_at(const lj_table *t, const lj_string *key,
                                                                      uint32_t offset) {
-  if (offset > (uint64_t)t->hmask * sizeof(lj_node)) return 0;
+  if (offset > LJ_LAST_NODE(t)) return 0;
   const lj_node *n = (const lj_node *)((const char *)t->node + offset);
   return n->key.tag == LJ_STRING && n->key.u.p == key ? &n->val : 0;
 }
@@ -1071,7 +1071,7 @@ CPJIT_UOP(SETFIELD) {
   lj_table *t = (lj_table *)REG(0)->u.p;                                                            \
   const lj_string *key = (KEY);                                                                     \
   const uint32_t hint = (HINT);                                                                     \
-  if (__builtin_expect(hint <= (uint64_t)t->hmask * sizeof(lj_node), 1)) {                          \
+  if (__builtin_expect(hint <= LJ_LAST_NODE(t), 1)) {                          \
     lj_node *n = (lj_node *)((char *)t->node + hint);                                               \
     if (__builtin_expect(n->key.tag == LJ_STRING && n->key.u.p == key, 1) &&                        \
         __builtin_expect(n->val.tag != LJ_NIL || !may_have_tm(t->meta, LJ_TM_NEWINDEX), 1)) {       \
@@ -1772,7 +1772,8 @@ CPJIT_UOP_INFO(GETUPVAL_SELF, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_})
 CPJIT_UOP(GETUPVAL_SELF) {
   const lj_value *v = UPVAL(cl, 1)->v;
   if (LAID_OUT_LAST(v->tag == LJ_LCLOSURE && v->u.p == (void *)cl)) {
-    copy_value(REG(0), v);
+    REG(0)->u.p = cl; /* what v holds, from registers */
+    REG(0)->tag = LJ_LCLOSURE;
     CPJIT_CONTINUE();
   }
   CPJIT_EXIT(0);

@@ -112,6 +112,13 @@ struct Table : GCObject {
   // absent without a probe: lookups through __index chains miss in most tables they visit.
   uint64_t skeys;
 };
+// A table's GC header keeps in `hash` (which only strings use) the byte offset of its last
+// node, hmask * sizeof(Node), saturated at 32 bits: the JIT's templates check a node hint against
+// it in one compare.
+constexpr uint32_t last_node_offset(uint32_t hmask) {
+  const uint64_t bytes = uint64_t{hmask} * 32;
+  return bytes > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(bytes);
+}
 // The filter bit of a string key with its hash computed: the hash's top six bits (the node is
 // chosen by the low bits).
 constexpr uint64_t key_filter_bit(uint32_t hash) { return uint64_t{1} << (hash >> 26); }

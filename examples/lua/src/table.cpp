@@ -26,6 +26,8 @@ inline void set_key(Node* n, const Value& k) {
   n->key.tag = k.tag;
 }
 
+static_assert(sizeof(Node) == 32, "last_node_offset counts 32-byte nodes");
+
 Node make_dummy() {
   Node n;
   std::memset(static_cast<void*>(&n), 0, sizeof n);
@@ -221,6 +223,7 @@ Table* table_new(State* L, uint32_t narray, uint32_t nhash) {
   t->tm_absent = 0;
   t->asize = 0;
   t->hmask = 0;
+  t->hash = last_node_offset(0);
   t->lastfree = 0;
   t->array = nullptr;
   t->node = &dummy_node;
@@ -280,6 +283,7 @@ void table_resize(State* L, Table* t, uint32_t narray, uint32_t nhash) {
   t->asize = narray;
   t->node = new_node;
   t->hmask = hsize ? hsize - 1 : 0;
+  t->hash = last_node_offset(t->hmask);
   t->lastfree = hsize;
   t->skeys = 0;  // the keys moved below set their bits again
 
