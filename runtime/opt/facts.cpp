@@ -84,26 +84,29 @@ bool meet_ran(RanSet &into, const RanSet &other) {
   return changed;
 }
 
-// Before each instruction: the idempotent uops that have run as they are now (unset: not
-// reached).
-std::vector<std::optional<RanSet>> ran_before(const Uops &uops, const Trace &trace) {
+// A forward dataflow over the trace's control flow (falling through and jumps): the state
+// before each instruction, unset where control never arrives. `transfer` applies an
+// instruction; `meet` narrows its first argument to what also holds in the second, and says
+// whether that changed it.
+template <class State, class Transfer, class Meet>
+std::vector<std::optional<State>> flow_forward(const Uops &uops, const Trace &trace, Transfer transfer, Meet meet) {
   const size_t n = trace.size();
-  std::vector<std::optional<RanSet>> in(n);
+  std::vector<std::optional<State>> in(n);
   if (n == 0) return in;
-  in[0] = RanSet{};
+  in[0] = State{};
   std::vector<size_t> work{0};
   while (!work.empty()) {
     const size_t i = work.back();
     work.pop_back();
     const UopInfo &info = uops.of(trace[i]);
-    RanSet out = *in[i];
-    transfer_ran(uops, trace[i], out);
+    State out = *in[i];
+    transfer(trace[i], out);
     auto flow = [&](size_t to) {
       if (to >= n) return;
       if (!in[to]) {
         in[to] = out;
         work.push_back(to);
-      } else if (meet_ran(*in[to], out)) {
+      } else if (meet(*in[to], out)) {
         work.push_back(to);
       }
     };
@@ -111,6 +114,12 @@ std::vector<std::optional<RanSet>> ran_before(const Uops &uops, const Trace &tra
     if (info.flags & CPJIT_UOP_BRANCH) flow(trace[i].jump);
   }
   return in;
+}
+
+// Before each instruction: the idempotent uops that have run as they are now.
+std::vector<std::optional<RanSet>> ran_before(const Uops &uops, const Trace &trace) {
+  return flow_forward<RanSet>(
+      uops, trace, [&](const cpjit_insn &insn, RanSet &ran) { transfer_ran(uops, insn, ran); }, meet_ran);
 }
 
 // What holds on both paths.
@@ -142,30 +151,8 @@ bool proven(const UopInfo &info, const cpjit_insn &insn, const Facts &facts) {
 }  // namespace
 
 std::vector<std::optional<Facts>> facts_before(const Uops &uops, const Trace &trace) {
-  const size_t n = trace.size();
-  std::vector<std::optional<Facts>> in(n);  // unset: not reached yet
-  if (n == 0) return in;
-  in[0] = Facts{};
-  std::vector<size_t> work{0};
-  while (!work.empty()) {
-    const size_t i = work.back();
-    work.pop_back();
-    const UopInfo &info = uops.of(trace[i]);
-    Facts out = *in[i];
-    transfer(info, trace[i], out);
-    auto flow = [&](size_t to) {
-      if (to >= n) return;
-      if (!in[to]) {
-        in[to] = out;
-        work.push_back(to);
-      } else if (meet(*in[to], out)) {
-        work.push_back(to);
-      }
-    };
-    if (falls_through(info)) flow(i + 1);
-    if (info.flags & CPJIT_UOP_BRANCH) flow(trace[i].jump);
-  }
-  return in;
+  return flow_forward<Facts>(
+      uops, trace, [&](const cpjit_insn &insn, Facts &facts) { transfer(uops.of(insn), insn, facts); }, meet);
 }
 
 void propagate_facts(const Uops &uops, Trace &trace, Stats &stats) {
