@@ -111,8 +111,9 @@ typedef struct lj_store_site {
   lj_value value;
 } lj_store_site;
 
-/* A call of a known Lua function that takes fixed parameters, all passed (recorder.cpp makes one
- * per PUSH_FRAME_K, CALL_REBASE_K and TAIL_FRAME(_BASE)_K; the trace owns it): the frame the call
+/* A call of a known Lua function that takes fixed parameters, all passed, and no more arguments
+ * than its frame has registers (recorder.cpp makes one per PUSH_FRAME_K, CALL_REBASE_K and
+ * TAIL_FRAME(_BASE)_K; the trace owns it): the frame the call
  * pushes, worked out when it was recorded. A tail call uses code, limit_offset, top_offset, b
  * (the function and its arguments: the values that move down; 0 up to the stack top) and c (the
  * fewest such values that pass every parameter). */

@@ -492,10 +492,11 @@ class Recorder {
   bool another_lap(const Instr* target);
   void call(int a, int b, int c);
   // PUSH_FRAME or CALL_REBASE (`name`) of a call of p: the _K variant when p takes fixed
-  // parameters and the call passes them all.
+  // parameters and the call passes them all, and no more arguments than the frame has registers
+  // (then its top alone raises the stack's high-water mark).
   void push_frame(const char* name, int a, int b, int c, const Proto* p) {
     const auto A = static_cast<uint64_t>(a), pc = reinterpret_cast<uint64_t>(pc_ + 1);
-    if (!p->is_vararg && b - 1 >= p->numparams) {
+    if (!p->is_vararg && b - 1 >= p->numparams && b <= 1 + p->maxstack) {
       auto* site = new_site<lj_call_site>();
       site->return_pc = pc_ + 1;
       site->code = p->code;

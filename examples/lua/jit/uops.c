@@ -1400,21 +1400,29 @@ static inline __attribute__((always_inline)) void raise_stack_hwm(struct lj_stat
   lj_value *hi = frame_top > L->top ? frame_top : L->top;
   if (hi > L->stack_hwm) L->stack_hwm = hi;
 }
-/* The new frame `nci` of the function in `func`, as the interpreter's precall() makes it. */
+/* The new frame `nci` of the function in `func`, as the interpreter's precall() makes it.
+ * `args_below_top` (a literal): the arguments end at or below the frame's top, so the top alone
+ * raises the high-water mark (a known call's site says so, lj_call_site). */
+_Static_assert(__builtin_offsetof(lj_callinfo, nvarargs) == __builtin_offsetof(lj_callinfo, nresults) + 4,
+               "nresults and nvarargs are stored as one word");
 static inline __attribute__((always_inline)) void enter_frame(struct lj_state *L, lj_callinfo *ci, lj_callinfo *nci,
                                                               lj_value *func, lj_value *args_end, lj_value *top,
                                                               const void *return_pc, const void *code,
-                                                              int32_t nresults) {
+                                                              int32_t nresults, int args_below_top) {
   ci->savedpc = return_pc;
   nci->func = func;
   nci->base = func + 1;
   nci->top = top;
   nci->savedpc = code;
-  nci->nresults = nresults;
-  nci->nvarargs = 0;
+  const uint64_t counts = (uint32_t)nresults; /* nvarargs = 0 above it (little-endian) */
+  __builtin_memcpy(&nci->nresults, &counts, sizeof counts);
   nci->status = LJ_CI_LUA;
   L->top = args_end;
-  raise_stack_hwm(L, top);
+  if (args_below_top) {
+    if (top > L->stack_hwm) L->stack_hwm = top;
+  } else {
+    raise_stack_hwm(L, top);
+  }
   L->ci = nci;
 }
 /* R[f](R[f+1] .. R[f+b-1]) wanting c-1 results: the callee's frame becomes the running one.
@@ -1429,7 +1437,7 @@ static inline __attribute__((always_inline)) int push_frame(struct lj_state *L, 
   lj_callinfo *nci = ci->next;
   if (nci != 0 && !p->is_vararg && args_end + p->numparams + p->maxstack < L->stack_limit) {
     nil_missing_params(func, args_end, p);
-    enter_frame(L, ci, nci, func, args_end, func + 1 + p->maxstack, return_pc, p->code, (int32_t)c - 1);
+    enter_frame(L, ci, nci, func, args_end, func + 1 + p->maxstack, return_pc, p->code, (int32_t)c - 1, 0);
     return 1;
   }
   return lj_push_frame(L, func, b, c, return_pc);
@@ -1443,7 +1451,7 @@ static inline __attribute__((always_inline)) int push_frame_site(struct lj_state
   lj_callinfo *nci = ci->next;
   if (LAID_OUT_LAST(nci != 0 && (char *)func + site->limit_offset < (char *)L->stack_limit)) {
     enter_frame(L, ci, nci, func, args_end, (lj_value *)((char *)func + site->top_offset), site->return_pc,
-                site->code, site->nresults);
+                site->code, site->nresults, 1);
     return 1;
   }
   return lj_push_frame(L, func, site->b, site->c, site->return_pc);
@@ -1564,7 +1572,7 @@ CPJIT_UOP(CALL_REBASE_K) {
   lj_callinfo *nci = ci->next;
   if (LAID_OUT_LAST(nci != 0 && (char *)func + site->limit_offset < (char *)L->stack_limit)) {
     enter_frame(L, ci, nci, func, (lj_value *)((char *)base + CPJIT_OPERAND_U16(1)),
-                (lj_value *)((char *)func + site->top_offset), site->return_pc, site->code, site->nresults);
+                (lj_value *)((char *)func + site->top_offset), site->return_pc, site->code, site->nresults, 1);
     base = func + 1;
     cl = (lj_lclosure *)func->u.p;
     CPJIT_CONTINUE();
