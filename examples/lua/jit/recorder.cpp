@@ -1072,7 +1072,7 @@ void Recorder::translate() {
       if (op == OP_SETFIELD) {
         // A nil there takes the value: no __newindex applies (checked above, and by the uop).
         if (const uint64_t hint = node_hint(reg(a)->t, k(b).s, true); hint != kNoHint)
-          emit("SETFIELD_H", {A, reinterpret_cast<uint64_t>(k(b).s), C, hint});
+          emit(tag_of(c) == kTagFloat ? "SETFIELD_HF" : "SETFIELD_H", {A, reinterpret_cast<uint64_t>(k(b).s), C, hint});
         else
           emit("SETFIELD", {A, field_site(reg(a)->t, k(b).s), C});
       } else if (const uint64_t hint = node_hint(reg(a)->t, k(b).s, true); hint != kNoHint) {

@@ -1083,6 +1083,23 @@ CPJIT_UOP(SETFIELD) {
   CPJIT_CONTINUE();
 CPJIT_UOP_INFO(SETFIELD_H, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, R_, I_});
 CPJIT_UOP(SETFIELD_H) { SETFIELD_H_BODY(CPJIT_OPERAND_PTR(1, const lj_string *), REG(2), CPJIT_OPERAND_U16(3)) }
+/* The same storing a float (the recorder knows the value register holds one) into a field that
+ * holds a float: the payload alone changes. Anything else is the helper's. */
+CPJIT_UOP_INFO(SETFIELD_HF, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, R_, I_});
+CPJIT_UOP(SETFIELD_HF) {
+  lj_table *t = (lj_table *)REG(0)->u.p;
+  const lj_string *key = CPJIT_OPERAND_PTR(1, const lj_string *);
+  const uint32_t hint = CPJIT_OPERAND_U16(3);
+  if (__builtin_expect(hint <= LJ_LAST_NODE(t), 1)) {
+    lj_node *n = (lj_node *)((char *)t->node + hint);
+    if (__builtin_expect(n->key.tag == LJ_STRING && n->key.u.p == key && n->val.tag == LJ_FLOAT, 1)) {
+      n->val.u.n = REG(2)->u.n;
+      CPJIT_CONTINUE();
+    }
+  }
+  if (!CPJIT_CALL(lj_set_field(L, t, key, REG(2)))) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
 /* The same storing a constant: operand 1 is a lj_store_site (the key and the value). */
 CPJIT_UOP_INFO(SETFIELD_HC, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, I_});
 CPJIT_UOP(SETFIELD_HC) {

@@ -50,3 +50,22 @@ end
 print("cells", cells(grid))
 grid[7].cell = 100
 print("cells number", cells(grid))
+
+-- Floats stored into fields that hold floats (SETFIELD_HF), and into ones that hold an integer,
+-- nil or a string at times: the store changes the field's type there.
+local function drift(bs, dt)
+  for i = 1, #bs do
+    local b = bs[i]
+    b.x = b.mass * dt + 0.5
+  end
+end
+local ps = {}
+for i = 1, 30 do ps[i] = new_body(i + 0.5, 0.0, i * 1.0) end
+drift(ps, 0.25)
+ps[5].x = 7
+ps[6].x = nil
+ps[7].x = "s"
+drift(ps, 0.5)
+local xs = {}
+for i = 1, #ps do xs[#xs + 1] = string.format("%g:%s", ps[i].x, math.type(ps[i].x)) end
+print(table.concat(xs, " ", 1, 10))
