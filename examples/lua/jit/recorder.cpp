@@ -234,6 +234,11 @@ class Recorder {
                     key_reg >= 0 ? reg(key_reg)->i : static_cast<int64_t>(key));
     return true;
   }
+  // The suffix of a store's variant for a value register the trace knows to hold a float or an
+  // integer (the store then changes a payload alone), else none.
+  const char* typed_store(int r) {
+    return tag_of(r) == kTagFloat ? "_F" : tag_of(r) == kTagInt ? "_I" : "";
+  }
   // Register r holds an integer not guarded yet that a load from a table left (nothing wrote r
   // since): a float may be there another time. (Upvalues mixed with floats are mostly named
   // constants: their integer guard is cheaper than reading either kind.)
@@ -1034,7 +1039,7 @@ void Recorder::translate() {
       need(a);
       if (key->is_int()) {
         need(b);
-        if (op == OP_SETTABLE) emit("SETI", {A, B, C});
+        if (op == OP_SETTABLE) emit(std::string("SETI") + typed_store(c), {A, B, C});
         else emit("SETI_C", {A, B, payload(k(c)), k(c).tag});
         return;
       }
@@ -1057,7 +1062,7 @@ void Recorder::translate() {
         return;
       }
       need(a);
-      if (op == OP_SETI) emit("SETI_K", {A, B, C});
+      if (op == OP_SETI) emit(std::string("SETI_K") + typed_store(c), {A, B, C});
       else emit("SETI_KC", {A, B, payload(k(c)), k(c).tag});
       return;
     }

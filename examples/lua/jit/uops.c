@@ -838,6 +838,25 @@ CPJIT_UOP_INFO(SETI, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_, R_});
 CPJIT_UOP(SETI) { SETI_BODY(REG(1)->u.i, copy_value(slot, REG(2)), lj_set_int(L, t, key, REG(2))) }
 CPJIT_UOP_INFO(SETI_K, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, R_});
 CPJIT_UOP(SETI_K) { SETI_BODY(CPJIT_OPERAND_I64(1), copy_value(slot, REG(2)), lj_set_int(L, t, key, REG(2))) }
+/* A value the recorder knows to be a float (_F) or an integer (_I) into an array slot holding
+ * one of the same kind: the payload alone changes. Otherwise as SETI. */
+#define SETI_TYPED(NAME, K1, KEY, TAG)                                                     \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, K1, R_});             \
+  CPJIT_UOP(NAME) {                                                                        \
+    lj_table *t = (lj_table *)REG(0)->u.p;                                                 \
+    const int64_t key = (KEY);                                                             \
+    if (__builtin_expect(in_array(t, key) && t->array[key - 1].tag == TAG, 1)) {           \
+      t->array[key - 1].u.i = REG(2)->u.i;                                                 \
+      CPJIT_CONTINUE();                                                                    \
+    }                                                                                      \
+    {                                                                                      \
+      SETI_BODY(KEY, copy_value(slot, REG(2)), lj_set_int(L, t, key, REG(2)))              \
+    }                                                                                      \
+  }
+SETI_TYPED(SETI_F, R_, REG(1)->u.i, LJ_FLOAT)
+SETI_TYPED(SETI_I, R_, REG(1)->u.i, LJ_INT)
+SETI_TYPED(SETI_K_F, I_, CPJIT_OPERAND_I64(1), LJ_FLOAT)
+SETI_TYPED(SETI_K_I, I_, CPJIT_OPERAND_I64(1), LJ_INT)
 /* Constant value: integer key in a register (SETTABLEK) or an immediate (SETIK). */
 CPJIT_UOP_INFO(SETI_C, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_, I_, I_});
 CPJIT_UOP(SETI_C) {

@@ -61,3 +61,26 @@ print(string.format("weights %.6f", weigh(64)))
 weights[1] = 2          -- now an integer
 weights[33] = nil       -- a hole
 print(try(weigh, 64))
+
+-- Stores of a value known to be a float or an integer (SETI_F, SETI_I): into slots of the same
+-- kind, of another kind, nil, and past the array part.
+local function scale_all(t, n)
+  for i = 1, n do t[i] = (t[i] or 0.0) * 2.0 end
+end
+local function bump_all(t, n)
+  for i = 1, n do t[i] = (t[i] or 0) + 1 end
+end
+local fs, is = {}, {}
+for i = 1, 40 do fs[i] = i + 0.25; is[i] = i end
+scale_all(fs, 40)
+fs[10] = 3; fs[11] = nil; fs[12] = "x"
+fs[12] = 1.5
+scale_all(fs, 45)
+bump_all(is, 40)
+is[5] = 2.5; is[6] = nil
+bump_all(is, 44)
+local out = {}
+for i = 8, 13 do out[#out + 1] = tostring(fs[i]) end
+for i = 4, 7 do out[#out + 1] = tostring(is[i]) end
+out[#out + 1] = tostring(fs[45]) .. "/" .. tostring(is[44])
+print(table.concat(out, " "))
