@@ -51,6 +51,19 @@ uint32_t hash_bytes(const char* s, size_t len) {
   return r ? r : 1;  // 0 marks a long string's hash as not computed yet
 }
 
+// Equality of two byte strings of `len` bytes (at most kMaxShortLen: the interning lookup's),
+// in words that may overlap, as hash_bytes reads them, without a call to memcmp.
+bool same_short_bytes(const char* a, const char* b, size_t len) {
+  if (len >= 8) {
+    for (size_t i = 0; i + 8 < len; i += 8)
+      if (load64(a + i) != load64(b + i)) return false;
+    return load64(a + len - 8) == load64(b + len - 8);
+  }
+  if (len >= 4) return load32(a) == load32(b) && load32(a + len - 4) == load32(b + len - 4);
+  if (len == 0) return true;
+  return a[0] == b[0] && a[len >> 1] == b[len >> 1] && a[len - 1] == b[len - 1];
+}
+
 void strings_resize(State* L, uint32_t new_size) {
   StringTable& st = L->strings;
   auto* nb = static_cast<String**>(std::calloc(new_size, sizeof(String*)));
@@ -107,7 +120,7 @@ String* str_new(State* L, const char* str, size_t len) {
   uint32_t h = hash_bytes(str, len);
   StringTable& st = L->strings;
   for (String* s = st.buckets[h & (st.size - 1)]; s; s = s->hnext) {
-    if (s->len == len && s->hash == h && std::memcmp(s->data, str, len) == 0) return s;
+    if (s->len == len && s->hash == h && same_short_bytes(s->data, str, len)) return s;
   }
   if (st.count >= st.size) strings_resize(L, st.size * 2);
   String* s = alloc_string(L, len);
