@@ -40,8 +40,18 @@ int base_next(State* L);
 int ipairs_aux(State* L);
 // string.sub's and string.byte's positions (tier 2 computes them too): a start position,
 // negative counting from the end, clamped to 1; an end position clamped to [0, len].
-size_t pos_start(int64_t pos, size_t len);
-size_t pos_end(int64_t pos, size_t len);
+inline size_t pos_start(int64_t pos, size_t len) {
+  if (pos > 0) return static_cast<size_t>(pos);
+  if (pos == 0) return 1;
+  if (pos < -static_cast<int64_t>(len)) return 1;
+  return len + static_cast<size_t>(pos) + 1;
+}
+inline size_t pos_end(int64_t pos, size_t len) {
+  if (pos > static_cast<int64_t>(len)) return len;
+  if (pos >= 0) return static_cast<size_t>(pos);
+  if (pos < -static_cast<int64_t>(len)) return 0;
+  return len + static_cast<size_t>(pos) + 1;
+}
 
 // --- arguments (1-based) -----------------------------------------------------------------
 

@@ -13,24 +13,6 @@
 
 namespace cpjit::lua {
 
-// --- positions -----------------------------------------------------------------------------
-
-// Start position: negative counts from the end, clamped to 1.
-size_t pos_start(int64_t pos, size_t len) {
-  if (pos > 0) return static_cast<size_t>(pos);
-  if (pos == 0) return 1;
-  if (pos < -static_cast<int64_t>(len)) return 1;
-  return len + static_cast<size_t>(pos) + 1;
-}
-
-// End position: negative counts from the end, clamped to [0, len].
-size_t pos_end(int64_t pos, size_t len) {
-  if (pos > static_cast<int64_t>(len)) return len;
-  if (pos >= 0) return static_cast<size_t>(pos);
-  if (pos < -static_cast<int64_t>(len)) return 0;
-  return len + static_cast<size_t>(pos) + 1;
-}
-
 namespace {
 
 int str_len(State* L) { return push_int(L, static_cast<int64_t>(check_string(L, 1)->len)); }
