@@ -1090,12 +1090,18 @@ CPJIT_UOP(SETFIELD) {
   lj_table *t = (lj_table *)REG(0)->u.p;                                                            \
   const lj_string *key = (KEY);                                                                     \
   const uint32_t hint = (HINT);                                                                     \
-  if (__builtin_expect(hint <= LJ_LAST_NODE(t), 1)) {                          \
+  if (__builtin_expect(hint <= LJ_LAST_NODE(t), 1)) {                                               \
     lj_node *n = (lj_node *)((char *)t->node + hint);                                               \
-    if (__builtin_expect(n->key.tag == LJ_STRING && n->key.u.p == key, 1) &&                        \
-        __builtin_expect(n->val.tag != LJ_NIL || !may_have_tm(t->meta, LJ_TM_NEWINDEX), 1)) {       \
-      copy_value(&n->val, (VALUE));                                                                 \
-      CPJIT_CONTINUE();                                                                             \
+    if (__builtin_expect(n->key.tag == LJ_STRING && n->key.u.p == key, 1)) {                        \
+      if (__builtin_expect(n->val.tag != LJ_NIL, 1)) {                                              \
+        copy_value(&n->val, (VALUE));                                                               \
+        CPJIT_CONTINUE();                                                                           \
+      }                                                                                             \
+      if (!may_have_tm(t->meta, LJ_TM_NEWINDEX)) {                                                  \
+        t->tm_absent = 0; /* the key may name a metamethod: as store_absent() */                    \
+        copy_value(&n->val, (VALUE));                                                               \
+        CPJIT_CONTINUE();                                                                           \
+      }                                                                                             \
     }                                                                                               \
   }                                                                                                 \
   if (!CPJIT_CALL(lj_set_field(L, t, key, (VALUE)))) CPJIT_EXIT(0);                                 \

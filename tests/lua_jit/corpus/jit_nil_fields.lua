@@ -50,3 +50,19 @@ for i = 2, #objs, 2 do
 end
 cycle("strict")
 print("refused", refused)
+
+-- A metatable's __len set to nil keeps its node; `#` then notes __len as absent. A trace
+-- storing into that node must make `#` see __len again.
+local mts = {}
+for i = 1, 40 do mts[i] = {__len = print}; mts[i].__len = nil end
+local objs2 = {}
+for i = 1, 40 do objs2[i] = setmetatable({1, 2}, mts[i]) end
+local before = 0
+for i = 1, 40 do before = before + #objs2[i] end  -- notes the absence
+local function arm(list, f)
+  for i = 1, #list do list[i].__len = f end
+end
+arm(mts, function() return 42 end)
+local after = 0
+for i = 1, 40 do after = after + #objs2[i] end
+print("len again", before, after)
