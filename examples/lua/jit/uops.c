@@ -363,9 +363,9 @@ FLOAT_OPS(FSUB, a - b)
 FLOAT_OPS(FMUL, mul_ordered(a, b))
 FLOAT_OPS(FDIV, a / b)
 /* N shapes: an operand that is a number of either kind, its tag read here (FN, NF, NK). The
- * recorder uses them for an integer mixed with floats that came from a table or an upvalue,
- * where a float may take its place later: an integer guard would then fail every time. They
- * leave the trace for anything but a number, so they are not pure. */
+ * recorder uses them for an integer loaded from a table and mixed with floats, where a float
+ * may take its place later: an integer guard would then fail every time. They leave the trace
+ * for anything but a number, so they are not pure. */
 #define NUM_TO(D, V)                                                  \
   if (LAID_OUT_LAST((V)->tag == LJ_FLOAT)) D = (V)->u.n;              \
   else if ((V)->tag == LJ_INT) D = (double)(V)->u.i;                   \
