@@ -746,17 +746,20 @@ static inline __attribute__((always_inline)) int in_array(const lj_table *t, int
 /* t[key]: from the array part inline; anything else (outside the array part, a nil that may
  * hide __index) in one helper call whose answer is the uop's: clang keeps the stack frame the
  * call needs off the fast path (CPJIT_CALL). */
-#define GETI_BODY(KEY) GETI_FROM((const lj_table *)REG(1)->u.p, KEY)
-/* A table with an empty hash part of one node (an empty table's shared node, say) and no
- * __index answers nil without the helper: trees check their leaves' children so. */
-#define GETI_FROM(TABLE, KEY)                                                                 \
+#define GETI_BODY(KEY, EMPTY_NIL) GETI_FROM((const lj_table *)REG(1)->u.p, KEY, EMPTY_NIL)
+/* EMPTY_NIL (a literal): a table with an empty hash part of one node (an empty table's shared
+ * node, say) and no __index answers nil without the helper, as trees check their leaves'
+ * children (t[1] with a constant key, GETI_K). GETI leaves it to the helper: the extra block
+ * took the last place in the stencil from the fast path, an instruction more on it. */
+#define GETI_FROM(TABLE, KEY, EMPTY_NIL)                                                      \
   const lj_table *t = (TABLE);                                                                \
   const int64_t key = (KEY);                                                                  \
   if (LAID_OUT_LAST(in_array(t, key) && t->array[key - 1].tag != LJ_NIL)) {                    \
     copy_value(REG(0), &t->array[key - 1]);                                                   \
     CPJIT_CONTINUE();                                                                         \
   }                                                                                           \
-  if (!in_array(t, key) && t->hmask == 0 && t->node->key.tag == LJ_NIL && !may_have_tm(t->meta, LJ_TM_INDEX)) { \
+  if (EMPTY_NIL && !in_array(t, key) && t->hmask == 0 && t->node->key.tag == LJ_NIL &&        \
+      !may_have_tm(t->meta, LJ_TM_INDEX)) {                                                   \
     REG(0)->tag = LJ_NIL;                                                                     \
     CPJIT_CONTINUE();                                                                         \
   }                                                                                           \
@@ -764,16 +767,16 @@ static inline __attribute__((always_inline)) int in_array(const lj_table *t, int
   CPJIT_CONTINUE();
 
 CPJIT_UOP_INFO(GETI, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, R_});
-CPJIT_UOP(GETI) { GETI_BODY(REG(2)->u.i) }
+CPJIT_UOP(GETI) { GETI_BODY(REG(2)->u.i, 0) }
 CPJIT_UOP_INFO(GETI_K, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_});
-CPJIT_UOP(GETI_K) { GETI_BODY(CPJIT_OPERAND_I64(2)) }
+CPJIT_UOP(GETI_K) { GETI_BODY(CPJIT_OPERAND_I64(2), 1) }
 /* t[key] with t upvalue operand 1 of the trace's own closure, read in the same uop: the
  * recorder's fusion of `GETUPVAL tmp; GETTABLE a tmp key` when tmp is a temporary (no local),
  * so that it need not be written. Its exits resume at the GETUPVAL (nothing has changed). */
 #define GETI_UP_BODY(KEY)                                      \
   const lj_value *upv = UPVAL(cl, 1)->v;                       \
   if (upv->tag != LJ_TABLE) CPJIT_EXIT(0);                     \
-  GETI_FROM((const lj_table *)upv->u.p, KEY)
+  GETI_FROM((const lj_table *)upv->u.p, KEY, 0)
 CPJIT_UOP_INFO(GETI_UP, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, R_});
 CPJIT_UOP(GETI_UP) { GETI_UP_BODY(REG(2)->u.i) }
 CPJIT_UOP_INFO(GETI_UPK, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_});
