@@ -372,14 +372,7 @@ class Recorder {
       } else {
         continue;
       }
-      auto* site = new_site<lj_class_site>();
-      site->key = reinterpret_cast<const lj_string*>(key);
-      site->index_key = reinterpret_cast<const lj_string*>(index_key);
-      site->key_bit = key_filter_bit(key->hash);
-      site->index_node[0] = steps[0];
-      site->index_node[1] = steps[1];
-      site->node = node;
-      return site;
+      return new_class_site(key, steps[0], steps[1], node);
     }
     return nullptr;
   }
@@ -392,13 +385,18 @@ class Recorder {
     if (!index->is_table()) return nullptr;
     const Value* v = table_get_short_str(index->t, key);
     if (v->is_nil()) return nullptr;
+    return new_class_site(key, node_offset(mt, index), kNoStep, node_offset(index->t, v));
+  }
+  // A lj_class_site for key: "__index" at these node offsets of the metatables passed, the key
+  // at `node` of the table it ends in.
+  lj_class_site* new_class_site(const String* key, uint32_t index0, uint32_t index1, uint32_t node) {
     auto* site = new_site<lj_class_site>();
     site->key = reinterpret_cast<const lj_string*>(key);
-    site->index_key = reinterpret_cast<const lj_string*>(index_key);
+    site->index_key = reinterpret_cast<const lj_string*>(J_.L->tm_names[kTMIndex]);
     site->key_bit = key_filter_bit(key->hash);
-    site->index_node[0] = node_offset(mt, index);
-    site->index_node[1] = kNoStep;
-    site->node = node_offset(index->t, v);
+    site->index_node[0] = index0;
+    site->index_node[1] = index1;
+    site->node = node;
     return site;
   }
   // The byte offset of the node holding value v of t (found in its hash part); kNoStep beyond
