@@ -5,6 +5,8 @@
 // declares for them (a copy keeps its source's), and escaping or unknown uops forget
 // everything. Where control meets (jump targets) only the facts that hold on every incoming
 // edge survive. A guard whose every fact already holds before it cannot fail: it is removed.
+// A side trace starts with what its parent knew at the exit it continues (facts_at_exits),
+// so the guards it begins with, on values its parent had checked, go too.
 //
 // The same walk tracks which idempotent uops (CPJIT_UOP_IDEMPOTENT: same operands, same
 // effect, no new failure) have run with which operands since anything escaped or wrote a slot
@@ -87,13 +89,14 @@ bool meet_ran(RanSet &into, const RanSet &other) {
 // A forward dataflow over the trace's control flow (falling through and jumps): the state
 // before each instruction, unset where control never arrives. `transfer` applies an
 // instruction; `meet` narrows its first argument to what also holds in the second, and says
-// whether that changed it.
+// whether that changed it. `start` holds at the first instruction.
 template <class State, class Transfer, class Meet>
-std::vector<std::optional<State>> flow_forward(const Uops &uops, const Trace &trace, Transfer transfer, Meet meet) {
+std::vector<std::optional<State>> flow_forward(const Uops &uops, const Trace &trace, const State &start, Transfer transfer,
+                                               Meet meet) {
   const size_t n = trace.size();
   std::vector<std::optional<State>> in(n);
   if (n == 0) return in;
-  in[0] = State{};
+  in[0] = start;
   std::vector<size_t> work{0};
   while (!work.empty()) {
     const size_t i = work.back();
@@ -119,7 +122,7 @@ std::vector<std::optional<State>> flow_forward(const Uops &uops, const Trace &tr
 // Before each instruction: the idempotent uops that have run as they are now.
 std::vector<std::optional<RanSet>> ran_before(const Uops &uops, const Trace &trace) {
   return flow_forward<RanSet>(
-      uops, trace, [&](const cpjit_insn &insn, RanSet &ran) { transfer_ran(uops, insn, ran); }, meet_ran);
+      uops, trace, RanSet{}, [&](const cpjit_insn &insn, RanSet &ran) { transfer_ran(uops, insn, ran); }, meet_ran);
 }
 
 // What holds on both paths.
@@ -150,15 +153,44 @@ bool proven(const UopInfo &info, const cpjit_insn &insn, const Facts &facts) {
 
 }  // namespace
 
-std::vector<std::optional<Facts>> facts_before(const Uops &uops, const Trace &trace) {
+std::vector<std::optional<Facts>> facts_before(const Uops &uops, const Trace &trace, const Facts &entry) {
   return flow_forward<Facts>(
-      uops, trace, [&](const cpjit_insn &insn, Facts &facts) { transfer(uops.of(insn), insn, facts); }, meet);
+      uops, trace, entry, [&](const cpjit_insn &insn, Facts &facts) { transfer(uops.of(insn), insn, facts); }, meet);
 }
 
-void propagate_facts(const Uops &uops, Trace &trace, Stats &stats) {
+std::vector<Facts> facts_at_exits(const Uops &uops, const Trace &trace, size_t exit_count, const Facts &entry) {
+  std::vector<std::optional<Facts>> at(exit_count);
+  const std::vector<std::optional<Facts>> in = facts_before(uops, trace, entry);
+  for (size_t i = 0; i < trace.size(); ++i) {
+    const cpjit_insn &insn = trace[i];
+    bool exits = insn.error_exit < exit_count;
+    for (uint32_t x : insn.exits) exits |= x < exit_count;
+    if (!exits) continue;
+    const UopInfo &info = uops.of(insn);
+    Facts here;
+    if (in[i] && info.known && !(info.flags & CPJIT_UOP_ESCAPES)) {
+      here = *in[i];
+      for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k)
+        if (writes_slot(info.operands[k])) here.erase(insn.operands[k]);
+    }
+    auto take = [&](uint32_t x) {
+      if (x >= exit_count) return;  // CPJIT_NONE: not used
+      if (!at[x]) at[x] = here;
+      else meet(*at[x], here);
+    };
+    for (uint32_t x : insn.exits) take(x);
+    take(insn.error_exit);
+  }
+  std::vector<Facts> out(exit_count);
+  for (size_t x = 0; x < exit_count; ++x)
+    if (at[x]) out[x] = std::move(*at[x]);
+  return out;
+}
+
+void propagate_facts(const Uops &uops, Trace &trace, Stats &stats, const Facts &entry) {
   const size_t n = trace.size();
   if (n == 0) return;
-  const std::vector<std::optional<Facts>> in = facts_before(uops, trace);
+  const std::vector<std::optional<Facts>> in = facts_before(uops, trace, entry);
   const std::vector<std::optional<RanSet>> ran = ran_before(uops, trace);
   std::vector<bool> keep(n, true);
   size_t removed = 0;

@@ -24,9 +24,9 @@ uint16_t produced(const UopInfo &info, uint8_t k) {
 
 }  // namespace
 
-void use_given_facts(const Uops &uops, Trace &trace, Stats &stats) {
+void use_given_facts(const Uops &uops, Trace &trace, Stats &stats, const Facts &entry) {
   if (uops.given.empty() || trace.empty()) return;
-  const std::vector<std::optional<Facts>> in = facts_before(uops, trace);
+  const std::vector<std::optional<Facts>> in = facts_before(uops, trace, entry);
   for (size_t i = 0; i < trace.size(); ++i) {
     if (!in[i]) continue;
     cpjit_insn &insn = trace[i];

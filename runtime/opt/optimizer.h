@@ -71,23 +71,30 @@ struct Stats {
 
 using Trace = std::vector<cpjit_insn>;
 
-// Runs the passes selected by `passes` (CPJIT_OPT_*) in order; see pipeline.cpp.
-void optimize(const Uops &uops, uint32_t passes, uint32_t max_length, Trace &trace, Stats &stats);
+// Slot -> fact (a cpjit_fact's fact about the value in that slot).
+using Facts = std::map<uint64_t, uint16_t>;
+
+// Runs the passes selected by `passes` (CPJIT_OPT_*) in order; see pipeline.cpp. `entry` holds
+// when the trace starts (a side trace: what its parent knew at the exit it continues).
+void optimize(const Uops &uops, uint32_t passes, uint32_t max_length, const Facts &entry, Trace &trace, Stats &stats);
 
 // ---- the passes (one per file) ------------------------------------------------------------
 void peel_loop(const Uops &uops, uint32_t max_length, Trace &trace, Stats &stats);  // peel.cpp
-void propagate_facts(const Uops &uops, Trace &trace, Stats &stats);                // facts.cpp
+void propagate_facts(const Uops &uops, Trace &trace, Stats &stats, const Facts &entry = {});  // facts.cpp
 void fold_constants(const Uops &uops, Trace &trace, Stats &stats);                 // fold.cpp
 void forward_values(const Uops &uops, Trace &trace, Stats &stats);                 // forward.cpp
 void remove_dead(const Uops &uops, Trace &trace, Stats &stats);                    // dce.cpp
-void use_given_facts(const Uops &uops, Trace &trace, Stats &stats);                // given.cpp
+void use_given_facts(const Uops &uops, Trace &trace, Stats &stats, const Facts &entry = {});  // given.cpp
 void use_caches(const Uops &uops, Trace &trace, Stats &stats);                     // cache.cpp
 
 // ---- shared helpers ------------------------------------------------------------------------------
-// Slot -> fact. facts_before(): what holds before each instruction (facts.cpp's dataflow);
-// unset where no path reaches.
-using Facts = std::map<uint64_t, uint16_t>;
-std::vector<std::optional<Facts>> facts_before(const Uops &uops, const Trace &trace);
+// facts_before(): what holds before each instruction (facts.cpp's dataflow), `entry` at the
+// start; unset where no path reaches.
+std::vector<std::optional<Facts>> facts_before(const Uops &uops, const Trace &trace, const Facts &entry = {});
+// What holds when each exit (0 .. exit_count) is taken: the meet over the instructions that
+// take it of what held before them, less the slots they write (an exit may come after a
+// write); nothing after an escaping or unknown uop. An exit no instruction takes: nothing.
+std::vector<Facts> facts_at_exits(const Uops &uops, const Trace &trace, size_t exit_count, const Facts &entry);
 // (trace.cpp)
 bool is_slot(uint8_t kind);
 bool reads_slot(uint8_t kind);

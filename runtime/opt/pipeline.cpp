@@ -23,15 +23,15 @@
 
 namespace cpjit::opt {
 
-void optimize(const Uops &uops, uint32_t passes, uint32_t max_length, Trace &trace, Stats &stats) {
+void optimize(const Uops &uops, uint32_t passes, uint32_t max_length, const Facts &entry, Trace &trace, Stats &stats) {
   if (passes & CPJIT_OPT_PEEL) peel_loop(uops, max_length, trace, stats);
-  if (passes & CPJIT_OPT_FACTS) propagate_facts(uops, trace, stats);
+  if (passes & CPJIT_OPT_FACTS) propagate_facts(uops, trace, stats, entry);
   if (passes & CPJIT_OPT_FOLD) fold_constants(uops, trace, stats);
   if (passes & CPJIT_OPT_FORWARD) forward_values(uops, trace, stats);
   if (passes & CPJIT_OPT_DCE) remove_dead(uops, trace, stats);
   // After DCE: a given variant relies on the writer before it, which DCE may remove (its value
   // is overwritten unread) when it runs before this choice is made.
-  if (passes & CPJIT_OPT_GIVEN) use_given_facts(uops, trace, stats);
+  if (passes & CPJIT_OPT_GIVEN) use_given_facts(uops, trace, stats, entry);
   if (passes & CPJIT_OPT_CACHE) use_caches(uops, trace, stats);
 }
 

@@ -235,6 +235,11 @@ cpjit_status cpjit_trace_append(cpjit_trace *trace, const cpjit_insn *insn, uint
   return guarded([&] { return cpjit::rt::append(trace, *insn, out_index); });
 }
 
+cpjit_status cpjit_trace_continue_exit(cpjit_trace *trace, const cpjit_executor *parent, uint32_t exit_id) {
+  if (trace == nullptr || parent == nullptr) return invalid("null argument");
+  return guarded([&] { return cpjit::rt::continue_exit(trace, parent, exit_id); });
+}
+
 cpjit_status cpjit_trace_end(cpjit_trace *trace, cpjit_executor **out) {
   if (trace == nullptr) return invalid("null argument");
   cpjit_context *ctx = trace->ctx;

@@ -318,6 +318,9 @@ Failure end_trace(cpjit_trace *trace, cpjit_executor **out) {
   e->ctx = ctx;
   e->set = trace->set;
   e->exit_count = static_cast<uint32_t>(trace->exits.size());
+  e->serial = ctx->next_serial.fetch_add(1, std::memory_order_relaxed);
+  e->parent_serial = trace->parent_serial;
+  e->parent_exit = trace->parent_exit;
   e->exits.reset(new cpjit_exit_record[e->exit_count == 0 ? 1 : e->exit_count]());
   e->linked_to.assign(e->exit_count, nullptr);
   for (uint32_t x = 0; x < e->exit_count; ++x) {
@@ -335,7 +338,9 @@ Failure end_trace(cpjit_trace *trace, cpjit_executor **out) {
     opt::Stats stats;
     {
       std::lock_guard<std::mutex> lock(trace->set->fold_mutex);
-      opt::optimize(trace->set->model, ctx->passes, ctx->config.max_trace_length, optimized, stats);
+      opt::optimize(trace->set->model, ctx->passes, ctx->config.max_trace_length, trace->entry_facts, optimized, stats);
+      if (ctx->passes & CPJIT_OPT_FACTS)
+        e->exit_facts = opt::facts_at_exits(trace->set->model, optimized, e->exit_count, trace->entry_facts);
     }
     std::lock_guard<std::mutex> lock(ctx->opt_stats_mutex);
     ctx->opt_stats.loops_peeled += stats.loops_peeled;
@@ -386,8 +391,23 @@ Failure end_trace(cpjit_trace *trace, cpjit_executor **out) {
 
 // ---- executors ------------------------------------------------------------------------------
 
+Failure continue_exit(cpjit_trace *trace, const cpjit_executor *parent, uint32_t exit_id) {
+  if (parent->set != trace->set)
+    return fail(CPJIT_ERR_INVALID_ARGUMENT, "a side trace must use its parent's stencil set");
+  if (exit_id >= parent->exit_count)
+    return fail(CPJIT_ERR_BAD_EXIT, "exit " + std::to_string(exit_id) + " does not exist (the parent has " +
+                                        std::to_string(parent->exit_count) + ")");
+  trace->parent_serial = parent->serial;
+  trace->parent_exit = exit_id;
+  trace->entry_facts = exit_id < parent->exit_facts.size() ? parent->exit_facts[exit_id] : opt::Facts{};
+  return success();
+}
+
 Failure run(cpjit_executor *e, void *arg, cpjit_exit_info *out) {
   cpjit_context *ctx = e->ctx;
+  if (e->parent_serial != 0)
+    return fail(CPJIT_ERR_INVALID_STATE, "the executor is a side trace of exit " + std::to_string(e->parent_exit) +
+                                             " of another trace: it runs only linked there");
   const uint32_t phase = ctx->reclaimer.enter();
   if (!e->valid.load(std::memory_order_acquire)) {
     ctx->reclaimer.leave(phase);
@@ -435,6 +455,9 @@ Failure link(cpjit_executor *from, uint32_t exit_id, cpjit_executor *side) {
   if (exit_id >= from->exit_count)
     return fail(CPJIT_ERR_BAD_EXIT, "exit " + std::to_string(exit_id) + " does not exist (the executor has " +
                                         std::to_string(from->exit_count) + ")");
+  if (side->parent_serial != 0 && (side->parent_serial != from->serial || side->parent_exit != exit_id))
+    return fail(CPJIT_ERR_INVALID_ARGUMENT, "the side trace continues another exit (cpjit_trace_continue_exit), not exit " +
+                                                std::to_string(exit_id) + " of this trace: what it assumes at entry would not hold");
   std::lock_guard<std::mutex> lock(from->ctx->mutex);
   if (!side->valid.load(std::memory_order_acquire))
     return fail(CPJIT_ERR_INVALIDATED, "the side trace was invalidated");

@@ -62,6 +62,7 @@ struct cpjit_context {
   // Debuggers, profilers and dump files; null when none is switched on.
   std::unique_ptr<cpjit::jit::observe::TraceObserver> observer;
   std::atomic<uint64_t> next_trace_id{0};
+  std::atomic<uint64_t> next_serial{1};
   std::atomic<uint64_t> observer_errors{0};
   uint32_t passes = CPJIT_OPT_ALL;  // effective optimizer passes
   std::mutex opt_stats_mutex;
@@ -73,6 +74,10 @@ struct cpjit_trace {
   cpjit_stencils *set = nullptr;
   std::vector<cpjit_insn> insns;
   std::vector<cpjit_exit_desc> exits;
+  // A side trace of an exit (cpjit_trace_continue_exit): that exit, and what held there.
+  uint64_t parent_serial = 0;
+  uint32_t parent_exit = CPJIT_NONE;
+  cpjit::opt::Facts entry_facts;
 };
 
 struct cpjit_executor {
@@ -88,6 +93,12 @@ struct cpjit_executor {
   // Uop interpreter.
   std::vector<cpjit_interp_insn> program;
   uint64_t trace_id = 0;  // names it for observers: trace<N>
+  uint64_t serial = 0;    // unique in the context (an address may be reused after a free)
+  // What the optimizer knew at each exit (for side traces); empty when it did not look.
+  std::vector<cpjit::opt::Facts> exit_facts;
+  // A side trace: entered only through exit parent_exit of the executor numbered parent_serial.
+  uint64_t parent_serial = 0;
+  uint32_t parent_exit = CPJIT_NONE;
   std::atomic<bool> valid{true};
   std::atomic<uint64_t> runs{0};
   // Links, guarded by ctx->mutex: exit records (of any executor) whose link points here, and
@@ -106,6 +117,7 @@ void destroy_context(cpjit_context *ctx);
 Failure register_stencils(cpjit_context *ctx, const cpjit_stencil_set *set, const cpjit_interp_table *interp,
                           const cpjit_symbol *symbols, size_t count, cpjit_stencils **out);
 Failure append(cpjit_trace *trace, const cpjit_insn &insn, uint32_t *out_index);
+Failure continue_exit(cpjit_trace *trace, const cpjit_executor *parent, uint32_t exit_id);
 Failure end_trace(cpjit_trace *trace, cpjit_executor **out);
 Failure run(cpjit_executor *executor, void *arg, cpjit_exit_info *out);
 Failure link(cpjit_executor *from, uint32_t exit_id, cpjit_executor *side);

@@ -322,6 +322,62 @@ TEST_CASE("side traces linked to exits, invalidation, freeing", "[unit]") {
   }
 }
 
+TEST_CASE("a side trace declared for an exit starts with what its parent knew there", "[unit]") {
+  for (cpjit_mode mode : kRunModes) {
+    INFO("mode " << mode);
+    Runtime rt(mode);
+    // Main: s1 = 7 (a SMALL value), then exit `hot` when s0 == 5.
+    Builder m(rt);
+    const uint32_t done = m.exit(1), hot = m.exit(2);
+    m.add("SET_I16", {1, 7});
+    m.add("EXIT_IF_EQ", {0, 5}, CPJIT_NONE, hot);
+    m.add("EXIT", {}, CPJIT_NONE, done);
+    cpjit_executor *main_trace = m.end();
+    // The same side trace twice: checks s1, then s0 + s1 into s2.
+    auto side_trace = [&](bool declared) {
+      Builder s(rt);
+      const uint32_t side_done = s.exit(3), fail = s.exit(4);
+      if (declared) REQUIRE(cpjit_trace_continue_exit(s.trace, main_trace, hot) == CPJIT_OK);
+      s.add("GUARD_SMALL", {1}, CPJIT_NONE, fail);
+      s.add("ADD", {2, 0, 1}, CPJIT_NONE, fail);
+      s.add("EXIT", {}, CPJIT_NONE, side_done);
+      return s.end();
+    };
+    cpjit_executor *plain = side_trace(false);
+    cpjit_executor *side = side_trace(true);
+    cpjit_executor_stats stats;
+    REQUIRE(cpjit_executor_stats_get(plain, &stats) == CPJIT_OK);
+    CHECK(stats.instructions == 3);
+    REQUIRE(cpjit_executor_stats_get(side, &stats) == CPJIT_OK);
+    CHECK(stats.instructions == 2);  // the guard on s1 is gone: the parent set it
+
+    // It is entered through that exit only.
+    cpjit_sample_frame f = fresh_frame();
+    cpjit_exit_info info;
+    CHECK(cpjit_executor_run(side, &f, &info) == CPJIT_ERR_INVALID_STATE);
+    CHECK(last_error().find("side trace") != std::string::npos);
+    CHECK(cpjit_executor_link(main_trace, done, side) == CPJIT_ERR_INVALID_ARGUMENT);
+    CHECK(cpjit_executor_link(plain, 1, side) == CPJIT_ERR_INVALID_ARGUMENT);
+    REQUIRE(cpjit_executor_link(main_trace, hot, side) == CPJIT_OK);
+    f = fresh_frame();
+    f.slots[0] = 5;
+    REQUIRE(cpjit_executor_run(main_trace, &f, &info) == CPJIT_OK);
+    CHECK(info.executor == side);
+    CHECK(info.resume == 3);
+    CHECK(f.slots[2] == 12);
+
+    // Bad declarations are statuses.
+    Builder b(rt);
+    CHECK(cpjit_trace_continue_exit(b.trace, main_trace, 42) == CPJIT_ERR_BAD_EXIT);
+    CHECK(cpjit_trace_continue_exit(b.trace, nullptr, 0) == CPJIT_ERR_INVALID_ARGUMENT);
+    CHECK(cpjit_trace_continue_exit(nullptr, main_trace, 0) == CPJIT_ERR_INVALID_ARGUMENT);
+    Runtime other(mode);
+    CHECK(cpjit_trace_continue_exit(b.trace, main_trace, hot) == CPJIT_OK);
+    Builder o(other);
+    CHECK(cpjit_trace_continue_exit(o.trace, main_trace, hot) == CPJIT_ERR_INVALID_ARGUMENT);
+  }
+}
+
 TEST_CASE("code memory exhaustion is a status and the context keeps working", "[unit]") {
   Runtime rt(CPJIT_MODE_JIT, 64 * 1024);
   std::vector<cpjit_executor *> all;

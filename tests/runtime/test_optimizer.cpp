@@ -119,6 +119,44 @@ TEST_CASE("peeling one iteration lets the loop drop guards on values it does not
   CHECK(c.trace[7 - 1].operands[0] == 0);  // the loop keeps the guard of s0 only
 }
 
+TEST_CASE("facts at exits: what held before the uops taking each exit, less what they write", "[unit][opt]") {
+  using cpjit::opt::Facts;
+  constexpr uint16_t kSmall = 1;  // samples.c
+  Case c;
+  // (Case::add gives every uop exit 0: here only the exiting ones have exits.)
+  auto add_exiting = [&](const char *name, std::initializer_list<int64_t> operands, uint32_t exit = CPJIT_NONE) {
+    c.trace.push_back(test::Builder::insn(c.rt.uop(name), operands, CPJIT_NONE, exit));
+  };
+  add_exiting("SET_I16", {0, 5});
+  add_exiting("SET_I16", {1, 6});
+  add_exiting("ADD", {1, 0, 0}, 0);       // exit 0: may leave after writing s1
+  add_exiting("EXIT_IF_EQ", {0, 3}, 1);   // exit 1: s1 holds ADD's result now, no fact
+  add_exiting("SET_I16", {2, 7});
+  add_exiting("EXIT_IF_EQ", {2, 3}, 2);   // exit 2 is taken in two places: what both know
+  add_exiting("EXIT_IF_EQ", {0, 4}, 2);
+  add_exiting("CALL_HELPER", {3, 0});
+  add_exiting("EXIT", {}, 3);             // exit 3: after an escaping uop, nothing is known
+  // Exit 4 is taken nowhere.
+  const std::vector<Facts> at = cpjit::opt::facts_at_exits(c.uops(), c.trace, 5, Facts{{9, kSmall}});
+  REQUIRE(at.size() == 5);
+  CHECK(at[0] == Facts{{0, kSmall}, {9, kSmall}});  // s9: the entry's fact, still true
+  CHECK(at[1] == Facts{{0, kSmall}, {9, kSmall}});
+  CHECK(at[2] == Facts{{0, kSmall}, {2, kSmall}, {9, kSmall}});
+  CHECK(at[3].empty());
+  CHECK(at[4].empty());
+}
+
+TEST_CASE("facts: a side trace's entry facts remove its first guards", "[unit][opt]") {
+  using cpjit::opt::Facts;
+  Case c;
+  c.add("GUARD_SMALL", {0});
+  c.add("GUARD_SMALL", {1});
+  c.add("EXIT", {});
+  cpjit::opt::propagate_facts(c.uops(), c.trace, c.stats, Facts{{1, 1}, {2, 1}});
+  CHECK(c.names() == Names{"GUARD_SMALL", "EXIT"});
+  CHECK(c.trace[0].operands[0] == 0);
+}
+
 TEST_CASE("folding evaluates pure uops on constants through the hook", "[unit][opt]") {
   Case c;
   c.add("SET_I64", {0, 40});

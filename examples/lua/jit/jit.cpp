@@ -131,6 +131,10 @@ void compile(Jit& J) {
     end_recording(J, &failure);
     return;
   }
+  // A side trace starts where its parent's exit left: the types its parent had checked there
+  // need no guards again.
+  if (R.parent != nullptr && cpjit_trace_continue_exit(trace, R.parent->executor, R.parent_exit) != CPJIT_OK)
+    failure = cpjit_last_error();
   for (const ExitState& e : R.exits) {
     cpjit_exit_desc desc{e.error ? CPJIT_EXIT_ERROR : CPJIT_EXIT_SIDE, e.pc, reinterpret_cast<uint64_t>(t)};
     uint32_t id = 0;

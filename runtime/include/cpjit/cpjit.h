@@ -236,6 +236,13 @@ cpjit_status cpjit_trace_add_exit(cpjit_trace *trace, const cpjit_exit_desc *exi
 /* Appends an instruction; its index is written to `out_index` (may be null). Checks the uop,
  * the operand widths and the length here; jumps and exits are checked when the trace ends. */
 cpjit_status cpjit_trace_append(cpjit_trace *trace, const cpjit_insn *insn, uint32_t *out_index);
+/* Declares the trace a side trace of exit `exit_id` of `parent`: it will run only linked there
+ * (cpjit_executor_link), right after that exit is taken. What the optimizer had proved about
+ * slots at that exit then holds when the trace starts, and the trace's own guards on the same
+ * slots are removed. Such an executor is entered through that exit only: linking it anywhere
+ * else and running it with cpjit_executor_run are refused. Both traces must use the same
+ * stencil set. */
+cpjit_status cpjit_trace_continue_exit(cpjit_trace *trace, const cpjit_executor *parent, uint32_t exit_id);
 /* Validates the whole trace, optimizes it and compiles it (or prepares it for the uop
  * interpreter). The builder is freed whether or not it succeeds. */
 cpjit_status cpjit_trace_end(cpjit_trace *trace, cpjit_executor **out);
@@ -253,10 +260,12 @@ typedef struct cpjit_exit_info {
 } cpjit_exit_info;
 
 /* Runs the executor: `arg` goes to the stencil set's entry shim, which loads the interpreter's
- * pinned state from it. CPJIT_ERR_INVALIDATED (nothing runs) once the executor is invalidated. */
+ * pinned state from it. CPJIT_ERR_INVALIDATED (nothing runs) once the executor is invalidated;
+ * CPJIT_ERR_INVALID_STATE for a side trace of an exit (cpjit_trace_continue_exit). */
 cpjit_status cpjit_executor_run(cpjit_executor *executor, void *arg, cpjit_exit_info *out);
 /* Attaches `side` to exit `exit_id` of `from`: from now on that exit jumps straight into `side`
- * without returning. Both must come from the same stencil set. */
+ * without returning. Both must come from the same stencil set; a side trace declared with
+ * cpjit_trace_continue_exit goes to the exit it was declared for only. */
 cpjit_status cpjit_executor_link(cpjit_executor *from, uint32_t exit_id, cpjit_executor *side);
 /* Detaches whatever is linked to exit `exit_id`. */
 cpjit_status cpjit_executor_unlink(cpjit_executor *from, uint32_t exit_id);
