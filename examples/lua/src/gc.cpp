@@ -127,18 +127,6 @@ void pool_release_all(State* L) {
   L->heap.chunk_cur = L->heap.chunk_end = nullptr;
 }
 
-GCObject* gc_new(State* L, size_t size, GCType type) {
-  auto* o = static_cast<GCObject*>(mem_alloc(L, size));
-  o->gctype = type;
-  o->marked = 0;
-  o->is_short = 0;
-  o->keyword = 0;
-  o->hash = 0;
-  o->gcnext = L->heap.all;
-  L->heap.all = o;
-  return o;
-}
-
 size_t gc_object_size(const GCObject* o) {
   switch (o->gctype) {
     case kGCString: return str_size(static_cast<const String*>(o)->len);

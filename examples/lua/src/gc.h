@@ -65,7 +65,18 @@ void mem_free_array(State* L, T* p, size_t n) {
 }
 
 // Allocates a collectable object of 'size' bytes and links it into the all-objects list.
-GCObject* gc_new(State* L, size_t size, GCType type);
+// Inline: with the size a constant, the allocation's size class is one too.
+inline GCObject* gc_new(State* L, size_t size, GCType type) {
+  auto* o = static_cast<GCObject*>(mem_alloc(L, size));
+  o->gctype = type;
+  o->marked = 0;
+  o->is_short = 0;
+  o->keyword = 0;
+  o->hash = 0;
+  o->gcnext = L->heap.all;
+  L->heap.all = o;
+  return o;
+}
 
 // Full collection now.
 void gc_collect(State* L);
