@@ -40,11 +40,12 @@ Value constant(int64_t payload, uint8_t tag) {
 
 bool no_tm(const Table *mt, TM event) { return mt == nullptr || (mt->tm_absent & (1u << event)); }
 
-// A safe point after an allocation.
+// A safe point after an allocation. Live: the running frame's registers, and those of a call
+// whose frame the trace has not pushed (FRAME_VIRTUAL raised the stack top above them).
 void collect(State *L) {
   if (L->heap.total < L->heap.threshold) return;
   try {
-    gc_check(L, L->ci->top);
+    gc_check(L, L->top > L->ci->top ? L->top : L->ci->top);
   } catch (...) {
     // Collecting allocates nothing the program can see; if its own bookkeeping ran out of
     // memory the next safe point in the interpreter tries again.

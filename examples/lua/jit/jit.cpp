@@ -13,6 +13,7 @@
 #include "../src/func.h"
 #include "../src/str.h"
 #include "../src/table.h"
+#include "../src/vm.h"
 #include "jit_state.h"
 #include "lua_helpers.h"
 #include "lua_jit.h"
@@ -215,10 +216,21 @@ bool run_trace(State* L, Jit& J, TraceRec* t, CallInfo* ci) {
     J.error_pending = false;
     throw LuaError{J.pending_status};
   }
+  auto* from = reinterpret_cast<TraceRec*>(exit.resume_aux);  // the trace whose exit this is
+  // An exit inside a call whose frame the trace did not push (FRAME_VIRTUAL) pushes it now, as
+  // PUSH_FRAME_K would have: the callee's registers are in place above its function.
+  if (from != nullptr && from->exits[exit.exit_id].virtual_site != nullptr) {
+    const ExitState& v = from->exits[exit.exit_id];
+    const auto* site = static_cast<const lj_call_site*>(v.virtual_site.get());
+    CallInfo* caller = L->ci;
+    Value* func = caller->base + v.virtual_call_a;
+    caller->savedpc = static_cast<const Instr*>(site->return_pc);
+    L->top = func + site->b;
+    precall(L, func, site->nresults);
+  }
   // The frame current at the exit (an inlined call's, maybe) resumes there; after a return
   // from the trace's own frame, the caller resumes where its frame says.
   CallInfo* now = L->ci;
-  auto* from = reinterpret_cast<TraceRec*>(exit.resume_aux);  // the trace whose exit this is
   ExitState* e = from != nullptr && exit.kind == CPJIT_EXIT_SIDE ? &from->exits[exit.exit_id] : nullptr;
   if (e == nullptr || !e->returned) now->savedpc = now->func->lcl->p->code + exit.resume;
   if (e != nullptr && !J.rec.active && e->side == nullptr && e->attempts < kMaxSideAttempts &&

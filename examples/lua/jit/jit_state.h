@@ -32,6 +32,10 @@ struct ExitState {
   bool error = false;        // an error exit (the interpreter raises the error)
   bool returned = false;     // after a return from the trace's own frame: the caller resumes
                              // where its frame says (pc, frame_offset and proto are unused)
+  // An exit inside an inlined call whose frame the trace does not push (FRAME_VIRTUAL): the
+  // frame to push, at the caller's register call_a, before the interpreter resumes in it.
+  std::shared_ptr<void> virtual_site;  // the call's lj_call_site (null: no such frame)
+  int virtual_call_a = 0;
   uint64_t next_try = 0;     // hits at which a side trace is (next) attempted
   uint8_t attempts = 0;      // side traces that could not be recorded from here
   TraceRec* side = nullptr;  // the side trace linked to this exit
@@ -107,6 +111,8 @@ struct Recording {
   const Instr* loop_end = nullptr;  // root traces: the loop's back edge (the body is start .. it)
   const Instr* expect = nullptr;  // the instruction that must come next
   std::vector<RecFrame> frames;   // frames.back() is being recorded
+  uint32_t body = 0;              // the first uop of what runs again when the trace loops (after
+                                  // a side trace's push of a frame its parent had not pushed)
   Value* pending_call = nullptr;  // an inlined call was recorded: its frame comes next
   int pending_a = 0;              // ... called from this register of the caller
   int pending_nresults = 0;       // ... wanting this many results

@@ -514,6 +514,10 @@ class Recorder {
     } else
       emit(name, {A, static_cast<uint64_t>(b), static_cast<uint64_t>(c), pc});
   }
+  // Whether the uop that pops a frame can still be emitted: a conversion of the push is for
+  // good, and must not stay behind when the trace ends before the pop (too long), resuming
+  // in a callee whose frame was not pushed.
+  bool room_for_pop() const { return R_.insns.size() < J_.max_uops; }
   // The inlined call returning now (one value, to a call that wants one) had its frame pushed
   // by PUSH_FRAME_K, and nothing since can leave the trace, fail or call: no one can see that
   // frame. Then the push becomes FRAME_ROOM (the room and the high-water mark it ensured) and
@@ -521,6 +525,7 @@ class Recorder {
   bool elide_frame() {
     const size_t push = frame().push_insn;
     if (push >= R_.insns.size() || R_.insns[push].uop != J_.uop("PUSH_FRAME_K")) return false;
+    if (!room_for_pop()) return false;
     constexpr uint32_t kVisible = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_GUARD | CPJIT_UOP_MAY_ERROR | CPJIT_UOP_ESCAPES |
                                   CPJIT_UOP_BRANCH | CPJIT_UOP_ENDS_TRACE;
     for (size_t i = push + 1; i < R_.insns.size(); i++)
@@ -532,6 +537,61 @@ class Recorder {
     insn.operands[0] = func;  // already a byte offset from the trace's base
     insn.operands[1] = site;
     insn.exits[0] = exit;
+    return true;
+  }
+  // Otherwise, when the callee calls nothing (so nothing above it needs its frame) and only its
+  // exits could see the frame: the push becomes FRAME_VIRTUAL, and every exit inside the call
+  // pushes the frame itself (ExitState::virtual_site). Not when one of those exits is also
+  // taken outside the call (another call of the same function from the same register before
+  // it), which would push a frame there too. The caller then returns true and pops with
+  // POP_VIRTUAL1.
+  bool virtualize_frame() {
+    const size_t push = frame().push_insn;
+    if (push >= R_.insns.size() || R_.insns[push].uop != J_.uop("PUSH_FRAME_K")) return false;
+    if (!room_for_pop()) return false;
+    constexpr uint32_t kFramed = CPJIT_UOP_ESCAPES | CPJIT_UOP_BRANCH | CPJIT_UOP_ENDS_TRACE;
+    const uint32_t frame_uops[] = {J_.uop("PUSH_FRAME_K"), J_.uop("FRAME_ROOM"), J_.uop("POP_FRAME1_K"),
+                                   J_.uop("FRAME_VIRTUAL"), J_.uop("POP_VIRTUAL1")};
+    // Escaping for the optimizer (an open upvalue may be a slot) but blind to frames.
+    const uint32_t upvalue_stores[] = {J_.uop("SETUPVAL"), J_.uop("SETUPVAL_F")};
+    std::set<uint32_t> inside;  // the exits taken in the call
+    auto exits_of = [](const cpjit_insn& insn, auto&& f) {
+      for (uint32_t x : insn.exits)
+        if (x != CPJIT_NONE) f(x);
+      if (insn.error_exit != CPJIT_NONE) f(insn.error_exit);
+    };
+    for (size_t i = push + 1; i < R_.insns.size(); i++) {
+      const cpjit_insn& insn = R_.insns[i];
+      const bool upvalue_store =
+          std::find(std::begin(upvalue_stores), std::end(upvalue_stores), insn.uop) != std::end(upvalue_stores);
+      if ((J_.uop_flags[insn.uop] & kFramed) && !upvalue_store) return false;
+      if (std::find(std::begin(frame_uops), std::end(frame_uops), insn.uop) != std::end(frame_uops)) return false;
+      exits_of(insn, [&](uint32_t x) { inside.insert(x); });
+    }
+    bool shared = false;
+    for (size_t i = 0; i <= push; i++) exits_of(R_.insns[i], [&](uint32_t x) { shared |= inside.count(x) != 0; });
+    for (uint32_t x : inside) {
+      const ExitState& e = R_.exits[x];
+      shared |= e.returned || e.proto != frame().proto || e.frame_offset != frame().offset;
+    }
+    if (shared) return false;
+    cpjit_insn& insn = R_.insns[push];
+    const uint32_t exit = insn.exits[0];
+    const uint64_t func = insn.operands[0], site = insn.operands[2];
+    std::shared_ptr<void> owner;
+    for (const auto& s : R_.sites)
+      if (reinterpret_cast<uint64_t>(s.get()) == site) owner = s;
+    if (owner == nullptr) return false;
+    cpjit_insn_init(&insn, J_.uop("FRAME_VIRTUAL"));
+    insn.operands[0] = func;
+    insn.operands[1] = site;
+    insn.exits[0] = exit;
+    for (uint32_t x : inside) {
+      R_.exits[x].virtual_site = owner;
+      R_.exits[x].virtual_call_a = frame().call_a;
+    }
+    // Later calls make exits of their own.
+    std::erase_if(R_.exit_ids, [&](const auto& kv) { return inside.count(kv.second) != 0; });
     return true;
   }
   void return_from_own_frame(int n);
@@ -660,7 +720,7 @@ void Recorder::conditional(bool res) {
 void Recorder::back_edge(const Instr* target) {
   if (target == R_.start && off() == R_.start_offset) {
     cpjit_insn& jump = emit("JUMP", {});
-    jump.jump = 0;
+    jump.jump = R_.body;
     done_ = true;
     return;
   }
@@ -873,10 +933,10 @@ void Recorder::return_values(int a, int n) {
   const auto A = static_cast<uint64_t>(a);
   // POP_FRAME1_K names the slot it writes: the function's, just below the frame (not below a
   // vararg function's extra arguments, whose number may change).
-  if (n == 1 && frame().nresults == 1 && frame().proto->nprotos == 0 && !frame().proto->is_vararg && elide_frame())
-    emit("MOVE", {func_slot(), A});
-  else if (n == 1 && frame().nresults == 1 && frame().proto->nprotos == 0 && !frame().proto->is_vararg)
-    emit("POP_FRAME1_K", {A, func_slot()});
+  const bool leaf_one = n == 1 && frame().nresults == 1 && frame().proto->nprotos == 0 && !frame().proto->is_vararg;
+  if (leaf_one && elide_frame()) emit("MOVE", {func_slot(), A});
+  else if (leaf_one && virtualize_frame()) emit("POP_VIRTUAL1", {A, func_slot()});
+  else if (leaf_one) emit("POP_FRAME1_K", {A, func_slot()});
   else if (n == 1) emit("POP_FRAME1", {A});
   else emit("POP_FRAME", {A, static_cast<uint64_t>(n)});
   // The results land where the function was; what they are is known from here.
@@ -1421,7 +1481,7 @@ void Recorder::translate() {
       next_ = target;
       if (target == R_.start && off() == R_.start_offset) {
         cpjit_insn& loop = emit(is_int ? "FORLOOP_I" : "FORLOOP_F", operands);
-        loop.jump = 0;
+        loop.jump = R_.body;
         emit("EXIT", {}, pc_ + 1);  // the loop is over: on after it
         done_ = true;
       } else {
@@ -1595,6 +1655,27 @@ void record_start(Jit& J, CallInfo* ci, const Instr* pc, LoopState* loop, TraceR
   R.upval_slots.clear();
   R.last_upval_load = {};
   R.started = std::chrono::steady_clock::now();
+  if (parent != nullptr && parent->exits[parent_exit].virtual_site != nullptr) {
+    // The exit is inside a call whose frame the parent did not push: this trace pushes it first
+    // (the interpreter, that found it pushed, resumed in it). If it cannot, its exit resumes
+    // here, pushing the frame the slow way as the parent's exit would.
+    const ExitState& from = parent->exits[parent_exit];
+    const auto* site = static_cast<const lj_call_site*>(from.virtual_site.get());
+    R.sites.push_back(from.virtual_site);
+    ExitState again = from;
+    again.side = nullptr;
+    again.attempts = 0;
+    const uint64_t func = frame_offset - 1;  // the callee's function slot
+    cpjit_insn push;
+    cpjit_insn_init(&push, J.uop("PUSH_FRAME_K"));
+    push.operands[0] = func * sizeof(Value);
+    push.operands[1] = (func + site->b) * sizeof(Value);
+    push.operands[2] = reinterpret_cast<uint64_t>(site);
+    push.exits[0] = static_cast<uint32_t>(R.exits.size());  // not shared: later exits here find the frame
+    R.exits.push_back(std::move(again));
+    R.insns.push_back(push);
+    R.body = 1;  // back here, the frame is pushed
+  }
   if (parent != nullptr && parent->exits[parent_exit].returned) {
     // That exit is taken wherever the caller goes on: this trace is for where it goes on now.
     cpjit_insn guard;
@@ -1699,7 +1780,7 @@ RecordStep record_instruction(Jit& J, CallInfo* ci, const Instr* pc, std::string
       if (pc == R.start && f.offset == R.start_offset) {
         cpjit_insn jump;
         cpjit_insn_init(&jump, J.uop("JUMP"));
-        jump.jump = 0;
+        jump.jump = R.body;
         R.insns.push_back(jump);
         return RecordStep::kDone;
       }

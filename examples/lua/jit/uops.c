@@ -1565,6 +1565,32 @@ CPJIT_UOP(FRAME_ROOM) {
   L->top = L->ci->top;
   CPJIT_CONTINUE();
 }
+/* An inlined call of a function that calls nothing and creates no closures, whose frame the
+ * trace does not push although it may leave inside it (the recorder's choice, when the callee
+ * returns): an exit there pushes the frame before the interpreter resumes in it (jit.cpp), and
+ * a side trace from there starts by pushing it. Meanwhile the caller's frame is the running one,
+ * and the stack top covers the callee's registers, up to which the helpers' safe points collect
+ * (helpers.cpp); the room is FRAME_ROOM's, and the caller's saved pc is the call's return, as
+ * PUSH_FRAME_K leaves it. Not idempotent: POP_VIRTUAL1 lowers the top again. */
+CPJIT_UOP_INFO(FRAME_VIRTUAL, .flags = CPJIT_UOP_MAY_EXIT, .operands = {I_, I_});
+CPJIT_UOP(FRAME_VIRTUAL) {
+  const char *func = (const char *)base + CPJIT_OPERAND_U16(0);
+  const lj_call_site *site = CPJIT_OPERAND_PTR(1, const lj_call_site *);
+  if (func + site->limit_offset >= (const char *)L->stack_limit) CPJIT_EXIT(0);
+  lj_value *top = (lj_value *)(func + site->top_offset);
+  if (top > L->stack_hwm) L->stack_hwm = top;
+  L->top = top;
+  L->ci->savedpc = site->return_pc; /* as the push would: a trace's GUARD_RETPC may look */
+  CPJIT_CONTINUE();
+}
+/* The return of FRAME_VIRTUAL's call: its one value into the function's slot (operand 1), and
+ * the caller's stack top back, as POP_FRAME1_K leaves them. */
+CPJIT_UOP_INFO(POP_VIRTUAL1, .operands = {R_, W_});
+CPJIT_UOP(POP_VIRTUAL1) {
+  copy_value(REG(1), REG(0));
+  L->top = L->ci->top;
+  CPJIT_CONTINUE();
+}
 /* The running (inlined) frame returns R[first] .. R[first+n-1]; POP_FRAME1 one value. */
 CPJIT_UOP_INFO(POP_FRAME, .flags = CPJIT_UOP_ESCAPES, .operands = {R_, I_});
 CPJIT_UOP(POP_FRAME) {
