@@ -42,14 +42,17 @@ bool no_tm(const Table *mt, TM event) { return mt == nullptr || (mt->tm_absent &
 
 // A safe point after an allocation. Live: the running frame's registers, and those of a call
 // whose frame the trace has not pushed (FRAME_VIRTUAL raised the stack top above them).
-void collect(State *L) {
-  if (L->heap.total < L->heap.threshold) return;
+[[gnu::noinline]] void collect_now(State *L) {
   try {
     gc_check(L, L->top > L->ci->top ? L->top : L->ci->top);
   } catch (...) {
     // Collecting allocates nothing the program can see; if its own bookkeeping ran out of
     // memory the next safe point in the interpreter tries again.
   }
+}
+// Inline: the test, in every helper that allocates.
+inline void collect(State *L) {
+  if (L->heap.total >= L->heap.threshold) collect_now(L);
 }
 
 // Stores v under `key` of a table without __newindex where the lookup found no value: `slot`

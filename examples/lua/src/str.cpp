@@ -27,8 +27,8 @@ inline uint64_t load32(const char* p) {
 // it. The last bytes are read as one word that overlaps the ones before it (or, below eight
 // bytes, two overlapping halves, or the first, middle and last byte), never byte by byte. A
 // fixed seed keeps table iteration order reproducible from one run to the next, which makes
-// failures easy to replay.
-uint32_t hash_bytes(const char* s, size_t len) {
+// failures easy to replay. Inline in the interning lookup, which every new short string runs.
+[[gnu::always_inline]] inline uint32_t hash_bytes(const char* s, size_t len) {
   constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
   uint64_t h = 0x2545F4914F6CDD1Dull ^ (len * kMul);
   if (len >= 8) {
