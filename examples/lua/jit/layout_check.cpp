@@ -45,6 +45,15 @@ CPJIT_LUA_SAME_OFFSET(lj_table, hash, Table, hash);  // LJ_LAST_NODE
 static_assert(n(LJ_TM_INDEX) == kTMIndex && n(LJ_TM_NEWINDEX) == kTMNewIndex && n(LJ_TM_LEN) == kTMLen &&
               n(LJ_TM_EQ) == kTMEq);
 
+static_assert(sizeof(lj_table) == sizeof(Table));
+static_assert(LJ_POOL_GRANULE == kPoolGranule && LJ_POOL_MAX_SIZE == kPoolMaxSize);
+static_assert(LJ_HEAP_FREE_LISTS == offsetof(State, heap) + offsetof(Heap, free_lists));
+static_assert(LJ_HEAP_ALL == offsetof(State, heap) + offsetof(Heap, all));
+static_assert(LJ_HEAP_TOTAL == offsetof(State, heap) + offsetof(Heap, total));
+static_assert(LJ_HEAP_THRESHOLD == offsetof(State, heap) + offsetof(Heap, threshold));
+static_assert(LJ_HEAP_LIMIT == offsetof(State, heap) + offsetof(Heap, limit));
+static_assert(n(LJ_TABLE) == kGCTable && last_node_offset(0) == 0);
+
 CPJIT_LUA_SAME_OFFSET(lj_upval, v, UpVal, v);
 CPJIT_LUA_SAME_OFFSET(lj_lclosure, nupvals, LClosure, nupvals);
 CPJIT_LUA_SAME_OFFSET(lj_lclosure, proto, LClosure, p);

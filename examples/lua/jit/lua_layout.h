@@ -198,6 +198,17 @@ typedef struct lj_callinfo {
 
 /* The interpreter state: the hot fields the frame uops use, then more that templates leave to
  * helpers. */
+/* The allocator's free lists and counters in the state (src/state.h, Heap; gc.h, mem_alloc):
+ * a block of up to LJ_POOL_MAX_SIZE bytes comes from the list of its size class, one per
+ * LJ_POOL_GRANULE bytes; the lists' first word links them. Byte offsets from the state. */
+#define LJ_POOL_GRANULE 16
+#define LJ_POOL_MAX_SIZE 256
+#define LJ_HEAP_FREE_LISTS 768 /* void *[LJ_POOL_MAX_SIZE / LJ_POOL_GRANULE] */
+#define LJ_HEAP_ALL 1168       /* every collectable object but short strings, through gcnext */
+#define LJ_HEAP_TOTAL 1176     /* bytes allocated */
+#define LJ_HEAP_THRESHOLD 1184 /* a safe point collects once total reaches it */
+#define LJ_HEAP_LIMIT 1192     /* allocations beyond it fail */
+
 struct lj_state {
   lj_value *top;
   lj_callinfo *ci;

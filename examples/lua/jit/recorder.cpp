@@ -1149,7 +1149,13 @@ void Recorder::translate() {
       return;
     }
     case OP_NEWTABLE:
-      emit("NEWTABLE", {A, pc_[1], b ? (uint64_t{1} << (b - 1)) : 0});
+    {
+      const uint64_t narray = pc_[1], nhash = b ? (uint64_t{1} << (b - 1)) : 0;
+      if (nhash == 0 && narray <= 3)  // made inline
+        emit("NEWTABLE_A" + std::to_string(narray), {A, reinterpret_cast<uint64_t>(table_empty_node())});
+      else
+        emit("NEWTABLE", {A, narray, nhash});
+    }
       set_tag(a, kTagTable);
       return;
     case OP_SELF: {

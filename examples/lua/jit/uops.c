@@ -1272,6 +1272,64 @@ CPJIT_UOP(NEWTABLE) {
   if (!lj_new_table(L, REG(0), CPJIT_OPERAND_U32(1), CPJIT_OPERAND_U32(2))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
+/* The same without hash entries and with NARRAY (a literal, at most 3: the array's block is
+ * of another size class than the table's) array slots, made inline as the allocator and
+ * table_new() make it when both blocks' free lists have one and the bytes leave the heap below
+ * the next collection (and the limit), so that the helper's safe point would do nothing.
+ * Operand 1 is the node of tables with an empty hash part (src/table.cpp). */
+#define LJ_HEAP(OFFSET, TYPE) (*(TYPE *)((char *)L + (OFFSET)))
+static inline __attribute__((always_inline)) void *pool_pop(void **list) {
+  void *block = *list;
+  *list = *(void **)block;
+  return block;
+}
+static inline __attribute__((always_inline)) int new_table_inline(struct lj_state *L, lj_value *out,
+                                                                  uint32_t narray, lj_node *empty) {
+  void **lists = &LJ_HEAP(LJ_HEAP_FREE_LISTS, void *);
+  void **table_list = &lists[(sizeof(lj_table) - 1) / LJ_POOL_GRANULE];
+  void **array_list = &lists[narray == 0 ? 0 : (narray * sizeof(lj_value) - 1) / LJ_POOL_GRANULE];
+  const uint64_t total = LJ_HEAP(LJ_HEAP_TOTAL, uint64_t) + sizeof(lj_table) + narray * sizeof(lj_value);
+  if (total >= LJ_HEAP(LJ_HEAP_THRESHOLD, uint64_t) || total > LJ_HEAP(LJ_HEAP_LIMIT, uint64_t) ||
+      *table_list == 0 || (narray != 0 && *array_list == 0))
+    return 0;
+  lj_table *t = (lj_table *)pool_pop(table_list);
+  lj_value *array = 0;
+  if (narray != 0) {
+    array = (lj_value *)pool_pop(array_list);
+    _Pragma("clang loop unroll(full)") for (uint32_t i = 0; i < narray; i++) array[i].tag = LJ_NIL;
+  }
+  LJ_HEAP(LJ_HEAP_TOTAL, uint64_t) = total;
+  t->gcnext = LJ_HEAP(LJ_HEAP_ALL, void *);
+  LJ_HEAP(LJ_HEAP_ALL, void *) = t;
+  t->gctype = LJ_TABLE;
+  t->marked = 0;
+  t->is_short = 0;
+  t->keyword = 0;
+  t->hash = 0; /* LJ_LAST_NODE of an empty hash part */
+  t->tm_absent = 0;
+  t->asize = narray;
+  t->hmask = 0;
+  t->lastfree = 0;
+  t->array = array;
+  t->node = empty;
+  t->meta = 0;
+  t->skeys = 0;
+  out->u.p = t;
+  out->tag = LJ_TABLE;
+  return 1;
+}
+#define NEWTABLE_A(NAME, NARRAY)                                                                  \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_}, .results = {{0, 0, LJ_FACT_TABLE}}); \
+  CPJIT_UOP(NAME) {                                                                               \
+    if (LAID_OUT_LAST(new_table_inline(L, REG(0), NARRAY, CPJIT_OPERAND_PTR(1, lj_node *))))       \
+      CPJIT_CONTINUE();                                                                           \
+    if (!CPJIT_CALL(lj_new_table(L, REG(0), NARRAY, 0))) CPJIT_EXIT(0);                           \
+    CPJIT_CONTINUE();                                                                             \
+  }
+NEWTABLE_A(NEWTABLE_A0, 0)
+NEWTABLE_A(NEWTABLE_A1, 1)
+NEWTABLE_A(NEWTABLE_A2, 2)
+NEWTABLE_A(NEWTABLE_A3, 3)
 
 /* A table constructor's list: t[start+1 .. start+n] = R[t+1] .. R[t+n], into the array part,
  * grown first when too small (a constructor ending in a call sizes it without the call's

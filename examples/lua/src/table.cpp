@@ -241,6 +241,8 @@ Table* table_new(State* L, uint32_t narray, uint32_t nhash) {
   return t;
 }
 
+const Node* table_empty_node() { return &dummy_node; }
+
 size_t table_size_bytes(const Table* t) {
   size_t s = sizeof(Table) + sizeof(Value) * t->asize;
   if (!is_dummy(t)) s += sizeof(Node) * (static_cast<size_t>(t->hmask) + 1);

@@ -19,6 +19,8 @@
 namespace cpjit::lua {
 
 Table* table_new(State* L, uint32_t narray, uint32_t nhash);
+// The node every table with an empty hash part points at (the JIT's inline constructor).
+const Node* table_empty_node();
 void table_free(State* L, Table* t);
 size_t table_size_bytes(const Table* t);
 
