@@ -957,13 +957,16 @@ CPJIT_UOP(GETFIELD) { GETFIELD_BODY((lj_table *)REG(1)->u.p) }
   lj_table *t = (TABLE);                                                                                 \
   const lj_string *key = CPJIT_OPERAND_PTR(2, const lj_string *);                                        \
   const uint32_t hint = CPJIT_OPERAND_U16(3);                                                            \
-  if (__builtin_expect(hint <= LJ_LAST_NODE(t), 1)) {                               \
-    const lj_node *n = (const lj_node *)((const char *)t->node + hint);                                  \
-    if (__builtin_expect(n->key.tag == LJ_STRING && n->key.u.p == key, 1) &&                             \
-        __builtin_expect(n->val.tag != LJ_NIL || !may_have_tm(t->meta, LJ_TM_INDEX), 1)) {               \
-      copy_value(REG(0), &n->val);                                                                       \
-      CPJIT_CONTINUE();                                                                                  \
-    }                                                                                                    \
+  const lj_node *n = (const lj_node *)((const char *)t->node + hint);                                    \
+  if (LAID_OUT_LAST(hint <= LJ_LAST_NODE(t) && n->key.tag == LJ_STRING && n->key.u.p == key &&            \
+                    n->val.tag != LJ_NIL)) {                                                             \
+    copy_value(REG(0), &n->val);                                                                         \
+    CPJIT_CONTINUE();                                                                                    \
+  }                                                                                                      \
+  if (hint <= LJ_LAST_NODE(t) && n->key.tag == LJ_STRING && n->key.u.p == key &&                         \
+      !may_have_tm(t->meta, LJ_TM_INDEX)) {                                                              \
+    REG(0)->tag = LJ_NIL;                                                                                \
+    CPJIT_CONTINUE();                                                                                    \
   }                                                                                                      \
   if (!CPJIT_CALL(lj_get_field(L, t, key, REG(0)))) CPJIT_EXIT(0);                                       \
   CPJIT_CONTINUE();
