@@ -339,8 +339,6 @@ Failure end_trace(cpjit_trace *trace, cpjit_executor **out) {
     {
       std::lock_guard<std::mutex> lock(trace->set->fold_mutex);
       opt::optimize(trace->set->model, ctx->passes, ctx->config.max_trace_length, trace->entry_facts, optimized, stats);
-      if (ctx->passes & CPJIT_OPT_FACTS)
-        e->exit_facts = opt::facts_at_exits(trace->set->model, optimized, e->exit_count, trace->entry_facts);
     }
     std::lock_guard<std::mutex> lock(ctx->opt_stats_mutex);
     ctx->opt_stats.loops_peeled += stats.loops_peeled;
@@ -350,6 +348,10 @@ Failure end_trace(cpjit_trace *trace, cpjit_executor **out) {
     ctx->opt_stats.uops_removed += stats.uops_removed;
     ctx->opt_stats.uops_cached += stats.uops_cached;
     ctx->opt_stats.uops_given += stats.uops_given;
+  }
+  if (ctx->passes & CPJIT_OPT_FACTS) {
+    e->facts_known = true;
+    e->entry_facts = trace->entry_facts;
   }
   e->insns.reserve(optimized.size());
   for (const cpjit_insn &insn : optimized) {
@@ -361,6 +363,7 @@ Failure end_trace(cpjit_trace *trace, cpjit_executor **out) {
     t.error_exit = insn.error_exit;
     e->insns.push_back(t);
   }
+  if (e->facts_known) e->optimized = std::move(optimized);
   if (ctx->mode == CPJIT_MODE_INTERP) {
     build_program(*e);
   } else {
@@ -399,7 +402,10 @@ Failure continue_exit(cpjit_trace *trace, const cpjit_executor *parent, uint32_t
                                         std::to_string(parent->exit_count) + ")");
   trace->parent_serial = parent->serial;
   trace->parent_exit = exit_id;
-  trace->entry_facts = exit_id < parent->exit_facts.size() ? parent->exit_facts[exit_id] : opt::Facts{};
+  trace->entry_facts.clear();
+  if (parent->facts_known)
+    trace->entry_facts =
+        std::move(opt::facts_at_exits(parent->set->model, parent->optimized, parent->exit_count, parent->entry_facts)[exit_id]);
   return success();
 }
 

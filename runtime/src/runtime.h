@@ -94,8 +94,12 @@ struct cpjit_executor {
   std::vector<cpjit_interp_insn> program;
   uint64_t trace_id = 0;  // names it for observers: trace<N>
   uint64_t serial = 0;    // unique in the context (an address may be reused after a free)
-  // What the optimizer knew at each exit (for side traces); empty when it did not look.
-  std::vector<cpjit::opt::Facts> exit_facts;
+  // For side traces (cpjit_trace_continue_exit): the optimized trace and what held at its
+  // entry, from which what holds at an exit is worked out when a side trace asks; only when
+  // the facts pass ran (facts_known).
+  cpjit::opt::Trace optimized;
+  cpjit::opt::Facts entry_facts;
+  bool facts_known = false;
   // A side trace: entered only through exit parent_exit of the executor numbered parent_serial.
   uint64_t parent_serial = 0;
   uint32_t parent_exit = CPJIT_NONE;
