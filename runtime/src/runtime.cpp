@@ -404,8 +404,7 @@ Failure continue_exit(cpjit_trace *trace, const cpjit_executor *parent, uint32_t
   trace->parent_exit = exit_id;
   trace->entry_facts.clear();
   if (parent->facts_known)
-    trace->entry_facts =
-        std::move(opt::facts_at_exits(parent->set->model, parent->optimized, parent->exit_count, parent->entry_facts)[exit_id]);
+    trace->entry_facts = opt::facts_at_exit(parent->set->model, parent->optimized, exit_id, parent->entry_facts);
   return success();
 }
 
