@@ -5,7 +5,7 @@
 // declares for them (a copy keeps its source's), and escaping or unknown uops forget
 // everything. Where control meets (jump targets) only the facts that hold on every incoming
 // edge survive. A guard whose every fact already holds before it cannot fail: it is removed.
-// A side trace starts with what its parent knew at the exit it continues (facts_at_exit),
+// A side trace starts with what its parent knew at the exit it continues (facts_at_exits),
 // so the guards it begins with, on values its parent had checked, go too.
 //
 // The same walk tracks which idempotent uops (CPJIT_UOP_IDEMPOTENT: same operands, same
@@ -158,14 +158,14 @@ std::vector<std::optional<Facts>> facts_before(const Uops &uops, const Trace &tr
       uops, trace, entry, [&](const cpjit_insn &insn, Facts &facts) { transfer(uops.of(insn), insn, facts); }, meet);
 }
 
-Facts facts_at_exit(const Uops &uops, const Trace &trace, uint32_t exit, const Facts &entry) {
-  std::optional<Facts> at;
+std::vector<Facts> facts_at_exits(const Uops &uops, const Trace &trace, size_t exit_count, const Facts &entry) {
+  std::vector<std::optional<Facts>> at(exit_count);
   const std::vector<std::optional<Facts>> in = facts_before(uops, trace, entry);
   for (size_t i = 0; i < trace.size(); ++i) {
     const cpjit_insn &insn = trace[i];
-    bool takes = insn.error_exit == exit;
-    for (uint32_t x : insn.exits) takes |= x == exit;
-    if (!takes) continue;
+    bool exits = insn.error_exit < exit_count;
+    for (uint32_t x : insn.exits) exits |= x < exit_count;
+    if (!exits) continue;
     const UopInfo &info = uops.of(insn);
     Facts here;
     if (in[i] && info.known && !(info.flags & CPJIT_UOP_ESCAPES)) {
@@ -173,10 +173,18 @@ Facts facts_at_exit(const Uops &uops, const Trace &trace, uint32_t exit, const F
       for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k)
         if (writes_slot(info.operands[k])) here.erase(insn.operands[k]);
     }
-    if (!at) at = std::move(here);
-    else meet(*at, here);
+    auto take = [&](uint32_t x) {
+      if (x >= exit_count) return;  // CPJIT_NONE: not used
+      if (!at[x]) at[x] = here;
+      else meet(*at[x], here);
+    };
+    for (uint32_t x : insn.exits) take(x);
+    take(insn.error_exit);
   }
-  return at ? std::move(*at) : Facts{};
+  std::vector<Facts> out(exit_count);
+  for (size_t x = 0; x < exit_count; ++x)
+    if (at[x]) out[x] = std::move(*at[x]);
+  return out;
 }
 
 void propagate_facts(const Uops &uops, Trace &trace, Stats &stats, const Facts &entry) {

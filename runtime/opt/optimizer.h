@@ -91,10 +91,10 @@ void use_caches(const Uops &uops, Trace &trace, Stats &stats);                  
 // facts_before(): what holds before each instruction (facts.cpp's dataflow), `entry` at the
 // start; unset where no path reaches.
 std::vector<std::optional<Facts>> facts_before(const Uops &uops, const Trace &trace, const Facts &entry = {});
-// What holds when exit `exit` is taken: the meet over the instructions that take it of what
-// held before them, less the slots they write (an exit may come after a write); nothing after
-// an escaping or unknown uop, nor for an exit no instruction takes.
-Facts facts_at_exit(const Uops &uops, const Trace &trace, uint32_t exit, const Facts &entry);
+// What holds when each exit (0 .. exit_count) is taken: the meet over the instructions that
+// take it of what held before them, less the slots they write (an exit may come after a
+// write); nothing after an escaping or unknown uop, nor for an exit no instruction takes.
+std::vector<Facts> facts_at_exits(const Uops &uops, const Trace &trace, size_t exit_count, const Facts &entry);
 // (trace.cpp)
 bool is_slot(uint8_t kind);
 bool reads_slot(uint8_t kind);

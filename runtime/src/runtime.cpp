@@ -403,8 +403,12 @@ Failure continue_exit(cpjit_trace *trace, const cpjit_executor *parent, uint32_t
   trace->parent_serial = parent->serial;
   trace->parent_exit = exit_id;
   trace->entry_facts.clear();
-  if (parent->facts_known)
-    trace->entry_facts = opt::facts_at_exit(parent->set->model, parent->optimized, exit_id, parent->entry_facts);
+  if (parent->facts_known) {
+    std::lock_guard<std::mutex> lock(parent->facts_mutex);
+    if (!parent->exit_facts)
+      parent->exit_facts = opt::facts_at_exits(parent->set->model, parent->optimized, parent->exit_count, parent->entry_facts);
+    trace->entry_facts = (*parent->exit_facts)[exit_id];
+  }
   return success();
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -95,11 +96,13 @@ struct cpjit_executor {
   uint64_t trace_id = 0;  // names it for observers: trace<N>
   uint64_t serial = 0;    // unique in the context (an address may be reused after a free)
   // For side traces (cpjit_trace_continue_exit): the optimized trace and what held at its
-  // entry, from which what holds at an exit is worked out when a side trace asks; only when
-  // the facts pass ran (facts_known).
+  // entry, from which what holds at its exits is worked out when the first side trace asks
+  // (exit_facts, under facts_mutex); only when the facts pass ran (facts_known).
   cpjit::opt::Trace optimized;
   cpjit::opt::Facts entry_facts;
   bool facts_known = false;
+  mutable std::mutex facts_mutex;
+  mutable std::optional<std::vector<cpjit::opt::Facts>> exit_facts;
   // A side trace: entered only through exit parent_exit of the executor numbered parent_serial.
   uint64_t parent_serial = 0;
   uint32_t parent_exit = CPJIT_NONE;

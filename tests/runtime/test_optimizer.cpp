@@ -137,8 +137,8 @@ TEST_CASE("facts at exits: what held before the uops taking each exit, less what
   add_exiting("CALL_HELPER", {3, 0});
   add_exiting("EXIT", {}, 3);             // exit 3: after an escaping uop, nothing is known
   // Exit 4 is taken nowhere.
-  std::vector<Facts> at;
-  for (uint32_t x = 0; x < 5; ++x) at.push_back(cpjit::opt::facts_at_exit(c.uops(), c.trace, x, Facts{{9, kSmall}}));
+  const std::vector<Facts> at = cpjit::opt::facts_at_exits(c.uops(), c.trace, 5, Facts{{9, kSmall}});
+  REQUIRE(at.size() == 5);
   CHECK(at[0] == Facts{{0, kSmall}, {9, kSmall}});  // s9: the entry's fact, still true
   CHECK(at[1] == Facts{{0, kSmall}, {9, kSmall}});
   CHECK(at[2] == Facts{{0, kSmall}, {2, kSmall}, {9, kSmall}});
