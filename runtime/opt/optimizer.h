@@ -10,9 +10,12 @@
 
 #include <cpjit/cpjit.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace cpjit::opt {
@@ -71,8 +74,49 @@ struct Stats {
 
 using Trace = std::vector<cpjit_insn>;
 
-// Slot -> fact (a cpjit_fact's fact about the value in that slot).
-using Facts = std::map<uint64_t, uint16_t>;
+// Slot -> fact (a cpjit_fact's fact about the value in that slot), kept sorted by slot in one
+// vector: a trace knows a few dozen facts at most, and the dataflow copies them before every
+// instruction (a tree would allocate a node per fact per copy).
+class Facts {
+ public:
+  using value_type = std::pair<uint64_t, uint16_t>;
+  using const_iterator = std::vector<value_type>::const_iterator;
+  using iterator = std::vector<value_type>::iterator;
+
+  Facts() = default;
+  Facts(std::initializer_list<value_type> facts) {
+    for (const value_type &f : facts) (*this)[f.first] = f.second;
+  }
+  const_iterator begin() const { return items_.begin(); }
+  const_iterator end() const { return items_.end(); }
+  iterator begin() { return items_.begin(); }
+  iterator end() { return items_.end(); }
+  bool empty() const { return items_.empty(); }
+  size_t size() const { return items_.size(); }
+  void clear() { items_.clear(); }
+  const_iterator find(uint64_t slot) const {
+    const auto it = lower(slot);
+    return it != items_.end() && it->first == slot ? it : items_.end();
+  }
+  uint16_t &operator[](uint64_t slot) {
+    auto it = items_.begin() + (lower(slot) - items_.cbegin());
+    if (it == items_.end() || it->first != slot) it = items_.insert(it, {slot, 0});
+    return it->second;
+  }
+  void erase(uint64_t slot) {
+    const auto it = find(slot);
+    if (it != items_.end()) items_.erase(it);
+  }
+  iterator erase(iterator it) { return items_.erase(it); }
+  bool operator==(const Facts &other) const { return items_ == other.items_; }
+
+ private:
+  const_iterator lower(uint64_t slot) const {
+    return std::lower_bound(items_.begin(), items_.end(), slot,
+                            [](const value_type &f, uint64_t s) { return f.first < s; });
+  }
+  std::vector<value_type> items_;
+};
 
 // Runs the passes selected by `passes` (CPJIT_OPT_*) in order; see pipeline.cpp. `entry` holds
 // when the trace starts (a side trace: what its parent knew at the exit it continues).
