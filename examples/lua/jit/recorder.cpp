@@ -514,18 +514,23 @@ class Recorder {
     } else
       emit(name, {A, static_cast<uint64_t>(b), static_cast<uint64_t>(c), pc});
   }
-  // Whether the uop that pops a frame can still be emitted: a conversion of the push is for
-  // good, and must not stay behind when the trace ends before the pop (too long), resuming
-  // in a callee whose frame was not pushed.
-  bool room_for_pop() const { return R_.insns.size() < J_.max_uops; }
+  // The PUSH_FRAME_K that pushed the frame returning now, whose conversion elide_frame() and
+  // virtualize_frame() consider: its index, or SIZE_MAX when the frame was pushed otherwise or
+  // the uop that pops it can no longer be emitted (a conversion is for good, and must not stay
+  // behind when the trace ends before the pop as too long, resuming the interpreter in a
+  // callee whose frame was not pushed).
+  size_t convertible_push() const {
+    const size_t push = frame().push_insn;
+    if (push >= R_.insns.size() || R_.insns[push].uop != J_.uop("PUSH_FRAME_K")) return SIZE_MAX;
+    return R_.insns.size() < J_.max_uops ? push : SIZE_MAX;
+  }
   // The inlined call returning now (one value, to a call that wants one) had its frame pushed
   // by PUSH_FRAME_K, and nothing since can leave the trace, fail or call: no one can see that
   // frame. Then the push becomes FRAME_ROOM (the room and the high-water mark it ensured) and
   // the caller returns true, for the result to be moved into place without a pop.
   bool elide_frame() {
-    const size_t push = frame().push_insn;
-    if (push >= R_.insns.size() || R_.insns[push].uop != J_.uop("PUSH_FRAME_K")) return false;
-    if (!room_for_pop()) return false;
+    const size_t push = convertible_push();
+    if (push == SIZE_MAX) return false;
     constexpr uint32_t kVisible = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_GUARD | CPJIT_UOP_MAY_ERROR | CPJIT_UOP_ESCAPES |
                                   CPJIT_UOP_BRANCH | CPJIT_UOP_ENDS_TRACE;
     for (size_t i = push + 1; i < R_.insns.size(); i++)
@@ -546,9 +551,8 @@ class Recorder {
   // it), which would push a frame there too. The caller then returns true and pops with
   // POP_VIRTUAL1.
   bool virtualize_frame() {
-    const size_t push = frame().push_insn;
-    if (push >= R_.insns.size() || R_.insns[push].uop != J_.uop("PUSH_FRAME_K")) return false;
-    if (!room_for_pop()) return false;
+    const size_t push = convertible_push();
+    if (push == SIZE_MAX) return false;
     constexpr uint32_t kFramed = CPJIT_UOP_ESCAPES | CPJIT_UOP_BRANCH | CPJIT_UOP_ENDS_TRACE;
     const uint32_t frame_uops[] = {J_.uop("PUSH_FRAME_K"), J_.uop("FRAME_ROOM"), J_.uop("POP_FRAME1_K"),
                                    J_.uop("FRAME_VIRTUAL"), J_.uop("POP_VIRTUAL1")};

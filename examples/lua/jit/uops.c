@@ -958,13 +958,12 @@ CPJIT_UOP(GETFIELD) { GETFIELD_BODY((lj_table *)REG(1)->u.p) }
   const lj_string *key = CPJIT_OPERAND_PTR(2, const lj_string *);                                        \
   const uint32_t hint = CPJIT_OPERAND_U16(3);                                                            \
   const lj_node *n = (const lj_node *)((const char *)t->node + hint);                                    \
-  if (LAID_OUT_LAST(hint <= LJ_LAST_NODE(t) && n->key.tag == LJ_STRING && n->key.u.p == key &&            \
-                    n->val.tag != LJ_NIL)) {                                                             \
+  const int at_hint = hint <= LJ_LAST_NODE(t) && n->key.tag == LJ_STRING && n->key.u.p == key;          \
+  if (LAID_OUT_LAST(at_hint && n->val.tag != LJ_NIL)) {                                                  \
     copy_value(REG(0), &n->val);                                                                         \
     CPJIT_CONTINUE();                                                                                    \
   }                                                                                                      \
-  if (hint <= LJ_LAST_NODE(t) && n->key.tag == LJ_STRING && n->key.u.p == key &&                         \
-      !may_have_tm(t->meta, LJ_TM_INDEX)) {                                                              \
+  if (at_hint && !may_have_tm(t->meta, LJ_TM_INDEX)) { /* a nil that no __index can replace */           \
     REG(0)->tag = LJ_NIL;                                                                                \
     CPJIT_CONTINUE();                                                                                    \
   }                                                                                                      \
