@@ -602,13 +602,17 @@ CPJIT_UOP_INFO(FORLOOP_I, .flags = CPJIT_UOP_BRANCH, .operands = {RW_, RW_, R_, 
                .results = {{0, 0, LJ_FACT_INT}, {1, 0, LJ_FACT_INT}, {3, 0, LJ_FACT_INT}});
 /* One more iteration of an integer loop when any are left: count down, step the index, copy it
  * to the visible control variable. Returns 0 (having changed nothing) when the count is 0. The
- * count goes down with a subtraction whose borrow is the test (`sub $1; jb` on x86-64, not a
- * load, test, decrement and store). */
+ * count goes down first, in memory, and the borrow is the test (`subq $1, slot; jb` on x86-64);
+ * the count is put back on the way out, which runs once per loop. Testing first made clang load,
+ * test, address the slot again and store: three instructions more per iteration. */
 static inline __attribute__((always_inline)) int int_for_step(lj_value *idx, lj_value *count, const lj_value *step,
                                                               lj_value *control, int known) {
-  uint64_t left;
-  if (__builtin_sub_overflow((uint64_t)count->u.i, (uint64_t)1, &left)) return 0;
-  count->u.i = (int64_t)left;
+  const uint64_t left = (uint64_t)count->u.i;
+  count->u.i = (int64_t)(left - 1u);
+  if (left == 0) {
+    count->u.i = 0; /* as it was: the loop is over */
+    return 0;
+  }
   int64_t next = (int64_t)((uint64_t)idx->u.i + (uint64_t)step->u.i);
   idx->u.i = next;
   put_int(control, next, known);
