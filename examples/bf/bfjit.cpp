@@ -194,6 +194,7 @@ class Jit {
   void report() const {
     if (!verbose_) return;
     cpjit_context_stats stats{};
+    stats.struct_size = sizeof stats;
     if (ctx_) cpjit_context_stats_get(ctx_, &stats);
     const char *mode = !enabled_ ? "tier 1 only" : cpjit_context_mode(ctx_) == CPJIT_MODE_INTERP ? "uop interpreter" : "jit";
     std::fprintf(stderr, "bfjit: %s; traces compiled %u, trace runs %lu, code bytes %lu, compile time %.3f ms\n", mode,

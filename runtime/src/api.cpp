@@ -22,6 +22,22 @@ cpjit_status report(const Failure &f) {
 
 cpjit_status invalid(const char *what) { return report(cpjit::rt::fail(CPJIT_ERR_INVALID_ARGUMENT, what)); }
 
+// Writes `value` into the caller's struct `out` as far as the caller's struct_size reaches (see
+// cpjit.h): a caller built against a shorter struct gets its prefix, bytes beyond it untouched.
+template <typename T>
+cpjit_status fill_sized(T *out, const T &value, const char *what) {
+  if (out == nullptr) return invalid("null argument");
+  if (out->struct_size < sizeof out->struct_size)
+    return report(cpjit::rt::fail(CPJIT_ERR_INVALID_ARGUMENT,
+                                  std::string(what) + ".struct_size is not set (the caller sets it to sizeof its struct)"));
+  const uint32_t size = out->struct_size < sizeof(T) ? out->struct_size : static_cast<uint32_t>(sizeof(T));
+  T copy = value;
+  copy.struct_size = size;
+  std::memcpy(static_cast<void *>(out), &copy, size);
+  t_last_error.clear();
+  return CPJIT_OK;
+}
+
 // Runs `body` (returning Failure) with every exception turned into a status.
 template <typename Body>
 cpjit_status guarded(Body &&body) {
@@ -128,33 +144,37 @@ void cpjit_context_destroy(cpjit_context *ctx) {
 
 cpjit_mode cpjit_context_mode(const cpjit_context *ctx) { return ctx ? ctx->mode : CPJIT_MODE_OFF; }
 
-void cpjit_context_config(const cpjit_context *ctx, cpjit_config *out) {
-  if (ctx && out) *out = ctx->config;
+cpjit_status cpjit_context_config(const cpjit_context *ctx, cpjit_config *out) {
+  if (ctx == nullptr) return invalid("null argument");
+  return fill_sized(out, ctx->config, "cpjit_config");
 }
 
-void cpjit_context_stats_get(const cpjit_context *ctx, cpjit_context_stats *out) {
-  if (ctx == nullptr || out == nullptr) return;
-  *out = cpjit_context_stats{};
-  out->traces_compiled = ctx->traces_compiled.load(std::memory_order_relaxed);
-  out->compile_failures = ctx->compile_failures.load(std::memory_order_relaxed);
-  out->executors_live = ctx->executors_live.load(std::memory_order_relaxed);
-  out->compile_ns = ctx->compile_ns.load(std::memory_order_relaxed);
-  out->observer_errors = ctx->observer_errors.load(std::memory_order_relaxed);
-  {
+cpjit_status cpjit_context_stats_get(const cpjit_context *ctx, cpjit_context_stats *out) {
+  if (ctx == nullptr || out == nullptr) return invalid("null argument");
+  cpjit_context_stats stats{};
+  stats.traces_compiled = ctx->traces_compiled.load(std::memory_order_relaxed);
+  stats.compile_failures = ctx->compile_failures.load(std::memory_order_relaxed);
+  stats.executors_live = ctx->executors_live.load(std::memory_order_relaxed);
+  stats.compile_ns = ctx->compile_ns.load(std::memory_order_relaxed);
+  stats.observer_errors = ctx->observer_errors.load(std::memory_order_relaxed);
+  const cpjit_status locked = guarded([&] {
     std::lock_guard<std::mutex> lock(const_cast<cpjit_context *>(ctx)->opt_stats_mutex);
-    out->loops_peeled = ctx->opt_stats.loops_peeled;
-    out->guards_removed = ctx->opt_stats.guards_removed;
-    out->uops_folded = ctx->opt_stats.uops_folded;
-    out->uops_forwarded = ctx->opt_stats.uops_forwarded;
-    out->uops_removed = ctx->opt_stats.uops_removed;
-    out->uops_cached = ctx->opt_stats.uops_cached;
-    out->uops_given = ctx->opt_stats.uops_given;
-  }
+    stats.loops_peeled = ctx->opt_stats.loops_peeled;
+    stats.guards_removed = ctx->opt_stats.guards_removed;
+    stats.uops_folded = ctx->opt_stats.uops_folded;
+    stats.uops_forwarded = ctx->opt_stats.uops_forwarded;
+    stats.uops_removed = ctx->opt_stats.uops_removed;
+    stats.uops_cached = ctx->opt_stats.uops_cached;
+    stats.uops_given = ctx->opt_stats.uops_given;
+    return Failure{};
+  });
+  if (locked != CPJIT_OK) return locked;
   if (ctx->memory) {
     cpjit::jit::CodeMemoryStats s = ctx->memory->stats();
-    out->code_bytes = s.in_use;
-    out->code_bytes_peak = s.peak;
+    stats.code_bytes = s.in_use;
+    stats.code_bytes_peak = s.peak;
   }
+  return fill_sized(out, stats, "cpjit_context_stats");
 }
 
 cpjit_status cpjit_register_stencils(cpjit_context *ctx, const cpjit_stencil_set *set, const cpjit_interp_table *interp,
@@ -289,14 +309,13 @@ int cpjit_executor_valid(const cpjit_executor *executor) {
 
 cpjit_status cpjit_executor_stats_get(const cpjit_executor *executor, cpjit_executor_stats *out) {
   if (executor == nullptr || out == nullptr) return invalid("null argument");
-  *out = cpjit_executor_stats{};
-  out->instructions = static_cast<uint32_t>(executor->insns.size());
-  out->exits = executor->exit_count;
-  out->code_bytes = executor->block.size;
-  out->entry_address = executor->block.size ? executor->layout.address : 0;
-  out->runs = executor->runs.load(std::memory_order_relaxed);
-  t_last_error.clear();
-  return CPJIT_OK;
+  cpjit_executor_stats stats{};
+  stats.instructions = static_cast<uint32_t>(executor->insns.size());
+  stats.exits = executor->exit_count;
+  stats.code_bytes = executor->block.size;
+  stats.entry_address = executor->block.size ? executor->layout.address : 0;
+  stats.runs = executor->runs.load(std::memory_order_relaxed);
+  return fill_sized(out, stats, "cpjit_executor_stats");
 }
 
 cpjit_status cpjit_executor_exit_hits(const cpjit_executor *executor, uint32_t exit_id, uint64_t *out) {

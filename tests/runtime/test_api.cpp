@@ -3,6 +3,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstddef>
+#include <cstring>
 #include <string>
 
 #include "runtime_support.h"
@@ -104,6 +106,61 @@ TEST_CASE("bad arguments to contexts and registration", "[unit]") {
   cpjit_context_destroy(ctx);
 }
 
+TEST_CASE("structs the library fills are written as far as the caller's struct_size says", "[unit]") {
+  cpjit_config config;
+  cpjit_config_init(&config);
+  config.mode = CPJIT_MODE_INTERP;
+  config.hot_threshold = 77;
+  cpjit_context *ctx = nullptr;
+  REQUIRE(cpjit_context_create(&config, &ctx) == CPJIT_OK);
+
+  cpjit_config got;
+  cpjit_config_init(&got);
+  REQUIRE(cpjit_context_config(ctx, &got) == CPJIT_OK);
+  CHECK(got.struct_size == sizeof(cpjit_config));
+  CHECK(got.hot_threshold == 77);
+  CHECK(got.mode == CPJIT_MODE_INTERP);
+
+  // A caller built against an older, shorter struct: only its prefix is written.
+  struct {
+    cpjit_context_stats stats;
+    unsigned char guard[16];
+  } older;
+  std::memset(&older, 0xAB, sizeof older);
+  older.stats.struct_size = offsetof(cpjit_context_stats, compile_failures);
+  REQUIRE(cpjit_context_stats_get(ctx, &older.stats) == CPJIT_OK);
+  CHECK(older.stats.struct_size == offsetof(cpjit_context_stats, compile_failures));
+  CHECK(older.stats.traces_compiled == 0);
+  const auto *bytes = reinterpret_cast<const unsigned char *>(&older);
+  for (size_t i = offsetof(cpjit_context_stats, compile_failures); i < sizeof older; ++i) {
+    INFO("byte " << i);
+    CHECK(bytes[i] == 0xAB);
+  }
+
+  // A newer, longer struct gets what this library knows and says so.
+  struct {
+    cpjit_context_stats stats;
+    uint64_t later_field;
+  } newer{};
+  newer.stats.struct_size = sizeof newer;
+  newer.later_field = 42;
+  REQUIRE(cpjit_context_stats_get(ctx, &newer.stats) == CPJIT_OK);
+  CHECK(newer.stats.struct_size == sizeof(cpjit_context_stats));
+  CHECK(newer.later_field == 42);
+
+  // struct_size not set: an error, nothing written.
+  cpjit_context_stats unset{};
+  unset.traces_compiled = 5;
+  CHECK(cpjit_context_stats_get(ctx, &unset) == CPJIT_ERR_INVALID_ARGUMENT);
+  CHECK(last_error().find("struct_size") != std::string::npos);
+  CHECK(unset.traces_compiled == 5);
+  cpjit_config zero{};
+  CHECK(cpjit_context_config(ctx, &zero) == CPJIT_ERR_INVALID_ARGUMENT);
+  CHECK(cpjit_context_stats_get(ctx, nullptr) == CPJIT_ERR_INVALID_ARGUMENT);
+  CHECK(cpjit_context_stats_get(nullptr, &newer.stats) == CPJIT_ERR_INVALID_ARGUMENT);
+  cpjit_context_destroy(ctx);
+}
+
 TEST_CASE("uop lookup and metadata", "[unit]") {
   Runtime rt(CPJIT_MODE_JIT);
   uint32_t id = 0;
@@ -185,8 +242,9 @@ TEST_CASE("each trace-building mistake has its status", "[unit]") {
     CHECK(cpjit_trace_append(nullptr, nullptr, nullptr) == CPJIT_ERR_INVALID_ARGUMENT);
     CHECK(cpjit_executor_run(nullptr, nullptr, nullptr) == CPJIT_ERR_INVALID_ARGUMENT);
   }
-  cpjit_context_stats stats;
-  cpjit_context_stats_get(rt.ctx, &stats);
+  cpjit_context_stats stats{};
+  stats.struct_size = sizeof stats;
+  REQUIRE(cpjit_context_stats_get(rt.ctx, &stats) == CPJIT_OK);
   CHECK(stats.executors_live == 0);
 }
 
@@ -236,7 +294,8 @@ TEST_CASE("running executors: exits, resume points, errors", "[unit]") {
     REQUIRE(cpjit_executor_exit_hits(e, hit, &hits) == CPJIT_OK);
     CHECK(hits == 1);
     CHECK(cpjit_executor_exit_hits(e, 99, &hits) == CPJIT_ERR_BAD_EXIT);
-    cpjit_executor_stats stats;
+    cpjit_executor_stats stats{};
+    stats.struct_size = sizeof stats;
     REQUIRE(cpjit_executor_stats_get(e, &stats) == CPJIT_OK);
     CHECK(stats.runs == 3);
     CHECK(stats.instructions >= 5);  // the optimizer may peel the loop
@@ -314,8 +373,9 @@ TEST_CASE("side traces linked to exits, invalidation, freeing", "[unit]") {
     f = fresh_frame();
     REQUIRE(cpjit_executor_run(side2, &f, &info) == CPJIT_OK);
     CHECK(info.resume == 4);
-    cpjit_context_stats stats;
-    cpjit_context_stats_get(rt.ctx, &stats);
+    cpjit_context_stats stats{};
+    stats.struct_size = sizeof stats;
+    REQUIRE(cpjit_context_stats_get(rt.ctx, &stats) == CPJIT_OK);
     CHECK(stats.executors_live == 1);
     CHECK(stats.traces_compiled == 3);
     // side2 is freed by the context.
@@ -345,7 +405,8 @@ TEST_CASE("a side trace declared for an exit starts with what its parent knew th
     };
     cpjit_executor *plain = side_trace(false);
     cpjit_executor *side = side_trace(true);
-    cpjit_executor_stats stats;
+    cpjit_executor_stats stats{};
+    stats.struct_size = sizeof stats;
     REQUIRE(cpjit_executor_stats_get(plain, &stats) == CPJIT_OK);
     CHECK(stats.instructions == 3);
     REQUIRE(cpjit_executor_stats_get(side, &stats) == CPJIT_OK);
@@ -394,8 +455,9 @@ TEST_CASE("code memory exhaustion is a status and the context keeps working", "[
   CHECK(last == CPJIT_ERR_CODE_MEMORY_EXHAUSTED);
   CHECK(last_error().find("limit") != std::string::npos);
   REQUIRE(all.size() > 10);
-  cpjit_context_stats stats;
-  cpjit_context_stats_get(rt.ctx, &stats);
+  cpjit_context_stats stats{};
+  stats.struct_size = sizeof stats;
+  REQUIRE(cpjit_context_stats_get(rt.ctx, &stats) == CPJIT_OK);
   CHECK(stats.compile_failures == 1);
   // Freed executors give their memory back once no run can be inside them.
   for (size_t i = 0; i < all.size() / 2; ++i) cpjit_executor_free(all[i]);
@@ -472,8 +534,9 @@ TEST_CASE("dumps, and observers switched on by config or environment", "[unit]")
     cpjit_executor *e = nullptr;
     REQUIRE(cpjit_trace_end(t, &e) == CPJIT_OK);
     CHECK(slurp(auto_dir + "/trace0.json").find("\"EXIT\"") != std::string::npos);
-    cpjit_context_stats stats;
-    cpjit_context_stats_get(ctx, &stats);
+    cpjit_context_stats stats{};
+    stats.struct_size = sizeof stats;
+    REQUIRE(cpjit_context_stats_get(ctx, &stats) == CPJIT_OK);
     CHECK(stats.observer_errors == 0);
     cpjit_context_destroy(ctx);
     config.debug_flags = 1u << 20;

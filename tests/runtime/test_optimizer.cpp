@@ -243,8 +243,9 @@ TEST_CASE("optimized traces compute what unoptimized ones do", "[unit][opt]") {
     CHECK(info.resume == 1);
     CHECK(f.slots[0] == 1001);  // 7 per iteration, 143 iterations
     CHECK(f.slots[4] == 1008);
-    cpjit_context_stats stats;
-    cpjit_context_stats_get(ctx, &stats);
+    cpjit_context_stats stats{};
+    stats.struct_size = sizeof stats;
+    REQUIRE(cpjit_context_stats_get(ctx, &stats) == CPJIT_OK);
     if (passes == CPJIT_OPT_ALL) {
       CHECK(stats.loops_peeled == 1);
       CHECK(stats.guards_removed >= 1);

@@ -358,6 +358,7 @@ void jit_close(State* L) {
   L->jit = nullptr;
   if (J->stats) {
     cpjit_context_stats cs{};
+    cs.struct_size = sizeof cs;
     cpjit_context_stats_get(J->ctx, &cs);
     const char* mode = cpjit_context_mode(J->ctx) == CPJIT_MODE_INTERP ? "uop interpreter" : "jit";
     uint64_t aborted = 0;
@@ -385,6 +386,7 @@ void jit_close(State* L) {
     for (const auto& t : J->traces) {
       if (t->executor == nullptr) continue;
       cpjit_executor_stats es{};
+      es.struct_size = sizeof es;
       cpjit_executor_stats_get(t->executor, &es);
       uint64_t exits = 0;
       std::string top;

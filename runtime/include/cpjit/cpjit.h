@@ -147,10 +147,18 @@ cpjit_status cpjit_context_create(const cpjit_config *config, cpjit_context **ou
 void cpjit_context_destroy(cpjit_context *ctx);
 /* The mode the context runs in (never CPJIT_MODE_DEFAULT). */
 cpjit_mode cpjit_context_mode(const cpjit_context *ctx);
+/* Structs the library fills in (cpjit_config, cpjit_context_stats, cpjit_executor_stats) start
+ * with struct_size, which the caller sets to the size of its struct: cpjit_config_init does it
+ * for cpjit_config; for the others, `s.struct_size = sizeof s;` on a zeroed struct. The library
+ * writes the fields that fit in that size and sets struct_size to what it wrote, so that a
+ * program built against an older, shorter struct works with a newer library, and the reverse.
+ * CPJIT_ERR_INVALID_ARGUMENT when struct_size is smaller than struct_size itself. */
+
 /* The effective configuration (defaults filled in). */
-void cpjit_context_config(const cpjit_context *ctx, cpjit_config *out);
+cpjit_status cpjit_context_config(const cpjit_context *ctx, cpjit_config *out);
 
 typedef struct cpjit_context_stats {
+  uint32_t struct_size;       /* sizeof(cpjit_context_stats), set by the caller */
   uint64_t traces_compiled;   /* executors created */
   uint64_t compile_failures;  /* cpjit_trace_end calls that failed */
   uint64_t executors_live;    /* created and not yet freed */
@@ -166,7 +174,7 @@ typedef struct cpjit_context_stats {
   uint64_t uops_cached;       /* uops replaced by a variant reading a register cache */
   uint64_t uops_given;        /* uops replaced by a variant relying on a known fact */
 } cpjit_context_stats;
-void cpjit_context_stats_get(const cpjit_context *ctx, cpjit_context_stats *out);
+cpjit_status cpjit_context_stats_get(const cpjit_context *ctx, cpjit_context_stats *out);
 
 /* ---- stencil sets --------------------------------------------------------------------------- */
 typedef struct cpjit_symbol {
@@ -277,6 +285,7 @@ void cpjit_executor_free(cpjit_executor *executor);
 int cpjit_executor_valid(const cpjit_executor *executor);
 
 typedef struct cpjit_executor_stats {
+  uint32_t struct_size;     /* sizeof(cpjit_executor_stats), set by the caller */
   uint32_t instructions;
   uint32_t exits;
   uint64_t code_bytes;      /* executable bytes (0 in the uop interpreter) */
