@@ -146,9 +146,17 @@ struct Recording {
   std::unordered_map<uint64_t, size_t> last_writer;
   std::unordered_set<size_t> fusable_loads;
   std::unordered_map<size_t, uint32_t> load_exits;  // GETUPVAL forms: where a fused check leaves
-  // Upvalues of the trace's own closure that a GETUPVAL (or a MOVE of its value) left in a slot
-  // which nothing has written since, with no uop escaping in between: {upvalue index, slot}.
-  std::vector<std::pair<int, uint64_t>> upval_slots;
+  // Upvalues whose value is in a slot which nothing has written since, with no uop escaping in
+  // between: those of the trace's own closure that a GETUPVAL, SETUPVAL_NS or a MOVE of their
+  // value left there, and those of an inlined call's closure (in slot `closure`, unchanged
+  // since) that a SETUPVAL_F_NS stored, having checked that the cell is no slot.
+  struct UpvalSlot {
+    static constexpr uint64_t kOwn = UINT64_MAX;  // `closure` of the trace's own closure
+    uint64_t closure;
+    int upval;
+    uint64_t slot;
+  };
+  std::vector<UpvalSlot> upval_slots;
   // The last GETUPVAL of the trace's own closure: its uop's index, instruction, upvalue and
   // register, for the next instruction to fuse with (GETI_UP).
   struct UpvalLoad {

@@ -183,28 +183,43 @@ class Recorder {
     return R_.insns.back();
   }
   void forget_upval_slot(uint64_t slot) {
-    std::erase_if(R_.upval_slots, [slot](const auto& e) { return e.second == slot; });
+    std::erase_if(R_.upval_slots, [slot](const auto& e) { return e.slot == slot || e.closure == slot; });
   }
-  // R[a] := upvalue b of the trace's own closure. A GETUPVAL of it earlier in the trace left
-  // it in a slot nothing has written since, with no uop escaping in between (no call, no
-  // SETUPVAL, nothing that moves the frame): the upvalue still holds that value, as its cell
-  // is only written by those (open, it lies in a frame below the trace's base, which slot
-  // operands never reach). Then the value is that slot's, and its type is known.
-  void get_own_upval(int a, int b) {
+  // The upval_slots key of the running frame's closure.
+  uint64_t upval_closure() const {
+    return own_frame() ? Recording::UpvalSlot::kOwn : off() + func_slot();
+  }
+  // R[a] := upvalue b of the running frame's closure. A GETUPVAL of it earlier in the trace (or
+  // a store into it) left its value in a slot nothing has written since, with no uop escaping
+  // in between (no call, nothing that moves the frame): the upvalue still holds that value, as
+  // its cell is only written by those and by SETUPVAL forms, which keep upval_slots true. (The
+  // trace's own closure's cells are never slots: they belong to calls older than it, whose
+  // frames are below the trace's base, which slot operands never reach. An inlined closure's
+  // cell is known to be no slot once a SETUPVAL_F_NS checked it.) Then the value is that
+  // slot's, and its type is known. Only loads of the own closure are remembered.
+  void get_upval(int a, int b) {
+    const uint64_t closure = upval_closure();
     const auto it = std::find_if(R_.upval_slots.begin(), R_.upval_slots.end(),
-                                 [b](const auto& e) { return e.first == b; });
+                                 [&](const auto& e) { return e.closure == closure && e.upval == b; });
+    const uint64_t to = off() + static_cast<uint64_t>(a);
     if (it != R_.upval_slots.end()) {
-      const uint64_t from = it->second;
-      if (from == static_cast<uint64_t>(a)) return;  // register a holds it still
-      emit("MOVE", {static_cast<uint64_t>(a), from});
+      const uint64_t from = it->slot;
+      if (from == to) return;  // register a holds it still
+      emit("MOVE", {static_cast<uint64_t>(a), from - off()});  // emit() adds off() again
       set_tag(a, R_.tags[from]);
-      R_.upval_slots.emplace_back(b, static_cast<uint64_t>(a));  // a copy: guards on either prove both
+      R_.upval_slots.push_back({closure, b, to});  // a copy: guards on either prove both
+      return;
+    }
+    if (!own_frame()) {
+      emit("GETUPVAL_F", {static_cast<uint64_t>(a), upval_operand(b), func_slot()});
+      note_upval_load();
+      set_tag(a, kUnknownTag);
       return;
     }
     emit("GETUPVAL", {static_cast<uint64_t>(a), upval_operand(b)});
     note_upval_load();
     set_tag(a, kUnknownTag);
-    R_.upval_slots.emplace_back(b, static_cast<uint64_t>(a));
+    R_.upval_slots.push_back({closure, b, to});
     R_.last_upval_load = {R_.insns.size() - 1, pc_, b, a};
   }
   // R[a] := R[b][key] right after R[b] := an upvalue of the trace's own closure (the last uop),
@@ -478,10 +493,10 @@ class Recorder {
     tag_of(r) = tag;
     // Other slots holding the same upvalue's value (get_own_upval) have that type too.
     const uint64_t abs = off() + static_cast<uint64_t>(r);
-    for (const auto& [up, s] : R_.upval_slots)
-      if (s == abs)
-        for (const auto& [up2, s2] : R_.upval_slots)
-          if (up2 == up) R_.tags[s2] = tag;
+    for (const auto& e : R_.upval_slots)
+      if (e.slot == abs)
+        for (const auto& e2 : R_.upval_slots)
+          if (e2.closure == e.closure && e2.upval == e.upval) R_.tags[e2.slot] = tag;
     return tag;
   }
 
@@ -993,19 +1008,29 @@ void Recorder::translate() {
       for (int r = a; r <= a + b; r++) load_constant(r, Value::nil());
       return;
     case OP_GETUPVAL:
-      if (own_frame()) {
-        get_own_upval(a, b);
+      get_upval(a, b);
+      return;
+    case OP_SETUPVAL: {
+      // An upvalue open over a register of the trace is a slot: storing into it escapes. Any
+      // other (closed, or open below the trace's base) is not, and the store keeps what the
+      // trace knows: the _NS forms, which leave if the cell is a slot another time.
+      const Value* cell = closure()->upvals[b]->v;
+      const auto distance = reinterpret_cast<uintptr_t>(cell) - reinterpret_cast<uintptr_t>(R_.trace_base);
+      if (distance < 65536u) {
+        if (own_frame()) emit("SETUPVAL", {A, upval_operand(b)});
+        else emit("SETUPVAL_F", {A, upval_operand(b), func_slot()});
+        forget_all();
         return;
       }
-      emit("GETUPVAL_F", {A, upval_operand(b), func_slot()});
-      note_upval_load();
-      set_tag(a, kUnknownTag);
+      // The upvalue now holds R[a]'s value. Its cell may be another closure's too, but not
+      // another upvalue's of the same closure (each is a different variable).
+      const uint64_t closure = upval_closure();
+      if (own_frame()) emit("SETUPVAL_NS", {A, upval_operand(b)});
+      else emit("SETUPVAL_F_NS", {A, upval_operand(b), func_slot()});
+      std::erase_if(R_.upval_slots, [&](const auto& e) { return e.closure != closure || e.upval == b; });
+      R_.upval_slots.push_back({closure, b, off() + static_cast<uint64_t>(a)});
       return;
-    case OP_SETUPVAL:
-      if (own_frame()) emit("SETUPVAL", {A, upval_operand(b)});
-      else emit("SETUPVAL_F", {A, upval_operand(b), func_slot()});
-      forget_all();
-      return;
+    }
     case OP_GETTABUP: {
       const Value* up = closure()->upvals[b]->v;
       if (!up->is_table()) abort("upvalue indexed is not a table");

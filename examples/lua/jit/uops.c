@@ -1445,6 +1445,22 @@ CPJIT_UOP(SETUPVAL) {
   copy_value(UPVAL(cl, 1)->v, REG(0));
   CPJIT_CONTINUE();
 }
+/* The same for an upvalue that is not a slot of the trace (the recorder saw it closed, or open
+ * over a register below the trace's base, which no slot operand reaches: they are u16 byte
+ * offsets up from the base): it changes no slot, so it does not escape, and the optimizer keeps
+ * what it knows across it. Leaves, before writing, when the cell lies in the 64 KiB above the
+ * base now (another closure of the same function, open over one of the trace's registers; or,
+ * rarely, a closed cell just above the stack). SETUPVAL_F_NS: SETUPVAL_F's. */
+static inline __attribute__((always_inline)) int upvalue_may_be_slot(const lj_value *cell, const lj_value *base) {
+  return (uintptr_t)cell - (uintptr_t)base < 65536u;
+}
+CPJIT_UOP_INFO(SETUPVAL_NS, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_});
+CPJIT_UOP(SETUPVAL_NS) {
+  lj_value *cell = UPVAL(cl, 1)->v;
+  if (upvalue_may_be_slot(cell, base)) CPJIT_EXIT(0);
+  copy_value(cell, REG(0));
+  CPJIT_CONTINUE();
+}
 
 /* CLOSE: upvalues open over this frame's registers from `a` up take their values (the slots
  * are always up to date). */
@@ -1927,6 +1943,13 @@ GETUPVAL_TYPED_FORMS(_T, LJ_TABLE, LJ_FACT_TABLE)
 CPJIT_UOP_INFO(SETUPVAL_F, .flags = CPJIT_UOP_ESCAPES, .operands = {R_, I_, R_});
 CPJIT_UOP(SETUPVAL_F) {
   copy_value(UPVAL(CLOSURE_AT(2), 1)->v, REG(0));
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(SETUPVAL_F_NS, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, R_});
+CPJIT_UOP(SETUPVAL_F_NS) {
+  lj_value *cell = UPVAL(CLOSURE_AT(2), 1)->v;
+  if (upvalue_may_be_slot(cell, base)) CPJIT_EXIT(0);
+  copy_value(cell, REG(0));
   CPJIT_CONTINUE();
 }
 CPJIT_UOP_INFO(GETTABUP_F, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_, R_});
