@@ -65,6 +65,7 @@ bool store_absent(State *L, Table *t, Value *slot, const Value &key, const Value
       slot = table_new_slot(L, t, key);
     } else {
       t->tm_absent = 0;
+      table_note_store(L, t);
     }
     *slot = v;
   } catch (...) {
@@ -166,6 +167,7 @@ int lj_set_field(lj_state *L, lj_table *lt, const lj_string *key, const lj_value
   Table *t = T(lt);
   auto *slot = const_cast<Value *>(table_get_short_str(t, Str(key)));
   if (!slot->is_nil()) {
+    table_note_store(S(L), t);
     *slot = *V(v);
     return 1;
   }
@@ -224,6 +226,7 @@ int lj_set(lj_state *L, lj_table *lt, const lj_value *key, const lj_value *v) {
   }
   auto *slot = const_cast<Value *>(k->is_string() ? table_get_str(t, k->s) : table_get(t, *k));
   if (!slot->is_nil()) {
+    table_note_store(S(L), t);
     *slot = *V(v);
     return 1;
   }

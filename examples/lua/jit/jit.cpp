@@ -376,6 +376,8 @@ void jit_close(State* L) {
     std::fprintf(out, "  code bytes %llu, compile time %.3f ms, recording %.3f ms, trace entries %llu\n",
                  static_cast<unsigned long long>(cs.code_bytes), cs.compile_ns / 1e6, J->record_ns / 1e6,
                  static_cast<unsigned long long>(J->trace_runs));
+    std::fprintf(out, "  class lookups: their tables changed %llu times\n",
+                 static_cast<unsigned long long>(L->class_epoch));
     std::fprintf(out,
                  "  optimizer: %llu loops peeled, %llu guards removed, %llu uops folded, %llu forwarded, %llu removed, "
                  "%llu reading facc, %llu not storing a known tag\n",

@@ -42,6 +42,7 @@ CPJIT_LUA_SAME_OFFSET(lj_table, node, Table, node);
 CPJIT_LUA_SAME_OFFSET(lj_table, meta, Table, meta);
 CPJIT_LUA_SAME_OFFSET(lj_table, skeys, Table, skeys);
 CPJIT_LUA_SAME_OFFSET(lj_table, hash, Table, hash);  // LJ_LAST_NODE
+CPJIT_LUA_SAME_OFFSET(lj_table, watched, Table, watched);
 static_assert(n(LJ_TM_INDEX) == kTMIndex && n(LJ_TM_NEWINDEX) == kTMNewIndex && n(LJ_TM_LEN) == kTMLen &&
               n(LJ_TM_EQ) == kTMEq);
 
@@ -82,6 +83,7 @@ CPJIT_LUA_SAME_OFFSET(lj_state, stack_limit, State, stack_limit);
 CPJIT_LUA_SAME_OFFSET(lj_state, stack_end, State, stack_end);
 CPJIT_LUA_SAME_OFFSET(lj_state, stack_hwm, State, stack_hwm);
 CPJIT_LUA_SAME_OFFSET(lj_state, open_upvals, State, open_upvals);
+CPJIT_LUA_SAME_OFFSET(lj_state, class_epoch, State, class_epoch);
 
 #undef CPJIT_LUA_SAME_OFFSET
 

@@ -36,7 +36,10 @@ enum {
   void *gcnext;        \
   uint8_t gctype;      \
   uint8_t marked;      \
-  uint8_t is_short;    \
+  union {              \
+    uint8_t is_short;  \
+    uint8_t watched; /* tables: a class lookup cache depends on it (src/table.h) */ \
+  };                   \
   uint8_t keyword;     \
   uint32_t hash
 
@@ -96,13 +99,22 @@ typedef struct lj_field_site {
  * __index names) or in the class's base class (depth 2), as method calls find their methods
  * (recorder.cpp makes one per GETFIELD_C1 and GETFIELD_C2; the trace owns it): where the
  * recording found each step, as byte offsets into node arrays, which the uop tries. */
+#define LJ_CLASS_WAYS 4
 typedef struct lj_class_site {
   const lj_string *key;
   const lj_string *index_key; /* "__index" */
   uint64_t key_bit;           /* LJ_KEY_BIT of the key's hash */
   uint32_t index_node[2];     /* "__index" in the metatable at each depth */
   uint32_t node;              /* the key in the table it was found in */
-  uint32_t padding_;
+  uint32_t obj_node;          /* where an object last held the key with a nil value */
+  /* The answers found for objects with up to LJ_CLASS_WAYS metatables (a site that sees
+   * objects of several classes), valid for objects that lack the key while class_epoch stays
+   * at `epoch` (the tables they came through are watched). epoch UINT64_MAX: none yet. */
+  uint64_t epoch;
+  const struct lj_table *meta[LJ_CLASS_WAYS];
+  lj_value value[LJ_CLASS_WAYS];
+  uint32_t next_way; /* the entry the next answer replaces */
+  uint32_t padding2_;
 } lj_class_site;
 
 /* A constant stored into a field (recorder.cpp makes one per SETFIELD_HC; the trace owns it). */
@@ -203,11 +215,11 @@ typedef struct lj_callinfo {
  * LJ_POOL_GRANULE bytes; the lists' first word links them. Byte offsets from the state. */
 #define LJ_POOL_GRANULE 16
 #define LJ_POOL_MAX_SIZE 256
-#define LJ_HEAP_FREE_LISTS 768 /* void *[LJ_POOL_MAX_SIZE / LJ_POOL_GRANULE] */
-#define LJ_HEAP_ALL 1168       /* every collectable object but short strings, through gcnext */
-#define LJ_HEAP_TOTAL 1176     /* bytes allocated */
-#define LJ_HEAP_THRESHOLD 1184 /* a safe point collects once total reaches it */
-#define LJ_HEAP_LIMIT 1192     /* allocations beyond it fail */
+#define LJ_HEAP_FREE_LISTS 776 /* void *[LJ_POOL_MAX_SIZE / LJ_POOL_GRANULE] */
+#define LJ_HEAP_ALL 1176       /* every collectable object but short strings, through gcnext */
+#define LJ_HEAP_TOTAL 1184     /* bytes allocated */
+#define LJ_HEAP_THRESHOLD 1192 /* a safe point collects once total reaches it */
+#define LJ_HEAP_LIMIT 1200     /* allocations beyond it fail */
 
 struct lj_state {
   lj_value *top;
@@ -217,6 +229,7 @@ struct lj_state {
   lj_value *stack_end;
   lj_value *stack_hwm;
   lj_upval *open_upvals;
+  uint64_t class_epoch; /* up on every change to a watched table (src/state.h) */
 };
 
 #endif

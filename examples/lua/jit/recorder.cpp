@@ -412,6 +412,13 @@ class Recorder {
     site->index_node[0] = index0;
     site->index_node[1] = index1;
     site->node = node;
+    site->obj_node = UINT32_MAX;
+    site->epoch = UINT64_MAX;  // no answer kept yet (class_epoch never gets there)
+    for (int way = 0; way < LJ_CLASS_WAYS; way++) {
+      site->meta[way] = nullptr;
+      site->value[way].tag = kTagNil;
+    }
+    site->next_way = 0;
     return site;
   }
   // The byte offset of the node holding value v of t (found in its hash part); kNoStep beyond

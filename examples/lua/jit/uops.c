@@ -106,6 +106,11 @@ static inline __attribute__((always_inline)) void copy_value(lj_value *to, const
 static inline __attribute__((always_inline)) int may_have_tm(const lj_table *mt, unsigned tm) {
   return mt != 0 && !(mt->tm_absent & (1u << tm));
 }
+/* Before a store into table t under a string key (src/table.h, table_note_store): a table that
+ * class lookup caches rely on invalidates them. */
+static inline __attribute__((always_inline)) void note_store(struct lj_state *L, const lj_table *t) {
+  if (__builtin_expect(t->watched != 0, 0)) L->class_epoch++;
+}
 
 /* The condition of a fast path, the case that runs almost every time, told to clang as the
  * unlikely one: clang then places that block last in the stencil, where its jump to the next
@@ -1025,45 +1030,90 @@ CPJIT_UOP(GETTABUP) {
  * Anything else (a step's node moved, no metatable, an __index that is not a table) is the
  * helper's. The N forms: the recording found the key nowhere, the last class having no
  * metatable (nil, as for an object's field that is not set). DEPTH and NIL_END are literals, so
- * the walk is straight-line code. */
+ * the walk is straight-line code.
+ *
+ * The answer the walk finds in the classes is kept in the site, and the tables it came through
+ * (metatables and classes) are marked watched: until one of them changes (class_epoch moves),
+ * an object with the same metatable whose key filter shows the key absent gets the kept answer
+ * without the walk. */
 static inline __attribute__((always_inline)) const lj_value *node_at(const lj_table *t, const lj_string *key,
                                                                      uint32_t offset) {
   if (offset > LJ_LAST_NODE(t)) return 0;
   const lj_node *n = (const lj_node *)((const char *)t->node + offset);
   return n->key.tag == LJ_STRING && n->key.u.p == key ? &n->val : 0;
 }
-static inline __attribute__((always_inline)) int class_chain(const lj_table *t, const lj_class_site *site,
-                                                              int depth, int nil_end, lj_value *out) {
+/* The walk found v (0: nil at the chain's end) in the classes of object `obj`: keep it, in
+ * the next entry (all of them are forgotten first when a class changed since they were kept). */
+static inline __attribute__((always_inline)) void keep_class_answer(const struct lj_state *L, const lj_table *obj,
+                                                                    lj_class_site *site, const lj_value *v) {
+  if (site->epoch != L->class_epoch) {
+    site->epoch = L->class_epoch;
+    for (int way = 0; way < LJ_CLASS_WAYS; way++) {
+      site->meta[way] = 0; /* nil for an object without a metatable: the answer it gets */
+      site->value[way].tag = LJ_NIL;
+    }
+    site->next_way = 0;
+  }
+  const uint32_t way = site->next_way;
+  site->next_way = (way + 1) % LJ_CLASS_WAYS;
+  site->meta[way] = obj->meta;
+  if (v != 0) copy_value(&site->value[way], v);
+  else site->value[way].tag = LJ_NIL;
+}
+static inline __attribute__((always_inline)) int class_chain(const struct lj_state *L, const lj_table *t,
+                                                              lj_class_site *site, int depth, int nil_end,
+                                                              lj_value *out) {
+  const lj_table *obj = t;
   _Pragma("clang loop unroll(full)") for (int level = 0; level <= depth; level++) {
     if (level == depth && !nil_end) break;
     if (__builtin_expect((t->skeys & site->key_bit) != 0, 0)) {
       const lj_value *v = find_field(t, site->key);
       if (v != 0 && v->tag != LJ_NIL) {
+        if (level > 0) keep_class_answer(L, obj, site, v);
         copy_value(out, v);
         return 1;
       }
+      if (level == 0 && v != 0) /* the object holds the key with nil: remember where */
+        site->obj_node = (uint32_t)((const char *)v - (const char *)t->node);
     }
-    const lj_table *mt = t->meta;
+    lj_table *mt = t->meta;
     if (level == depth) {
       if (mt != 0) return 0;
+      keep_class_answer(L, obj, site, 0);
       out->tag = LJ_NIL;
       return 1;
     }
     if (mt == 0) return 0;
     const lj_value *index = node_at(mt, site->index_key, site->index_node[level]);
     if (index == 0 || index->tag != LJ_TABLE) return 0;
-    t = (const lj_table *)index->u.p;
+    mt->watched = 1;
+    t = (lj_table *)index->u.p;
+    ((lj_table *)t)->watched = 1;
   }
   const lj_value *v = node_at(t, site->key, site->node);
   if (v == 0 || v->tag == LJ_NIL) return 0;
+  keep_class_answer(L, obj, site, v);
   copy_value(out, v);
   return 1;
 }
-#define GETFIELD_C_BODY(DEPTH, NIL_END)                                          \
-  lj_table *t = (lj_table *)REG(1)->u.p;                                         \
-  const lj_class_site *site = CPJIT_OPERAND_PTR(2, const lj_class_site *);       \
-  if (LAID_OUT_LAST(class_chain(t, site, DEPTH, NIL_END, REG(0)))) CPJIT_CONTINUE(); \
-  if (!CPJIT_CALL(lj_get_field(L, t, site->key, REG(0)))) CPJIT_EXIT(0);        \
+#define GETFIELD_C_BODY(DEPTH, NIL_END)                                                      \
+  lj_table *t = (lj_table *)REG(1)->u.p;                                                     \
+  lj_class_site *site = CPJIT_OPERAND_PTR(2, lj_class_site *);                               \
+  int absent = !(t->skeys & site->key_bit);                                                  \
+  if (!absent) { /* the key may be there: with nil where an object held it last? */          \
+    const lj_value *own = node_at(t, site->key, site->obj_node);                             \
+    absent = own != 0 && own->tag == LJ_NIL;                                                 \
+  }                                                                                          \
+  if (__builtin_expect(absent && L->class_epoch == site->epoch, 1)) {                        \
+    const lj_table *mt = t->meta;                                                            \
+    _Pragma("clang loop unroll(full)") for (int way = 0; way < LJ_CLASS_WAYS; way++)         \
+      if (mt == site->meta[way]) {                                                           \
+        copy_value(REG(0), &site->value[way]);                                               \
+        CPJIT_CONTINUE();                                                                    \
+      }                                                                                      \
+  }                                                                                          \
+  if (class_chain(L, t, site, DEPTH, NIL_END, REG(0))) CPJIT_CONTINUE();                     \
+  if (!CPJIT_CALL(lj_get_field(L, t, site->key, REG(0)))) CPJIT_EXIT(0);                    \
   CPJIT_CONTINUE();
 CPJIT_UOP_INFO(GETFIELD_C1, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_});
 CPJIT_UOP(GETFIELD_C1) { GETFIELD_C_BODY(1, 0) }
@@ -1082,6 +1132,7 @@ CPJIT_UOP(GETFIELD_C2N) { GETFIELD_C_BODY(2, 1) }
   const lj_string *key = site->key;                                                          \
   lj_value *slot = site_field(t, site);                                                      \
   if (slot != 0 && slot->tag != LJ_NIL) {                                                    \
+    note_store(L, t);                                                                        \
     STORE;                                                                                   \
     CPJIT_CONTINUE();                                                                        \
   }                                                                                          \
@@ -1103,11 +1154,13 @@ CPJIT_UOP(SETFIELD) {
     lj_node *n = (lj_node *)((char *)t->node + hint);                                               \
     if (__builtin_expect(n->key.tag == LJ_STRING && n->key.u.p == key, 1)) {                        \
       if (__builtin_expect(n->val.tag != LJ_NIL, 1)) {                                              \
+        note_store(L, t);                                                                           \
         copy_value(&n->val, (VALUE));                                                               \
         CPJIT_CONTINUE();                                                                           \
       }                                                                                             \
       if (!may_have_tm(t->meta, LJ_TM_NEWINDEX)) {                                                  \
         t->tm_absent = 0; /* the key may name a metamethod: as store_absent() */                    \
+        note_store(L, t);                                                                           \
         copy_value(&n->val, (VALUE));                                                               \
         CPJIT_CONTINUE();                                                                           \
       }                                                                                             \
@@ -1127,6 +1180,7 @@ CPJIT_UOP(SETFIELD_HF) {
   if (__builtin_expect(hint <= LJ_LAST_NODE(t), 1)) {
     lj_node *n = (lj_node *)((char *)t->node + hint);
     if (__builtin_expect(n->key.tag == LJ_STRING && n->key.u.p == key && n->val.tag == LJ_FLOAT, 1)) {
+      note_store(L, t);
       n->val.u.n = REG(2)->u.n;
       CPJIT_CONTINUE();
     }
@@ -1209,6 +1263,7 @@ CPJIT_UOP(SETTABLE_S) {
   if (__builtin_expect(key->is_short, 1)) {
     lj_value *v = find_field(t, key);
     if (v != 0 && v->tag != LJ_NIL) {
+      note_store(L, t);
       copy_value(v, REG(2));
       CPJIT_CONTINUE();
     }

@@ -145,6 +145,7 @@ int base_setmetatable(State* L) {
   if (!mt.is_nil() && !mt.is_table()) type_arg_error(L, 2, "nil or table");
   if (t->meta && !table_get_short_str(t->meta, L->tm_names[kTMMetatable])->is_nil())
     lib_error(L, "cannot change a protected metatable");
+  table_note_store(L, t);
   t->meta = mt.is_nil() ? nullptr : mt.t;
   return push_value(L, arg(L, 1));
 }

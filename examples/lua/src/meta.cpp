@@ -127,6 +127,7 @@ void newindex_slow(State* L, const Value* t, const Value* key, const Value* v) {
       Table* h = tv.t;
       const Value* slot = table_get(h, kv);
       if (!slot->is_nil()) {
+        table_note_store(L, h);
         *const_cast<Value*>(slot) = vv;
         return;
       }

@@ -24,8 +24,13 @@ struct GCObject {
   GCObject* gcnext;  // all-objects list (short strings: unused, they live in the string table)
   uint8_t gctype;
   uint8_t marked;
-  // Used by strings only (here they fill what would be padding, keeping strings small).
-  uint8_t is_short;
+  // Used by strings (here they fill what would be padding, keeping strings small), and one by
+  // tables: `watched` is set on a table that a JIT cache of class lookups depends on (see
+  // table_note_store()); 0 in new objects.
+  union {
+    uint8_t is_short;
+    uint8_t watched;
+  };
   uint8_t keyword;   // reserved word number + 1 (the lexer's fast keyword test), else 0
   uint32_t hash;     // never 0 once computed: long strings hash on demand, 0 means "not yet"
 };

@@ -103,6 +103,10 @@ struct State {
   Value* stack_end;            // end of the allocation (limit + room for error handling)
   Value* stack_hwm;            // highest frame top ever used; slots above are all nil
   UpVal* open_upvals;          // open upvalues, highest stack slot first
+  // Goes up whenever a watched table (GCObject::watched) may change what a string key or its
+  // metatable leads to: a store into it under a string key, a new metatable, its freeing. The
+  // JIT's class lookups keep their answer with the count they found it at.
+  uint64_t class_epoch = 0;
   int ccalls;                  // current nesting of C++-level calls
 
   CallInfo base_ci;            // frame of the host (C++) caller, never popped

@@ -250,6 +250,7 @@ size_t table_size_bytes(const Table* t) {
 }
 
 void table_free(State* L, Table* t) {
+  table_note_store(L, t);  // a new table at its address must not pass for it
   if (t->array) mem_free_array(L, t->array, t->asize);
   if (!is_dummy(t)) mem_free_array(L, t->node, static_cast<size_t>(t->hmask) + 1);
   mem_free(L, t, sizeof(Table));
@@ -375,6 +376,7 @@ Value* new_key_slot(State* L, Table* t, const Value& key) {
 
 Value* table_set_int_slot(State* L, Table* t, int64_t key) {
   t->tm_absent = 0;
+  table_note_store(L, t);
   const Value* v = table_get_int(t, key);
   if (v != &kNilValue) return const_cast<Value*>(v);
   return new_key_slot(L, t, Value::integer(key));
@@ -382,6 +384,7 @@ Value* table_set_int_slot(State* L, Table* t, int64_t key) {
 
 Value* table_set_str_slot(State* L, Table* t, String* key) {
   t->tm_absent = 0;
+  table_note_store(L, t);
   const Value* v = table_get_str(t, key);
   if (v != &kNilValue) return const_cast<Value*>(v);
   return new_key_slot(L, t, Value::string(key));
@@ -389,6 +392,7 @@ Value* table_set_str_slot(State* L, Table* t, String* key) {
 
 Value* table_new_slot(State* L, Table* t, const Value& key) {
   t->tm_absent = 0;
+  table_note_store(L, t);
   Value k;
   normalize_key(key, &k);
   if (k.is_nil()) rt_error(L, "table index is nil");
@@ -399,6 +403,7 @@ Value* table_new_slot(State* L, Table* t, const Value& key) {
 
 Value* table_set_slot(State* L, Table* t, const Value& key) {
   t->tm_absent = 0;
+  table_note_store(L, t);
   Value k;
   normalize_key(key, &k);
   if (k.is_nil()) rt_error(L, "table index is nil");

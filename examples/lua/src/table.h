@@ -60,6 +60,14 @@ inline const Value* table_get_int_fast(const Table* t, int64_t key) {
   return table_get_int(t, key);
 }
 
+// Every store into a table's hash part under a string key, and every change of its
+// metatable, calls this first (the slot-returning forms below do): a table that the JIT's
+// class lookups rely on (watched) then invalidates them all. Integer keys cannot change what
+// a string key finds, so array stores and integer-key stores need not.
+inline void table_note_store(State* L, const Table* t) {
+  if (__builtin_expect(t->watched != 0, 0)) L->class_epoch++;
+}
+
 // Raw writes. Slot-returning forms insert the key (with a nil value) when it is absent; the
 // caller stores the value. Keys must not be nil or NaN (checked; raises an error).
 Value* table_set_slot(State* L, Table* t, const Value& key);

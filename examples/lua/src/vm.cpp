@@ -251,6 +251,7 @@ op_GETTABUP: {
       Table* t = up->t;                                             \
       auto* slot = const_cast<Value*>(table_get_short_str(t, key->s)); \
       if (!slot->is_nil()) {                                        \
+        table_note_store(L, t);                                     \
         *slot = *rc;                                                \
         DISPATCH();                                                 \
       }                                                             \
@@ -332,6 +333,7 @@ op_GETFIELD: {
       } else {                                                                            \
         auto* slot = const_cast<Value*>(rb->is_string() ? table_get_str(t, rb->s) : table_get(t, *rb)); \
         if (!slot->is_nil()) {                                                            \
+          table_note_store(L, t);                                                         \
           *slot = *rc;                                                                    \
           DISPATCH();                                                                     \
         }                                                                                 \
@@ -341,6 +343,7 @@ op_GETFIELD: {
             slot = table_new_slot(L, t, *rb);                                             \
           } else {                                                                        \
             t->tm_absent = 0;                                                             \
+            table_note_store(L, t);                                                       \
           }                                                                               \
           *slot = *rc;                                                                    \
           DISPATCH();                                                                     \
@@ -387,13 +390,18 @@ op_GETFIELD: {
       Table* t = ra->t;                                                       \
       auto* slot = const_cast<Value*>(table_get_short_str(t, key->s));        \
       if (!slot->is_nil()) {                                                  \
+        table_note_store(L, t);                                               \
         *slot = *rc;                                                          \
         DISPATCH();                                                           \
       }                                                                       \
       if (no_tm(t->meta, kTMNewIndex)) {                                      \
         SAVEPC();                                                             \
-        if (slot == &kNilValue) slot = table_new_slot(L, t, *key);            \
-        else t->tm_absent = 0;                                                \
+        if (slot == &kNilValue) {                                             \
+          slot = table_new_slot(L, t, *key);                                  \
+        } else {                                                              \
+          t->tm_absent = 0;                                                   \
+          table_note_store(L, t);                                             \
+        }                                                                     \
         *slot = *rc;                                                          \
         DISPATCH();                                                           \
       }                                                                       \
