@@ -533,6 +533,12 @@ void jit_proto_freed(State* L, Proto* p) {
         more = true;
       }
   }
+  // A side trace being recorded for an exit of a freed trace has nothing to hang off: the
+  // recording ends while its parent's record still exists.
+  if (J->rec.active && J->rec.parent != nullptr && J->rec.parent->executor == nullptr) {
+    std::string reason = "parent trace collected";
+    end_recording(*J, &reason);
+  }
   if (any) {
     // Exits of other traces that linked into the freed ones were unlinked by cpjit.
     for (auto& t : J->traces)
