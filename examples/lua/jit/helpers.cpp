@@ -40,11 +40,17 @@ Value constant(int64_t payload, uint8_t tag) {
 
 bool no_tm(const Table *mt, TM event) { return mt == nullptr || (mt->tm_absent & (1u << event)); }
 
-// A safe point after an allocation. Live: the running frame's registers, and those of a call
-// whose frame the trace has not pushed (FRAME_VIRTUAL raised the stack top above them).
+// A safe point after an allocation, inside a trace. Every slot up to the stack's high-water
+// mark counts as live: a trace keeps values and what it knows of them (a slot's type, which
+// the `__t` uops rely on to store a payload alone) in slots above the running frame's top too,
+// the registers of calls whose frames it did not push (FRAME_ROOM, FRAME_VIRTUAL) and of
+// inlined calls that returned. The collector would set those to nil (mark_roots) and break
+// the trace's next store there. What they keep alive waits for a collection in tier 1; every
+// slot below the mark holds nil or an object alive at the last collection or made since, so
+// marking them is safe.
 [[gnu::noinline]] void collect_now(State *L) {
   try {
-    gc_check(L, L->top > L->ci->top ? L->top : L->ci->top);
+    gc_check(L, L->stack_hwm);
   } catch (...) {
     // Collecting allocates nothing the program can see; if its own bookkeeping ran out of
     // memory the next safe point in the interpreter tries again.
