@@ -62,18 +62,11 @@ inline void collect(State *L) {
 }
 
 // Stores v under `key` of a table without __newindex where the lookup found no value: `slot`
-// is what the lookup returned (kNilValue: the key is absent and is inserted). A key present
-// with a nil value may be a metamethod name of a table used as a metatable, whose "known
-// absent" bits then go stale. False when memory ran out (nothing the program sees changed).
+// is what the lookup returned (table_slot_for_nil). False when memory ran out (nothing the
+// program sees changed).
 bool store_absent(State *L, Table *t, Value *slot, const Value &key, const Value &v) {
   try {
-    if (slot == &kNilValue) {
-      slot = table_new_slot(L, t, key);
-    } else {
-      t->tm_absent = 0;
-      table_note_store(L, t);
-    }
-    *slot = v;
+    *table_slot_for_nil(L, t, slot, key) = v;
   } catch (...) {
     return false;
   }

@@ -76,6 +76,16 @@ Value* table_set_str_slot(State* L, Table* t, String* key);
 // For a key the caller just looked up and did not find (the lookup returned &kNilValue):
 // inserts it without searching again.
 Value* table_new_slot(State* L, Table* t, const Value& key);
+// The slot to store into for a key whose lookup returned `slot` holding nil: kNilValue (the
+// key is absent) inserts it; a key present with a nil value may name a metamethod of a table
+// used as a metatable, whose absent-metamethod bits then go stale, and the table may be
+// watched.
+inline Value* table_slot_for_nil(State* L, Table* t, Value* slot, const Value& key) {
+  if (slot == &kNilValue) return table_new_slot(L, t, key);
+  t->tm_absent = 0;
+  table_note_store(L, t);
+  return slot;
+}
 
 inline void table_set(State* L, Table* t, const Value& key, const Value& v) {
   *table_set_slot(L, t, key) = v;

@@ -339,13 +339,7 @@ op_GETFIELD: {
         }                                                                                 \
         if (no_tm(t->meta, kTMNewIndex)) {                                                \
           SAVEPC();                                                                       \
-          if (slot == &kNilValue) {                                                       \
-            slot = table_new_slot(L, t, *rb);                                             \
-          } else {                                                                        \
-            t->tm_absent = 0;                                                             \
-            table_note_store(L, t);                                                       \
-          }                                                                               \
-          *slot = *rc;                                                                    \
+          *table_slot_for_nil(L, t, slot, *rb) = *rc;                                     \
           DISPATCH();                                                                     \
         }                                                                                 \
       }                                                                                   \
@@ -396,13 +390,7 @@ op_GETFIELD: {
       }                                                                       \
       if (no_tm(t->meta, kTMNewIndex)) {                                      \
         SAVEPC();                                                             \
-        if (slot == &kNilValue) {                                             \
-          slot = table_new_slot(L, t, *key);                                  \
-        } else {                                                              \
-          t->tm_absent = 0;                                                   \
-          table_note_store(L, t);                                             \
-        }                                                                     \
-        *slot = *rc;                                                          \
+        *table_slot_for_nil(L, t, slot, *key) = *rc;                          \
         DISPATCH();                                                           \
       }                                                                       \
     }                                                                         \
