@@ -50,7 +50,10 @@ bool no_tm(const Table *mt, TM event) { return mt == nullptr || (mt->tm_absent &
 // marking them is safe.
 [[gnu::noinline]] void collect_now(State *L) {
   try {
-    gc_check(L, L->stack_hwm);
+    Value *live = L->stack_hwm;  // frame pushes keep it at or above their tops; L->top may pass it
+    if (L->ci->top > live) live = L->ci->top;
+    if (L->top > live) live = L->top;
+    gc_check(L, live);
   } catch (...) {
     // Collecting allocates nothing the program can see; if its own bookkeeping ran out of
     // memory the next safe point in the interpreter tries again.

@@ -1705,8 +1705,9 @@ CPJIT_UOP(FRAME_ROOM) {
  * returns): an exit there pushes the frame before the interpreter resumes in it (jit.cpp), and
  * a side trace from there starts by pushing it. Meanwhile the caller's frame is the running one,
  * and the stack top covers the callee's registers (the helpers' safe points keep every slot up
- * to the stack's high-water mark, helpers.cpp); the room is FRAME_ROOM's, and the caller's saved pc is the call's return, as
- * PUSH_FRAME_K leaves it. Not idempotent: POP_VIRTUAL1 lowers the top again. */
+ * to the stack's high-water mark, helpers.cpp); the room is FRAME_ROOM's, and the caller's
+ * saved pc is the call's return, as PUSH_FRAME_K leaves it. Not idempotent: POP_VIRTUAL1 lowers
+ * the top again. */
 CPJIT_UOP_INFO(FRAME_VIRTUAL, .flags = CPJIT_UOP_MAY_EXIT, .operands = {I_, I_});
 CPJIT_UOP(FRAME_VIRTUAL) {
   const char *func = (const char *)base + CPJIT_OPERAND_U16(0);
