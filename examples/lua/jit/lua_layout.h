@@ -83,6 +83,13 @@ typedef struct lj_table {
 /* A string key's bit in a table's key filter (src/object.h, key_filter_bit). */
 #define LJ_KEY_BIT(HASH) ((uint64_t)1 << ((uint32_t)(HASH) >> 26))
 
+/* Slot operands are u16 byte offsets up from a trace's base: a value cell in the 64 KiB above
+ * the base may be one of the trace's slots (an upvalue open over a register of the trace); one
+ * below it, or elsewhere, is none. The recorder and the SETUPVAL_NS forms both ask. */
+static inline __attribute__((always_inline)) int lj_may_be_slot(const void *cell, const void *base) {
+  return (uintptr_t)cell - (uintptr_t)base < 65536u;
+}
+
 /* A field access site of a trace (recorder.cpp makes one per GETFIELD, SETFIELD, GETTABUP,
  * SETTABUP; the trace owns it): the key, and the nodes of the hash parts it was last found in,
  * which the uop tries first and updates. */

@@ -1021,9 +1021,7 @@ void Recorder::translate() {
       // An upvalue open over a register of the trace is a slot: storing into it escapes. Any
       // other (closed, or open below the trace's base) is not, and the store keeps what the
       // trace knows: the _NS forms, which leave if the cell is a slot another time.
-      const Value* cell = closure()->upvals[b]->v;
-      const auto distance = reinterpret_cast<uintptr_t>(cell) - reinterpret_cast<uintptr_t>(R_.trace_base);
-      if (distance < 65536u) {
+      if (lj_may_be_slot(closure()->upvals[b]->v, R_.trace_base)) {
         if (own_frame()) emit("SETUPVAL", {A, upval_operand(b)});
         else emit("SETUPVAL_F", {A, upval_operand(b), func_slot()});
         forget_all();

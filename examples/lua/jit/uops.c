@@ -1506,13 +1506,10 @@ CPJIT_UOP(SETUPVAL) {
  * what it knows across it. Leaves, before writing, when the cell lies in the 64 KiB above the
  * base now (another closure of the same function, open over one of the trace's registers; or,
  * rarely, a closed cell just above the stack). SETUPVAL_F_NS: SETUPVAL_F's. */
-static inline __attribute__((always_inline)) int upvalue_may_be_slot(const lj_value *cell, const lj_value *base) {
-  return (uintptr_t)cell - (uintptr_t)base < 65536u;
-}
 CPJIT_UOP_INFO(SETUPVAL_NS, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_});
 CPJIT_UOP(SETUPVAL_NS) {
   lj_value *cell = UPVAL(cl, 1)->v;
-  if (upvalue_may_be_slot(cell, base)) CPJIT_EXIT(0);
+  if (lj_may_be_slot(cell, base)) CPJIT_EXIT(0);
   copy_value(cell, REG(0));
   CPJIT_CONTINUE();
 }
@@ -2004,7 +2001,7 @@ CPJIT_UOP(SETUPVAL_F) {
 CPJIT_UOP_INFO(SETUPVAL_F_NS, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, R_});
 CPJIT_UOP(SETUPVAL_F_NS) {
   lj_value *cell = UPVAL(CLOSURE_AT(2), 1)->v;
-  if (upvalue_may_be_slot(cell, base)) CPJIT_EXIT(0);
+  if (lj_may_be_slot(cell, base)) CPJIT_EXIT(0);
   copy_value(cell, REG(0));
   CPJIT_CONTINUE();
 }
