@@ -1,8 +1,9 @@
 // Type propagation and guard elimination.
 //
 // A forward dataflow over the trace: at every instruction, which slots hold a value with which
-// fact. Guards add what they prove, written slots lose what they had and gain what the uop
-// declares for them (a copy keeps its source's), and escaping or unknown uops forget
+// fact. Guards add what they prove (to the slot and to every slot holding a copy of the same
+// value), written slots lose what they had and gain what the uop declares for them (a copy
+// keeps its source's), and escaping or unknown uops forget
 // everything. Where control meets (jump targets) only the facts that hold on every incoming
 // edge survive. A guard whose every fact already holds before it cannot fail: it is removed.
 // A side trace starts with what its parent knew at the exit it continues (facts_at_exits),
@@ -12,7 +13,9 @@
 // effect, no new failure) have run with which operands since anything escaped or wrote a slot
 // they read; a repeat is removed too. After peeling, that is the loop's copy of a check the
 // first iteration made (a frame's stack room, a closure's prototype).
+#include <algorithm>
 #include <array>
+#include <optional>
 #include <set>
 
 #include "optimizer.h"
@@ -21,22 +24,64 @@ namespace cpjit::opt {
 
 namespace {
 
-void transfer(const UopInfo &info, const cpjit_insn &insn, Facts &facts) {
-  if (!info.known || (info.flags & CPJIT_UOP_ESCAPES)) facts.clear();
+// The facts, and which slots hold copies of which others (MOVE d <- s, neither written since):
+// what a guard proves about one of them it proves about all of them, so a loop that copies a
+// value it does not change into an argument slot and checks the copy finds the value checked.
+struct Known {
+  Facts facts;
+  std::vector<std::pair<uint64_t, uint64_t>> copies;  // (copy, source); a source is no copy
+  bool operator==(const Known &other) const { return facts == other.facts && copies == other.copies; }
+
+  uint64_t source_of(uint64_t slot) const {
+    for (const auto &[copy, source] : copies)
+      if (copy == slot) return source;
+    return slot;
+  }
+  void prove(uint64_t slot, uint16_t fact) {
+    const uint64_t source = source_of(slot);
+    facts[source] = fact;
+    for (const auto &[copy, from] : copies)
+      if (from == source) facts[copy] = fact;
+  }
+  // The slot gets another value: it is nobody's copy, and its copies are each other's.
+  void written(uint64_t slot) {
+    facts.erase(slot);
+    std::erase_if(copies, [&](const auto &c) { return c.first == slot; });
+    std::optional<uint64_t> heir;
+    for (auto &[copy, source] : copies) {
+      if (source != slot) continue;
+      if (!heir) heir = copy;
+      source = *heir;
+    }
+    if (heir) std::erase_if(copies, [&](const auto &c) { return c.first == c.second; });
+  }
+  void clear() {
+    facts.clear();
+    copies.clear();
+  }
+};
+
+void transfer(const UopInfo &info, const cpjit_insn &insn, Known &known) {
+  if (!info.known || (info.flags & CPJIT_UOP_ESCAPES)) known.clear();
   if (!info.known) return;
   if (info.flags & CPJIT_UOP_GUARD)
     for (const cpjit_fact &f : info.proves)
-      if (f.fact != 0) facts[insn.operands[f.operand]] = f.fact;
+      if (f.fact != 0) known.prove(insn.operands[f.operand], f.fact);
   std::optional<uint16_t> copied;
-  if (info.flags & CPJIT_UOP_MOVE) {
-    auto it = facts.find(insn.operands[1]);
-    if (it != facts.end()) copied = it->second;
+  const bool move = info.flags & CPJIT_UOP_MOVE;
+  if (move) {
+    auto it = known.facts.find(insn.operands[1]);
+    if (it != known.facts.end()) copied = it->second;
   }
   for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k)
-    if (writes_slot(info.operands[k])) facts.erase(insn.operands[k]);
-  if (copied) facts[insn.operands[0]] = *copied;
+    if (writes_slot(info.operands[k])) known.written(insn.operands[k]);
+  if (move) {
+    const uint64_t to = insn.operands[0], source = known.source_of(insn.operands[1]);
+    if (source != to) known.copies.emplace_back(to, source);
+  }
+  if (copied) known.facts[insn.operands[0]] = *copied;
   for (const cpjit_fact &f : info.results)
-    if (f.fact != 0) facts[insn.operands[f.operand]] = f.fact;
+    if (f.fact != 0) known.facts[insn.operands[f.operand]] = f.fact;
 }
 
 // An idempotent uop as it ran: its number and operands.
@@ -126,6 +171,14 @@ std::vector<std::optional<RanSet>> ran_before(const Uops &uops, const Trace &tra
 }
 
 // What holds on both paths.
+bool meet(Facts &into, const Facts &other);
+bool meet_known(Known &into, const Known &other) {
+  bool changed = meet(into.facts, other.facts);
+  changed |= std::erase_if(into.copies, [&](const auto &c) {
+                return std::find(other.copies.begin(), other.copies.end(), c) == other.copies.end();
+              }) != 0;
+  return changed;
+}
 bool meet(Facts &into, const Facts &other) {
   bool changed = false;
   for (auto it = into.begin(); it != into.end();) {
@@ -154,8 +207,13 @@ bool proven(const UopInfo &info, const cpjit_insn &insn, const Facts &facts) {
 }  // namespace
 
 std::vector<std::optional<Facts>> facts_before(const Uops &uops, const Trace &trace, const Facts &entry) {
-  return flow_forward<Facts>(
-      uops, trace, entry, [&](const cpjit_insn &insn, Facts &facts) { transfer(uops.of(insn), insn, facts); }, meet);
+  std::vector<std::optional<Known>> known = flow_forward<Known>(
+      uops, trace, Known{entry, {}}, [&](const cpjit_insn &insn, Known &k) { transfer(uops.of(insn), insn, k); },
+      meet_known);
+  std::vector<std::optional<Facts>> out(known.size());
+  for (size_t i = 0; i < known.size(); ++i)
+    if (known[i]) out[i] = std::move(known[i]->facts);
+  return out;
 }
 
 std::vector<Facts> facts_at_exits(const Uops &uops, const Trace &trace, size_t exit_count, const Facts &entry) {

@@ -64,6 +64,46 @@ TEST_CASE("facts: what an escaping uop may change is forgotten; copies keep fact
   CHECK(c.names() == Names{"SET_I8", "MOVE", "CALL_HELPER", "GUARD_SMALL", "EXIT"});
 }
 
+TEST_CASE("facts: a guard on a copy proves its source and the other copies", "[unit][opt]") {
+  Case c;
+  c.add("SET_I64", {0, 1ll << 40});
+  c.add("MOVE", {1, 0});
+  c.add("MOVE", {2, 1});      // a copy of the copy: the same value as s0
+  c.add("GUARD_SMALL", {2});  // holds for s0 and s1 too
+  c.add("GUARD_SMALL", {0});  // removed
+  c.add("GUARD_SMALL", {1});  // removed
+  c.add("ADD", {0, 0, 0});    // s0 changes; s1 and s2 still hold the checked value
+  c.add("GUARD_SMALL", {0});  // stays
+  c.add("GUARD_SMALL", {1});  // removed
+  c.add("MOVE", {3, 1});
+  c.add("SET_I64", {1, 7});   // s3 was copied from s1, and still holds the checked value
+  c.add("GUARD_SMALL", {3});  // removed
+  c.add("SET_I64", {4, 1ll << 40});
+  c.add("MOVE", {5, 4});
+  c.add("SET_I64", {4, 3});   // s5 is no copy of s4 any more
+  c.add("GUARD_SMALL", {5});
+  c.add("GUARD_SMALL", {4});  // stays: s5's check says nothing about the new s4
+  c.add("EXIT", {});
+  cpjit::opt::propagate_facts(c.uops(), c.trace, c.stats);
+  CHECK(c.names() == Names{"SET_I64", "MOVE", "MOVE", "GUARD_SMALL", "ADD", "GUARD_SMALL", "MOVE", "SET_I64", "SET_I64",
+                           "MOVE", "SET_I64", "GUARD_SMALL", "GUARD_SMALL", "EXIT"});
+  CHECK(c.stats.guards_removed == 4);
+}
+
+TEST_CASE("peeling and copies: a loop checking the copy of a value it does not change checks it once", "[unit][opt]") {
+  Case c;
+  c.add("SET_I64", {1, 100});
+  const uint32_t head = c.add("MOVE", {3, 2});  // s2 is never written in the loop; s3 is its copy
+  c.add("GUARD_SMALL", {3});
+  c.add("ADD", {0, 0, 3});
+  c.add("JUMP_IF_LT", {0, 1}, head);
+  c.add("EXIT", {});
+  cpjit::opt::peel_loop(c.uops(), 4096, c.trace, c.stats);
+  cpjit::opt::propagate_facts(c.uops(), c.trace, c.stats);
+  CHECK(c.names() == Names{"SET_I64", "MOVE", "GUARD_SMALL", "ADD", "JUMP_IF_LT", "JUMP", "MOVE", "ADD", "JUMP_IF_LT",
+                           "EXIT"});
+}
+
 TEST_CASE("facts: a repeated idempotent uop is removed until its slot is written or a uop escapes", "[unit][opt]") {
   Case c;
   c.add("SET_I64", {0, 5});
