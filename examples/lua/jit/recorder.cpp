@@ -933,8 +933,17 @@ void Recorder::return_from_own_frame(int n) {
   const bool wants_all = ci->nresults < 0;
   const auto retpc = reinterpret_cast<uint64_t>(caller->savedpc);
   if (n == 1 && frame().proto->nprotos == 0) {
-    // The return and the guard on the call site in one uop; its exit 1 is the guard's.
-    emit("RETURN_BASE1_KR", {static_cast<uint64_t>(arg_a(i_)), retpc}).exits[1] = returned_exit(R_);
+    // The return and the guard on the call site in one uop; its exit 1 is the guard's. The
+    // site decides how many values the frame wants: when it wants one, the uop need not ask.
+    // The frame's base as a slot operand (the function slot is the one below it).
+    const uint64_t frame_base = uint64_t{frame().offset} * sizeof(Value);
+    const char* uop = "RETURN_BASE1_KR";
+    if (!frame().proto->is_vararg && frame_base <= UINT16_MAX) {
+      if (ci->nresults == 1) uop = "RETURN_BASE1_KR1";
+      if (ci->nresults < 0) uop = "RETURN_BASE1_KRA";
+    }
+    const uint64_t slot_operand = std::strcmp(uop, "RETURN_BASE1_KR") == 0 ? 0 : frame_base;
+    emit(uop, {static_cast<uint64_t>(arg_a(i_)), retpc, slot_operand}).exits[1] = returned_exit(R_);
   } else {
     if (n == 1) emit("RETURN_BASE1", {static_cast<uint64_t>(arg_a(i_))});
     else emit("RETURN_BASE", {static_cast<uint64_t>(arg_a(i_)), static_cast<uint64_t>(n)});

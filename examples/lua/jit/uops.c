@@ -1804,27 +1804,55 @@ CPJIT_UOP(RETURN_BASE1) { RETURN_BASE_BODY(1) }
  * uop: operand 1 is the call site the caller must go on at. Exit 0 leaves before the return
  * (a frame entered from C), exit 1 after it, when the caller goes on elsewhere: the trace's
  * return exit, as the guard's. */
+#define RETURN_ONE(CALLEE, CALLER)                                                             \
+  if (CALLEE->nresults == 1) { /* one value to a call that wants one: pop_frame_in's common case */ \
+    copy_value(CALLEE->func, REG(0));                                                          \
+    L->ci = (lj_callinfo *)CALLER;                                                             \
+    L->top = CALLER->top;                                                                      \
+  } else if (CALLEE->nresults < 0) { /* to a call that wants them all: the top follows it */   \
+    copy_value(CALLEE->func, REG(0));                                                          \
+    L->ci = (lj_callinfo *)CALLER;                                                             \
+    L->top = CALLEE->func + 1;                                                                 \
+  } else {                                                                                     \
+    pop_frame_in(L, REG(0), 1, 1);                                                             \
+  }                                                                                            \
+  base = CALLER->base;                                                                         \
+  cl = (lj_lclosure *)CALLER->func->u.p;
 CPJIT_UOP_INFO(RETURN_BASE1_KR, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
 CPJIT_UOP(RETURN_BASE1_KR) {
   const lj_callinfo *callee = L->ci;
   if (callee->status & LJ_CI_FRESH) CPJIT_EXIT(0);
   const lj_callinfo *caller = callee->prev;
-  if (callee->nresults == 1) { /* one value to a call that wants one: pop_frame_in's common case */
-    copy_value(callee->func, REG(0));
-    L->ci = (lj_callinfo *)caller;
-    L->top = caller->top;
-  } else if (callee->nresults < 0) { /* to a call that wants them all: the top follows it */
-    copy_value(callee->func, REG(0));
-    L->ci = (lj_callinfo *)caller;
-    L->top = callee->func + 1;
-  } else {
-    pop_frame_in(L, REG(0), 1, 1);
-  }
-  base = caller->base;
-  cl = (lj_lclosure *)caller->func->u.p;
+  RETURN_ONE(callee, caller)
   if (caller->savedpc != CPJIT_OPERAND_PTR(1, const void *)) CPJIT_EXIT(1);
   CPJIT_CONTINUE();
 }
+/* RETURN_BASE1_KR from a function without varargs whose recorded call site wanted one value
+ * (KR1) or all of them (KRA). How many values a frame's call wants is the call instruction's (a
+ * tail call keeps the frame's), so when the caller goes on at the recorded site the frame wants
+ * what it wanted then: the value goes to the function slot (the one below the frame's base,
+ * operand 2, a slot operand as an immediate: the frame's base may be above the trace's) and the
+ * top where that count puts it, without asking the frame. */
+#define FUNC_SLOT(N) (REG(N) - 1)
+#define RETURN_BASE1_KR_AT_SITE(NAME, TOP)                                                        \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_, I_}); \
+  CPJIT_UOP(NAME) {                                                                           \
+    const lj_callinfo *callee = L->ci;                                                        \
+    if (callee->status & LJ_CI_FRESH) CPJIT_EXIT(0);                                          \
+    const lj_callinfo *caller = callee->prev;                                                 \
+    if (LAID_OUT_LAST(caller->savedpc == CPJIT_OPERAND_PTR(1, const void *))) {               \
+      copy_value(FUNC_SLOT(2), REG(0));                                                       \
+      L->ci = (lj_callinfo *)caller;                                                          \
+      L->top = TOP;                                                                           \
+      base = caller->base;                                                                    \
+      cl = (lj_lclosure *)caller->func->u.p;                                                  \
+      CPJIT_CONTINUE();                                                                       \
+    }                                                                                         \
+    RETURN_ONE(callee, caller)                                                                \
+    CPJIT_EXIT(1);                                                                            \
+  }
+RETURN_BASE1_KR_AT_SITE(RETURN_BASE1_KR1, caller->top)
+RETURN_BASE1_KR_AT_SITE(RETURN_BASE1_KRA, FUNC_SLOT(2) + 1)
 /* The running frame (an inlined call's) becomes the trace's own: the trace goes on in a trace
  * that runs in that frame (a loop's inside the inlined function). */
 CPJIT_UOP_INFO(REBASE_CI, .flags = CPJIT_UOP_ESCAPES);
