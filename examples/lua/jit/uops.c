@@ -763,8 +763,9 @@ static inline __attribute__((always_inline)) int in_array(const lj_table *t, int
 #define GETI_FROM(TABLE, KEY, EMPTY_NIL)                                                      \
   const lj_table *t = (TABLE);                                                                \
   const int64_t key = (KEY);                                                                  \
-  if (LAID_OUT_LAST(in_array(t, key) && t->array[key - 1].tag != LJ_NIL)) {                    \
-    copy_value(REG(0), &t->array[key - 1]);                                                   \
+  const lj_value *slot_ = t->array + ((uint64_t)key - 1);                                     \
+  if (LAID_OUT_LAST(in_array(t, key) && slot_->tag != LJ_NIL)) {                              \
+    copy_value(REG(0), slot_);                                                                \
     CPJIT_CONTINUE();                                                                         \
   }                                                                                           \
   if (EMPTY_NIL && !in_array(t, key) && t->hmask == 0 && t->node->key.tag == LJ_NIL &&        \
@@ -803,9 +804,10 @@ CPJIT_UOP(GETI_UPK) { GETI_UP_BODY(CPJIT_OPERAND_I64(2)) }
     PRELUDE                                                                                              \
     const lj_table *t = (TABLE);                                                                         \
     const int64_t key = (KEY);                                                                           \
-    if (LAID_OUT_LAST(in_array(t, key) && t->array[key - 1].tag == TAG)) {                               \
-      if (KNOWN) REG(0)->u.i = t->array[key - 1].u.i;                                                    \
-      else copy_value(REG(0), &t->array[key - 1]);                                                       \
+    const lj_value *slot_ = t->array + ((uint64_t)key - 1);                                              \
+    if (LAID_OUT_LAST(in_array(t, key) && slot_->tag == TAG)) {                                          \
+      if (KNOWN) REG(0)->u.i = slot_->u.i;                                                               \
+      else copy_value(REG(0), slot_);                                                                    \
       CPJIT_CONTINUE();                                                                                  \
     }                                                                                                    \
     CPJIT_EXIT(0);                                                                                       \
@@ -831,8 +833,8 @@ GETI_TYPED_FORMS(_T, LJ_TABLE, LJ_FACT_TABLE)
 #define SETI_BODY(KEY, STORE, SLOW)                                                  \
   lj_table *t = (lj_table *)REG(0)->u.p;                                             \
   int64_t key = (KEY);                                                               \
+  lj_value *slot = t->array + ((uint64_t)key - 1);                                   \
   if (__builtin_expect(in_array(t, key), 1)) {                                       \
-    lj_value *slot = &t->array[key - 1];                                             \
     if (slot->tag != LJ_NIL || !may_have_tm(t->meta, LJ_TM_NEWINDEX)) {              \
       STORE;                                                                         \
       CPJIT_CONTINUE();                                                              \
@@ -857,8 +859,9 @@ CPJIT_UOP(SETI_K) { SETI_BODY(CPJIT_OPERAND_I64(1), copy_value(slot, REG(2)), lj
   CPJIT_UOP(NAME) {                                                                        \
     lj_table *t = (lj_table *)REG(0)->u.p;                                                 \
     const int64_t key = (KEY);                                                             \
-    if (__builtin_expect(in_array(t, key) && t->array[key - 1].tag == TAG, 1)) {           \
-      t->array[key - 1].u.i = REG(2)->u.i;                                                 \
+    lj_value *slot_ = t->array + ((uint64_t)key - 1);                                      \
+    if (__builtin_expect(in_array(t, key) && slot_->tag == TAG, 1)) {                      \
+      slot_->u.i = REG(2)->u.i;                                                            \
       CPJIT_CONTINUE();                                                                    \
     }                                                                                      \
     {                                                                                      \
