@@ -605,35 +605,41 @@ CPJIT_UOP(NEQ_REF) {
  * step, R[a+3] the visible control variable. Operands: a, a+1, a+2, a+3. */
 CPJIT_UOP_INFO(FORLOOP_I, .flags = CPJIT_UOP_BRANCH, .operands = {RW_, RW_, R_, W_},
                .results = {{0, 0, LJ_FACT_INT}, {1, 0, LJ_FACT_INT}, {3, 0, LJ_FACT_INT}});
-/* One more iteration of an integer loop when any are left: count down, step the index, copy it
- * to the visible control variable. Returns 0 (having changed nothing) when the count is 0. The
- * count goes down first, in memory, and the borrow is the test (`subq $1, slot; jb` on x86-64);
- * the count is put back on the way out, which runs once per loop. Testing first made clang load,
- * test, address the slot again and store: three instructions more per iteration. */
+/* One more iteration of an integer loop when any are left: step the index, copy it to the
+ * visible control variable, count down. Returns 0 when the count was 0, with the count and the
+ * index as they were. The count goes down last, in memory, and the borrow is the test
+ * (`subq $1, slot; jae <loop>` on x86-64): the loop's branch is the only one taken per
+ * iteration, and what the last step changed is put back on the way out, which runs once per
+ * loop. The control variable keeps the stepped value then: it goes out of scope when the loop
+ * ends (tier 1 leaves the last iteration's value in that dead register). Testing the count
+ * first made clang load, test, address the slot again and store: three instructions more. */
 static inline __attribute__((always_inline)) int int_for_step(lj_value *idx, lj_value *count, const lj_value *step,
                                                               lj_value *control, int known) {
+  const int64_t next = (int64_t)((uint64_t)idx->u.i + (uint64_t)step->u.i);
+  idx->u.i = next;
+  put_int(control, next, known);
   const uint64_t left = (uint64_t)count->u.i;
   count->u.i = (int64_t)(left - 1u);
   if (left == 0) {
-    count->u.i = 0; /* as it was: the loop is over */
+    count->u.i = 0;
+    idx->u.i = (int64_t)((uint64_t)next - (uint64_t)step->u.i);
     return 0;
   }
-  int64_t next = (int64_t)((uint64_t)idx->u.i + (uint64_t)step->u.i);
-  idx->u.i = next;
-  put_int(control, next, known);
   return 1;
 }
+/* The way out laid out last: the loop's branch is a `jae` to the loop and the restore falls
+ * through into the next uop. */
 CPJIT_UOP(FORLOOP_I) {
-  if (int_for_step(REG(0), REG(1), REG(2), REG(3), 0)) CPJIT_JUMP();
-  CPJIT_CONTINUE();
+  if (LAID_OUT_LAST(!int_for_step(REG(0), REG(1), REG(2), REG(3), 0))) CPJIT_CONTINUE();
+  CPJIT_JUMP();
 }
 /* The control variable is an integer already (the loop body did not change its type). */
 CPJIT_UOP_INFO(FORLOOP_I__t, .flags = CPJIT_UOP_BRANCH, .operands = {RW_, RW_, R_, W_},
                .results = {{0, 0, LJ_FACT_INT}, {1, 0, LJ_FACT_INT}, {3, 0, LJ_FACT_INT}},
                .given = {3, 0, LJ_FACT_INT});
 CPJIT_UOP(FORLOOP_I__t) {
-  if (int_for_step(REG(0), REG(1), REG(2), REG(3), 1)) CPJIT_JUMP();
-  CPJIT_CONTINUE();
+  if (LAID_OUT_LAST(!int_for_step(REG(0), REG(1), REG(2), REG(3), 1))) CPJIT_CONTINUE();
+  CPJIT_JUMP();
 }
 CPJIT_UOP_INFO(FORLOOP_F, .flags = CPJIT_UOP_BRANCH, .operands = {RW_, R_, R_, W_},
                .results = {{0, 0, LJ_FACT_FLOAT}, {3, 0, LJ_FACT_FLOAT}});
