@@ -1586,8 +1586,12 @@ void Recorder::translate() {
         site->b = static_cast<uint16_t>(counted ? n : b);
         site->c = static_cast<uint16_t>(1 + p->numparams);
         std::string uop = own_base ? "TAIL_FRAME_BASE_K" : "TAIL_FRAME_K";
-        if (counted) uop += (b == 0 ? "T" : "") + std::to_string(n);
-        emit(uop, {A, reinterpret_cast<uint64_t>(site)});
+        // The trace's own frame without varargs: its function slot is the one below its base,
+        // given to the _KF forms as a slot operand.
+        const uint64_t frame_base = uint64_t{frame().offset} * sizeof(Value);
+        const bool known_func = own_base && counted && !frame().proto->is_vararg && frame_base <= UINT16_MAX;
+        if (counted) uop += (b == 0 ? "T" : "") + std::string(known_func ? "F" : "") + std::to_string(n);
+        emit(uop, {A, reinterpret_cast<uint64_t>(site), known_func ? frame_base : 0});
       } else
         emit(own_base ? "TAIL_FRAME_BASE" : "TAIL_FRAME", {A, B});
       R_.pending_tail = true;

@@ -1918,9 +1918,9 @@ CPJIT_UOP(TAIL_FRAME) {
  * end at the stack top, which must be where they ended when the call was recorded. */
 static inline __attribute__((always_inline)) int tail_frame_site(struct lj_state *L, const lj_value *callee,
                                                                  const lj_call_site *site, const uint32_t N,
-                                                                 const int at_top) {
+                                                                 const int at_top, lj_value *known_func) {
   lj_callinfo *ci = L->ci;
-  lj_value *func = ci->func;
+  lj_value *func = known_func ? known_func : ci->func;
   uint32_t n = N ? N : site->b;
   uint64_t limit = site->limit_offset;
   if (N) {
@@ -1949,13 +1949,13 @@ static inline __attribute__((always_inline)) int tail_frame_site(struct lj_state
 }
 CPJIT_UOP_INFO(TAIL_FRAME_K, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
 CPJIT_UOP(TAIL_FRAME_K) {
-  if (!tail_frame_site(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_call_site *), 0, 0)) CPJIT_EXIT(0);
+  if (!tail_frame_site(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_call_site *), 0, 0, 0)) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 #define TAIL_FRAME_K_N(NAME, N, AT_TOP)                                                                 \
   CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});          \
   CPJIT_UOP(NAME) {                                                                                     \
-    if (!tail_frame_site(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_call_site *), N, AT_TOP)) CPJIT_EXIT(0); \
+    if (!tail_frame_site(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_call_site *), N, AT_TOP, 0)) CPJIT_EXIT(0); \
     CPJIT_CONTINUE();                                                                                   \
   }
 TAIL_FRAME_K_N(TAIL_FRAME_K2, 2, 0)
@@ -1977,7 +1977,7 @@ CPJIT_UOP(TAIL_FRAME_BASE) {
   CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});          \
   CPJIT_UOP(NAME) {                                                                                     \
     lj_lclosure *callee = (lj_lclosure *)REG(0)->u.p;                                                   \
-    if (!tail_frame_site(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_call_site *), N, AT_TOP)) CPJIT_EXIT(0); \
+    if (!tail_frame_site(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_call_site *), N, AT_TOP, 0)) CPJIT_EXIT(0); \
     base = L->ci->func + 1;                                                                             \
     cl = callee;                                                                                        \
     CPJIT_CONTINUE();                                                                                   \
@@ -1989,6 +1989,26 @@ TAIL_FRAME_BASE_K_N(TAIL_FRAME_BASE_K4, 4, 0)
 TAIL_FRAME_BASE_K_N(TAIL_FRAME_BASE_KT2, 2, 1)
 TAIL_FRAME_BASE_K_N(TAIL_FRAME_BASE_KT3, 3, 1)
 TAIL_FRAME_BASE_K_N(TAIL_FRAME_BASE_KT4, 4, 1)
+/* The same from a frame without varargs whose base is operand 2 (a slot operand as an
+ * immediate: the trace's own frame may sit above the trace's base in a side trace): its
+ * function slot is the one below, where the callee moves, and the callee's base is that base
+ * again. */
+#define TAIL_FRAME_BASE_KF_N(NAME, N, AT_TOP)                                                           \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_, I_});      \
+  CPJIT_UOP(NAME) {                                                                                     \
+    lj_lclosure *callee = (lj_lclosure *)REG(0)->u.p;                                                   \
+    if (!tail_frame_site(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_call_site *), N, AT_TOP, REG(2) - 1)) \
+      CPJIT_EXIT(0);                                                                                    \
+    base = REG(2);                                                                                      \
+    cl = callee;                                                                                        \
+    CPJIT_CONTINUE();                                                                                   \
+  }
+TAIL_FRAME_BASE_KF_N(TAIL_FRAME_BASE_KF2, 2, 0)
+TAIL_FRAME_BASE_KF_N(TAIL_FRAME_BASE_KF3, 3, 0)
+TAIL_FRAME_BASE_KF_N(TAIL_FRAME_BASE_KF4, 4, 0)
+TAIL_FRAME_BASE_KF_N(TAIL_FRAME_BASE_KTF2, 2, 1)
+TAIL_FRAME_BASE_KF_N(TAIL_FRAME_BASE_KTF3, 3, 1)
+TAIL_FRAME_BASE_KF_N(TAIL_FRAME_BASE_KTF4, 4, 1)
 CPJIT_UOP_INFO(GETUPVAL_F, .operands = {W_, I_, R_});
 CPJIT_UOP(GETUPVAL_F) {
   copy_value(REG(0), UPVAL(CLOSURE_AT(2), 1)->v);
