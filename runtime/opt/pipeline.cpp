@@ -4,13 +4,14 @@
 //     │
 //     ▼  peel.cpp     one loop iteration copied in front of the loop, so what the first
 //     │               iteration checks is known inside the loop
-//     ▼  facts.cpp    type propagation: what guards prove and uops produce flows forward
-//     │               (meeting at jump targets); guards already proven are removed, and
-//     │               idempotent uops that already ran as they are
+//     ▼  facts.cpp    type propagation: what guards prove (about a value and the slots
+//     │               holding copies of it) and uops produce flows forward (meeting at jump
+//     │               targets); guards already proven are removed, and idempotent uops that
+//     │               already ran as they are
 //     ▼  fold.cpp     pure uops whose inputs are constants are evaluated now
 //     │               (the interpreter's fold hook) and become constant loads
-//     ▼  forward.cpp  a slot copy is read from its source; a pure uop that recomputes a
-//     │               value still in a slot becomes a copy
+//     ▼  forward.cpp  a copy into a slot that holds that value already disappears; a pure
+//     │               uop that recomputes a value still in a slot becomes a copy
 //     ▼  dce.cpp      pure uops whose results nobody reads before they are overwritten
 //     │               are removed (every exit reads every slot)
 //     ▼  given.cpp    a uop writing a slot whose fact is known, and the same as what it
