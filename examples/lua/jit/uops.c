@@ -1973,15 +1973,18 @@ CPJIT_UOP(TAIL_FRAME_BASE) {
   cl = callee;
   CPJIT_CONTINUE();
 }
-#define TAIL_FRAME_BASE_K_N(NAME, N, AT_TOP)                                                           \
-  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});          \
+/* FUNC: where the frame's function slot is (0: ask the frame); BASE: the callee's base after. */
+#define TAIL_FRAME_BASE_SITE(NAME, N, AT_TOP, FUNC, BASE, ...)                                           \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {__VA_ARGS__});        \
   CPJIT_UOP(NAME) {                                                                                     \
     lj_lclosure *callee = (lj_lclosure *)REG(0)->u.p;                                                   \
-    if (!tail_frame_site(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_call_site *), N, AT_TOP, 0)) CPJIT_EXIT(0); \
-    base = L->ci->func + 1;                                                                             \
+    if (!tail_frame_site(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_call_site *), N, AT_TOP, FUNC))         \
+      CPJIT_EXIT(0);                                                                                    \
+    base = BASE;                                                                                        \
     cl = callee;                                                                                        \
     CPJIT_CONTINUE();                                                                                   \
   }
+#define TAIL_FRAME_BASE_K_N(NAME, N, AT_TOP) TAIL_FRAME_BASE_SITE(NAME, N, AT_TOP, 0, L->ci->func + 1, R_, I_)
 TAIL_FRAME_BASE_K_N(TAIL_FRAME_BASE_K, 0, 0)
 TAIL_FRAME_BASE_K_N(TAIL_FRAME_BASE_K2, 2, 0)
 TAIL_FRAME_BASE_K_N(TAIL_FRAME_BASE_K3, 3, 0)
@@ -1993,16 +1996,7 @@ TAIL_FRAME_BASE_K_N(TAIL_FRAME_BASE_KT4, 4, 1)
  * immediate: the trace's own frame may sit above the trace's base in a side trace): its
  * function slot is the one below, where the callee moves, and the callee's base is that base
  * again. */
-#define TAIL_FRAME_BASE_KF_N(NAME, N, AT_TOP)                                                           \
-  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_, I_});      \
-  CPJIT_UOP(NAME) {                                                                                     \
-    lj_lclosure *callee = (lj_lclosure *)REG(0)->u.p;                                                   \
-    if (!tail_frame_site(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_call_site *), N, AT_TOP, REG(2) - 1)) \
-      CPJIT_EXIT(0);                                                                                    \
-    base = REG(2);                                                                                      \
-    cl = callee;                                                                                        \
-    CPJIT_CONTINUE();                                                                                   \
-  }
+#define TAIL_FRAME_BASE_KF_N(NAME, N, AT_TOP) TAIL_FRAME_BASE_SITE(NAME, N, AT_TOP, REG(2) - 1, REG(2), R_, I_, I_)
 TAIL_FRAME_BASE_KF_N(TAIL_FRAME_BASE_KF2, 2, 0)
 TAIL_FRAME_BASE_KF_N(TAIL_FRAME_BASE_KF3, 3, 0)
 TAIL_FRAME_BASE_KF_N(TAIL_FRAME_BASE_KF4, 4, 0)
