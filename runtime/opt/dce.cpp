@@ -1,5 +1,6 @@
 // Dead-uop removal. A backward liveness analysis over slots: an exit reads every slot (the
-// interpreter resumes with the whole frame), so does an escaping or unknown uop; a uop reads
+// interpreter resumes with the whole frame), so does an escaping or unknown uop, and one that
+// reads slots besides its operands (CPJIT_UOP_READS_SLOTS); a uop reads
 // its slot inputs and kills its slot outputs. A pure uop that cannot exit and whose every
 // output is dead is removed.
 #include <optional>
@@ -48,7 +49,8 @@ struct Live {
 };
 
 bool reads_everything(const UopInfo &info) {
-  return !info.known || (info.flags & (CPJIT_UOP_ESCAPES | CPJIT_UOP_MAY_EXIT | CPJIT_UOP_MAY_ERROR | CPJIT_UOP_GUARD));
+  return !info.known || (info.flags & (CPJIT_UOP_ESCAPES | CPJIT_UOP_MAY_EXIT | CPJIT_UOP_MAY_ERROR | CPJIT_UOP_GUARD |
+                                       CPJIT_UOP_READS_SLOTS));
 }
 
 bool removable(const UopInfo &info) { return info.known && (info.flags & CPJIT_UOP_PURE) && !reads_everything(info); }

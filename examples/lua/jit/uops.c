@@ -1524,8 +1524,9 @@ CPJIT_UOP(SETUPVAL_NS) {
 }
 
 /* CLOSE: upvalues open over this frame's registers from `a` up take their values (the slots
- * are always up to date). */
-CPJIT_UOP_INFO(CLOSE, .operands = {R_});
+ * are always up to date). It reads every register from `a` up, not just `a`: READS_SLOTS, so
+ * that no store into one of them counts as dead. */
+CPJIT_UOP_INFO(CLOSE, .flags = CPJIT_UOP_READS_SLOTS, .operands = {R_});
 CPJIT_UOP(CLOSE) {
   if (lj_has_open_upvalues(L, REG(0))) lj_close_upvals(L, REG(0));
   CPJIT_CONTINUE();
