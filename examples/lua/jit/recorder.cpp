@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstring>
 #include <initializer_list>
+#include <optional>
 
 #include "../src/arith.h"
 #include "../src/lib.h"
@@ -147,6 +148,14 @@ class Recorder {
   // vararg function; a negative register, which emit() offsets like any other).
   bool own_frame() const { return off() == 0; }
   uint64_t func_slot() const { return static_cast<uint64_t>(frame().ci->func - frame().base); }
+  // The frame's base as a slot operand, for the uops that find its function slot just below
+  // it (RETURN_BASE1_KR1/KRA, TAIL_FRAME_BASE_KF*): none for a vararg function (its function
+  // sits below its arguments) or a base beyond the operands' reach.
+  std::optional<uint64_t> base_below_func() const {
+    const uint64_t at = uint64_t{off()} * sizeof(Value);
+    if (frame().proto->is_vararg || at > UINT16_MAX) return std::nullopt;
+    return at;
+  }
 
   [[noreturn]] void abort(std::string reason) { throw Abort{std::move(reason)}; }
 
@@ -934,16 +943,12 @@ void Recorder::return_from_own_frame(int n) {
   const auto retpc = reinterpret_cast<uint64_t>(caller->savedpc);
   if (n == 1 && frame().proto->nprotos == 0) {
     // The return and the guard on the call site in one uop; its exit 1 is the guard's. The
-    // site decides how many values the frame wants: when it wants one, the uop need not ask.
-    // The frame's base as a slot operand (the function slot is the one below it).
-    const uint64_t frame_base = uint64_t{frame().offset} * sizeof(Value);
-    const char* uop = "RETURN_BASE1_KR";
-    if (!frame().proto->is_vararg && frame_base <= UINT16_MAX) {
-      if (ci->nresults == 1) uop = "RETURN_BASE1_KR1";
-      if (ci->nresults < 0) uop = "RETURN_BASE1_KRA";
-    }
-    const uint64_t slot_operand = std::strcmp(uop, "RETURN_BASE1_KR") == 0 ? 0 : frame_base;
-    emit(uop, {static_cast<uint64_t>(arg_a(i_)), retpc, slot_operand}).exits[1] = returned_exit(R_);
+    // site decides how many values the frame wants: when it wants one or all, the uop need not
+    // ask (the _KR1/_KRA forms, which take the frame's base).
+    const std::optional<uint64_t> frame_base = base_below_func();
+    const bool at_site = frame_base && (ci->nresults == 1 || ci->nresults < 0);
+    const char* uop = !at_site ? "RETURN_BASE1_KR" : ci->nresults == 1 ? "RETURN_BASE1_KR1" : "RETURN_BASE1_KRA";
+    emit(uop, {static_cast<uint64_t>(arg_a(i_)), retpc, at_site ? *frame_base : 0}).exits[1] = returned_exit(R_);
   } else {
     if (n == 1) emit("RETURN_BASE1", {static_cast<uint64_t>(arg_a(i_))});
     else emit("RETURN_BASE", {static_cast<uint64_t>(arg_a(i_)), static_cast<uint64_t>(n)});
@@ -1586,12 +1591,10 @@ void Recorder::translate() {
         site->b = static_cast<uint16_t>(counted ? n : b);
         site->c = static_cast<uint16_t>(1 + p->numparams);
         std::string uop = own_base ? "TAIL_FRAME_BASE_K" : "TAIL_FRAME_K";
-        // The trace's own frame without varargs: its function slot is the one below its base,
-        // given to the _KF forms as a slot operand.
-        const uint64_t frame_base = uint64_t{frame().offset} * sizeof(Value);
-        const bool known_func = own_base && counted && !frame().proto->is_vararg && frame_base <= UINT16_MAX;
-        if (counted) uop += (b == 0 ? "T" : "") + std::string(known_func ? "F" : "") + std::to_string(n);
-        emit(uop, {A, reinterpret_cast<uint64_t>(site), known_func ? frame_base : 0});
+        // The trace's own frame without varargs: the _KF forms take its base.
+        const std::optional<uint64_t> frame_base = own_base && counted ? base_below_func() : std::nullopt;
+        if (counted) uop += (b == 0 ? "T" : "") + std::string(frame_base ? "F" : "") + std::to_string(n);
+        emit(uop, {A, reinterpret_cast<uint64_t>(site), frame_base.value_or(0)});
       } else
         emit(own_base ? "TAIL_FRAME_BASE" : "TAIL_FRAME", {A, B});
       R_.pending_tail = true;
