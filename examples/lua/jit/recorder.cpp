@@ -223,6 +223,7 @@ class Recorder {
       emit("GETUPVAL_F", {static_cast<uint64_t>(a), upval_operand(b), func_slot()});
       note_upval_load();
       set_tag(a, kUnknownTag);
+      R_.last_upval_load = {R_.insns.size() - 1, pc_, b, a};
       return;
     }
     emit("GETUPVAL", {static_cast<uint64_t>(a), upval_operand(b)});
@@ -231,16 +232,16 @@ class Recorder {
     R_.upval_slots.push_back({closure, b, to});
     R_.last_upval_load = {R_.insns.size() - 1, pc_, b, a};
   }
-  // R[a] := R[b][key] right after R[b] := an upvalue of the trace's own closure (the last uop),
-  // with R[b] a temporary (no local lives in it here; the compiler frees it after the index):
-  // one uop reads the table from the upvalue (GETI_UP, GETI_UPK) and R[b] is not written. Its
-  // exits resume at the GETUPVAL, which the interpreter then runs again. False (nothing done)
-  // when the shape is not that.
+  // R[a] := R[b][key] right after R[b] := an upvalue of the running frame's closure (the last
+  // uop), with R[b] a temporary (no local lives in it here; the compiler frees it after the
+  // index): one uop reads the table from the upvalue (GETI_UP, GETI_UPK; in an inlined call
+  // GETI_FUP, GETI_FUPK, which find the closure in its slot) and R[b] is not written. Its exits
+  // resume at the GETUPVAL, which the interpreter then runs again. False (nothing done) when
+  // the shape is not that.
   // key_reg >= 0: the key is that register, an integer (guarded here, leaving at the GETUPVAL).
-  bool fuse_upval_index(int a, int b, const char* name, uint64_t key, int key_reg) {
+  bool fuse_upval_index(int a, int b, bool constant_key, uint64_t key, int key_reg) {
     const auto& last = R_.last_upval_load;
-    if (!own_frame() || last.insn + 1 != R_.insns.size() || last.pc != pc_ - 1 || last.reg != b ||
-        names_local(b, pc_))
+    if (last.insn + 1 != R_.insns.size() || last.pc != pc_ - 1 || last.reg != b || names_local(b, pc_))
       return false;
     const int upval = last.upval;
     R_.insns.pop_back();
@@ -252,7 +253,11 @@ class Recorder {
       emit("GUARD_INT", {static_cast<uint64_t>(key_reg)}, pc_ - 1);
       set_tag(key_reg, kTagInt);
     }
-    emit(name, {static_cast<uint64_t>(a), upval_operand(upval), key}, pc_ - 1);
+    if (own_frame())
+      emit(constant_key ? "GETI_UPK" : "GETI_UP", {static_cast<uint64_t>(a), upval_operand(upval), key}, pc_ - 1);
+    else
+      emit(constant_key ? "GETI_FUPK" : "GETI_FUP", {static_cast<uint64_t>(a), upval_operand(upval), func_slot(), key},
+           pc_ - 1);
     // The GETUPVAL ran: register b holds the upvalue's table now.
     note_array_load(reg(b)->is_table() ? reg(b)->t : nullptr,
                     key_reg >= 0 ? reg(key_reg)->i : static_cast<int64_t>(key));
@@ -315,7 +320,8 @@ class Recorder {
     if (insn.operands[0] != slot * sizeof(Value)) return false;
     const std::string_view name = cpjit_uop_name(J_.stencils, insn.uop);
     const bool upval = name == "GETUPVAL" || name == "GETUPVAL_F";
-    if (!upval && name != "GETI" && name != "GETI_K" && name != "GETI_UP" && name != "GETFIELD_H") return false;
+    if (!upval && name != "GETI" && name != "GETI_K" && name != "GETI_UP" && name != "GETI_FUP" && name != "GETFIELD_H")
+      return false;
     if (upval && tag == kTagFloat) suffix = "_N";  // GETUPVAL_F_F would read as a frame form
     const uint32_t typed = J_.uop(std::string(name) + suffix);
     if (typed == CPJIT_NONE) return false;
@@ -1089,7 +1095,7 @@ void Recorder::translate() {
         meta(LJ_META_INDEX, 0, a, b, c);
         return;
       }
-      if (key->is_int() && fuse_upval_index(a, b, "GETI_UP", C, c)) return;
+      if (key->is_int() && fuse_upval_index(a, b, false, C, c)) return;
       need(b);
       if (key->is_int()) {
         need(c);
@@ -1110,7 +1116,7 @@ void Recorder::translate() {
         meta(LJ_META_INDEX, 0, a, b, LJ_META_K, &key);
         return;
       }
-      if (fuse_upval_index(a, b, "GETI_UPK", C, -1)) return;
+      if (fuse_upval_index(a, b, true, C, -1)) return;
       need(b);
       emit("GETI_K", {A, B, C});
       note_array_load(reg(b)->t, c);

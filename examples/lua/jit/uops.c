@@ -789,14 +789,24 @@ CPJIT_UOP(GETI_K) { GETI_BODY(CPJIT_OPERAND_I64(2), 1) }
 /* t[key] with t upvalue operand 1 of the trace's own closure, read in the same uop: the
  * recorder's fusion of `GETUPVAL tmp; GETTABLE a tmp key` when tmp is a temporary (no local),
  * so that it need not be written. Its exits resume at the GETUPVAL (nothing has changed). */
-#define GETI_UP_BODY(KEY)                                      \
-  const lj_value *upv = UPVAL(cl, 1)->v;                       \
-  if (upv->tag != LJ_TABLE) CPJIT_EXIT(0);                     \
-  GETI_FROM((const lj_table *)upv->u.p, KEY, 0)
+/* VAR := the value of upvalue operand N of CLOSURE, which must be a table (else exit 0). */
+#define UPVAL_TABLE(VAR, CLOSURE, N)              \
+  const lj_value *VAR = UPVAL(CLOSURE, N)->v;     \
+  if (VAR->tag != LJ_TABLE) CPJIT_EXIT(0);
+#define UPVAL_TABLE_PRELUDE UPVAL_TABLE(upv, cl, 1)
+#define FRAME_UPVAL_TABLE_PRELUDE UPVAL_TABLE(upv, CLOSURE_AT(2), 1)
+#define GETI_UP_BODY(KEY) UPVAL_TABLE_PRELUDE GETI_FROM((const lj_table *)upv->u.p, KEY, 0)
 CPJIT_UOP_INFO(GETI_UP, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, R_});
 CPJIT_UOP(GETI_UP) { GETI_UP_BODY(REG(2)->u.i) }
 CPJIT_UOP_INFO(GETI_UPK, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_});
 CPJIT_UOP(GETI_UPK) { GETI_UP_BODY(CPJIT_OPERAND_I64(2)) }
+/* The same with t an upvalue of an inlined call's closure, in slot operand 2 (GETUPVAL_F's);
+ * the key is operand 3. */
+#define GETI_FUP_BODY(KEY) FRAME_UPVAL_TABLE_PRELUDE GETI_FROM((const lj_table *)upv->u.p, KEY, 0)
+CPJIT_UOP_INFO(GETI_FUP, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, R_, R_});
+CPJIT_UOP(GETI_FUP) { GETI_FUP_BODY(REG(3)->u.i) }
+CPJIT_UOP_INFO(GETI_FUPK, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, R_, I_});
+CPJIT_UOP(GETI_FUPK) { GETI_FUP_BODY(CPJIT_OPERAND_I64(3)) }
 
 /* The GETI forms with the type of the value checked too: the recorder's fusion of the type
  * guard on the result (need()) when the recording found the key in the array part. Anything
@@ -818,16 +828,17 @@ CPJIT_UOP(GETI_UPK) { GETI_UP_BODY(CPJIT_OPERAND_I64(2)) }
     }                                                                                                    \
     CPJIT_EXIT(0);                                                                                       \
   }
-#define UPVAL_TABLE_PRELUDE                                  \
-  const lj_value *upv = UPVAL(cl, 1)->v;                     \
-  if (upv->tag != LJ_TABLE) CPJIT_EXIT(0);
+#define I_R_ I_, R_ /* the upvalue and the closure's slot, as one macro argument */
 #define GETI_TYPED_FORMS(SUF, TAG, FACT)                                                                                \
   GETI_TYPED(GETI##SUF, R_, R_, , (const lj_table *)REG(1)->u.p, REG(2)->u.i, TAG, FACT, 0, 0)                          \
   GETI_TYPED(GETI##SUF##__t, R_, R_, , (const lj_table *)REG(1)->u.p, REG(2)->u.i, TAG, FACT, 1, FACT)                  \
   GETI_TYPED(GETI_K##SUF, R_, I_, , (const lj_table *)REG(1)->u.p, CPJIT_OPERAND_I64(2), TAG, FACT, 0, 0)               \
   GETI_TYPED(GETI_K##SUF##__t, R_, I_, , (const lj_table *)REG(1)->u.p, CPJIT_OPERAND_I64(2), TAG, FACT, 1, FACT)       \
   GETI_TYPED(GETI_UP##SUF, I_, R_, UPVAL_TABLE_PRELUDE, (const lj_table *)upv->u.p, REG(2)->u.i, TAG, FACT, 0, 0)       \
-  GETI_TYPED(GETI_UP##SUF##__t, I_, R_, UPVAL_TABLE_PRELUDE, (const lj_table *)upv->u.p, REG(2)->u.i, TAG, FACT, 1, FACT)
+  GETI_TYPED(GETI_UP##SUF##__t, I_, R_, UPVAL_TABLE_PRELUDE, (const lj_table *)upv->u.p, REG(2)->u.i, TAG, FACT, 1, FACT) \
+  GETI_TYPED(GETI_FUP##SUF, I_R_, R_, FRAME_UPVAL_TABLE_PRELUDE, (const lj_table *)upv->u.p, REG(3)->u.i, TAG, FACT, 0, 0) \
+  GETI_TYPED(GETI_FUP##SUF##__t, I_R_, R_, FRAME_UPVAL_TABLE_PRELUDE, (const lj_table *)upv->u.p, REG(3)->u.i, TAG, FACT, 1, \
+             FACT)
 GETI_TYPED_FORMS(_F, LJ_FLOAT, LJ_FACT_FLOAT)
 GETI_TYPED_FORMS(_I, LJ_INT, LJ_FACT_INT)
 GETI_TYPED_FORMS(_T, LJ_TABLE, LJ_FACT_TABLE)
@@ -1208,17 +1219,14 @@ CPJIT_UOP(SETFIELD_C) {
   SETFIELD_BODY((lj_table *)REG(0)->u.p, STORE_CONST(slot, 2, 3),
                 lj_set_field_c(L, t, key, CPJIT_OPERAND_I64(2), CPJIT_OPERAND_U8(3)))
 }
-#define UPVAL_TABLE(N)                \
-  const lj_value *up = UPVAL(cl, N)->v; \
-  if (up->tag != LJ_TABLE) CPJIT_EXIT(0);
 CPJIT_UOP_INFO(SETTABUP, .flags = CPJIT_UOP_MAY_EXIT, .operands = {I_, I_, R_});
 CPJIT_UOP(SETTABUP) {
-  UPVAL_TABLE(0)
+  UPVAL_TABLE(up, cl, 0)
   SETFIELD_BODY((lj_table *)up->u.p, copy_value(slot, REG(2)), lj_set_field(L, t, key, REG(2)))
 }
 CPJIT_UOP_INFO(SETTABUP_C, .flags = CPJIT_UOP_MAY_EXIT, .operands = {I_, I_, I_, I_});
 CPJIT_UOP(SETTABUP_C) {
-  UPVAL_TABLE(0)
+  UPVAL_TABLE(up, cl, 0)
   SETFIELD_BODY((lj_table *)up->u.p, STORE_CONST(slot, 2, 3),
                 lj_set_field_c(L, t, key, CPJIT_OPERAND_I64(2), CPJIT_OPERAND_U8(3)))
 }
