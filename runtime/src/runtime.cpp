@@ -173,7 +173,8 @@ Failure register_stencils(cpjit_context *ctx, const cpjit_stencil_set *set, cons
       if ((info.flags & CPJIT_UOP_BRANCH) && (info.flags & CPJIT_UOP_ENDS_TRACE) && no_operands &&
           s->model.jump == CPJIT_NONE)
         s->model.jump = id;
-      if ((info.flags & CPJIT_UOP_MOVE) && s->model.move == CPJIT_NONE) s->model.move = id;
+      // The plain copy, not a given variant of it (which relies on a fact about its slot).
+      if ((info.flags & CPJIT_UOP_MOVE) && info.given.fact == 0 && s->model.move == CPJIT_NONE) s->model.move = id;
       if (info.flags & CPJIT_UOP_CONST) s->model.constants.push_back(id);
     } else {
       info.flags = CPJIT_UOP_ESCAPES | CPJIT_UOP_MAY_EXIT | CPJIT_UOP_MAY_ERROR;

@@ -383,7 +383,7 @@ namespace {
 // A uop model for the given-facts pass: ADD produces fact 1 in its slot operand 0, and has a
 // variant for when that slot holds fact 1 already.
 struct GivenModel {
-  enum : uint32_t { kSetInt, kSetFloat, kAdd, kAddGiven, kEscape, kJump, kBranch, kCount };
+  enum : uint32_t { kSetInt, kSetFloat, kAdd, kAddGiven, kEscape, kJump, kBranch, kMove, kMoveGiven, kCount };
   cpjit::opt::Uops uops;
   GivenModel() {
     uops.info.resize(kCount);
@@ -401,7 +401,13 @@ struct GivenModel {
       add.results[0] = {0, 0, 1};
     }
     uops.info[kAddGiven].given = {0, 0, 1};
-    uops.given = {{kAdd, 0, 1, kAddGiven}};
+    for (uint32_t u : {kMove, kMoveGiven}) {  // s0 = s1: produces whatever s1 holds
+      uops.info[u].flags = CPJIT_UOP_PURE | CPJIT_UOP_MOVE;
+      uops.info[u].operands[0] = CPJIT_OPERAND_SLOT_WRITE;
+      uops.info[u].operands[1] = CPJIT_OPERAND_SLOT_READ;
+    }
+    uops.info[kMoveGiven].given = {0, 0, 1};
+    uops.given = {{kAdd, 0, 1, kAddGiven}, {kMove, 0, 1, kMoveGiven}};
     uops.info[kEscape].flags = CPJIT_UOP_ESCAPES;
     uops.info[kJump].flags = CPJIT_UOP_BRANCH | CPJIT_UOP_ENDS_TRACE;
     uops.info[kBranch].flags = CPJIT_UOP_BRANCH;
@@ -428,6 +434,23 @@ TEST_CASE("given facts: a uop whose slot already holds what it produces uses its
   // The add's own result: the second add of the same slot relies on the first.
   CHECK(m.run({CM::insn(M::kAdd, {5, 6, 7}), CM::insn(M::kAdd, {5, 5, 7})}, stats) == U{M::kAdd, M::kAddGiven});
   CHECK(stats.uops_given == 2);
+}
+
+TEST_CASE("given facts: a copy produces its source's fact", "[unit][opt]") {
+  GivenModel m;
+  cpjit::opt::Stats stats;
+  using M = GivenModel;
+  using CM = CacheModel;
+  using U = std::vector<uint32_t>;
+  // Both slots hold fact 1: the copy's variant.
+  CHECK(m.run({CM::insn(M::kSetInt, {5}), CM::insn(M::kSetInt, {6}), CM::insn(M::kMove, {5, 6})}, stats) ==
+        U{M::kSetInt, M::kSetInt, M::kMoveGiven});
+  // The source holds another fact, or an unknown one; the destination holds nothing known.
+  CHECK(m.run({CM::insn(M::kSetInt, {5}), CM::insn(M::kSetFloat, {6}), CM::insn(M::kMove, {5, 6})}, stats) ==
+        U{M::kSetInt, M::kSetFloat, M::kMove});
+  CHECK(m.run({CM::insn(M::kSetInt, {5}), CM::insn(M::kMove, {5, 6})}, stats) == U{M::kSetInt, M::kMove});
+  CHECK(m.run({CM::insn(M::kSetInt, {6}), CM::insn(M::kMove, {5, 6})}, stats) == U{M::kSetInt, M::kMove});
+  CHECK(stats.uops_given == 1);
 }
 
 TEST_CASE("given facts: only what holds on every path, and nothing across an escaping uop", "[unit][opt]") {

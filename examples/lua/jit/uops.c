@@ -216,6 +216,18 @@ CPJIT_UOP(MOVE) {
   copy_value(REG(0), REG(1));
   CPJIT_CONTINUE();
 }
+/* A copy into a slot that holds a value of the source's type already (the optimizer knows both
+ * facts, and every fact is one tag): the payload alone. One form per fact, the same code. */
+#define MOVE_GIVEN(NAME, FACT)                                                                        \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE | CPJIT_UOP_MOVE, .operands = {W_, R_}, .given = {0, 0, FACT}); \
+  CPJIT_UOP(NAME) {                                                                                   \
+    REG(0)->u.i = REG(1)->u.i;                                                                        \
+    CPJIT_CONTINUE();                                                                                 \
+  }
+MOVE_GIVEN(MOVE__ti, LJ_FACT_INT)
+MOVE_GIVEN(MOVE__tf, LJ_FACT_FLOAT)
+MOVE_GIVEN(MOVE__ts, LJ_FACT_STRING)
+MOVE_GIVEN(MOVE__tt, LJ_FACT_TABLE)
 
 CPJIT_UOP_INFO(NOT, .flags = CPJIT_UOP_PURE, .operands = {W_, R_});
 CPJIT_UOP(NOT) {
