@@ -157,8 +157,8 @@ struct Recording {
     uint64_t slot;
   };
   std::vector<UpvalSlot> upval_slots;
-  // The last GETUPVAL of the trace's own closure: its uop's index, instruction, upvalue and
-  // register, for the next instruction to fuse with (GETI_UP).
+  // The last GETUPVAL of the running frame's closure: its uop's index, instruction, upvalue
+  // and register, for the next instruction to fuse with (GETI_UP, GETI_FUP).
   struct UpvalLoad {
     size_t insn = SIZE_MAX;
     const Instr* pc = nullptr;

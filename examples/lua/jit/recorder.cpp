@@ -278,21 +278,29 @@ class Recorder {
     const std::string_view name = cpjit_uop_name(J_.stencils, R_.insns[w->second].uop);
     return name.rfind("GETI", 0) == 0 || name.rfind("GETFIELD", 0) == 0;
   }
-  // Register r holds a closure of p, to be called. When the trace's own closure read it from
-  // one of its upvalues and it is that closure itself (a function calling itself through the
-  // local that names it), the read becomes GETUPVAL_SELF, which checks just that (the running
-  // closure is one of p), instead of a guard on the prototype.
+  // Register r holds a closure of p, to be called. When a GETUPVAL form read it (nothing wrote
+  // r since), the read checks the prototype instead of a guard after it: GETUPVAL_P and
+  // GETUPVAL_F_P, or GETUPVAL_SELF when the trace's own closure reads itself (a function calling
+  // itself through the local that names it), which checks just that (the running closure is one
+  // of p). They leave at the GETUPVAL, before writing.
   void guard_proto(int r, const Proto* p) {
     const uint64_t slot = off() + static_cast<uint64_t>(r);
     const auto w = R_.last_writer.find(slot);
-    if (own_frame() && reg(r)->lcl == closure() && closure()->p == p && w != R_.last_writer.end() &&
-        w->second < R_.insns.size() && R_.fusable_loads.count(w->second) &&
-        R_.insns[w->second].uop == J_.uop("GETUPVAL") && R_.insns[w->second].operands[0] == slot * sizeof(Value)) {
+    if (w != R_.last_writer.end() && w->second < R_.insns.size() && R_.fusable_loads.count(w->second) &&
+        R_.insns[w->second].operands[0] == slot * sizeof(Value)) {
       cpjit_insn& insn = R_.insns[w->second];
-      insn.uop = J_.uop("GETUPVAL_SELF");
-      insn.exits[0] = R_.load_exits.at(w->second);
-      set_tag(r, kTagLClosure);
-      return;
+      const bool own = insn.uop == J_.uop("GETUPVAL"), inlined = insn.uop == J_.uop("GETUPVAL_F");
+      if (own || inlined) {
+        if (own && reg(r)->lcl == closure() && closure()->p == p) {
+          insn.uop = J_.uop("GETUPVAL_SELF");
+        } else {
+          insn.uop = J_.uop(own ? "GETUPVAL_P" : "GETUPVAL_F_P");
+          insn.operands[own ? 2 : 3] = reinterpret_cast<uint64_t>(p);
+        }
+        insn.exits[0] = R_.load_exits.at(w->second);
+        set_tag(r, kTagLClosure);
+        return;
+      }
     }
     emit("GUARD_PROTO", {static_cast<uint64_t>(r), reinterpret_cast<uint64_t>(p)});
   }

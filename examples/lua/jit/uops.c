@@ -2062,6 +2062,23 @@ CPJIT_UOP(GETUPVAL_SELF) {
   }
   CPJIT_EXIT(0);
 }
+/* An upvalue holding the function a call then makes (GETUPVAL and the call's GUARD_PROTO, the
+ * recorder's fusion): a Lua closure of prototype operand 2 (_F: of the inlined call's closure in
+ * slot operand 2, the prototype operand 3). Leaves at the GETUPVAL, before writing anything, when
+ * it holds anything else. */
+#define GETUPVAL_PROTO(NAME, CLOSURE, PROTO, ...)                                              \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT, .operands = {__VA_ARGS__});                \
+  CPJIT_UOP(NAME) {                                                                            \
+    const lj_value *v = UPVAL(CLOSURE, 1)->v;                                                  \
+    if (LAID_OUT_LAST(v->tag == LJ_LCLOSURE && ((const lj_lclosure *)v->u.p)->proto == PROTO)) { \
+      REG(0)->u.p = v->u.p;                                                                    \
+      REG(0)->tag = LJ_LCLOSURE; /* known: no load of it */                                    \
+      CPJIT_CONTINUE();                                                                        \
+    }                                                                                          \
+    CPJIT_EXIT(0);                                                                             \
+  }
+GETUPVAL_PROTO(GETUPVAL_P, cl, CPJIT_OPERAND_PTR(2, const void *), W_, I_, I_)
+GETUPVAL_PROTO(GETUPVAL_F_P, CLOSURE_AT(2), CPJIT_OPERAND_PTR(3, const void *), W_, I_, R_, I_)
 GETUPVAL_TYPED_FORMS(_I, LJ_INT, LJ_FACT_INT)
 GETUPVAL_TYPED_FORMS(_N, LJ_FLOAT, LJ_FACT_FLOAT)
 GETUPVAL_TYPED_FORMS(_T, LJ_TABLE, LJ_FACT_TABLE)
