@@ -248,7 +248,7 @@ class Recorder {
     std::erase_if(R_.last_writer, [&](const auto& e) { return e.second >= R_.insns.size(); });
     R_.fusable_loads.erase(R_.insns.size());
     R_.last_upval_load = {};
-    forget_upval_slot(static_cast<uint64_t>(b));  // it never receives the value now
+    forget_upval_slot(off() + static_cast<uint64_t>(b));  // it never receives the value now
     if (key_reg >= 0 && tag_of(key_reg) != kTagInt) {
       emit("GUARD_INT", {static_cast<uint64_t>(key_reg)}, pc_ - 1);
       set_tag(key_reg, kTagInt);
