@@ -263,8 +263,7 @@ void gc_collect(State* L) {
   L->heap.gray.shrink_to_fit();
   L->heap.estimate = L->heap.total;
   size_t next = L->heap.total / 100 * static_cast<size_t>(L->heap.pause);
-  constexpr size_t kMinThreshold = size_t{1} << 20;
-  if (next < kMinThreshold) next = kMinThreshold;
+  if (next < kGcMinThreshold) next = kGcMinThreshold;
   L->heap.threshold = L->heap.stopped ? static_cast<size_t>(-1) : next;
   if (L->heap.stress && !L->heap.stopped) L->heap.threshold = L->heap.total + 1;
 }

@@ -67,7 +67,7 @@ std::string format(const char* fmt, ...) {
 State* state_new(size_t heap_limit) {
   auto* L = new State();
   L->heap.limit = heap_limit ? heap_limit : kDefaultHeapLimit;
-  L->heap.threshold = size_t{1} << 20;
+  L->heap.threshold = kGcMinThreshold;
   // CPJIT_LUA_GC_STRESS=1 collects at every safe point: slow, but any value the collector
   // cannot see is freed right away, which makes rooting mistakes show up in tests.
   if (const char* stress = std::getenv("CPJIT_LUA_GC_STRESS"); stress && stress[0] == '1') {
