@@ -141,6 +141,7 @@ void compile(Jit& J) {
     uint32_t id = 0;
     if (cpjit_trace_add_exit(trace, &desc, &id) != CPJIT_OK) failure = cpjit_last_error();
   }
+  finish_constants(J, R);
   for (const cpjit_insn& insn : R.insns)
     if (failure.empty() && cpjit_trace_append(trace, &insn, nullptr) != CPJIT_OK) failure = cpjit_last_error();
   if (!failure.empty()) {

@@ -165,6 +165,12 @@ struct Recording {
     int upval = 0;
     int reg = 0;
   } last_upval_load;
+  // Fields taken as constants (Recorder::constant_field): the guards' uops, and what the trace
+  // stores into: the string keys of its field stores, or any key (a store whose key is a
+  // string in a register). Recorder::finish_constants picks each guard's form from them.
+  std::vector<size_t> constant_guards;
+  std::unordered_set<const void*> stored_keys;
+  bool stores_any_key = false;
   // Inner loops' back edges the recording followed once (Recorder::another_lap()).
   std::set<std::pair<const Instr*, uint32_t>> laps;
   std::chrono::steady_clock::time_point started;
@@ -223,6 +229,9 @@ struct Jit {
 
   std::vector<std::unique_ptr<TraceRec>> traces;
   Recording rec;
+  // GETTABUP and GETFIELD instructions whose value the recorder takes no longer as a
+  // constant: a side trace started there (its guard kept failing: a global that changes).
+  std::unordered_set<const Instr*> varying_fields;
 
   // Builtins the recorder inlines, found in the standard library when the JIT starts.
   std::unordered_map<CFunction, std::string> builtins;
@@ -256,5 +265,8 @@ enum class RecordStep { kContinue, kDone, kEnded, kAbort };
 void record_start(Jit& J, CallInfo* ci, const Instr* pc, LoopState* loop, TraceRec* parent, uint32_t parent_exit,
                   uint32_t frame_offset);
 RecordStep record_instruction(Jit& J, CallInfo* ci, const Instr* pc, std::string& abort_reason);
+// Before compiling: the guards on constant fields whose key the trace stores (or any key) check
+// on every pass (GUARD_TABUP_IS_EACH, GUARD_FIELD_IS_EACH); the others once per entry.
+void finish_constants(Jit& J, Recording& R);
 
 }  // namespace cpjit::lua

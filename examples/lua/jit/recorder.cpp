@@ -284,6 +284,7 @@ class Recorder {
   // itself through the local that names it), which checks just that (the running closure is one
   // of p). They leave at the GETUPVAL, before writing.
   void guard_proto(int r, const Proto* p) {
+    if (const std::optional<Value> f = known_constant(r); f && f->tag == kTagLClosure && f->lcl->p == p) return;
     const uint64_t slot = off() + static_cast<uint64_t>(r);
     const auto w = R_.last_writer.find(slot);
     if (w != R_.last_writer.end() && w->second < R_.insns.size() && R_.fusable_loads.count(w->second) &&
@@ -346,6 +347,49 @@ class Recorder {
     return false;
   }
 
+  // The constant register r holds: a LOADTAB, LOADCFUNC or LOADLCL wrote it and nothing has
+  // written r since. Only for a temporary (no local lives in r): nothing but the trace's own
+  // uops writes one, and a uop that escapes makes the recorder forget every writer.
+  std::optional<Value> known_constant(int r) const {
+    if (names_local(r, pc_)) return std::nullopt;
+    const uint64_t slot = off() + static_cast<uint64_t>(r);
+    const auto w = R_.last_writer.find(slot);
+    if (w == R_.last_writer.end() || w->second >= R_.insns.size()) return std::nullopt;
+    const cpjit_insn& insn = R_.insns[w->second];
+    const uint8_t tag = insn.uop == J_.uop("LOADTAB")     ? kTagTable
+                        : insn.uop == J_.uop("LOADCFUNC") ? kTagCFunction
+                        : insn.uop == J_.uop("LOADLCL")   ? kTagLClosure
+                                                          : kTagNil;
+    if (tag == kTagNil || insn.operands[0] != slot * sizeof(Value)) return std::nullopt;
+    Value v = Value::nil();
+    v.tag = tag;
+    v.i = static_cast<int64_t>(insn.operands[1]);
+    return v;
+  }
+  // R[a] := key's value in table t when the recording finds a table or a function there (in
+  // t's hash part): taken as a constant behind a guard that t still holds it (uops.c,
+  // GUARD_TABUP_IS and GUARD_FIELD_IS; `guard` with `where`, its first operand: the upvalue,
+  // or t itself). Globals such as `math` and fields such as `math.sqrt` rarely change; the
+  // calls that follow need no check of the function then, and a loop that stores no field of
+  // that name checks once per entry (finish_constants). False (nothing done) for other values,
+  // and where a side trace started: its guard failed there often (J.varying_fields).
+  bool constant_field(int a, const char* guard, uint64_t where, const Table* t, const String* key) {
+    if (J_.varying_fields.count(pc_)) return false;
+    const uint64_t hint = node_hint(t, key);
+    if (hint == kNoHint) return false;
+    const Value* v = table_get_short_str(t, key);
+    const char* load = v->tag == kTagTable       ? "LOADTAB"
+                       : v->tag == kTagCFunction ? "LOADCFUNC"
+                       : v->tag == kTagLClosure  ? "LOADLCL"
+                                                 : nullptr;
+    if (load == nullptr) return false;
+    emit(guard, {where, reinterpret_cast<uint64_t>(key), hint | uint64_t{v->tag} << 16, payload(*v)});
+    R_.constant_guards.push_back(R_.insns.size() - 1);
+    emit(load, {static_cast<uint64_t>(a), payload(*v)});
+    set_tag(a, v->tag);
+    return true;
+  }
+
   // A site record for a uop's operand (zeroed), which the trace owns from its compilation on.
   template <class Site>
   Site* new_site() {
@@ -372,6 +416,10 @@ class Recorder {
   // node an immediate of the uop), GETFIELD (a site that follows the node and the classes)
   // when the value comes from elsewhere (a class through __index, or nil).
   void get_field(uint64_t a, uint64_t b, const Table* t, const String* key) {
+    if (const std::optional<Value> table = known_constant(static_cast<int>(b));
+        table && table->tag == kTagTable && table->t == t &&
+        constant_field(static_cast<int>(a), "GUARD_FIELD_IS", reinterpret_cast<uint64_t>(t), t, key))
+      return;
     // A nil in t itself is the answer when no __index applies (GETFIELD_H checks that again).
     const bool no_index = t->meta == nullptr || fast_tm(J_.L, t->meta, kTMIndex) == nullptr;
     if (const uint64_t hint = node_hint(t, key, no_index); hint != kNoHint) {
@@ -795,7 +843,8 @@ bool Recorder::inline_builtin(int a, int b, int c) {
   const auto A = static_cast<uint64_t>(a), X = static_cast<uint64_t>(a + 1), Y = static_cast<uint64_t>(a + 2);
   const Value *x = reg(a + 1), *y = reg(a + 2);
   auto guard_function = [&] {
-    emit("GUARD_CFUNC", {A, reinterpret_cast<uint64_t>(f->f)});
+    if (const std::optional<Value> known = known_constant(a); !known || known->tag != kTagCFunction || known->f != f->f)
+      emit("GUARD_CFUNC", {A, reinterpret_cast<uint64_t>(f->f)});
     set_tag(a, kTagCFunction);
   };
   if (name == "table.insert" && nargs == 2 && x->is_table() && x->t->meta == nullptr && (c == 1 || c == 2)) {
@@ -1068,6 +1117,7 @@ void Recorder::translate() {
       const Value* up = closure()->upvals[b]->v;
       if (!up->is_table()) abort("upvalue indexed is not a table");
       if (needs_index(up->t, table_get_short_str(up->t, k(c).s))) abort("__index metamethod of an upvalue's table");
+      if (own_frame() && constant_field(a, "GUARD_TABUP_IS", upval_operand(b), up->t, k(c).s)) return;
       if (const uint64_t hint = node_hint(up->t, k(c).s); own_frame() && hint != kNoHint)
         emit("GETTABUP_H", {A, upval_operand(b), reinterpret_cast<uint64_t>(k(c).s), hint});
       else if (own_frame())
@@ -1079,6 +1129,7 @@ void Recorder::translate() {
     }
     case OP_SETTABUP:
     case OP_SETTABUPK: {
+      R_.stored_keys.insert(k(b).s);
       const Value* up = closure()->upvals[a]->v;
       if (!up->is_table()) abort("upvalue indexed is not a table");
       if (needs_newindex(up->t, table_get_short_str(up->t, k(b).s))) abort("__newindex metamethod of an upvalue's table");
@@ -1147,6 +1198,7 @@ void Recorder::translate() {
     case OP_SETTABLEK: {
       const Table* t = reg(a)->is_table() ? reg(a)->t : nullptr;
       const Value* key = reg(b);
+      if (!key->is_int()) R_.stores_any_key = true;  // another time, any string (an integer is guarded)
       // Through the slow path: a value that is not a table, a key a table lacks with
       // __newindex, and the errors of nil and NaN keys.
       if (t == nullptr || key->is_nil() || (key->is_float() && key->n != key->n) ||
@@ -1188,6 +1240,7 @@ void Recorder::translate() {
     }
     case OP_SETFIELD:
     case OP_SETFIELDK: {
+      R_.stored_keys.insert(k(b).s);
       if (!reg(a)->is_table() || needs_newindex(reg(a)->t, table_get_short_str(reg(a)->t, k(b).s))) {
         if (op == OP_SETFIELD) meta(LJ_META_NEWINDEX, 0, a, LJ_META_K, c, &k(b));
         else meta(LJ_META_NEWINDEX, 0, a, LJ_META_K, LJ_META_K2, &k(b), &k(c));
@@ -1700,6 +1753,15 @@ void Recorder::translate() {
 
 }  // namespace
 
+void finish_constants(Jit& J, Recording& R) {
+  for (size_t i : R.constant_guards) {
+    cpjit_insn& insn = R.insns[i];
+    if (!R.stores_any_key && R.stored_keys.count(reinterpret_cast<const void*>(insn.operands[1])) == 0) continue;
+    insn.uop = J.uop(insn.uop == J.uop("GUARD_TABUP_IS") ? "GUARD_TABUP_IS_EACH" : "GUARD_FIELD_IS_EACH");
+  }
+  R.constant_guards.clear();
+}
+
 void record_start(Jit& J, CallInfo* ci, const Instr* pc, LoopState* loop, TraceRec* parent, uint32_t parent_exit,
                   uint32_t frame_offset) {
   Recording& R = J.rec;
@@ -1725,6 +1787,9 @@ void record_start(Jit& J, CallInfo* ci, const Instr* pc, LoopState* loop, TraceR
   R.upval_slots.clear();
   R.last_upval_load = {};
   R.started = std::chrono::steady_clock::now();
+  // A side trace at a field read: the parent's guard on a constant there may have failed (a
+  // global that changes); this trace and later ones read it as it is.
+  if (parent != nullptr && (op_of(*pc) == OP_GETTABUP || op_of(*pc) == OP_GETFIELD)) J.varying_fields.insert(pc);
   if (parent != nullptr && parent->exits[parent_exit].virtual_site != nullptr) {
     // The exit is inside a call whose frame the parent did not push: this trace pushes it first
     // (the interpreter, that found it pushed, resumed in it). If it cannot, its exit resumes
@@ -1898,6 +1963,7 @@ RecordStep record_instruction(Jit& J, CallInfo* ci, const Instr* pc, std::string
       // here: the interpreter runs the instruction (and a hot exit may grow a side trace).
       R.bytecodes--;
       R.insns.resize(mark);
+      std::erase_if(R.constant_guards, [mark](size_t i) { return i >= mark; });
       abort_reason = a.reason;
       if (a.fatal || R.bytecodes == 0) return RecordStep::kAbort;
       cpjit_insn exit;

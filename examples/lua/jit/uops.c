@@ -201,6 +201,21 @@ CPJIT_UOP(LOADCFUNC) {
   v->tag = LJ_CFUNCTION;
   CPJIT_CONTINUE();
 }
+/* A table or a Lua function known as a constant (behind a GUARD_..._IS). */
+CPJIT_UOP_INFO(LOADTAB, .flags = CPJIT_UOP_PURE, .operands = {W_, I_}, .results = {{0, 0, LJ_FACT_TABLE}});
+CPJIT_UOP(LOADTAB) {
+  lj_value *v = REG(0);
+  v->u.p = CPJIT_OPERAND_PTR(1, void *);
+  v->tag = LJ_TABLE;
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(LOADLCL, .flags = CPJIT_UOP_PURE, .operands = {W_, I_});
+CPJIT_UOP(LOADLCL) {
+  lj_value *v = REG(0);
+  v->u.p = CPJIT_OPERAND_PTR(1, void *);
+  v->tag = LJ_LCLOSURE;
+  CPJIT_CONTINUE();
+}
 CPJIT_UOP_INFO(LOADTRUE, .flags = CPJIT_UOP_PURE, .operands = {W_}, .results = {{0, 0, LJ_FACT_TRUE}});
 CPJIT_UOP(LOADTRUE) {
   REG(0)->tag = LJ_TRUE;
@@ -1047,6 +1062,46 @@ CPJIT_UOP(GETTABUP_H) {
   if (up->tag != LJ_TABLE) CPJIT_EXIT(0);
   GETFIELD_H_BODY((lj_table *)up->u.p)
 }
+
+/* ---- fields known as constants ------------------------------------------------------------
+ * A global such as `math`, or a field of a table the trace knows, such as `math.sqrt`, whose
+ * value the recording found to be a table or a function, in node `hint` of the table: the
+ * recorder takes that value as a constant (LOADTAB, LOADCFUNC, LOADLCL), behind a guard that
+ * the node still holds the key with that value (operand 2: the node's byte offset in its low
+ * 16 bits, the value's tag above them; operand 3: the value's payload). A value that another
+ * node holds, or any other value, leaves the trace.
+ * The _IS forms are IDEMPOTENT, which holds because the recorder picks them only for keys
+ * that nothing in the trace stores (Recorder::finish_constants; a uop that escapes, such as a
+ * call, may store anything, and the optimizer lets nothing IDEMPOTENT cross one): a loop then
+ * checks once per entry, in the iteration peeled off in front of it. The _EACH forms check
+ * every time. GUARD_FIELD_IS reads the table its operand 0 names: a constant that a guard
+ * before it in the trace found where the recording did (so it is alive). */
+static inline __attribute__((always_inline)) int field_is(const lj_table *t, const lj_string *key, uint32_t hint_tag,
+                                                          uint64_t value) {
+  const uint32_t hint = hint_tag & 0xffffu;
+  if (hint > LJ_LAST_NODE(t)) return 0;
+  const lj_node *n = (const lj_node *)((const char *)t->node + hint);
+  return n->key.tag == LJ_STRING && n->key.u.p == key && n->val.tag == (hint_tag >> 16) && (uint64_t)n->val.u.i == value;
+}
+#define GUARD_TABUP_IS_BODY                                                                                      \
+  const lj_value *up = UPVAL(cl, 0)->v;                                                                        \
+  if (up->tag != LJ_TABLE || !field_is((const lj_table *)up->u.p, CPJIT_OPERAND_PTR(1, const lj_string *),      \
+                                       CPJIT_OPERAND_U32(2), CPJIT_OPERAND_U64(3)))                             \
+    CPJIT_EXIT(0);                                                                                             \
+  CPJIT_CONTINUE();
+#define GUARD_FIELD_IS_BODY                                                                                    \
+  if (!field_is(CPJIT_OPERAND_PTR(0, const lj_table *), CPJIT_OPERAND_PTR(1, const lj_string *),              \
+                CPJIT_OPERAND_U32(2), CPJIT_OPERAND_U64(3)))                                                   \
+    CPJIT_EXIT(0);                                                                                             \
+  CPJIT_CONTINUE();
+CPJIT_UOP_INFO(GUARD_TABUP_IS, .flags = GUARD_FLAGS | CPJIT_UOP_IDEMPOTENT, .operands = {I_, I_, I_, I_});
+CPJIT_UOP(GUARD_TABUP_IS) { GUARD_TABUP_IS_BODY }
+CPJIT_UOP_INFO(GUARD_TABUP_IS_EACH, .flags = GUARD_FLAGS, .operands = {I_, I_, I_, I_});
+CPJIT_UOP(GUARD_TABUP_IS_EACH) { GUARD_TABUP_IS_BODY }
+CPJIT_UOP_INFO(GUARD_FIELD_IS, .flags = GUARD_FLAGS | CPJIT_UOP_IDEMPOTENT, .operands = {I_, I_, I_, I_});
+CPJIT_UOP(GUARD_FIELD_IS) { GUARD_FIELD_IS_BODY }
+CPJIT_UOP_INFO(GUARD_FIELD_IS_EACH, .flags = GUARD_FLAGS, .operands = {I_, I_, I_, I_});
+CPJIT_UOP(GUARD_FIELD_IS_EACH) { GUARD_FIELD_IS_BODY }
 
 /* Global (or other upvalue-table) field: the upvalue must hold a table. */
 CPJIT_UOP_INFO(GETTABUP, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_});
