@@ -741,7 +741,8 @@ void Recorder::arith(Ar op, int a, int x, int y) {
   if (!nx) need(x, !vx->is_int());
   if (!ny) need(y, !vy->is_int());
   const char* shape = nx ? "_NF" : ny ? "_FN" : vx->is_int() ? "_IF" : vy->is_int() ? "_FI" : "_FF";
-  emit(std::string("F") + stem(op) + shape, {A, X, Y});
+  if (op == Ar::kMul && x == y && shape == std::string_view("_FF")) emit("FSQ_F", {A, X});
+  else emit(std::string("F") + stem(op) + shape, {A, X, Y});
   set_tag(a, kTagFloat);
 }
 

@@ -394,6 +394,21 @@ FLOAT_OPS(FADD, add_ordered(a, b))
 FLOAT_OPS(FSUB, a - b)
 FLOAT_OPS(FMUL, mul_ordered(a, b))
 FLOAT_OPS(FDIV, a / b)
+/* x * x, the recorder's FMUL of a float by itself: one read of x, none in the __1 variants
+ * (x in facc). A square's two reads of one slot would both wait for the store before them. */
+#define FLOAT_SQUARE(NAME, KNOWN, GIVEN, LOAD, ...)                                                                \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE, .operands = {W_, R_}, .results = {{0, 0, LJ_FACT_FLOAT}},            \
+                 .cache_out = {0, FACC}, .given = {0, 0, GIVEN}, ##__VA_ARGS__);                                   \
+  CPJIT_UOP(NAME) {                                                                                                 \
+    const double a = LOAD;                                                                                          \
+    facc = a * a;                                                                                                 \
+    put_float(REG(0), facc, KNOWN);                                                                                 \
+    CPJIT_CONTINUE();                                                                                               \
+  }
+FLOAT_SQUARE(FSQ_F, 0, 0, F1)
+FLOAT_SQUARE(FSQ_F__1, 0, 0, facc, .cache_in = {1, FACC})
+FLOAT_SQUARE(FSQ_F__t, 1, LJ_FACT_FLOAT, F1)
+FLOAT_SQUARE(FSQ_F__t__1, 1, LJ_FACT_FLOAT, facc, .cache_in = {1, FACC})
 /* N shapes: an operand that is a number of either kind, its tag read here (FN, NF, NK). The
  * recorder uses them for an integer loaded from a table and mixed with floats, where a float
  * may take its place later: an integer guard would then fail every time. They leave the trace
