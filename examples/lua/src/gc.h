@@ -7,8 +7,9 @@
 //
 // Pacing: every allocated byte counts towards Heap::total; when it reaches Heap::threshold the
 // next safe point collects and sets threshold = live bytes * pause / 100 (pause 200: the heap
-// may double before the next collection), but never below kGcMinThreshold. Roots: the stack below the live top, the globals,
-// the registry, the string metatable, the metamethod names and the open upvalues.
+// may double before the next collection), never below kGcMinThreshold. Roots: the stack below
+// the live top, the globals, the registry, the string metatable, the metamethod names and the
+// open upvalues.
 #pragma once
 
 #include <cstddef>
