@@ -11,7 +11,7 @@ namespace cpjit::lua {
 void set_funcs(State* L, Table* t, const LibFunc* funcs, const char* prefix) {
   for (const LibFunc* f = funcs; f->name; f++) {
     table_set_str(L, t, str_new(L, f->name), Value::cfunction(f->func));
-    L->builtin_names[reinterpret_cast<const void*>(f->func)] = std::string(prefix) + f->name;
+    if (prefix) L->builtin_names[reinterpret_cast<const void*>(f->func)] = std::string(prefix) + f->name;
   }
 }
 

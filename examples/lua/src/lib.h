@@ -30,7 +30,8 @@ void open_io(State* L);
 void open_os(State* L);
 void open_debug(State* L);
 
-// Sets fields of t from a null-terminated list; 'prefix' ("string.") names them in messages.
+// Sets fields of t from a null-terminated list; 'prefix' ("string.") names them in messages
+// and tracebacks (null: no name, for functions no loaded library holds).
 void set_funcs(State* L, Table* t, const LibFunc* funcs, const char* prefix);
 Table* new_lib(State* L, const char* name, const LibFunc* funcs);
 

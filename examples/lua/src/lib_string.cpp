@@ -843,7 +843,9 @@ const LibFunc kStringMeta[] = {
 void open_string(State* L) {
   Table* lib = new_lib(L, "string", kStringFuncs);
   Table* meta = table_new(L, 0, 16);
-  set_funcs(L, meta, kStringMeta, "string.");
+  // No names for tracebacks: as in lua5.4, a string metamethod is named by the instruction
+  // that called it ("metamethod 'add'"), being no field of a loaded library.
+  set_funcs(L, meta, kStringMeta, nullptr);
   table_set_str(L, meta, L->tm_names[kTMIndex], Value::table(lib));
   L->string_meta = meta;
   L->builtin_names[reinterpret_cast<const void*>(gmatch_step)] = "gmatch_iterator";
