@@ -1,5 +1,7 @@
 #include "generate.h"
 
+#include "stencilgen_source_digest.h"  // CPJIT_STENCILGEN_SOURCE_DIGEST (tools/CMakeLists.txt)
+
 #include <llvm/BinaryFormat/ELF.h>
 #include <llvm/Support/SHA256.h>
 #include <unistd.h>
@@ -25,7 +27,7 @@ namespace fs = std::filesystem;
 
 namespace cpjit::gen {
 
-const char *const kGeneratorVersion = "cpjit-stencilgen 0.1.1";  // in the digest: a change of output bumps it
+const char *const kGeneratorVersion = "cpjit-stencilgen 0.1.1";  // in the digest, with the digest of the sources
 
 namespace {
 
@@ -285,6 +287,7 @@ int generate(const Options &opt) {
       sha.update(llvm::StringRef("\0", 1));
     };
     add(kGeneratorVersion);
+    add(CPJIT_STENCILGEN_SOURCE_DIGEST);
     add(std::to_string(CPJIT_STENCIL_ABI_VERSION));
     add(target->triple);
     add(set.name);
