@@ -1,13 +1,15 @@
 -- x * x of a float (the recorder's FSQ_F): one read of x, from the float cache when the uop
 -- before left x there. Signed zeros, infinities, NaNs and a type change mid-loop.
 local inputs = {1.5, -2.25, 0.0, -0.0, 1e200, -1e-200, 1/0, -1/0, 3.0, 0/0}
+-- A NaN's sign depends on the machine (x86-64 makes -nan, AArch64 nan): print it as "nan".
+local function show(v) return v ~= v and "nan" or string.format("%g", v) end
 local out = {}
 for i = 1, #inputs * 6 do
   local x = inputs[(i - 1) % #inputs + 1]
   local sq = x * x
   local y = x + 0.5
   local chained = y * y          -- y just computed: read from the cache
-  out[#out + 1] = string.format("%g %g %g", sq, chained, 1 / (x * x))
+  out[#out + 1] = show(sq) .. " " .. show(chained) .. " " .. show(1 / (x * x))
 end
 print(table.concat(out, "\n", 1, #inputs))
 print(out[#out - 3], out[#out])
