@@ -169,6 +169,8 @@ struct Recording {
   // stores into: the string keys of its field stores, or any key (a store whose key is a
   // string in a register). Recorder::finish_constants picks each guard's form from them.
   std::vector<size_t> constant_guards;
+  // The instruction of each GETFIELD_H form (by uop), for Recorder::pair_field_store.
+  std::unordered_map<size_t, const Instr*> field_read_pcs;
   std::unordered_set<const void*> stored_keys;
   bool stores_any_key = false;
   // Inner loops' back edges the recording followed once (Recorder::another_lap()).

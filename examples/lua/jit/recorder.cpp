@@ -390,6 +390,44 @@ class Recorder {
     return true;
   }
 
+  // R[a].key := R[c] where a GETFIELD_H form read R[a].key, from node `hint` too, and nothing
+  // since has written R[a] or done what could move its nodes or store into a table: only pure
+  // uops, guards, copies, float arithmetic and reads of tables (whose helpers only read), none
+  // that escapes. The read then leaves the trace unless it finds the key there with a value
+  // (its _X form), and the store writes that node unchecked (SETFIELD_HK, SETFIELD_HKF for a
+  // float into the float the read found). False (nothing done) when there is no such read,
+  // when it found nil, or where a side trace started (its exit was taken often).
+  bool pair_field_store(int a, const String* key, uint64_t hint, int c) {
+    const uint64_t slot = off() + static_cast<uint64_t>(a);
+    const Node* node = reinterpret_cast<const Node*>(reinterpret_cast<const char*>(reg(a)->t->node) + hint);
+    if (node->val.is_nil()) return false;
+    for (size_t i = R_.insns.size(); i-- > 0;) {
+      const cpjit_insn& insn = R_.insns[i];
+      const std::string_view name = cpjit_uop_name(J_.stencils, insn.uop);
+      static constexpr std::string_view kReads[] = {"GETFIELD_H", "GETFIELD_H_F", "GETFIELD_H_I", "GETFIELD_H_T"};
+      const auto read = std::find(std::begin(kReads), std::end(kReads), name);
+      if (read != std::end(kReads) && insn.operands[1] == slot * sizeof(Value) &&
+          insn.operands[2] == reinterpret_cast<uint64_t>(key) && insn.operands[3] == hint) {
+        const auto w = R_.last_writer.find(slot);
+        const auto at = R_.field_read_pcs.find(i);
+        if ((w != R_.last_writer.end() && w->second > i) || at == R_.field_read_pcs.end() ||
+            J_.varying_fields.count(at->second))
+          return false;
+        R_.insns[i].uop = J_.uop("GETFIELD_HX" + std::string(name.substr(std::string_view("GETFIELD_H").size())));
+        const bool float_payload = name == "GETFIELD_H_F" && tag_of(c) == kTagFloat;
+        emit(float_payload ? "SETFIELD_HKF" : "SETFIELD_HK", {static_cast<uint64_t>(a), hint, static_cast<uint64_t>(c)});
+        return true;
+      }
+      const uint32_t flags = J_.uop_flags[insn.uop];
+      if (flags & CPJIT_UOP_ESCAPES) return false;
+      const bool harmless = (flags & (CPJIT_UOP_PURE | CPJIT_UOP_GUARD)) || name.rfind("GETFIELD_H", 0) == 0 ||
+                            name.rfind("GETI", 0) == 0 || name.rfind("MOVE", 0) == 0 || name.rfind("FADD_", 0) == 0 ||
+                            name.rfind("FSUB_", 0) == 0 || name.rfind("FMUL_", 0) == 0 || name.rfind("FDIV_", 0) == 0;
+      if (!harmless) return false;
+    }
+    return false;
+  }
+
   // A site record for a uop's operand (zeroed), which the trace owns from its compilation on.
   template <class Site>
   Site* new_site() {
@@ -425,6 +463,7 @@ class Recorder {
     if (const uint64_t hint = node_hint(t, key, no_index); hint != kNoHint) {
       emit("GETFIELD_H", {a, b, reinterpret_cast<uint64_t>(key), hint});
       R_.fusable_loads.insert(R_.insns.size() - 1);  // a type guard on its result may join it
+      R_.field_read_pcs[R_.insns.size() - 1] = pc_;
     }
     else if (const char* uop = nullptr; lj_class_site* site = class_site(t, key, &uop))
       emit(uop, {a, b, reinterpret_cast<uint64_t>(site)});
@@ -1250,8 +1289,10 @@ void Recorder::translate() {
       need(a);
       if (op == OP_SETFIELD) {
         // A nil there takes the value: no __newindex applies (checked above, and by the uop).
-        if (const uint64_t hint = node_hint(reg(a)->t, k(b).s, true); hint != kNoHint)
-          emit(tag_of(c) == kTagFloat ? "SETFIELD_HF" : "SETFIELD_H", {A, reinterpret_cast<uint64_t>(k(b).s), C, hint});
+        if (const uint64_t hint = node_hint(reg(a)->t, k(b).s, true); hint != kNoHint) {
+          if (!pair_field_store(a, k(b).s, hint, c))
+            emit(tag_of(c) == kTagFloat ? "SETFIELD_HF" : "SETFIELD_H", {A, reinterpret_cast<uint64_t>(k(b).s), C, hint});
+        }
         else
           emit("SETFIELD", {A, field_site(reg(a)->t, k(b).s), C});
       } else if (const uint64_t hint = node_hint(reg(a)->t, k(b).s, true); hint != kNoHint) {

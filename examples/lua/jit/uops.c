@@ -1302,6 +1302,52 @@ CPJIT_UOP(SETFIELD_HF) {
   if (!CPJIT_CALL(lj_set_field(L, t, key, REG(2)))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
+/* ---- a field read, then stored in the same trace ---------------------------------------------
+ * `obj.x = obj.x + 1`: the recorder pairs a GETFIELD_H form with a SETFIELD of the same table
+ * register, key and node when nothing between them stores into a table, calls a helper that
+ * may, or writes the table register (Recorder::pair_field_store): the table's nodes stay where
+ * they are. The read becomes its _X form, which leaves the trace instead of calling the helper
+ * unless the key is in that node with a value (of its type, for the typed forms); the store
+ * then writes that node with no check (SETFIELD_HK, the value; SETFIELD_HKF, a float's payload
+ * into the float the read found). A non-nil value needs no __newindex. */
+#define GETFIELD_HX(NAME, TAG_OK, KNOWN, FACT, GIVEN)                                                        \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_, I_}, .results = {{0, 0, FACT}}, \
+                 .given = {0, 0, GIVEN});                                                                   \
+  CPJIT_UOP(NAME) {                                                                                         \
+    const lj_table *t = (const lj_table *)REG(1)->u.p;                                                      \
+    const lj_string *key = CPJIT_OPERAND_PTR(2, const lj_string *);                                         \
+    const uint32_t hint = CPJIT_OPERAND_U16(3);                                                             \
+    const lj_node *n = (const lj_node *)((const char *)t->node + hint);                                     \
+    if (LAID_OUT_LAST(hint <= LJ_LAST_NODE(t) && n->key.tag == LJ_STRING && n->key.u.p == key && (TAG_OK))) { \
+      if (KNOWN) REG(0)->u.i = n->val.u.i;                                                                  \
+      else copy_value(REG(0), &n->val);                                                                     \
+      CPJIT_CONTINUE();                                                                                     \
+    }                                                                                                       \
+    CPJIT_EXIT(0);                                                                                          \
+  }
+GETFIELD_HX(GETFIELD_HX, n->val.tag != LJ_NIL, 0, 0, 0)
+GETFIELD_HX(GETFIELD_HX_F, n->val.tag == LJ_FLOAT, 0, LJ_FACT_FLOAT, 0)
+GETFIELD_HX(GETFIELD_HX_F__t, n->val.tag == LJ_FLOAT, 1, LJ_FACT_FLOAT, LJ_FACT_FLOAT)
+GETFIELD_HX(GETFIELD_HX_I, n->val.tag == LJ_INT, 0, LJ_FACT_INT, 0)
+GETFIELD_HX(GETFIELD_HX_I__t, n->val.tag == LJ_INT, 1, LJ_FACT_INT, LJ_FACT_INT)
+GETFIELD_HX(GETFIELD_HX_T, n->val.tag == LJ_TABLE, 0, LJ_FACT_TABLE, 0)
+GETFIELD_HX(GETFIELD_HX_T__t, n->val.tag == LJ_TABLE, 1, LJ_FACT_TABLE, LJ_FACT_TABLE)
+CPJIT_UOP_INFO(SETFIELD_HK, .operands = {R_, I_, R_});
+CPJIT_UOP(SETFIELD_HK) {
+  lj_table *t = (lj_table *)REG(0)->u.p;
+  lj_node *n = (lj_node *)((char *)t->node + CPJIT_OPERAND_U16(1));
+  note_store(L, t);
+  copy_value(&n->val, REG(2));
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(SETFIELD_HKF, .operands = {R_, I_, R_});
+CPJIT_UOP(SETFIELD_HKF) {
+  lj_table *t = (lj_table *)REG(0)->u.p;
+  lj_node *n = (lj_node *)((char *)t->node + CPJIT_OPERAND_U16(1));
+  note_store(L, t);
+  n->val.u.n = REG(2)->u.n;
+  CPJIT_CONTINUE();
+}
 /* The same storing a constant: operand 1 is a lj_store_site (the key and the value). */
 CPJIT_UOP_INFO(SETFIELD_HC, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, I_});
 CPJIT_UOP(SETFIELD_HC) {
