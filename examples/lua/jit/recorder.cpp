@@ -410,7 +410,9 @@ class Recorder {
           insn.operands[2] == reinterpret_cast<uint64_t>(key) && insn.operands[3] == hint) {
         const auto w = R_.last_writer.find(slot);
         const auto at = R_.field_read_pcs.find(i);
-        if ((w != R_.last_writer.end() && w->second > i) || at == R_.field_read_pcs.end() ||
+        // The table register written since, or by the read itself (p = p.next): the store
+        // goes to another table than the one the read checked.
+        if ((w != R_.last_writer.end() && w->second >= i) || at == R_.field_read_pcs.end() ||
             J_.varying_fields.count(at->second))
           return false;
         R_.insns[i].uop = J_.uop("GETFIELD_HX" + std::string(name.substr(std::string_view("GETFIELD_H").size())));

@@ -67,3 +67,29 @@ for i = 1, 70 do
   if i == 40 then z.x = 0.5 end
 end
 print("types change", z.x)
+
+-- The read writes the table's own register (p = p.nxt): a store to p.nxt after it goes to
+-- another table, whose layout the read never checked. The loop is recorded over tables of one
+-- layout (nxt in their first node) and then runs over tables of two (nxt elsewhere in the
+-- second).
+local nodes = {}
+for i = 1, 64 do
+  if i <= 32 or i % 2 == 0 then nodes[i] = {nxt = false, alt = false, v = i}
+  else nodes[i] = {v = i, pad1 = 0, alt = false, pad2 = 0, pad3 = 0, pad4 = 0, pad5 = 0, pad6 = 0, nxt = false} end
+end
+for i = 1, 64 do nodes[i].nxt = nodes[i % 64 + 1]; nodes[i].alt = nodes[(i + 2) % 64 + 1] end
+local p = nodes[1]
+for i = 1, 300 do
+  p = p.nxt
+  p.nxt = p.alt
+end
+local sig = {}
+for i = 1, 64 do
+  local n = nodes[i]
+  local s = n.v .. ">" .. n.nxt.v .. "," .. n.alt.v
+  for k, v in pairs(n) do  -- every other field as it was made
+    if k ~= "nxt" and k ~= "alt" and k ~= "v" and v ~= 0 then s = s .. "!" .. k end
+  end
+  sig[#sig + 1] = s
+end
+print("read into its own register", p.v, table.concat(sig, " "))
