@@ -193,29 +193,19 @@ CPJIT_UOP(LOADNIL) {
   REG(0)->tag = LJ_NIL;
   CPJIT_CONTINUE();
 }
-/* A builtin function value (pairs() and ipairs() return their iterators). */
-CPJIT_UOP_INFO(LOADCFUNC, .flags = CPJIT_UOP_PURE, .operands = {W_, I_});
-CPJIT_UOP(LOADCFUNC) {
-  lj_value *v = REG(0);
-  v->u.i = CPJIT_OPERAND_I64(1);
-  v->tag = LJ_CFUNCTION;
-  CPJIT_CONTINUE();
-}
-/* A table or a Lua function known as a constant (behind a GUARD_..._IS). */
-CPJIT_UOP_INFO(LOADTAB, .flags = CPJIT_UOP_PURE, .operands = {W_, I_}, .results = {{0, 0, LJ_FACT_TABLE}});
-CPJIT_UOP(LOADTAB) {
-  lj_value *v = REG(0);
-  v->u.p = CPJIT_OPERAND_PTR(1, void *);
-  v->tag = LJ_TABLE;
-  CPJIT_CONTINUE();
-}
-CPJIT_UOP_INFO(LOADLCL, .flags = CPJIT_UOP_PURE, .operands = {W_, I_});
-CPJIT_UOP(LOADLCL) {
-  lj_value *v = REG(0);
-  v->u.p = CPJIT_OPERAND_PTR(1, void *);
-  v->tag = LJ_LCLOSURE;
-  CPJIT_CONTINUE();
-}
+/* A function or table known as a constant: a builtin (pairs() and ipairs() return their
+ * iterators, LOADCFUNC), or a value behind a GUARD_..._IS (LOADTAB, LOADLCL too). */
+#define LOAD_OBJECT(NAME, TAG, FACT)                                                                 \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE, .operands = {W_, I_}, .results = {{0, 0, FACT}});   \
+  CPJIT_UOP(NAME) {                                                                                 \
+    lj_value *v = REG(0);                                                                           \
+    v->u.i = CPJIT_OPERAND_I64(1);                                                                  \
+    v->tag = TAG;                                                                                   \
+    CPJIT_CONTINUE();                                                                               \
+  }
+LOAD_OBJECT(LOADCFUNC, LJ_CFUNCTION, 0)
+LOAD_OBJECT(LOADTAB, LJ_TABLE, LJ_FACT_TABLE)
+LOAD_OBJECT(LOADLCL, LJ_LCLOSURE, 0)
 CPJIT_UOP_INFO(LOADTRUE, .flags = CPJIT_UOP_PURE, .operands = {W_}, .results = {{0, 0, LJ_FACT_TRUE}});
 CPJIT_UOP(LOADTRUE) {
   REG(0)->tag = LJ_TRUE;
