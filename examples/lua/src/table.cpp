@@ -280,7 +280,9 @@ void table_resize(State* L, Table* t, uint32_t narray, uint32_t nhash) {
   uint32_t old_hsize = is_dummy(t) ? 0 : t->hmask + 1;
 
   uint32_t keep = old_asize < narray ? old_asize : narray;
-  for (uint32_t i = 0; i < keep; i++) new_array[i] = old_array[i];
+  // One block copy: the old array's values were stored long before, so the value-by-value
+  // copy Value's constructor asks for (store forwarding) buys nothing here.
+  if (keep) std::memcpy(static_cast<void*>(new_array), static_cast<const void*>(old_array), sizeof(Value) * keep);
   for (uint32_t i = keep; i < narray; i++) set_nil(&new_array[i]);
   t->array = new_array;
   t->asize = narray;
