@@ -1,17 +1,36 @@
-// Register caches: reading a value from where the previous uop left it.
+// Register caches: reading a value from where the previous uop left it, and keeping the values a
+// loop carries in registers across its iterations.
 //
 // Between uops every value lives in its slot, so a chain of dependent uops goes through memory:
 // store, then load again in the next stencil, a store-forwarding delay on every link. An
 // interpreter can keep values in pinned state besides the slots (caches, numbered by it): a
 // uop declaring cache_out {k, c} writes slot operand k and also leaves the value in cache c; a
-// variant BASE__x declaring cache_in {k, c} is BASE reading slot operand k from cache c.
+// variant BASE__x declaring cache_in {k, c} is BASE reading slot operand k from cache c (and a
+// variant of that variant may read a second operand from another cache).
 //
-// The pass walks each straight line of the trace knowing which slot each cache mirrors, and
-// swaps a uop for its variant where the operand's slot is mirrored. The slots stay up to date
+// use_caches walks each straight line of the trace knowing which slot each cache mirrors, and
+// swaps a uop for its variant where an operand's slot is mirrored. The slots stay up to date
 // (producers still store), so exits and everything else are unaffected. A cache stops
 // mirroring its slot when the slot is written again, when an escaping or unknown uop runs, when
-// another uop fills the cache, and at jump targets (another path may arrive there).
+// another uop fills the cache, when a uop calls a helper (for caches only loaders fill: the
+// interpreter may let calls clobber those), and at jump targets (another path may arrive there).
+//
+// Loop-carried values (bind_loop_caches). A value computed in one iteration and read in the
+// next still goes through its slot: the store, then the load next time round, lies on the
+// loop's critical path. With loaders (a uop reading one slot into a cache, cache_out {0, c})
+// and home caches (filled only by loaders, read only by loaders), the loop's most-read written
+// slots get a home each for the whole loop:
+//
+//   before:  preamble  L: body (writes s, reads s) ... back-edge -> L
+//   after:   preamble  load h <- s  L: body (writes s; reload h <- s) ... back-edge -> L
+//
+// A reload follows every write of s and every uop that escapes or calls, so the home mirrors
+// s at every instruction of the loop, the loop head included. A read of s then copies the
+// home into a cache that the reader has a variant for (a loader's variant: one register move)
+// instead of loading the slot, and the reload after a write that left s in a cache is a move
+// too. The slots are still written as before: exits see them as tier 1 would.
 #include <optional>
+#include <set>
 
 #include "optimizer.h"
 
@@ -25,46 +44,283 @@ std::optional<uint32_t> variant_of(const Uops &uops, uint32_t base, uint8_t oper
   return std::nullopt;
 }
 
+// A loader: reads its one operand, a slot, into a cache (cache_out names that operand).
+bool is_loader(const UopInfo &info) {
+  if (!info.known || info.operands[0] != CPJIT_OPERAND_SLOT_READ || info.cache_out.cache == 0 ||
+      info.cache_out.operand != 0)
+    return false;
+  for (unsigned k = 1; k < CPJIT_MAX_OPERANDS; ++k)
+    if (info.operands[k] != CPJIT_OPERAND_NONE) return false;
+  return true;
+}
+
+// What the uop model says about each cache.
+struct CacheRoles {
+  uint32_t loader[CPJIT_MAX_CACHES + 1];  // the loader (not a variant) filling cache c, or none
+  bool loader_fed[CPJIT_MAX_CACHES + 1];  // only loaders fill it: calls may clobber it
+  bool home[CPJIT_MAX_CACHES + 1];        // ... and only loaders read it
+  explicit CacheRoles(const Uops &uops) {
+    bool filled_otherwise[CPJIT_MAX_CACHES + 1] = {}, read_otherwise[CPJIT_MAX_CACHES + 1] = {};
+    for (uint32_t c = 0; c <= CPJIT_MAX_CACHES; ++c) loader[c] = CPJIT_NONE;
+    for (uint32_t id = 0; id < uops.info.size(); ++id) {
+      const UopInfo &info = uops.info[id];
+      if (!info.known) continue;
+      const bool load = is_loader(info);
+      if (info.cache_out.cache != 0 && !load) filled_otherwise[info.cache_out.cache] = true;
+      if (info.cache_in.cache != 0 && !load) read_otherwise[info.cache_in.cache] = true;
+      if (load && info.cache_in.cache == 0 && loader[info.cache_out.cache] == CPJIT_NONE)
+        loader[info.cache_out.cache] = id;
+    }
+    // A variant of a variant reads its base's cache too; a chain's caches are all read.
+    for (const Variant &v : uops.variants)
+      for (uint32_t b = v.base; uops.info[b].cache_in.cache != 0 && !is_loader(uops.info[b]);) {
+        read_otherwise[uops.info[b].cache_in.cache] = true;
+        bool found = false;
+        for (const Variant &w : uops.variants)
+          if (w.variant == b) {
+            b = w.base;
+            found = true;
+            break;
+          }
+        if (!found) break;
+      }
+    for (uint32_t c = 1; c <= CPJIT_MAX_CACHES; ++c) {
+      loader_fed[c] = loader[c] != CPJIT_NONE && !filled_otherwise[c];
+      home[c] = loader_fed[c] && !read_otherwise[c];
+    }
+  }
+};
+
+// Whether the uop may leave caches that only loaders fill clobbered, or any slot changed.
+bool clobbers(const UopInfo &info) { return !info.known || (info.flags & CPJIT_UOP_ESCAPES) || info.calls; }
+
+// The loop bind_loop_caches made: instructions [head, back] of the trace, slot `slot[c]` kept in
+// home cache c throughout.
+struct Binding {
+  size_t head = 0, back = 0;
+  std::optional<uint64_t> slot[CPJIT_MAX_CACHES + 1];
+  bool any() const {
+    for (const auto &s : slot)
+      if (s) return true;
+    return false;
+  }
+};
+
+cpjit_insn loader_insn(uint32_t uop, uint64_t slot) {
+  cpjit_insn insn;
+  cpjit_insn_init(&insn, uop);
+  insn.operands[0] = slot;
+  return insn;
+}
+
+Binding bind(const Uops &uops, const CacheRoles &roles, Trace &trace, Stats &stats) {
+  Binding none;
+  const size_t n = trace.size();
+  // The loop: the last backward jump, as peel_loop finds it.
+  size_t back = SIZE_MAX;
+  for (size_t i = n; i-- > 0;)
+    if ((uops.of(trace[i]).flags & CPJIT_UOP_BRANCH) && trace[i].jump <= i) {
+      back = i;
+      break;
+    }
+  if (back == SIZE_MAX) return none;
+  const size_t head = trace[back].jump;
+  // Entered only at its head; no jump from inside leads back before it.
+  for (size_t i = 0; i < n; ++i) {
+    const cpjit_insn &insn = trace[i];
+    if (!(uops.of(insn).flags & CPJIT_UOP_BRANCH) || insn.jump >= n) continue;
+    const bool inside = i >= head && i <= back, target_inside = insn.jump >= head && insn.jump <= back;
+    if (!inside && target_inside && insn.jump != head) return none;
+    if (inside && insn.jump < head) return none;
+  }
+  // Caches a read can come from (a reader has variants for them) and that a loader variant
+  // copies a home into: where a bound slot goes to be read.
+  std::vector<uint8_t> homes;
+  for (uint8_t c = 1; c <= CPJIT_MAX_CACHES; ++c)
+    if (roles.home[c]) homes.push_back(c);
+  if (homes.empty()) return none;
+  auto readable = [&](uint32_t uop, uint8_t k, uint8_t home) {
+    for (uint8_t c = 1; c <= CPJIT_MAX_CACHES; ++c)
+      if (!roles.home[c] && roles.loader[c] != CPJIT_NONE && variant_of(uops, uop, k, c) &&
+          variant_of(uops, roles.loader[c], 0, home))
+        return true;
+    return false;
+  };
+  // Score each slot the loop writes: reads that a home would serve, less the reloads it needs
+  // after uops that escape or call. A branch that writes the slot (or clobbers) would skip the
+  // reload after it on the jump: such a slot (loop) is left alone.
+  size_t clobbering = 0;
+  std::map<uint64_t, long> score;
+  std::set<uint64_t> refused;
+  for (size_t i = head; i <= back; ++i) {
+    const UopInfo &info = uops.of(trace[i]);
+    const bool branch = (info.flags & CPJIT_UOP_BRANCH) != 0;
+    if (clobbers(info)) {
+      if (branch) return none;
+      ++clobbering;
+    }
+    for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k)
+      if (writes_slot(info.operands[k])) {
+        score.emplace(trace[i].operands[k], 0);
+        if (branch) refused.insert(trace[i].operands[k]);
+      }
+  }
+  for (size_t i = head; i <= back; ++i) {
+    const cpjit_insn &insn = trace[i];
+    const UopInfo &info = uops.of(insn);
+    if (!info.known || info.cache_in.cache != 0) continue;
+    for (uint8_t k = 0; k < CPJIT_MAX_OPERANDS; ++k) {
+      if (info.operands[k] != CPJIT_OPERAND_SLOT_READ) continue;
+      auto it = score.find(insn.operands[k]);
+      if (it == score.end() || !readable(insn.uop, k, homes[0])) continue;
+      // Right after the uop that wrote it, the value is in that uop's cache already.
+      const cpjit_insn &prev = trace[i > head ? i - 1 : back];
+      const UopInfo &pinfo = uops.of(prev);
+      if (pinfo.cache_out.cache != 0 && prev.operands[pinfo.cache_out.operand] == insn.operands[k]) continue;
+      ++it->second;
+    }
+  }
+  std::vector<std::pair<long, uint64_t>> ranked;  // (-benefit, slot): best first, then lowest slot
+  for (const auto &[slot, reads] : score)
+    if (!refused.count(slot) && reads - static_cast<long>(clobbering) >= 1)
+      ranked.push_back({-(reads - static_cast<long>(clobbering)), slot});
+  std::sort(ranked.begin(), ranked.end());
+  Binding b;
+  for (size_t j = 0; j < ranked.size() && j < homes.size(); ++j) b.slot[homes[j]] = ranked[j].second;
+  if (!b.any()) return none;
+
+  // Rebuild: the loads before the head, a reload after every write of a bound slot and every
+  // uop that clobbers.
+  const size_t loads = std::count_if(std::begin(b.slot), std::end(b.slot), [](const auto &s) { return s.has_value(); });
+  Trace out;
+  std::vector<uint32_t> new_index(n + 1);
+  for (size_t i = 0; i < head; ++i) {
+    new_index[i] = static_cast<uint32_t>(out.size());
+    out.push_back(trace[i]);
+  }
+  const uint32_t loads_at = static_cast<uint32_t>(out.size());
+  for (uint8_t c = 1; c <= CPJIT_MAX_CACHES; ++c)
+    if (b.slot[c]) out.push_back(loader_insn(roles.loader[c], *b.slot[c]));
+  for (size_t i = head; i < n; ++i) {
+    new_index[i] = static_cast<uint32_t>(out.size());
+    out.push_back(trace[i]);
+    if (i > back) continue;
+    const UopInfo &info = uops.of(trace[i]);
+    for (uint8_t c = 1; c <= CPJIT_MAX_CACHES; ++c) {
+      if (!b.slot[c]) continue;
+      bool reload = clobbers(info);
+      for (unsigned k = 0; k < CPJIT_MAX_OPERANDS && !reload; ++k)
+        reload = writes_slot(info.operands[k]) && trace[i].operands[k] == *b.slot[c];
+      if (reload) out.push_back(loader_insn(roles.loader[c], *b.slot[c]));
+    }
+  }
+  new_index[n] = static_cast<uint32_t>(out.size());
+  // Jumps: the back edges to the head itself, everything else arriving at the head through the
+  // loads; the rest to where their target went. (Old indices: recomputed from the copy.)
+  std::vector<uint32_t> old_of(out.size(), CPJIT_NONE);
+  for (size_t i = 0; i < n; ++i) old_of[new_index[i]] = static_cast<uint32_t>(i);
+  for (size_t j = 0; j < out.size(); ++j) {
+    cpjit_insn &insn = out[j];
+    if (!(uops.of(insn).flags & CPJIT_UOP_BRANCH) || insn.jump >= n || old_of[j] == CPJIT_NONE) continue;
+    const size_t from = old_of[j];
+    const bool inside = from >= head && from <= back;
+    insn.jump = insn.jump == head && !inside ? loads_at : new_index[insn.jump];
+  }
+  b.head = new_index[head];
+  b.back = new_index[back];  // a branch: nothing was inserted after it
+  stats.slots_bound += loads;
+  trace.swap(out);
+  return b;
+}
+
 }  // namespace
+
+void bind_loop_caches(const Uops &uops, Trace &trace, Stats &stats) {
+  const CacheRoles roles(uops);
+  bind(uops, roles, trace, stats);
+}
 
 void use_caches(const Uops &uops, Trace &trace, Stats &stats) {
   if (uops.variants.empty()) return;
+  const CacheRoles roles(uops);
+  const Binding bound = bind(uops, roles, trace, stats);
   const std::vector<bool> targets = jump_targets(uops, trace);
+  const size_t n = trace.size();
   std::optional<uint64_t> mirror[CPJIT_MAX_CACHES + 1];  // cache -> the slot it holds
-  auto forget = [&] {
-    for (auto &m : mirror) m.reset();
+  auto in_loop = [&](size_t i) { return bound.any() && i >= bound.head && i <= bound.back; };
+  // After a clobber the reloads that follow it in the loop set the homes again.
+  auto forget = [&](bool all) {
+    for (uint8_t c = 1; c <= CPJIT_MAX_CACHES; ++c)
+      if (all || roles.loader_fed[c]) mirror[c].reset();
   };
-  for (size_t i = 0; i < trace.size(); ++i) {
-    if (targets[i]) forget();
-    cpjit_insn &insn = trace[i];
-    const UopInfo &base = uops.of(insn);
-    if (base.known && base.cache_in.cache == 0) {
-      // The first read operand whose slot a cache holds, if the uop has that variant.
-      for (uint8_t k = 0; k < CPJIT_MAX_OPERANDS; ++k) {
-        if (base.operands[k] != CPJIT_OPERAND_SLOT_READ) continue;
-        bool done = false;
-        for (uint8_t c = 1; c <= CPJIT_MAX_CACHES && !done; ++c) {
-          if (!mirror[c] || *mirror[c] != insn.operands[k]) continue;
-          if (auto v = variant_of(uops, insn.uop, k, c)) {
-            insn.uop = *v;
-            ++stats.uops_cached;
-            done = true;
+  Trace out;
+  out.reserve(n);
+  std::vector<uint32_t> new_index(n + 1);
+  for (size_t i = 0; i < n; ++i) {
+    new_index[i] = static_cast<uint32_t>(out.size());
+    if (targets[i]) {
+      // Another path may arrive here; in the bound loop the homes hold their slots on all.
+      forget(true);
+      if (in_loop(i))
+        for (uint8_t c = 1; c <= CPJIT_MAX_CACHES; ++c)
+          if (bound.slot[c]) mirror[c] = bound.slot[c];
+    }
+    cpjit_insn insn = trace[i];
+    bool read_from[CPJIT_MAX_CACHES + 1] = {};  // caches the chosen variant reads
+    bool operand_cached[CPJIT_MAX_OPERANDS] = {};
+    if (uops.of(insn).known && uops.of(insn).cache_in.cache == 0) {
+      // Operands whose slot a cache holds, one after another while variants allow.
+      for (bool changed = true; changed;) {
+        changed = false;
+        for (uint8_t k = 0; k < CPJIT_MAX_OPERANDS && !changed; ++k) {
+          if (uops.of(insn).operands[k] != CPJIT_OPERAND_SLOT_READ || operand_cached[k]) continue;
+          for (uint8_t c = 1; c <= CPJIT_MAX_CACHES && !changed; ++c) {
+            if (!mirror[c] || *mirror[c] != insn.operands[k]) continue;
+            if (auto v = variant_of(uops, insn.uop, k, c)) {
+              insn.uop = *v;
+              read_from[c] = operand_cached[k] = changed = true;
+              ++stats.uops_cached;
+            }
           }
         }
-        if (done) break;
+      }
+      // Operands a home holds: copied into a cache the uop can read, by a loader variant.
+      for (uint8_t k = 0; k < CPJIT_MAX_OPERANDS; ++k) {
+        if (uops.of(insn).operands[k] != CPJIT_OPERAND_SLOT_READ || operand_cached[k]) continue;
+        for (uint8_t h = 1; h <= CPJIT_MAX_CACHES && !operand_cached[k]; ++h) {
+          if (!roles.home[h] || !mirror[h] || *mirror[h] != insn.operands[k]) continue;
+          for (uint8_t c = 1; c <= CPJIT_MAX_CACHES; ++c) {
+            if (read_from[c] || roles.home[c] || roles.loader[c] == CPJIT_NONE) continue;
+            const auto v = variant_of(uops, insn.uop, k, c);
+            const auto copy = variant_of(uops, roles.loader[c], 0, h);
+            if (!v || !copy) continue;
+            out.push_back(loader_insn(*copy, insn.operands[k]));
+            mirror[c] = insn.operands[k];
+            insn.uop = *v;
+            read_from[c] = operand_cached[k] = true;
+            ++stats.uops_cached;
+            break;
+          }
+        }
       }
     }
     const UopInfo &info = uops.of(insn);
+    out.push_back(insn);
     if (!info.known || (info.flags & CPJIT_UOP_ESCAPES)) {
-      forget();
+      forget(true);
       continue;
     }
+    if (info.calls) forget(false);
     for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k)
       if (writes_slot(info.operands[k]))
         for (auto &m : mirror)
           if (m && *m == insn.operands[k]) m.reset();
     if (info.cache_out.cache != 0) mirror[info.cache_out.cache] = insn.operands[info.cache_out.operand];
   }
+  new_index[n] = static_cast<uint32_t>(out.size());
+  for (cpjit_insn &insn : out)
+    if ((uops.of(insn).flags & CPJIT_UOP_BRANCH) && insn.jump < n) insn.jump = new_index[insn.jump];
+  trace.swap(out);
 }
 
 }  // namespace cpjit::opt

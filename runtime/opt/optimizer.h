@@ -31,6 +31,7 @@ struct UopInfo {
   cpjit_cache cache_in = {};                 // a variant reading a slot from a register cache
   cpjit_fact given = {};                     // a variant relying on a fact about a slot it writes
   bool known = false;                        // has metadata
+  bool calls = false;                        // its stencil calls a helper (CPJIT_STENCIL_CALLS_SYMBOLS)
 };
 
 // A uop's variant that reads slot operand `operand` from register cache `cache`.
@@ -70,6 +71,7 @@ struct Stats {
   uint64_t uops_removed = 0;
   uint64_t uops_cached = 0;
   uint64_t uops_given = 0;
+  uint64_t slots_bound = 0;
 };
 
 using Trace = std::vector<cpjit_insn>;
@@ -130,6 +132,7 @@ void forward_values(const Uops &uops, Trace &trace, Stats &stats);              
 void remove_dead(const Uops &uops, Trace &trace, Stats &stats);                    // dce.cpp
 void use_given_facts(const Uops &uops, Trace &trace, Stats &stats, const Facts &entry = {});  // given.cpp
 void use_caches(const Uops &uops, Trace &trace, Stats &stats);                     // cache.cpp
+void bind_loop_caches(const Uops &uops, Trace &trace, Stats &stats);               // cache.cpp (use_caches runs it)
 
 // ---- shared helpers ------------------------------------------------------------------------------
 // facts_before(): what holds before each instruction (facts.cpp's dataflow), `entry` at the

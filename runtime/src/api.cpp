@@ -166,6 +166,7 @@ cpjit_status cpjit_context_stats_get(const cpjit_context *ctx, cpjit_context_sta
     stats.uops_removed = ctx->opt_stats.uops_removed;
     stats.uops_cached = ctx->opt_stats.uops_cached;
     stats.uops_given = ctx->opt_stats.uops_given;
+    stats.slots_bound = ctx->opt_stats.slots_bound;
     return Failure{};
   });
   if (locked != CPJIT_OK) return locked;

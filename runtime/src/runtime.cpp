@@ -159,6 +159,7 @@ Failure register_stencils(cpjit_context *ctx, const cpjit_stencil_set *set, cons
     const cpjit_stencil &st = lib.stencil(s->uops[id]);
     opt::UopInfo info;
     std::memcpy(info.widths, st.operand_widths, sizeof info.widths);
+    info.calls = (st.flags & CPJIT_STENCIL_CALLS_SYMBOLS) != 0;
     if (st.meta != nullptr) {
       info.known = true;
       info.flags = st.meta->flags;
@@ -349,6 +350,7 @@ Failure end_trace(cpjit_trace *trace, cpjit_executor **out) {
     ctx->opt_stats.uops_removed += stats.uops_removed;
     ctx->opt_stats.uops_cached += stats.uops_cached;
     ctx->opt_stats.uops_given += stats.uops_given;
+    ctx->opt_stats.slots_bound += stats.slots_bound;
   }
   if (ctx->passes & CPJIT_OPT_FACTS) {
     e->facts_known = true;

@@ -582,10 +582,15 @@ void Extractor::attach_meta(Stencil &stencil) {
     if (m.proves[f].fact != 0 && !(m.flags & CPJIT_UOP_GUARD)) refuse_meta("only a CPJIT_UOP_GUARD proves facts");
   if (m.cache_out.cache > CPJIT_MAX_CACHES || m.cache_in.cache > CPJIT_MAX_CACHES)
     refuse_meta("caches are numbered 1 to " + std::to_string(CPJIT_MAX_CACHES));
-  if (m.cache_out.cache &&
+  // A loader (its one operand a read slot, which cache_out names) fills a cache from a slot.
+  const bool loader = m.operands[0] == CPJIT_OPERAND_SLOT_READ && m.cache_out.operand == 0 &&
+                      std::all_of(m.operands + 1, m.operands + CPJIT_MAX_OPERANDS,
+                                  [](uint8_t k) { return k == CPJIT_OPERAND_NONE; });
+  if (m.cache_out.cache && !loader &&
       (m.cache_out.operand >= CPJIT_MAX_OPERANDS || (m.operands[m.cache_out.operand] != CPJIT_OPERAND_SLOT_WRITE &&
                                                      m.operands[m.cache_out.operand] != CPJIT_OPERAND_SLOT_READ_WRITE)))
-    refuse_meta("cache_out names operand " + std::to_string(m.cache_out.operand) + ", which is not a written slot");
+    refuse_meta("cache_out names operand " + std::to_string(m.cache_out.operand) +
+                ", which is not a written slot (nor the read slot of a loader)");
   if (m.cache_in.cache) {
     if (m.cache_in.operand >= CPJIT_MAX_OPERANDS || m.operands[m.cache_in.operand] != CPJIT_OPERAND_SLOT_READ)
       refuse_meta("cache_in names operand " + std::to_string(m.cache_in.operand) + ", which is not a read slot");
@@ -712,17 +717,27 @@ std::vector<Stencil> Extractor::run() {
 // A variant is its base uop reading one operand from a cache (cache_in), or relying on a fact
 // about a slot it writes (given): everything else the optimizer relies on must be the same, or
 // substituting it would change the trace's meaning. A cache variant's base may be a given
-// variant (the optimizer picks the given variant first); nothing else is a variant's base.
+// variant (the optimizer picks the given variant first) or a cache variant reading another
+// operand (BASE__1__b reads operands 1 and 2 from caches); a given variant's base is a uop.
 void Extractor::check_variants(const std::vector<Stencil> &stencils) const {
+  auto find = [&](const std::string &name) {
+    return std::find_if(stencils.begin(), stencils.end(), [&](const Stencil &s) { return s.name == name; });
+  };
   for (const Stencil &v : stencils) {
     if (!v.meta || !(v.meta->cache_in.cache || v.meta->given.fact)) continue;
     const std::string base = variant_base(v.name);
-    auto b = std::find_if(stencils.begin(), stencils.end(), [&](const Stencil &s) { return s.name == base; });
+    auto b = find(base);
     auto refuse = [&](const std::string &why) { fail(what_ + ": CPJIT_UOP_INFO(" + v.name + "): " + why); };
     if (b == stencils.end() || !b->meta) refuse("a variant of " + base + ", which is not a uop with metadata of this file");
     const cpjit_uop_meta &m = *v.meta, &bm = *b->meta;
     const bool cache = m.cache_in.cache != 0;
-    if (bm.cache_in.cache || (bm.given.fact && !cache)) refuse("a variant of a variant");
+    if (bm.given.fact && !cache) refuse("a variant of a variant");
+    if (bm.cache_in.cache && !cache) refuse("a given variant of a cache variant: name it the other way round");
+    // Along a chain of cache variants each reads another operand from a cache.
+    for (auto c = b; c != stencils.end() && c->meta && c->meta->cache_in.cache; c = find(variant_base(c->name)))
+      if (c->meta->cache_in.operand == m.cache_in.operand)
+        refuse("reads operand " + std::to_string(m.cache_in.operand) + " from a cache, as its base " + c->name +
+               " does already");
     if (m.flags != bm.flags || std::memcmp(m.operands, bm.operands, sizeof m.operands) != 0 ||
         std::memcmp(m.proves, bm.proves, sizeof m.proves) != 0 || std::memcmp(m.results, bm.results, sizeof m.results) != 0 ||
         std::memcmp(&m.cache_out, &bm.cache_out, sizeof m.cache_out) != 0 ||

@@ -381,11 +381,12 @@ void jit_close(State* L) {
                  static_cast<unsigned long long>(L->class_epoch));
     std::fprintf(out,
                  "  optimizer: %llu loops peeled, %llu guards removed, %llu uops folded, %llu forwarded, %llu removed, "
-                 "%llu reading facc, %llu not storing a known tag\n",
+                 "%llu reading a register cache, %llu not storing a known tag, %llu slots kept in registers across "
+                 "loops\n",
                  static_cast<unsigned long long>(cs.loops_peeled), static_cast<unsigned long long>(cs.guards_removed),
                  static_cast<unsigned long long>(cs.uops_folded), static_cast<unsigned long long>(cs.uops_forwarded),
                  static_cast<unsigned long long>(cs.uops_removed), static_cast<unsigned long long>(cs.uops_cached),
-                 static_cast<unsigned long long>(cs.uops_given));
+                 static_cast<unsigned long long>(cs.uops_given), static_cast<unsigned long long>(cs.slots_bound));
     for (const auto& t : J->traces) {
       if (t->executor == nullptr) continue;
       cpjit_executor_stats es{};

@@ -18,12 +18,37 @@
 #include "lua_layout.h"
 #include "lua_helpers.h"
 
-/* Pinned state: the interpreter, the frame's registers, its closure, and facc, a register cache
- * (cpjit/stencil_set.h) holding the float that the last float-producing uop stored: a uop
- * right after it reads its operand from there instead of from the slot (the __<k> variants). */
-#define CPJIT_STATE(X) X(struct lj_state *, L) X(lj_value *, base) X(lj_lclosure *, cl) X(double, facc)
-#define FACC 1 /* facc's cache number */
+/* Pinned state: the interpreter, the frame's registers, its closure, and float register caches
+ * (cpjit/stencil_set.h):
+ *   facc      the float that the last float-producing uop stored: a uop right after it reads
+ *             its operand from there instead of from the slot (the __<k> variants);
+ *   fb        a second operand register: BASE__1__b reads operand 1 from facc and 2 from fb;
+ *   fh1..fh4  homes: floats a loop carries from one iteration to the next, each kept there for
+ *             the whole loop and copied into facc or fb to be read (FLOAD_A__h1 ...).
+ * fb and the homes are given up across helper calls (CPJIT_CALL_CLOBBERS): saving four more
+ * doubles around every call would cost the stencils that call on their fast path. */
+#define CPJIT_STATE(X)                                                                          \
+  X(struct lj_state *, L) X(lj_value *, base) X(lj_lclosure *, cl) X(double, facc) X(double, fb) \
+  X(double, fh1) X(double, fh2) X(double, fh3) X(double, fh4)
+#define FACC 1 /* cache numbers */
+#define FB 2
+#define FH1 3
+#define FH2 4
+#define FH3 5
+#define FH4 6
+#define CPJIT_CALL_CLOBBERS() \
+  (CPJIT_LOSE(fb), CPJIT_LOSE(fh1), CPJIT_LOSE(fh2), CPJIT_LOSE(fh3), CPJIT_LOSE(fh4))
 #include <cpjit/stencil.h>
+
+/* A libm call inside an expression gives fb and the homes up as CPJIT_CALL does, without pinning
+ * the state right after it (which would keep facc's old value alive across the call when the
+ * expression's result replaces it). */
+#define LIBM_CALL(call)                          \
+  ({                                             \
+    __typeof__(call) libm_result_ = (call);      \
+    CPJIT_CALL_CLOBBERS();                       \
+    libm_result_;                                \
+  })
 
 CPJIT_HELPER(lj_get_int);
 CPJIT_HELPER(lj_index_int);
@@ -350,6 +375,8 @@ INT_DIVK(MOD_IK, lua_imod)
   FLOAT_UOP_K(NAME##_FF##SUF, KNOWN, GIVEN, R_, F1, F2, EXPR)                                     \
   FLOAT_UOP_K(NAME##_FF##SUF##__1, KNOWN, GIVEN, R_, facc, F2, EXPR, .cache_in = {1, FACC})       \
   FLOAT_UOP_K(NAME##_FF##SUF##__2, KNOWN, GIVEN, R_, F1, facc, EXPR, .cache_in = {2, FACC})       \
+  FLOAT_UOP_K(NAME##_FF##SUF##__1__b, KNOWN, GIVEN, R_, facc, fb, EXPR, .cache_in = {2, FB})       \
+  FLOAT_UOP_K(NAME##_FF##SUF##__2__b, KNOWN, GIVEN, R_, fb, facc, EXPR, .cache_in = {1, FB})       \
   FLOAT_UOP_K(NAME##_IF##SUF, KNOWN, GIVEN, R_, I1, F2, EXPR)                                     \
   FLOAT_UOP_K(NAME##_IF##SUF##__2, KNOWN, GIVEN, R_, I1, facc, EXPR, .cache_in = {2, FACC})       \
   FLOAT_UOP_K(NAME##_FI##SUF, KNOWN, GIVEN, R_, F1, I2, EXPR)                                     \
@@ -399,6 +426,29 @@ FLOAT_SQUARE(FSQ_F, 0, 0, F1)
 FLOAT_SQUARE(FSQ_F__1, 0, 0, facc, .cache_in = {1, FACC})
 FLOAT_SQUARE(FSQ_F__t, 1, LJ_FACT_FLOAT, F1)
 FLOAT_SQUARE(FSQ_F__t__1, 1, LJ_FACT_FLOAT, facc, .cache_in = {1, FACC})
+/* Loaders (cpjit/stencil_set.h): a float slot into a cache, and their variants copying one cache
+ * into another. The optimizer keeps a float that a loop carries in a home (fh1..fh4) for the
+ * whole loop, copies it into facc or fb where it is read (FLOAD_A__h1, FLOAD_B__h1, ...), and
+ * refreshes the home after each store to its slot (FLOAD_H1__a when the store left the value in
+ * facc). They move the slot's eight bytes whatever it holds: a variant reads a cache as a float
+ * only where its base would read the slot as one. */
+#define LOADER(NAME, DST, DST_CACHE, SRC, ...)                                                  \
+  CPJIT_UOP_INFO(NAME, .operands = {R_}, .cache_out = {0, DST_CACHE}, ##__VA_ARGS__); \
+  CPJIT_UOP(NAME) {                                                                   \
+    DST = SRC;                                                                        \
+    CPJIT_CONTINUE();                                                                 \
+  }
+#define HOME_LOADERS(H, HOME, CACHE)                                   \
+  LOADER(FLOAD_##H, HOME, CACHE, REG(0)->u.n)                                 \
+  LOADER(FLOAD_##H##__a, HOME, CACHE, facc, .cache_in = {0, FACC})     \
+  LOADER(FLOAD_A__##H, facc, FACC, HOME, .cache_in = {0, CACHE})       \
+  LOADER(FLOAD_B__##H, fb, FB, HOME, .cache_in = {0, CACHE})
+LOADER(FLOAD_A, facc, FACC, REG(0)->u.n)
+LOADER(FLOAD_B, fb, FB, REG(0)->u.n)
+HOME_LOADERS(H1, fh1, FH1)
+HOME_LOADERS(H2, fh2, FH2)
+HOME_LOADERS(H3, fh3, FH3)
+HOME_LOADERS(H4, fh4, FH4)
 /* N shapes: an operand that is a number of either kind, its tag read here (FN, NF, NK). The
  * recorder uses them for an integer loaded from a table and mixed with floats, where a float
  * may take its place later: an integer guard would then fail every time. They leave the trace
@@ -436,7 +486,7 @@ FLOAT_NUM_OPS(FADD, add_ordered(a, b))
 FLOAT_NUM_OPS(FSUB, a - b)
 FLOAT_NUM_OPS(FMUL, mul_ordered(a, b))
 FLOAT_NUM_OPS(FDIV, a / b)
-FLOAT_OPS(FPOW, (b == 2.0 ? a * a : pow(a, b)))
+FLOAT_OPS(FPOW, (b == 2.0 ? a * a : LIBM_CALL(pow(a, b))))
 /* Float modulo with the sign of the divisor, as the interpreter computes it (src/arith.h). */
 static inline __attribute__((always_inline)) double lua_fmod(double a, double b) {
   /* Integral operands below 2^53 (`x % 2` on a float that holds an integer): the floored
@@ -453,7 +503,7 @@ static inline __attribute__((always_inline)) double lua_fmod(double a, double b)
   if (m != 0 && ((m < 0) != (b < 0))) m += b;
   return m;
 }
-FLOAT_OPS(FMOD, lua_fmod(a, b))
+FLOAT_OPS(FMOD, LIBM_CALL(lua_fmod(a, b)))
 /* x % 2^k, the constant a power of two from 1 to 2^52 (the recorder's FMODP): an integral x
  * below 2^53 leaves its low bits, which two's complement makes the floored remainder for a
  * positive divisor, exactly what lua_fmod's integral case computes with a division; anything
@@ -468,15 +518,15 @@ static inline __attribute__((always_inline)) double lua_fmod_pow2(double a, doub
   }
   return lua_fmod(a, b);
 }
-FLOAT_UOP_K(FMODP_FK, 0, 0, I_, F1, K2, lua_fmod_pow2(a, b))
-FLOAT_UOP_K(FMODP_FK__1, 0, 0, I_, facc, K2, lua_fmod_pow2(a, b), .cache_in = {1, FACC})
-FLOAT_UOP_K(FMODP_FK__t, 1, LJ_FACT_FLOAT, I_, F1, K2, lua_fmod_pow2(a, b))
-FLOAT_UOP_K(FMODP_FK__t__1, 1, LJ_FACT_FLOAT, I_, facc, K2, lua_fmod_pow2(a, b), .cache_in = {1, FACC})
-FLOAT_OPS(FIDIV, floor(a / b))
+FLOAT_UOP_K(FMODP_FK, 0, 0, I_, F1, K2, LIBM_CALL(lua_fmod_pow2(a, b)))
+FLOAT_UOP_K(FMODP_FK__1, 0, 0, I_, facc, K2, LIBM_CALL(lua_fmod_pow2(a, b)), .cache_in = {1, FACC})
+FLOAT_UOP_K(FMODP_FK__t, 1, LJ_FACT_FLOAT, I_, F1, K2, LIBM_CALL(lua_fmod_pow2(a, b)))
+FLOAT_UOP_K(FMODP_FK__t__1, 1, LJ_FACT_FLOAT, I_, facc, K2, LIBM_CALL(lua_fmod_pow2(a, b)), .cache_in = {1, FACC})
+FLOAT_OPS(FIDIV, LIBM_CALL(floor(a / b)))
 
 /* Integer / integer and integer ^ integer are floats in Lua. */
 FLOAT_UOP(FDIV_II, R_, I1, I2, a / b)
-FLOAT_UOP(FPOW_II, R_, I1, I2, (b == 2.0 ? a * a : pow(a, b)))
+FLOAT_UOP(FPOW_II, R_, I1, I2, (b == 2.0 ? a * a : LIBM_CALL(pow(a, b))))
 
 /* One float operand (operand 1) into a float result. */
 #define FLOAT_UNARY(NAME, LOAD, EXPR, ...)                                                                   \
@@ -518,10 +568,10 @@ CMP_GUARDS(EQ_II, int64_t, u.i, int64_t, REG(1)->u.i, R_, a == b)
 /* Strings, and numbers of mixed subtypes (an integer against a float, exactly), through
  * helpers. */
 #define STR_B ((const lj_string *)REG(1)->u.p)
-CMP_GUARDS(LT_SS, const lj_string *, u.p, const lj_string *, STR_B, R_, lj_str_cmp(a, b) < 0)
-CMP_GUARDS(LE_SS, const lj_string *, u.p, const lj_string *, STR_B, R_, lj_str_cmp(a, b) <= 0)
-CMP_GUARDS(LT_NN, const lj_value *, u.p, const lj_value *, REG(1), R_, lj_num_lt(REG(0), b))
-CMP_GUARDS(LE_NN, const lj_value *, u.p, const lj_value *, REG(1), R_, lj_num_le(REG(0), b))
+CMP_GUARDS(LT_SS, const lj_string *, u.p, const lj_string *, STR_B, R_, CPJIT_CALL(lj_str_cmp(a, b)) < 0)
+CMP_GUARDS(LE_SS, const lj_string *, u.p, const lj_string *, STR_B, R_, CPJIT_CALL(lj_str_cmp(a, b)) <= 0)
+CMP_GUARDS(LT_NN, const lj_value *, u.p, const lj_value *, REG(1), R_, CPJIT_CALL(lj_num_lt(REG(0), b)))
+CMP_GUARDS(LE_NN, const lj_value *, u.p, const lj_value *, REG(1), R_, CPJIT_CALL(lj_num_le(REG(0), b)))
 /* Float comparisons, and their variants reading operand 0 (__0) or 1 (__1) from facc. */
 #define FLOAT_CMP(NAME, LOAD_A, LOAD_B, OPERAND_B, CMP, ...)                                 \
   CPJIT_UOP_INFO(NAME, .flags = GUARD_FLAGS, .operands = {R_, OPERAND_B}, ##__VA_ARGS__); \
@@ -537,9 +587,13 @@ CMP_GUARDS(LE_NN, const lj_value *, u.p, const lj_value *, REG(1), R_, lj_num_le
   FLOAT_CMP(NAME, F0, F1R, R_, CMP)                                      \
   FLOAT_CMP(NAME##__0, facc, F1R, R_, CMP, .cache_in = {0, FACC})        \
   FLOAT_CMP(NAME##__1, F0, facc, R_, CMP, .cache_in = {1, FACC})         \
+  FLOAT_CMP(NAME##__0__b, facc, fb, R_, CMP, .cache_in = {1, FB})        \
+  FLOAT_CMP(NAME##__1__b, fb, facc, R_, CMP, .cache_in = {0, FB})        \
   FLOAT_CMP(N##NAME, F0, F1R, R_, !(CMP))                                \
   FLOAT_CMP(N##NAME##__0, facc, F1R, R_, !(CMP), .cache_in = {0, FACC})  \
-  FLOAT_CMP(N##NAME##__1, F0, facc, R_, !(CMP), .cache_in = {1, FACC})
+  FLOAT_CMP(N##NAME##__1, F0, facc, R_, !(CMP), .cache_in = {1, FACC})   \
+  FLOAT_CMP(N##NAME##__0__b, facc, fb, R_, !(CMP), .cache_in = {1, FB})  \
+  FLOAT_CMP(N##NAME##__1__b, fb, facc, R_, !(CMP), .cache_in = {0, FB})
 FLOAT_CMP_FF(LT_FF, a < b)
 FLOAT_CMP_FF(LE_FF, a <= b)
 FLOAT_CMP_FF(EQ_FF, a == b)
@@ -764,7 +818,7 @@ CPJIT_UOP(FORDONE_F) {
 CPJIT_UOP_INFO(FORLIMIT_F, .flags = CPJIT_UOP_MAY_EXIT, .operands = {RW_, R_}, .results = {{0, 0, LJ_FACT_INT}});
 CPJIT_UOP(FORLIMIT_F) {
   lj_value *lim = REG(0);
-  const double f = REG(1)->u.i < 0 ? ceil(lim->u.n) : floor(lim->u.n);
+  const double f = LIBM_CALL(REG(1)->u.i < 0 ? ceil(lim->u.n) : floor(lim->u.n));
   if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0)) CPJIT_EXIT(0);
   set_int(lim, (int64_t)f);
   CPJIT_CONTINUE();
@@ -1365,12 +1419,12 @@ CPJIT_UOP(SETTABUP_C) {
  * access, or fails when a metamethod may be involved. */
 CPJIT_UOP_INFO(GETTABLE_ANY, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, R_});
 CPJIT_UOP(GETTABLE_ANY) {
-  if (!lj_get(L, (lj_table *)REG(1)->u.p, REG(2), REG(0))) CPJIT_EXIT(0);
+  if (!CPJIT_CALL(lj_get(L, (lj_table *)REG(1)->u.p, REG(2), REG(0)))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 CPJIT_UOP_INFO(SETTABLE_ANY, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_, R_});
 CPJIT_UOP(SETTABLE_ANY) {
-  if (!lj_set(L, (lj_table *)REG(0)->u.p, REG(1), REG(2))) CPJIT_EXIT(0);
+  if (!CPJIT_CALL(lj_set(L, (lj_table *)REG(0)->u.p, REG(1), REG(2)))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 /* The same with a constant value (payload and tag operands). */
@@ -1378,7 +1432,7 @@ CPJIT_UOP_INFO(SETTABLE_ANY_C, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_,
 CPJIT_UOP(SETTABLE_ANY_C) {
   lj_value v;
   STORE_CONST(&v, 2, 3);
-  if (!lj_set(L, (lj_table *)REG(0)->u.p, REG(1), &v)) CPJIT_EXIT(0);
+  if (!CPJIT_CALL(lj_set(L, (lj_table *)REG(0)->u.p, REG(1), &v))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 
@@ -1422,7 +1476,7 @@ CPJIT_UOP(SETTABLE_S) {
 /* s:method(...): the method from the string metatable's __index table. */
 CPJIT_UOP_INFO(SELF_STR, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_});
 CPJIT_UOP(SELF_STR) {
-  if (!lj_string_method(L, CPJIT_OPERAND_PTR(1, const lj_string *), REG(0))) CPJIT_EXIT(0);
+  if (!CPJIT_CALL(lj_string_method(L, CPJIT_OPERAND_PTR(1, const lj_string *), REG(0)))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 /* The same through the nodes the recording found (operand 1, a lj_class_site of depth 1 whose
@@ -1450,7 +1504,7 @@ CPJIT_UOP_INFO(LEN_T, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_}, .result
 CPJIT_UOP(LEN_T) {
   lj_table *t = (lj_table *)REG(1)->u.p;
   if (may_have_tm(t->meta, LJ_TM_LEN)) CPJIT_EXIT(0);
-  set_int(REG(0), lj_table_length(t));
+  set_int(REG(0), CPJIT_CALL(lj_table_length(t)));
   CPJIT_CONTINUE();
 }
 /* table.insert(t, v): t[#t + 1] = v for a table without a metatable (else __len, __index or
@@ -1459,7 +1513,7 @@ CPJIT_UOP_INFO(TABLE_APPEND, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_});
 CPJIT_UOP(TABLE_APPEND) {
   lj_table *t = (lj_table *)REG(0)->u.p;
   if (t->meta != 0) CPJIT_EXIT(0);
-  const int64_t key = (int64_t)((uint64_t)lj_table_length(t) + 1);
+  const int64_t key = (int64_t)((uint64_t)CPJIT_CALL(lj_table_length(t)) + 1);
   if (in_array(t, key)) {
     copy_value(&t->array[key - 1], REG(1));
     CPJIT_CONTINUE();
@@ -1477,7 +1531,7 @@ CPJIT_UOP(LEN_S) {
 CPJIT_UOP_INFO(NEWTABLE, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_},
                .results = {{0, 0, LJ_FACT_TABLE}});
 CPJIT_UOP(NEWTABLE) {
-  if (!lj_new_table(L, REG(0), CPJIT_OPERAND_U32(1), CPJIT_OPERAND_U32(2))) CPJIT_EXIT(0);
+  if (!CPJIT_CALL(lj_new_table(L, REG(0), CPJIT_OPERAND_U32(1), CPJIT_OPERAND_U32(2)))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 /* The same without hash entries and with NARRAY (a literal, at most 3: the array's block is
@@ -1593,7 +1647,7 @@ SETLIST_N(SETLIST_T4, 4, 1)
 CPJIT_UOP_INFO(CONCAT, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_},
                .results = {{0, 0, LJ_FACT_STRING}});
 CPJIT_UOP(CONCAT) {
-  if (!lj_concat(L, REG(0), REG(1), CPJIT_OPERAND_U8(2))) CPJIT_EXIT(0);
+  if (!CPJIT_CALL(lj_concat(L, REG(0), REG(1), CPJIT_OPERAND_U8(2)))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 
@@ -1604,12 +1658,12 @@ CPJIT_UOP(CONCAT) {
  * results are; TFORLOOP is a guard on R[a+3] and a MOVE. */
 CPJIT_UOP_INFO(ITER_NEXT, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_, W_, W_});
 CPJIT_UOP(ITER_NEXT) {
-  if (!lj_next(L, (const lj_table *)REG(0)->u.p, REG(1), REG(2), REG(3))) CPJIT_EXIT(0);
+  if (!CPJIT_CALL(lj_next(L, (const lj_table *)REG(0)->u.p, REG(1), REG(2), REG(3)))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 CPJIT_UOP_INFO(ITER_NEXT1, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_, W_});
 CPJIT_UOP(ITER_NEXT1) {
-  if (!lj_next(L, (const lj_table *)REG(0)->u.p, REG(1), REG(2), 0)) CPJIT_EXIT(0);
+  if (!CPJIT_CALL(lj_next(L, (const lj_table *)REG(0)->u.p, REG(1), REG(2), 0))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 /* ipairs(t) over a table without a metatable (one may have been set since: then the
@@ -1666,7 +1720,10 @@ CPJIT_UOP(SETUPVAL_NS) {
  * that no store into one of them counts as dead. */
 CPJIT_UOP_INFO(CLOSE, .flags = CPJIT_UOP_READS_SLOTS, .operands = {R_});
 CPJIT_UOP(CLOSE) {
-  if (lj_has_open_upvalues(L, REG(0))) lj_close_upvals(L, REG(0));
+  if (CPJIT_CALL(lj_has_open_upvalues(L, REG(0)))) {
+    lj_close_upvals(L, REG(0));
+    CPJIT_PIN_STATE();
+  }
   CPJIT_CONTINUE();
 }
 /* R[a] := a closure of prototype p (operand 1) in the trace's own frame; CLOSURE_F in an
@@ -1674,13 +1731,13 @@ CPJIT_UOP(CLOSE) {
  * byte offset from the base). */
 CPJIT_UOP_INFO(CLOSURE, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_});
 CPJIT_UOP(CLOSURE) {
-  if (!lj_closure(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_proto *), cl, base)) CPJIT_EXIT(0);
+  if (!CPJIT_CALL(lj_closure(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_proto *), cl, base))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 CPJIT_UOP_INFO(CLOSURE_F, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, R_, I_});
 CPJIT_UOP(CLOSURE_F) {
-  if (!lj_closure(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_proto *), CLOSURE_AT(2),
-                  (lj_value *)((char *)base + CPJIT_OPERAND_U16(3))))
+  if (!CPJIT_CALL(lj_closure(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_proto *), CLOSURE_AT(2),
+                  (lj_value *)((char *)base + CPJIT_OPERAND_U16(3)))))
     CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
@@ -1692,7 +1749,7 @@ CPJIT_UOP(CLOSURE_F) {
 CPJIT_UOP_INFO(CALL, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_MAY_ERROR | CPJIT_UOP_ESCAPES,
                .operands = {RW_, I_, I_, I_});
 CPJIT_UOP(CALL) {
-  int r = lj_call(L, REG(0), CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *));
+  int r = CPJIT_CALL(lj_call(L, REG(0), CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *)));
   if (r < 0) CPJIT_ERROR();
   if (r == 0) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
@@ -1876,11 +1933,13 @@ CPJIT_UOP(POP_VIRTUAL1) {
 CPJIT_UOP_INFO(POP_FRAME, .flags = CPJIT_UOP_ESCAPES, .operands = {R_, I_});
 CPJIT_UOP(POP_FRAME) {
   pop_frame(L, REG(0), (int32_t)CPJIT_OPERAND_U16(1));
+  CPJIT_PIN_STATE();
   CPJIT_CONTINUE();
 }
 CPJIT_UOP_INFO(POP_FRAME1, .flags = CPJIT_UOP_ESCAPES, .operands = {R_});
 CPJIT_UOP(POP_FRAME1) {
   pop_frame(L, REG(0), 1);
+  CPJIT_PIN_STATE();
   CPJIT_CONTINUE();
 }
 /* One value from a function that creates no closures (no upvalue can be open over its frame) to
@@ -1940,6 +1999,7 @@ CPJIT_UOP(CALL_REBASE_K) {
 #define RETURN_BASE_BODY(N)                       \
   if (L->ci->status & LJ_CI_FRESH) CPJIT_EXIT(0); \
   pop_frame(L, REG(0), N);                        \
+  CPJIT_PIN_STATE();                              \
   const lj_callinfo *ci = L->ci;                  \
   base = ci->base;                                \
   cl = (lj_lclosure *)ci->func->u.p;              \
@@ -2231,7 +2291,7 @@ CPJIT_UOP(SETTABUP_F) {
  * their errors taken out through the error exit. */
 CPJIT_UOP_INFO(META, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_MAY_ERROR | CPJIT_UOP_ESCAPES, .operands = {I_});
 CPJIT_UOP(META) {
-  const int r = lj_meta(L, base, CPJIT_OPERAND_PTR(0, const lj_meta_site *));
+  const int r = CPJIT_CALL(lj_meta(L, base, CPJIT_OPERAND_PTR(0, const lj_meta_site *)));
   if (r < 0) CPJIT_ERROR();
   if (r == 0) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
@@ -2242,7 +2302,7 @@ CPJIT_UOP(META) {
 CPJIT_UOP_INFO(META_BRANCH, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_MAY_ERROR | CPJIT_UOP_ESCAPES | CPJIT_UOP_ENDS_TRACE,
                .operands = {I_});
 CPJIT_UOP(META_BRANCH) {
-  const int r = lj_meta(L, base, CPJIT_OPERAND_PTR(0, const lj_meta_site *));
+  const int r = CPJIT_CALL(lj_meta(L, base, CPJIT_OPERAND_PTR(0, const lj_meta_site *)));
   if (r < 0) CPJIT_ERROR();
   if (r == 0) CPJIT_EXIT(0);
   if (r == 1) CPJIT_EXIT(1);
@@ -2305,19 +2365,19 @@ CPJIT_UOP(STR_BYTE1) {
 }
 CPJIT_UOP_INFO(STR_SUB, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, R_, R_}, .results = {{0, 0, LJ_FACT_STRING}});
 CPJIT_UOP(STR_SUB) {
-  if (!lj_str_sub(L, REG(0), STRING_AT(1), REG(2)->u.i, REG(3)->u.i)) CPJIT_EXIT(0);
+  if (!CPJIT_CALL(lj_str_sub(L, REG(0), STRING_AT(1), REG(2)->u.i, REG(3)->u.i))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 CPJIT_UOP_INFO(STR_SUB2, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, R_}, .results = {{0, 0, LJ_FACT_STRING}});
 CPJIT_UOP(STR_SUB2) {
-  if (!lj_str_sub(L, REG(0), STRING_AT(1), REG(2)->u.i, -1)) CPJIT_EXIT(0);
+  if (!CPJIT_CALL(lj_str_sub(L, REG(0), STRING_AT(1), REG(2)->u.i, -1))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 FLOAT_UNARY_OPS(SQRT_F, __builtin_sqrt(x))
-FLOAT_UNARY_OPS(SIN_F, sin(x))
-FLOAT_UNARY_OPS(COS_F, cos(x))
-FLOAT_UNARY_OPS(EXP_F, exp(x))
-FLOAT_UNARY_OPS(LOG_F, log(x))
+FLOAT_UNARY_OPS(SIN_F, LIBM_CALL(sin(x)))
+FLOAT_UNARY_OPS(COS_F, LIBM_CALL(cos(x)))
+FLOAT_UNARY_OPS(EXP_F, LIBM_CALL(exp(x)))
+FLOAT_UNARY_OPS(LOG_F, LIBM_CALL(log(x)))
 FLOAT_UNARY_OPS(ABS_F, __builtin_fabs(x))
 CPJIT_UOP_INFO(ABS_I, .flags = CPJIT_UOP_PURE, .operands = {W_, R_}, .results = {{0, 0, LJ_FACT_INT}});
 CPJIT_UOP(ABS_I) {
@@ -2330,7 +2390,7 @@ CPJIT_UOP(ABS_I) {
   CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE | CPJIT_UOP_MAY_EXIT, .operands = {W_, R_},                       \
                  .results = {{0, 0, LJ_FACT_INT}});                                                             \
   CPJIT_UOP(NAME) {                                                                                              \
-    double f = FN(REG(1)->u.n);                                                                                  \
+    double f = LIBM_CALL(FN(REG(1)->u.n));                                                                      \
     if (!(f >= -9223372036854775808.0 && f < 9223372036854775808.0)) CPJIT_EXIT(0);                              \
     set_int(REG(0), (int64_t)f);                                                                                 \
     CPJIT_CONTINUE();                                                                                            \
@@ -2356,7 +2416,7 @@ FLOAT_UOP(MIN_FF__2, R_, F1, facc, (b < a) ? b : a, .cache_in = {2, FACC})
 /* ---- entering and leaving ------------------------------------------------------------------ */
 CPJIT_ENTRY(arg) {
   const struct lj_trace_entry *e = (const struct lj_trace_entry *)arg;
-  return CPJIT_ENTER(e->L, e->base, e->cl, 0.0);
+  return CPJIT_ENTER(e->L, e->base, e->cl, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
 }
 
 /* Registers are always in the Lua stack: leaving needs nothing but the exit's record. */

@@ -173,6 +173,7 @@ typedef struct cpjit_context_stats {
   uint64_t uops_removed;
   uint64_t uops_cached;       /* uops replaced by a variant reading a register cache */
   uint64_t uops_given;        /* uops replaced by a variant relying on a known fact */
+  uint64_t slots_bound;       /* slots kept in a register cache across a loop's iterations */
 } cpjit_context_stats;
 cpjit_status cpjit_context_stats_get(const cpjit_context *ctx, cpjit_context_stats *out);
 

@@ -296,7 +296,26 @@ CPJIT__DEFINE_PIN(float)
       double: cpjit__pin_double((double *)(void *)&(name)),     \
       float: cpjit__pin_float((float *)(void *)&(name)),        \
       default: ({ __asm__ volatile("" : "+r"(name)); (void)0; }));
-#define CPJIT_PIN_STATE() do { CPJIT_STATE(CPJIT__PIN) } while (0)
+/* CPJIT_CALL_CLOBBERS(), optional, defined before including this header: statements run right
+ * after every CPJIT_CALL and in CPJIT_PIN_STATE(). CPJIT_LOSE(v) there gives a pinned value up across calls: v is
+ * whatever its register holds after the call, so it is neither saved nor restored around it
+ * (no instruction at all). An interpreter does so for register caches that only loaders fill,
+ * which the optimizer treats as lost after a uop that calls (cpjit/stencil_set.h). */
+#ifndef CPJIT_CALL_CLOBBERS
+#define CPJIT_CALL_CLOBBERS() ((void)0)
+#endif
+#if defined(__x86_64__)
+#define CPJIT__FP_OUT "=x"
+#else
+#define CPJIT__FP_OUT "=w"
+#endif
+#define CPJIT_LOSE(v)                                                    \
+  _Generic((v),                                                          \
+      double: ({ __asm__ volatile("" : CPJIT__FP_OUT(v)); (void)0; }),   \
+      float: ({ __asm__ volatile("" : CPJIT__FP_OUT(v)); (void)0; }),    \
+      default: ({ __asm__ volatile("" : "=r"(v)); (void)0; }))
+/* After a call: the values given up across calls, then every pinned value back in its register. */
+#define CPJIT_PIN_STATE() do { CPJIT_CALL_CLOBBERS(); CPJIT_STATE(CPJIT__PIN) } while (0)
 #define CPJIT_CALL(call)                            \
   ({                                                \
     __typeof__(call) cpjit_call_result_ = (call);   \
@@ -321,7 +340,11 @@ CPJIT__DEFINE_PIN(float)
  * value it writes to slot operand k in cache c, a value of the pinned state; a uop named
  * BASE__<suffix> with `.cache_in = {k, c}` is BASE reading slot operand k from cache c, with
  * otherwise the same metadata. The optimizer uses the variant right after a uop that filled
- * the cache with that slot's value.
+ * the cache with that slot's value. A cache variant may itself be the base of one reading
+ * another operand from a cache (BASE__1__b: operand 1 from one cache, operand 2 from another).
+ * A loader, `.operands = {SLOT_READ}` with `.cache_out = {0, c}`, fills cache c from a slot;
+ * its cache variants copy one cache into another. With loaders the optimizer keeps slots a
+ * loop carries in caches across its iterations (runtime/opt/cache.cpp).
  *
  * Given facts: a uop named BASE__<suffix> with `.given = {k, 0, fact}` is BASE for when slot
  * operand k (which BASE writes) already holds `fact` before it, with otherwise the same

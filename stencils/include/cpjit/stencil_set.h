@@ -129,8 +129,14 @@ typedef struct cpjit_fact {
  * <BASE>__<anything>, reads slot operand k from cache c instead of the slot
  * (cache_in = {k, c}). The slot stays the truth at every exit; the optimizer picks a variant
  * where the cache is known to hold the slot's value (runtime/opt/cache.cpp). A uop that changes
- * a cache must declare it. */
-#define CPJIT_MAX_CACHES 4
+ * a cache must declare it. A variant may be the base of a variant reading another operand.
+ *
+ * A loader is a uop whose only operand is a read slot and whose cache_out names it: it fills
+ * the cache from the slot (its variants copy another cache). A cache that only loaders fill is
+ * a home cache when no uop but a loader reads it: the optimizer may keep a slot there for a
+ * whole loop, and reloads it after any uop that writes the slot, escapes, or calls a helper (a
+ * stencil with CPJIT_STENCIL_CALLS_SYMBOLS: calls may clobber caches fed only by loaders). */
+#define CPJIT_MAX_CACHES 8
 typedef struct cpjit_cache {
   uint8_t operand;
   uint8_t cache; /* 0: none */
