@@ -301,7 +301,15 @@ namespace {
 
 // A uop model for the register-cache pass, without stencils: what the pass reads is metadata.
 struct CacheModel {
-  enum : uint32_t { kProduce, kUse, kUseFromA, kUseFromB, kWrite, kEscape, kJump, kCount };
+  enum : uint32_t {
+    kProduce, kUse, kUseFromA, kUseFromB, kWrite, kEscape, kJump,
+    // Two-cache variants: operand 1 from cache 1 and 2 from cache 2, and the other way round.
+    kUseFromAB, kUseFromBA,
+    // Loaders: cache 1 (facc-like), cache 2 (a second operand register), cache 3 (a home), and
+    // their copies from one cache into another.
+    kLoadA, kLoadB, kLoadH, kLoadAFromH, kLoadBFromH, kLoadHFromA,
+    kCall, kBranch, kCount
+  };
   cpjit::opt::Uops uops;
   CacheModel() {
     uops.info.resize(kCount);
@@ -321,6 +329,28 @@ struct CacheModel {
     uops.info[kWrite].operands[0] = CPJIT_OPERAND_SLOT_WRITE;
     uops.info[kEscape].flags = CPJIT_UOP_ESCAPES;
     uops.info[kJump].flags = CPJIT_UOP_BRANCH | CPJIT_UOP_ENDS_TRACE;
+    uops.info[kBranch].flags = CPJIT_UOP_BRANCH;
+    uops.info[kCall].calls = true;
+  }
+  // The loaders and two-cache variants: a model with home caches.
+  void add_homes() {
+    for (uint32_t u : {kUseFromAB, kUseFromBA}) uops.info[u] = uops.info[kUse];
+    uops.info[kUseFromAB].cache_in = {2, 2};
+    uops.info[kUseFromBA].cache_in = {1, 2};
+    const std::pair<uint32_t, uint8_t> loaders[] = {{kLoadA, 1}, {kLoadB, 2}, {kLoadH, 3}, {kLoadAFromH, 1},
+                                                    {kLoadBFromH, 2}, {kLoadHFromA, 3}};
+    for (auto [u, cache] : loaders) {
+      uops.info[u].operands[0] = CPJIT_OPERAND_SLOT_READ;
+      uops.info[u].cache_out = {0, cache};
+    }
+    uops.info[kLoadAFromH].cache_in = {0, 3};
+    uops.info[kLoadBFromH].cache_in = {0, 3};
+    uops.info[kLoadHFromA].cache_in = {0, 1};
+    uops.variants.push_back({kUseFromA, 2, 2, kUseFromAB});
+    uops.variants.push_back({kUseFromB, 1, 2, kUseFromBA});
+    uops.variants.push_back({kLoadA, 0, 3, kLoadAFromH});
+    uops.variants.push_back({kLoadB, 0, 3, kLoadBFromH});
+    uops.variants.push_back({kLoadH, 0, 1, kLoadHFromA});
   }
   static cpjit_insn insn(uint32_t uop, std::initializer_list<uint64_t> operands, uint32_t jump = CPJIT_NONE) {
     cpjit_insn i;
@@ -376,6 +406,93 @@ TEST_CASE("caches: forgotten when the slot is written, after escaping uops and a
   CHECK(m.run({M::insn(M::kProduce, {5}), M::insn(M::kUse, {5, 5, 7}), M::insn(M::kUse, {6, 5, 7})}, stats) ==
         std::vector<uint32_t>{M::kProduce, M::kUseFromA, M::kUse});
   CHECK(stats.uops_cached == 1);
+}
+
+TEST_CASE("caches: a uop reads two operands from two caches through a chain of variants", "[unit][opt]") {
+  CacheModel m;
+  m.add_homes();
+  cpjit::opt::Stats stats;
+  using M = CacheModel;
+  // s5 in cache 1 (a producer), s7 in cache 2 (a loader): both operands from caches.
+  CHECK(m.run({M::insn(M::kLoadB, {7}), M::insn(M::kProduce, {5}), M::insn(M::kUse, {6, 5, 7})}, stats) ==
+        std::vector<uint32_t>{M::kLoadB, M::kProduce, M::kUseFromAB});
+  CHECK(m.run({M::insn(M::kLoadB, {7}), M::insn(M::kProduce, {5}), M::insn(M::kUse, {6, 7, 5})}, stats) ==
+        std::vector<uint32_t>{M::kLoadB, M::kProduce, M::kUseFromBA});
+  // Cache 2 is lost across a uop that calls (only loaders fill it); cache 1 is not.
+  CHECK(m.run({M::insn(M::kLoadB, {7}), M::insn(M::kProduce, {5}), M::insn(M::kCall, {}), M::insn(M::kUse, {6, 5, 7})},
+              stats) == std::vector<uint32_t>{M::kLoadB, M::kProduce, M::kCall, M::kUseFromA});
+}
+
+TEST_CASE("caches: a slot the loop writes and reads stays in a home cache across iterations", "[unit][opt]") {
+  CacheModel m;
+  m.add_homes();
+  cpjit::opt::Stats stats;
+  using M = CacheModel;
+  cpjit::opt::Trace trace = {
+      M::insn(M::kProduce, {5}),         // 0 before the loop
+      M::insn(M::kUse, {6, 5, 7}),       // 1 loop head: reads s5, last written a whole iteration ago
+      M::insn(M::kProduce, {5}),         // 2 writes s5 (and leaves it in cache 1)
+      M::insn(M::kUse, {8, 9, 5}),       // 3 reads it from cache 1 anyway
+      M::insn(M::kBranch, {}, 1),        // 4 the back edge
+      M::insn(M::kWrite, {9}),           // 5 after the loop
+  };
+  cpjit::opt::use_caches(m.uops, trace, stats);
+  CHECK(M::uop_ids(trace) == std::vector<uint32_t>{M::kProduce,
+                                                   M::kLoadHFromA,  // the home filled before the head (s5 is in cache 1)
+                                                   M::kLoadAFromH,  // the head: s5 copied into cache 1
+                                                   M::kUseFromA, M::kProduce,
+                                                   M::kLoadHFromA,  // the home refreshed after the write
+                                                   M::kUseFromB, M::kBranch, M::kWrite});
+  CHECK(trace[1].operands[0] == 5);
+  CHECK(trace[7].jump == 2);  // the back edge skips the load
+  CHECK(stats.slots_bound == 1);
+
+  // A call in the loop loses the homes: each is reloaded right after it.
+  stats = {};
+  trace = {
+      M::insn(M::kUse, {6, 5, 7}),  // 0 head
+      M::insn(M::kUse, {8, 5, 7}),  // 1
+      M::insn(M::kCall, {}),        // 2
+      M::insn(M::kUse, {5, 6, 8}),  // 3 writes s5
+      M::insn(M::kUse, {7, 6, 8}),  // 4 writes s7
+      M::insn(M::kBranch, {}, 0),   // 5
+  };
+  cpjit::opt::use_caches(m.uops, trace, stats);
+  CHECK(stats.slots_bound == 1);  // four slots worth a home, one home: the lowest slot
+  CHECK(M::uop_ids(trace) == std::vector<uint32_t>{M::kLoadH, M::kLoadAFromH, M::kUseFromA,
+                                                   M::kUseFromA,    // cache 1 still holds s5
+                                                   M::kCall,
+                                                   M::kLoadHFromA,  // the reload: from cache 1, which calls keep
+                                                   M::kUse,
+                                                   M::kLoadH,       // s5 written: reloaded from its slot
+                                                   M::kUse, M::kBranch});
+  CHECK(trace[7].operands[0] == 5);
+  CHECK(trace.back().jump == 1);
+}
+
+TEST_CASE("caches: no home for a loop entered in the middle, nor for a slot a branch writes", "[unit][opt]") {
+  CacheModel m;
+  m.add_homes();
+  cpjit::opt::Stats stats;
+  using M = CacheModel;
+  // A jump from before the loop into its body.
+  cpjit::opt::Trace trace = {M::insn(M::kBranch, {}, 3),  M::insn(M::kUse, {6, 5, 7}), M::insn(M::kProduce, {5}),
+                             M::insn(M::kUse, {8, 9, 7}), M::insn(M::kBranch, {}, 1)};
+  cpjit::opt::use_caches(m.uops, trace, stats);
+  CHECK(stats.slots_bound == 0);
+  CHECK(trace.size() == 5);
+  // The back edge itself writes s5: the reload after it would be skipped on the jump.
+  CacheModel branchy;
+  branchy.add_homes();
+  branchy.uops.info[M::kBranch].operands[0] = CPJIT_OPERAND_SLOT_WRITE;
+  trace = {M::insn(M::kUse, {6, 5, 7}), M::insn(M::kUse, {8, 5, 7}), M::insn(M::kBranch, {5}, 0)};
+  cpjit::opt::use_caches(branchy.uops, trace, stats);
+  CHECK(stats.slots_bound == 0);
+  // More calls in the loop than reads the home would serve.
+  trace = {M::insn(M::kUse, {6, 5, 7}), M::insn(M::kCall, {}), M::insn(M::kCall, {}), M::insn(M::kProduce, {5}),
+           M::insn(M::kBranch, {}, 0)};
+  cpjit::opt::use_caches(m.uops, trace, stats);
+  CHECK(stats.slots_bound == 0);
 }
 
 namespace {
