@@ -22,10 +22,11 @@
  *
  * Pinned state. CPJIT_STATE(X) lists the values that stay in registers across every uop of a
  * trace (frame, register base, VM pointer, a few cached values): X(type, name), at most six
- * of them, each a pointer or an integer of at most 64 bits. Every uop, the exit stub and the
- * entry shim share that signature; uops are `preserve_none` functions, so the values travel
- * in callee-saved registers (x86-64: r12, r13, r14, r15, rdi, rsi; AArch64: x20, x21, ...)
- * and survive helper calls. A uop may assign to a state parameter: the new value is what the
+ * pointers or integers of at most 64 bits, and up to eight doubles. Every uop, the exit stub
+ * and the entry shim share that signature; uops are `preserve_none` functions, so the integer
+ * values travel in callee-saved registers (x86-64: r12, r13, r14, r15, rdi, rsi; AArch64: x20,
+ * x21, ...) and survive helper calls; doubles travel in xmm0.. / v0.., which a helper call
+ * clobbers, so a stencil saves them around its calls (or gives them up: CPJIT_CALL_CLOBBERS). A uop may assign to a state parameter: the new value is what the
  * next uop receives.
  *
  * Control transfers are tail calls ([[clang::musttail]]); each macro below is a `return`:
