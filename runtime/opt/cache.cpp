@@ -15,7 +15,7 @@
 // another uop fills the cache, when a uop calls a helper (for caches only loaders fill: the
 // interpreter may let calls clobber those), and at jump targets (another path may arrive there).
 //
-// Loop-carried values (bind_loop_caches). A value computed in one iteration and read in the
+// Loop-carried values. A value computed in one iteration and read in the
 // next still goes through its slot: the store, then the load next time round, lies on the
 // loop's critical path. With loaders (a uop reading one slot into a cache, cache_out {0, c})
 // and home caches (filled only by loaders, read only by loaders), the loop's most-read written
@@ -31,6 +31,7 @@
 // too. The slots are still written as before: exits see them as tier 1 would.
 #include <optional>
 #include <set>
+#include <unordered_map>
 
 #include "optimizer.h"
 
@@ -38,11 +39,23 @@ namespace cpjit::opt {
 
 namespace {
 
-std::optional<uint32_t> variant_of(const Uops &uops, uint32_t base, uint8_t operand, uint8_t cache) {
-  for (const Variant &v : uops.variants)
-    if (v.base == base && v.operand == operand && v.cache == cache) return v.variant;
-  return std::nullopt;
-}
+// The variants by (base, operand, cache).
+class Variants {
+ public:
+  explicit Variants(const Uops &uops) {
+    for (const Variant &v : uops.variants) index_.emplace(key(v.base, v.operand, v.cache), v.variant);
+  }
+  std::optional<uint32_t> of(uint32_t base, uint8_t operand, uint8_t cache) const {
+    const auto it = index_.find(key(base, operand, cache));
+    return it == index_.end() ? std::nullopt : std::optional<uint32_t>(it->second);
+  }
+
+ private:
+  static uint64_t key(uint32_t base, uint8_t operand, uint8_t cache) {
+    return (uint64_t{base} << 16) | (uint64_t{operand} << 8) | cache;
+  }
+  std::unordered_map<uint64_t, uint32_t> index_;
+};
 
 // A loader: reads its one operand, a slot, into a cache (cache_out names that operand).
 bool is_loader(const UopInfo &info) {
@@ -71,19 +84,7 @@ struct CacheRoles {
       if (load && info.cache_in.cache == 0 && loader[info.cache_out.cache] == CPJIT_NONE)
         loader[info.cache_out.cache] = id;
     }
-    // A variant of a variant reads its base's cache too; a chain's caches are all read.
-    for (const Variant &v : uops.variants)
-      for (uint32_t b = v.base; uops.info[b].cache_in.cache != 0 && !is_loader(uops.info[b]);) {
-        read_otherwise[uops.info[b].cache_in.cache] = true;
-        bool found = false;
-        for (const Variant &w : uops.variants)
-          if (w.variant == b) {
-            b = w.base;
-            found = true;
-            break;
-          }
-        if (!found) break;
-      }
+    // (A variant of a variant reads its base's cache too, which the base marks already.)
     for (uint32_t c = 1; c <= CPJIT_MAX_CACHES; ++c) {
       loader_fed[c] = loader[c] != CPJIT_NONE && !filled_otherwise[c];
       home[c] = loader_fed[c] && !read_otherwise[c];
@@ -94,8 +95,8 @@ struct CacheRoles {
 // Whether the uop may leave caches that only loaders fill clobbered, or any slot changed.
 bool clobbers(const UopInfo &info) { return !info.known || (info.flags & CPJIT_UOP_ESCAPES) || info.calls; }
 
-// The loop bind_loop_caches made: instructions [head, back] of the trace, slot `slot[c]` kept in
-// home cache c throughout.
+// The loop bind() made: instructions [head, back] of the trace, slot `slot[c]` kept in home
+// cache c throughout.
 struct Binding {
   size_t head = 0, back = 0;
   std::optional<uint64_t> slot[CPJIT_MAX_CACHES + 1];
@@ -113,26 +114,12 @@ cpjit_insn loader_insn(uint32_t uop, uint64_t slot) {
   return insn;
 }
 
-Binding bind(const Uops &uops, const CacheRoles &roles, Trace &trace, Stats &stats) {
+Binding bind(const Uops &uops, const Variants &variants, const CacheRoles &roles, Trace &trace, Stats &stats) {
   Binding none;
   const size_t n = trace.size();
-  // The loop: the last backward jump, as peel_loop finds it.
-  size_t back = SIZE_MAX;
-  for (size_t i = n; i-- > 0;)
-    if ((uops.of(trace[i]).flags & CPJIT_UOP_BRANCH) && trace[i].jump <= i) {
-      back = i;
-      break;
-    }
-  if (back == SIZE_MAX) return none;
-  const size_t head = trace[back].jump;
-  // Entered only at its head; no jump from inside leads back before it.
-  for (size_t i = 0; i < n; ++i) {
-    const cpjit_insn &insn = trace[i];
-    if (!(uops.of(insn).flags & CPJIT_UOP_BRANCH) || insn.jump >= n) continue;
-    const bool inside = i >= head && i <= back, target_inside = insn.jump >= head && insn.jump <= back;
-    if (!inside && target_inside && insn.jump != head) return none;
-    if (inside && insn.jump < head) return none;
-  }
+  const std::optional<Loop> loop = find_loop(uops, trace);
+  if (!loop) return none;
+  const size_t head = loop->head, back = loop->back;
   // Caches a read can come from (a reader has variants for them) and that a loader variant
   // copies a home into: where a bound slot goes to be read.
   std::vector<uint8_t> homes;
@@ -141,8 +128,8 @@ Binding bind(const Uops &uops, const CacheRoles &roles, Trace &trace, Stats &sta
   if (homes.empty()) return none;
   auto readable = [&](uint32_t uop, uint8_t k, uint8_t home) {
     for (uint8_t c = 1; c <= CPJIT_MAX_CACHES; ++c)
-      if (!roles.home[c] && roles.loader[c] != CPJIT_NONE && variant_of(uops, uop, k, c) &&
-          variant_of(uops, roles.loader[c], 0, home))
+      if (!roles.home[c] && roles.loader[c] != CPJIT_NONE && variants.of(uop, k, c) &&
+          variants.of(roles.loader[c], 0, home))
         return true;
     return false;
   };
@@ -235,15 +222,11 @@ Binding bind(const Uops &uops, const CacheRoles &roles, Trace &trace, Stats &sta
 
 }  // namespace
 
-void bind_loop_caches(const Uops &uops, Trace &trace, Stats &stats) {
-  const CacheRoles roles(uops);
-  bind(uops, roles, trace, stats);
-}
-
 void use_caches(const Uops &uops, Trace &trace, Stats &stats) {
   if (uops.variants.empty()) return;
+  const Variants variants(uops);
   const CacheRoles roles(uops);
-  const Binding bound = bind(uops, roles, trace, stats);
+  const Binding bound = bind(uops, variants, roles, trace, stats);
   const std::vector<bool> targets = jump_targets(uops, trace);
   const size_t n = trace.size();
   std::optional<uint64_t> mirror[CPJIT_MAX_CACHES + 1];  // cache -> the slot it holds
@@ -276,7 +259,7 @@ void use_caches(const Uops &uops, Trace &trace, Stats &stats) {
           if (uops.of(insn).operands[k] != CPJIT_OPERAND_SLOT_READ || operand_cached[k]) continue;
           for (uint8_t c = 1; c <= CPJIT_MAX_CACHES && !changed; ++c) {
             if (!mirror[c] || *mirror[c] != insn.operands[k]) continue;
-            if (auto v = variant_of(uops, insn.uop, k, c)) {
+            if (auto v = variants.of(insn.uop, k, c)) {
               insn.uop = *v;
               read_from[c] = operand_cached[k] = changed = true;
               ++stats.uops_cached;
@@ -291,8 +274,8 @@ void use_caches(const Uops &uops, Trace &trace, Stats &stats) {
           if (!roles.home[h] || !mirror[h] || *mirror[h] != insn.operands[k]) continue;
           for (uint8_t c = 1; c <= CPJIT_MAX_CACHES; ++c) {
             if (read_from[c] || roles.home[c] || roles.loader[c] == CPJIT_NONE) continue;
-            const auto v = variant_of(uops, insn.uop, k, c);
-            const auto copy = variant_of(uops, roles.loader[c], 0, h);
+            const auto v = variants.of(insn.uop, k, c);
+            const auto copy = variants.of(roles.loader[c], 0, h);
             if (!v || !copy) continue;
             out.push_back(loader_insn(*copy, insn.operands[k]));
             mirror[c] = insn.operands[k];

@@ -132,7 +132,6 @@ void forward_values(const Uops &uops, Trace &trace, Stats &stats);              
 void remove_dead(const Uops &uops, Trace &trace, Stats &stats);                    // dce.cpp
 void use_given_facts(const Uops &uops, Trace &trace, Stats &stats, const Facts &entry = {});  // given.cpp
 void use_caches(const Uops &uops, Trace &trace, Stats &stats);                     // cache.cpp
-void bind_loop_caches(const Uops &uops, Trace &trace, Stats &stats);               // cache.cpp (use_caches runs it)
 
 // ---- shared helpers ------------------------------------------------------------------------------
 // facts_before(): what holds before each instruction (facts.cpp's dataflow), `entry` at the
@@ -150,6 +149,12 @@ bool writes_slot(uint8_t kind);
 bool falls_through(const UopInfo &info);
 // Instructions that some jump targets.
 std::vector<bool> jump_targets(const Uops &uops, const Trace &trace);
+// The trace's loop: the last backward jump (at `back`) and its target (`head`), when the body
+// is entered only at its head and no jump from inside it leads back before the head.
+struct Loop {
+  size_t head, back;
+};
+std::optional<Loop> find_loop(const Uops &uops, const Trace &trace);
 // Keeps the instructions with keep[i]; a jump to a removed instruction goes to the next kept one.
 void compact(const Uops &uops, Trace &trace, const std::vector<bool> &keep);
 

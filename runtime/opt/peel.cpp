@@ -14,30 +14,15 @@ namespace cpjit::opt {
 
 void peel_loop(const Uops &uops, uint32_t max_length, Trace &trace, Stats &stats) {
   const size_t n = trace.size();
-  // The loop: the last backward jump.
-  size_t back = SIZE_MAX;
-  for (size_t i = n; i-- > 0;) {
-    const cpjit_insn &insn = trace[i];
-    if ((uops.of(insn).flags & CPJIT_UOP_BRANCH) && insn.jump <= i) {
-      back = i;
-      break;
-    }
-  }
-  if (back == SIZE_MAX) return;
-  const size_t head = trace[back].jump, len = back - head + 1;
+  // The loop (the last backward jump), entered only at its head, and left only by falling out
+  // of the back edge or by jumps past it (to the suffix).
+  const std::optional<Loop> loop = find_loop(uops, trace);
+  if (!loop) return;
+  const size_t head = loop->head, back = loop->back, len = back - head + 1;
   const bool back_falls_through = falls_through(uops.of(trace[back]));
   const size_t extra = back_falls_through ? 1 : 0;
   if (back_falls_through && uops.jump == CPJIT_NONE) return;
   if (n + len + extra > max_length) return;
-  // Entered only at its head, and control leaves the body only by falling out of the back edge
-  // or by jumps past it (to the suffix).
-  for (size_t i = 0; i < n; ++i) {
-    const cpjit_insn &insn = trace[i];
-    if (!(uops.of(insn).flags & CPJIT_UOP_BRANCH) || insn.jump >= n) continue;
-    const bool inside = i >= head && i <= back, target_inside = insn.jump >= head && insn.jump <= back;
-    if (!inside && target_inside && insn.jump != head) return;
-    if (inside && insn.jump < head) return;
-  }
 
   // Where each original instruction goes.
   auto moved = [&](size_t i) -> uint32_t { return static_cast<uint32_t>(i < head ? i : i + len + extra); };

@@ -16,6 +16,28 @@ std::vector<bool> jump_targets(const Uops &uops, const Trace &trace) {
   return target;
 }
 
+std::optional<Loop> find_loop(const Uops &uops, const Trace &trace) {
+  const size_t n = trace.size();
+  size_t back = SIZE_MAX;
+  for (size_t i = n; i-- > 0;) {
+    const cpjit_insn &insn = trace[i];
+    if ((uops.of(insn).flags & CPJIT_UOP_BRANCH) && insn.jump <= i) {
+      back = i;
+      break;
+    }
+  }
+  if (back == SIZE_MAX) return std::nullopt;
+  const size_t head = trace[back].jump;
+  for (size_t i = 0; i < n; ++i) {
+    const cpjit_insn &insn = trace[i];
+    if (!(uops.of(insn).flags & CPJIT_UOP_BRANCH) || insn.jump >= n) continue;
+    const bool inside = i >= head && i <= back, target_inside = insn.jump >= head && insn.jump <= back;
+    if (!inside && target_inside && insn.jump != head) return std::nullopt;
+    if (inside && insn.jump < head) return std::nullopt;
+  }
+  return Loop{head, back};
+}
+
 void compact(const Uops &uops, Trace &trace, const std::vector<bool> &keep) {
   const size_t n = trace.size();
   // new_index[i]: where instruction i goes, or the next kept instruction's new place.
