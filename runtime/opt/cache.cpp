@@ -135,7 +135,9 @@ Binding bind(const Uops &uops, const Variants &variants, const CacheRoles &roles
   };
   // Score each slot the loop writes: reads that a home would serve, less the reloads it needs
   // after uops that escape or call. A branch that writes the slot (or clobbers) would skip the
-  // reload after it on the jump: such a slot (loop) is left alone.
+  // reload after it on the jump: such a slot (loop) is left alone. So is a slot written by a uop
+  // that does not leave the value in a cache the home can be refreshed from: that refresh would
+  // load the slot right after the store, the delay the home is there to avoid.
   size_t clobbering = 0;
   std::map<uint64_t, long> score;
   std::set<uint64_t> refused;
@@ -148,8 +150,11 @@ Binding bind(const Uops &uops, const Variants &variants, const CacheRoles &roles
     }
     for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k)
       if (writes_slot(info.operands[k])) {
-        score.emplace(trace[i].operands[k], 0);
-        if (branch) refused.insert(trace[i].operands[k]);
+        const uint64_t slot = trace[i].operands[k];
+        score.emplace(slot, 0);
+        const uint8_t c = info.cache_out.cache;
+        const bool refreshable = c != 0 && info.cache_out.operand == k && variants.of(roles.loader[homes[0]], 0, c);
+        if (branch || !refreshable) refused.insert(slot);
       }
   }
   for (size_t i = head; i <= back; ++i) {
