@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Differential fuzzer for cpjit-lua's tier 2: random Lua loops, run in tier 1 and with traces.
 
-Each program is a few nested loops over integers, floats, strings, tables, branches, calls
-(recursive ones, and ones with loops of their own) and closures, with values that change type in the middle of a loop, integer wrap-around, division
+Each program is a few nested loops over integers, floats (some carried from one iteration to
+the next), strings, tables, branches, calls (recursive ones, and ones with loops of their own)
+and closures, with values that change type in the middle of a loop, integer wrap-around, division
 by zero and other errors caught by pcall. Every program runs with CPJIT=0 (tier 1 only), with
 the uop interpreter and with the JIT, at hotness thresholds low enough that traces form and
 side exits turn into side traces; standard output, standard error and the exit status must be
@@ -103,6 +104,8 @@ class Gen:
             return "math.sqrt(math.abs(%s))" % left
         if r < 0.26:
             return "math.floor(%s)" % left if self.r.random() < 0.5 else "math.ceil(%s)" % left
+        if r < 0.29:
+            return "math.sin(%s)" % left  # a helper call in the middle of float arithmetic
         return "(%s %s %s)" % (left, op, right)
 
     def cond(self):
@@ -128,6 +131,10 @@ class Gen:
     def stmt(self, ind):
         p = " " * ind
         r = self.r.random()
+        if r < 0.32:
+            # a float the loop carries from one iteration to the next (kept in a register)
+            v = self.r.choice(NUM_VARS)
+            return "%s%s = %s * %s + %s * 0.125\n" % (p, v, v, self.r.choice(["0.75", "0.5", "1.0009765625"]), self.atom())
         if r < 0.38:
             return "%s%s = %s\n" % (p, self.r.choice(NUM_VARS), self.expr())  # never a loop variable
         if r < 0.46:
