@@ -173,8 +173,20 @@ Binding bind(const Uops &uops, const Variants &variants, const CacheRoles &roles
     }
   }
   std::vector<std::pair<long, uint64_t>> ranked;  // (-benefit, slot): best first, then lowest slot
+  // Only values the loop carries: read in an iteration before it writes them, so that the load
+  // waits for the store of the iteration before. A value written and then read in the same
+  // iteration is a temporary, which the cache its producer left it in serves when the read
+  // comes right after, and which the store buffer forwards soon enough otherwise.
+  std::set<uint64_t> carried, written;
+  for (size_t i = head; i <= back; ++i) {
+    const UopInfo &info = uops.of(trace[i]);
+    for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k)
+      if (reads_slot(info.operands[k]) && !written.count(trace[i].operands[k])) carried.insert(trace[i].operands[k]);
+    for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k)
+      if (writes_slot(info.operands[k])) written.insert(trace[i].operands[k]);
+  }
   for (const auto &[slot, reads] : score)
-    if (!refused.count(slot) && reads - static_cast<long>(clobbering) >= 1)
+    if (!refused.count(slot) && carried.count(slot) && reads - static_cast<long>(clobbering) >= 1)
       ranked.push_back({-(reads - static_cast<long>(clobbering)), slot});
   std::sort(ranked.begin(), ranked.end());
   Binding b;
