@@ -490,6 +490,11 @@ TEST_CASE("caches: no home for a loop entered in the middle, nor for a slot a br
   trace = {M::insn(M::kUse, {6, 5, 7}), M::insn(M::kUse, {8, 5, 7}), M::insn(M::kBranch, {5}, 0)};
   cpjit::opt::use_caches(branchy.uops, trace, stats);
   CHECK(stats.slots_bound == 0);
+  // A temporary: written before it is read in every iteration, nothing to carry.
+  trace = {M::insn(M::kProduce, {5}), M::insn(M::kWrite, {9}), M::insn(M::kUse, {6, 5, 7}),
+           M::insn(M::kWrite, {9}), M::insn(M::kUse, {8, 5, 7}), M::insn(M::kBranch, {}, 0)};
+  cpjit::opt::use_caches(m.uops, trace, stats);
+  CHECK(stats.slots_bound == 0);
   // A slot written by a uop that leaves it in no cache: the refresh would be a load.
   trace = {M::insn(M::kUse, {6, 5, 7}), M::insn(M::kUse, {8, 5, 7}), M::insn(M::kWrite, {5}),
            M::insn(M::kBranch, {}, 0)};
