@@ -26,8 +26,8 @@
  * and the entry shim share that signature; uops are `preserve_none` functions, so the integer
  * values travel in callee-saved registers (x86-64: r12, r13, r14, r15, rdi, rsi; AArch64: x20,
  * x21, ...) and survive helper calls; doubles travel in xmm0.. / v0.., which a helper call
- * clobbers, so a stencil saves them around its calls (or gives them up: CPJIT_CALL_CLOBBERS). A uop may assign to a state parameter: the new value is what the
- * next uop receives.
+ * clobbers, so a stencil saves them around its calls (or gives them up: CPJIT_CALL_CLOBBERS).
+ * A uop may assign to a state parameter: the new value is what the next uop receives.
  *
  * Control transfers are tail calls ([[clang::musttail]]); each macro below is a `return`:
  *   CPJIT_CONTINUE()   the next uop. Put it last: the final continuation jump is removed and
@@ -298,9 +298,9 @@ CPJIT__DEFINE_PIN(float)
       float: cpjit__pin_float((float *)(void *)&(name)),        \
       default: ({ __asm__ volatile("" : "+r"(name)); (void)0; }));
 /* CPJIT_CALL_CLOBBERS(), optional, defined before including this header: statements run right
- * after every CPJIT_CALL and in CPJIT_PIN_STATE(). CPJIT_LOSE(v) there gives a pinned value up across calls: v is
- * whatever its register holds after the call, so it is neither saved nor restored around it
- * (no instruction at all). An interpreter does so for register caches that only loaders fill,
+ * after every CPJIT_CALL and in CPJIT_PIN_STATE(). CPJIT_LOSE(v) there gives a pinned value up
+ * across calls: v is whatever its register holds after the call, so it is neither saved nor
+ * restored around it (no instruction at all). An interpreter does so for register caches that only loaders fill,
  * which the optimizer treats as lost after a uop that calls (cpjit/stencil_set.h). */
 #ifndef CPJIT_CALL_CLOBBERS
 #define CPJIT_CALL_CLOBBERS() ((void)0)
