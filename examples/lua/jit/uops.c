@@ -24,7 +24,7 @@
  *             its operand from there instead of from the slot (the __<k> variants);
  *   fb        a second operand register: BASE__1__b reads operand 1 from facc and 2 from fb;
  *   fh1..fh4  homes: floats a loop carries from one iteration to the next, each kept there for
- *             the whole loop and copied into facc or fb to be read (FLOAD_A__h1 ...).
+ *             the whole loop and copied into facc or fb to be read (FLOAD_A__H1 ...).
  * fb and the homes are given up across helper calls (CPJIT_CALL_CLOBBERS): saving four more
  * doubles around every call would cost the stencils that call on their fast path. */
 #define CPJIT_STATE(X)                                                                          \
@@ -428,7 +428,7 @@ FLOAT_SQUARE(FSQ_F__t, 1, LJ_FACT_FLOAT, F1)
 FLOAT_SQUARE(FSQ_F__t__1, 1, LJ_FACT_FLOAT, facc, .cache_in = {1, FACC})
 /* Loaders (cpjit/stencil_set.h): a float slot into a cache, and their variants copying one cache
  * into another. The optimizer keeps a float that a loop carries in a home (fh1..fh4) for the
- * whole loop, copies it into facc or fb where it is read (FLOAD_A__h1, FLOAD_B__h1, ...), and
+ * whole loop, copies it into facc or fb where it is read (FLOAD_A__H1, FLOAD_B__H1, ...), and
  * refreshes the home after each store to its slot (FLOAD_H1__a when the store left the value in
  * facc). They move the slot's eight bytes whatever it holds: a variant reads a cache as a float
  * only where its base would read the slot as one. */
