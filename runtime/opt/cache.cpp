@@ -31,31 +31,12 @@
 // too. The slots are still written as before: exits see them as tier 1 would.
 #include <optional>
 #include <set>
-#include <unordered_map>
 
 #include "optimizer.h"
 
 namespace cpjit::opt {
 
 namespace {
-
-// The variants by (base, operand, cache).
-class Variants {
- public:
-  explicit Variants(const Uops &uops) {
-    for (const Variant &v : uops.variants) index_.emplace(key(v.base, v.operand, v.cache), v.variant);
-  }
-  std::optional<uint32_t> of(uint32_t base, uint8_t operand, uint8_t cache) const {
-    const auto it = index_.find(key(base, operand, cache));
-    return it == index_.end() ? std::nullopt : std::optional<uint32_t>(it->second);
-  }
-
- private:
-  static uint64_t key(uint32_t base, uint8_t operand, uint8_t cache) {
-    return (uint64_t{base} << 16) | (uint64_t{operand} << 8) | cache;
-  }
-  std::unordered_map<uint64_t, uint32_t> index_;
-};
 
 // A loader: reads its one operand, a slot, into a cache (cache_out names that operand).
 bool is_loader(const UopInfo &info) {
@@ -67,30 +48,9 @@ bool is_loader(const UopInfo &info) {
   return true;
 }
 
-// What the uop model says about each cache.
-struct CacheRoles {
-  uint32_t loader[CPJIT_MAX_CACHES + 1];  // the loader (not a variant) filling cache c, or none
-  bool loader_fed[CPJIT_MAX_CACHES + 1];  // only loaders fill it: calls may clobber it
-  bool home[CPJIT_MAX_CACHES + 1];        // ... and only loaders read it
-  explicit CacheRoles(const Uops &uops) {
-    bool filled_otherwise[CPJIT_MAX_CACHES + 1] = {}, read_otherwise[CPJIT_MAX_CACHES + 1] = {};
-    for (uint32_t c = 0; c <= CPJIT_MAX_CACHES; ++c) loader[c] = CPJIT_NONE;
-    for (uint32_t id = 0; id < uops.info.size(); ++id) {
-      const UopInfo &info = uops.info[id];
-      if (!info.known) continue;
-      const bool load = is_loader(info);
-      if (info.cache_out.cache != 0 && !load) filled_otherwise[info.cache_out.cache] = true;
-      if (info.cache_in.cache != 0 && !load) read_otherwise[info.cache_in.cache] = true;
-      if (load && info.cache_in.cache == 0 && loader[info.cache_out.cache] == CPJIT_NONE)
-        loader[info.cache_out.cache] = id;
-    }
-    // (A variant of a variant reads its base's cache too, which the base marks already.)
-    for (uint32_t c = 1; c <= CPJIT_MAX_CACHES; ++c) {
-      loader_fed[c] = loader[c] != CPJIT_NONE && !filled_otherwise[c];
-      home[c] = loader_fed[c] && !read_otherwise[c];
-    }
-  }
-};
+uint64_t variant_key(uint32_t base, uint8_t operand, uint8_t cache) {
+  return (uint64_t{base} << 16) | (uint64_t{operand} << 8) | cache;
+}
 
 // Whether the uop may leave caches that only loaders fill clobbered, or any slot changed.
 bool clobbers(const UopInfo &info) { return !info.known || (info.flags & CPJIT_UOP_ESCAPES) || info.calls; }
@@ -114,7 +74,8 @@ cpjit_insn loader_insn(uint32_t uop, uint64_t slot) {
   return insn;
 }
 
-Binding bind(const Uops &uops, const Variants &variants, const CacheRoles &roles, Trace &trace, Stats &stats) {
+Binding bind(const Uops &uops, Trace &trace, Stats &stats) {
+  const CacheRoles &roles = uops.caches;
   Binding none;
   const size_t n = trace.size();
   const std::optional<Loop> loop = find_loop(uops, trace);
@@ -128,19 +89,23 @@ Binding bind(const Uops &uops, const Variants &variants, const CacheRoles &roles
   if (homes.empty()) return none;
   auto readable = [&](uint32_t uop, uint8_t k, uint8_t home) {
     for (uint8_t c = 1; c <= CPJIT_MAX_CACHES; ++c)
-      if (!roles.home[c] && roles.loader[c] != CPJIT_NONE && variants.of(uop, k, c) &&
-          variants.of(roles.loader[c], 0, home))
+      if (!roles.home[c] && roles.loader[c] != CPJIT_NONE && uops.variant(uop, k, c) &&
+          uops.variant(roles.loader[c], 0, home))
         return true;
     return false;
   };
   // Score each slot the loop writes: reads that a home would serve, less the reloads it needs
-  // after uops that escape or call. A branch that writes the slot (or clobbers) would skip the
-  // reload after it on the jump: such a slot (loop) is left alone. So is a slot written by a uop
-  // that does not leave the value in a cache the home can be refreshed from: that refresh would
-  // load the slot right after the store, the delay the home is there to avoid.
+  // after uops that escape or call. Only values the loop carries: read in an iteration before it
+  // writes them, so that the load waits for the store of the iteration before (a temporary,
+  // written and then read in one iteration, is served by the cache its producer left it in when
+  // the read comes right after, and forwarded by the store buffer soon enough otherwise). A
+  // branch that writes the slot (or clobbers) would skip the reload after it on the jump: such a
+  // slot (loop) is left alone. So is a slot written by a uop that does not leave the value in a
+  // cache the home can be refreshed from: that refresh would load the slot right after the
+  // store, the delay the home is there to avoid.
   size_t clobbering = 0;
   std::map<uint64_t, long> score;
-  std::set<uint64_t> refused;
+  std::set<uint64_t> refused, carried;
   for (size_t i = head; i <= back; ++i) {
     const UopInfo &info = uops.of(trace[i]);
     const bool branch = (info.flags & CPJIT_UOP_BRANCH) != 0;
@@ -149,11 +114,13 @@ Binding bind(const Uops &uops, const Variants &variants, const CacheRoles &roles
       ++clobbering;
     }
     for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k)
+      if (reads_slot(info.operands[k]) && !score.count(trace[i].operands[k])) carried.insert(trace[i].operands[k]);
+    for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k)
       if (writes_slot(info.operands[k])) {
         const uint64_t slot = trace[i].operands[k];
         score.emplace(slot, 0);
         const uint8_t c = info.cache_out.cache;
-        const bool refreshable = c != 0 && info.cache_out.operand == k && variants.of(roles.loader[homes[0]], 0, c);
+        const bool refreshable = c != 0 && info.cache_out.operand == k && uops.variant(roles.loader[homes[0]], 0, c);
         if (branch || !refreshable) refused.insert(slot);
       }
   }
@@ -173,18 +140,6 @@ Binding bind(const Uops &uops, const Variants &variants, const CacheRoles &roles
     }
   }
   std::vector<std::pair<long, uint64_t>> ranked;  // (-benefit, slot): best first, then lowest slot
-  // Only values the loop carries: read in an iteration before it writes them, so that the load
-  // waits for the store of the iteration before. A value written and then read in the same
-  // iteration is a temporary, which the cache its producer left it in serves when the read
-  // comes right after, and which the store buffer forwards soon enough otherwise.
-  std::set<uint64_t> carried, written;
-  for (size_t i = head; i <= back; ++i) {
-    const UopInfo &info = uops.of(trace[i]);
-    for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k)
-      if (reads_slot(info.operands[k]) && !written.count(trace[i].operands[k])) carried.insert(trace[i].operands[k]);
-    for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k)
-      if (writes_slot(info.operands[k])) written.insert(trace[i].operands[k]);
-  }
   for (const auto &[slot, reads] : score)
     if (!refused.count(slot) && carried.count(slot) && reads - static_cast<long>(clobbering) >= 1)
       ranked.push_back({-(reads - static_cast<long>(clobbering)), slot});
@@ -239,13 +194,38 @@ Binding bind(const Uops &uops, const Variants &variants, const CacheRoles &roles
 
 }  // namespace
 
+void Uops::index() {
+  variant_index.clear();
+  for (const Variant &v : variants) variant_index.emplace(variant_key(v.base, v.operand, v.cache), v.variant);
+  bool filled_otherwise[CPJIT_MAX_CACHES + 1] = {}, read_otherwise[CPJIT_MAX_CACHES + 1] = {};
+  for (uint32_t c = 0; c <= CPJIT_MAX_CACHES; ++c) caches.loader[c] = CPJIT_NONE;
+  for (uint32_t id = 0; id < info.size(); ++id) {
+    const UopInfo &u = info[id];
+    if (!u.known) continue;
+    const bool load = is_loader(u);
+    if (u.cache_out.cache != 0 && !load) filled_otherwise[u.cache_out.cache] = true;
+    // (A variant of a variant reads its base's cache too, which the base marks already.)
+    if (u.cache_in.cache != 0 && !load) read_otherwise[u.cache_in.cache] = true;
+    if (load && u.cache_in.cache == 0 && caches.loader[u.cache_out.cache] == CPJIT_NONE)
+      caches.loader[u.cache_out.cache] = id;
+  }
+  for (uint32_t c = 0; c <= CPJIT_MAX_CACHES; ++c) {
+    caches.loader_fed[c] = c != 0 && caches.loader[c] != CPJIT_NONE && !filled_otherwise[c];
+    caches.home[c] = caches.loader_fed[c] && !read_otherwise[c];
+  }
+}
+
+std::optional<uint32_t> Uops::variant(uint32_t base, uint8_t operand, uint8_t cache) const {
+  const auto it = variant_index.find(variant_key(base, operand, cache));
+  return it == variant_index.end() ? std::nullopt : std::optional<uint32_t>(it->second);
+}
+
 void use_caches(const Uops &uops, Trace &trace, Stats &stats) {
   if (uops.variants.empty()) return;
-  const Variants variants(uops);
-  const CacheRoles roles(uops);
-  const Binding bound = bind(uops, variants, roles, trace, stats);
+  const Binding bound = bind(uops, trace, stats);
   const std::vector<bool> targets = jump_targets(uops, trace);
   const size_t n = trace.size();
+  const CacheRoles &roles = uops.caches;
   std::optional<uint64_t> mirror[CPJIT_MAX_CACHES + 1];  // cache -> the slot it holds
   auto in_loop = [&](size_t i) { return bound.any() && i >= bound.head && i <= bound.back; };
   // After a clobber the reloads that follow it in the loop set the homes again.
@@ -276,7 +256,7 @@ void use_caches(const Uops &uops, Trace &trace, Stats &stats) {
           if (uops.of(insn).operands[k] != CPJIT_OPERAND_SLOT_READ || operand_cached[k]) continue;
           for (uint8_t c = 1; c <= CPJIT_MAX_CACHES && !changed; ++c) {
             if (!mirror[c] || *mirror[c] != insn.operands[k]) continue;
-            if (auto v = variants.of(insn.uop, k, c)) {
+            if (auto v = uops.variant(insn.uop, k, c)) {
               insn.uop = *v;
               read_from[c] = operand_cached[k] = changed = true;
               ++stats.uops_cached;
@@ -291,8 +271,8 @@ void use_caches(const Uops &uops, Trace &trace, Stats &stats) {
           if (!roles.home[h] || !mirror[h] || *mirror[h] != insn.operands[k]) continue;
           for (uint8_t c = 1; c <= CPJIT_MAX_CACHES; ++c) {
             if (read_from[c] || roles.home[c] || roles.loader[c] == CPJIT_NONE) continue;
-            const auto v = variants.of(insn.uop, k, c);
-            const auto copy = variants.of(roles.loader[c], 0, h);
+            const auto v = uops.variant(insn.uop, k, c);
+            const auto copy = uops.variant(roles.loader[c], 0, h);
             if (!v || !copy) continue;
             out.push_back(loader_insn(*copy, insn.operands[k]));
             mirror[c] = insn.operands[k];

@@ -15,6 +15,7 @@
 #include <initializer_list>
 #include <map>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -50,6 +51,13 @@ struct GivenVariant {
   uint32_t variant;
 };
 
+// What the uop model says about each register cache (Uops::index, cache.cpp).
+struct CacheRoles {
+  uint32_t loader[CPJIT_MAX_CACHES + 1];  // the loader (not a variant) filling cache c, or none
+  bool loader_fed[CPJIT_MAX_CACHES + 1];  // only loaders fill it: calls may clobber it
+  bool home[CPJIT_MAX_CACHES + 1];        // ... and only loaders read it
+};
+
 struct Uops {
   std::vector<UopInfo> info;        // by uop id
   uint32_t jump = CPJIT_NONE;       // unconditional intra-trace jump (BRANCH | ENDS_TRACE, no operands)
@@ -61,6 +69,14 @@ struct Uops {
   void *fold_user = nullptr;
 
   const UopInfo &of(const cpjit_insn &insn) const { return info[insn.uop]; }
+
+  // Derived once from info and variants by index() (cache.cpp), which whoever fills them calls
+  // before the passes run: the register-cache pass reads these for every trace.
+  CacheRoles caches = {};
+  std::unordered_map<uint64_t, uint32_t> variant_index;  // (base, operand, cache) -> variant
+  void index();
+  // The variant of `base` reading slot operand `operand` from cache `cache`, if any.
+  std::optional<uint32_t> variant(uint32_t base, uint8_t operand, uint8_t cache) const;
 };
 
 struct Stats {

@@ -197,6 +197,7 @@ Failure register_stencils(cpjit_context *ctx, const cpjit_stencil_set *set, cons
     else
       s->model.given.push_back({base_uop, info.given.operand, info.given.fact, id});
   }
+  s->model.index();
 
   if (ctx->mode == CPJIT_MODE_INTERP) {
     if (interp == nullptr)

@@ -331,6 +331,7 @@ struct CacheModel {
     uops.info[kJump].flags = CPJIT_UOP_BRANCH | CPJIT_UOP_ENDS_TRACE;
     uops.info[kBranch].flags = CPJIT_UOP_BRANCH;
     uops.info[kCall].calls = true;
+    uops.index();
   }
   // The loaders and two-cache variants: a model with home caches.
   void add_homes() {
@@ -351,6 +352,7 @@ struct CacheModel {
     uops.variants.push_back({kLoadA, 0, 3, kLoadAFromH});
     uops.variants.push_back({kLoadB, 0, 3, kLoadBFromH});
     uops.variants.push_back({kLoadH, 0, 1, kLoadHFromA});
+    uops.index();
   }
   static cpjit_insn insn(uint32_t uop, std::initializer_list<uint64_t> operands, uint32_t jump = CPJIT_NONE) {
     cpjit_insn i;
