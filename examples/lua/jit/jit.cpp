@@ -65,6 +65,11 @@ void find_builtins(Jit& J) {
 
 void note_abort(Jit& J, const std::string& reason) { J.aborts[reason]++; }
 
+// Drops the records of freed traces.
+void reap_traces(Jit& J) {
+  std::erase_if(J.traces, [](const std::unique_ptr<TraceRec>& t) { return t->executor == nullptr; });
+}
+
 void free_trace(Jit& J, TraceRec* t) {
   cpjit_executor_free(t->executor);
   t->executor = nullptr;
@@ -160,6 +165,7 @@ void compile(Jit& J) {
   t->side = R.parent != nullptr;
   t->proto = R.proto;
   t->inlined = R.inlined;
+  t->pinned = R.pinned;
   t->sites = std::move(R.sites);
   t->start_pc = static_cast<uint32_t>(R.start - R.proto->code);
   t->uops = static_cast<uint32_t>(R.insns.size());
@@ -207,6 +213,14 @@ bool run_trace(State* L, Jit& J, TraceRec* t, CallInfo* ci) {
   lj_trace_entry entry{reinterpret_cast<lj_state*>(L), reinterpret_cast<lj_value*>(ci->base),
                        reinterpret_cast<lj_lclosure*>(ci->func->lcl)};
   cpjit_exit_info exit;
+  // Records freed while this trace ran go when it is done with them (free_traces).
+  struct Running {
+    Jit& J;
+    explicit Running(Jit& j) : J(j) { J.running++; }
+    ~Running() {
+      if (--J.running == 0) reap_traces(J);
+    }
+  } running(J);
   if (cpjit_executor_run(t->executor, &entry, &exit) != CPJIT_OK) {
     note_abort(J, std::string("trace could not run: ") + cpjit_last_error());
     return false;
@@ -234,7 +248,7 @@ bool run_trace(State* L, Jit& J, TraceRec* t, CallInfo* ci) {
   CallInfo* now = L->ci;
   ExitState* e = from != nullptr && exit.kind == CPJIT_EXIT_SIDE ? &from->exits[exit.exit_id] : nullptr;
   if (e == nullptr || !e->returned) now->savedpc = now->func->lcl->p->code + exit.resume;
-  if (e != nullptr && !J.rec.active && e->side == nullptr && e->attempts < kMaxSideAttempts &&
+  if (e != nullptr && !J.rec.active && from->executor != nullptr && e->side == nullptr && e->attempts < kMaxSideAttempts &&
       exit.hits >= e->next_try && from->root->tree_size < kMaxTreeSize)
     record_start(J, now, now->savedpc, nullptr, from, exit.exit_id, e->frame_offset);
   return true;
@@ -509,45 +523,60 @@ bool jit_record(State* L, CallInfo* ci, const Instr* pc) {
   }
 }
 
-void jit_proto_freed(State* L, Proto* p) {
-  Jit* J = L->jit;
-  if (J == nullptr) return;
-  // The recording's starting function too: after a return, its frames may all be elsewhere.
-  if (J->rec.active && (J->rec.proto == p || std::find(J->rec.inlined.begin(), J->rec.inlined.end(), p) != J->rec.inlined.end() ||
-                        std::any_of(J->rec.frames.begin(), J->rec.frames.end(), [p](const RecFrame& f) { return f.proto == p; }))) {
-    std::string reason = "recorded function collected";
-    end_recording(*J, &reason);
-  }
-  // Traces of p (and side traces hanging off them, which run in the same frame).
+namespace {
+
+// Frees the traces `doomed` picks, the side traces hanging off them (which may start in
+// another function) and a recording that depends on them; other traces' exits into them are
+// unlinked.
+template <typename Doomed>
+void free_traces(Jit& J, Doomed doomed) {
   bool any = false;
-  for (auto& t : J->traces) {
-    const bool inlines = std::find(t->inlined.begin(), t->inlined.end(), p) != t->inlined.end();
-    if ((t->proto != p && !inlines) || t->executor == nullptr) continue;
-    free_trace(*J, t.get());
+  for (auto& t : J.traces) {
+    if (t->executor == nullptr || !doomed(*t)) continue;
+    free_trace(J, t.get());
     any = true;
   }
-  // Side traces hang off the freed ones (and may start in another function): they go too.
   for (bool more = any; more;) {
     more = false;
-    for (auto& t : J->traces)
+    for (auto& t : J.traces)
       if (t->executor != nullptr && t->parent != nullptr && t->parent->executor == nullptr) {
-        free_trace(*J, t.get());
+        free_trace(J, t.get());
         more = true;
       }
   }
   // A side trace being recorded for an exit of a freed trace has nothing to hang off: the
   // recording ends while its parent's record still exists.
-  if (J->rec.active && J->rec.parent != nullptr && J->rec.parent->executor == nullptr) {
+  if (J.rec.active && J.rec.parent != nullptr && J.rec.parent->executor == nullptr) {
     std::string reason = "parent trace collected";
-    end_recording(*J, &reason);
+    end_recording(J, &reason);
   }
   if (any) {
     // Exits of other traces that linked into the freed ones were unlinked by cpjit.
-    for (auto& t : J->traces)
+    for (auto& t : J.traces)
       for (ExitState& e : t->exits)
         if (e.side != nullptr && e.side->executor == nullptr) e.side = nullptr;
-    std::erase_if(J->traces, [](const std::unique_ptr<TraceRec>& t) { return t->executor == nullptr; });
+    if (J.running == 0) reap_traces(J);
   }
+}
+
+template <typename T>
+bool holds(const std::vector<T*>& v, const T* x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+}  // namespace
+
+void jit_proto_freed(State* L, Proto* p) {
+  Jit* J = L->jit;
+  if (J == nullptr) return;
+  // The recording's starting function too: after a return, its frames may all be elsewhere.
+  if (J->rec.active && (J->rec.proto == p || holds(J->rec.inlined, p) ||
+                        std::any_of(J->rec.frames.begin(), J->rec.frames.end(), [p](const RecFrame& f) { return f.proto == p; }))) {
+    std::string reason = "recorded function collected";
+    end_recording(*J, &reason);
+  }
+  // Traces of p (and side traces hanging off them, which run in the same frame).
+  free_traces(*J, [p](const TraceRec& t) { return t.proto == p || holds(t.inlined, p); });
   J->funcs.erase(p);
   const Instr* lo = p->code;
   const Instr* hi = p->code + p->ncode;
@@ -557,6 +586,16 @@ void jit_proto_freed(State* L, Proto* p) {
   }
   for (Jit::CacheEntry& c : J->cache)
     if (c.pc >= lo && c.pc < hi) c = Jit::CacheEntry{};
+}
+
+void jit_closure_freed(State* L, LClosure* cl) {
+  Jit* J = L->jit;
+  if (J == nullptr) return;
+  if (J->rec.active && holds(J->rec.pinned, cl)) {
+    std::string reason = "recorded function collected";
+    end_recording(*J, &reason);
+  }
+  free_traces(*J, [cl](const TraceRec& t) { return holds(t.pinned, cl); });
 }
 
 void jit_park_error(State* L, Status status) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -39,6 +40,9 @@ struct ExitState {
   uint64_t next_try = 0;     // hits at which a side trace is (next) attempted
   uint8_t attempts = 0;      // side traces that could not be recorded from here
   TraceRec* side = nullptr;  // the side trace linked to this exit
+  // The closure that frame runs, when the trace knows it wherever it takes this exit
+  // (RecFrame::closure_known): a side trace from here knows it too.
+  LClosure* known_closure = nullptr;
 };
 
 struct LoopState;
@@ -51,6 +55,7 @@ struct TraceRec {
   FuncState* func = nullptr;  // or the function at whose entry they start
   Proto* proto = nullptr;
   std::vector<Proto*> inlined;  // functions whose calls the trace inlined
+  std::vector<LClosure*> pinned;  // closures whose addresses the trace checks (jit_closure_freed)
   // The lj_*_site records its uops point to (lua_layout.h): read, and some updated, by them.
   std::vector<std::shared_ptr<void>> sites;
   uint32_t start_pc = 0;
@@ -93,6 +98,9 @@ struct RecFrame {
   Proto* proto = nullptr;
   uint32_t offset = 0;             // base - the trace's base, in registers
   bool pushed = false;             // entered by this trace (an inlined call): it may return
+  // The trace knows the frame's function is ci->func's closure itself (a guard on its address,
+  // or a constant call): its fixed upvalues are constants.
+  bool closure_known = false;
   const Instr* return_pc = nullptr;  // pushed frames: where the caller goes on
   int call_a = 0;                  // pushed frames: the caller's register of the function
   int nresults = 0;                // pushed frames: results the caller wants
@@ -112,7 +120,12 @@ struct Recording {
   const Instr* expect = nullptr;  // the instruction that must come next
   std::vector<RecFrame> frames;   // frames.back() is being recorded
   uint32_t body = 0;              // the first uop of what runs again when the trace loops (after
-                                  // a side trace's push of a frame its parent had not pushed)
+                                  // a side trace's push of a frame its parent had not pushed, or
+                                  // the check of the closure a root trace starts in)
+  // The closure the trace starts in when it knows it: a root trace checks it at body - 1
+  // (start_guarded), a side trace knows it from its parent's exit.
+  LClosure* start_closure = nullptr;
+  bool start_guarded = false;
   Value* pending_call = nullptr;  // an inlined call was recorded: its frame comes next
   int pending_a = 0;              // ... called from this register of the caller
   int pending_nresults = 0;       // ... wanting this many results
@@ -120,6 +133,7 @@ struct Recording {
   int pending_nargs = 0;          // ... passing this many arguments
   bool pending_tail = false;      // an inlined tail call was recorded: its callee takes over the frame
   std::vector<Proto*> inlined;
+  std::vector<LClosure*> pinned;
   std::vector<std::shared_ptr<void>> sites;  // of the uops recorded so far
   std::string ended_after;        // the last instruction recorded ends the trace (why)
   LoopState* loop = nullptr;      // root traces: the loop
@@ -128,6 +142,7 @@ struct Recording {
   // recursive call, a return or a tail call in the trace's own frame makes another frame the
   // trace's own (see moves_base()).
   bool pending_rebase = false;    // the pending call moves the base (CALL_REBASE)
+  bool pending_known = false;     // the pending call's closure is known (RecFrame::closure_known)
   TraceRec* parent = nullptr;     // side traces: where they hang off
   uint32_t parent_exit = 0;
   TraceRec* link_to = nullptr;    // ends in an exit linked to this root trace
@@ -180,6 +195,15 @@ struct Recording {
   bool moves_base() const { return loop == nullptr && frames.size() == 1; }
   // The trace's base moved to frame ci: it is the one frame being recorded, its registers are
   // slots 0.., nothing is known about them.
+  // Where the trace goes on when it comes back to its start (in frames.back()): past the
+  // check of the closure it started in when the frame runs that closure and the trace knows it.
+  // None: the trace cannot go back there (it would know a closure the frame may not run).
+  std::optional<uint32_t> loop_target() const {
+    const RecFrame& f = frames.back();
+    if (start_closure == nullptr || (f.closure_known && f.ci->func->lcl == start_closure)) return body;
+    if (start_guarded) return body - 1;
+    return std::nullopt;
+  }
   void rebase_to(CallInfo* c) {
     RecFrame f;
     f.ci = c;
@@ -230,6 +254,9 @@ struct Jit {
   CacheEntry cache[kCacheSize];
 
   std::vector<std::unique_ptr<TraceRec>> traces;
+  // Traces running (a trace's helper may run the interpreter, which runs traces): records of
+  // freed traces stay (executor null) until none runs, as an exit still reads its record.
+  int running = 0;
   Recording rec;
   // GETTABUP and GETFIELD instructions whose value the recorder takes no longer as a
   // constant: a side trace started there (its guard kept failing: a global that changes).

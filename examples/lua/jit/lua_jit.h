@@ -40,6 +40,8 @@ bool jit_record(State* L, CallInfo* ci, const Instr* pc);
 
 // A prototype is being freed: its traces go with it.
 void jit_proto_freed(State* L, Proto* p);
+// A closure whose address a trace holds (LClosure::jit_pinned) is being freed: those traces go.
+void jit_closure_freed(State* L, LClosure* cl);
 
 // Helpers (jit/helpers.cpp): an error raised by a call from compiled code, to be rethrown
 // once the trace has exited.

@@ -52,13 +52,17 @@ struct Abort {
 // raises the error); one per instruction, frame and kind.
 uint32_t exit_for(Recording& R, const RecFrame& f, uint32_t index, bool error) {
   auto [it, fresh] = R.exit_ids.try_emplace({f.proto, f.offset, index, error}, static_cast<uint32_t>(R.exits.size()));
+  LClosure* known = f.closure_known ? f.ci->func->lcl : nullptr;
   if (fresh) {
     ExitState e;
     e.pc = index;
     e.proto = f.proto;
     e.frame_offset = f.offset;
     e.error = error;
+    e.known_closure = known;
     R.exits.push_back(e);
+  } else if (R.exits[it->second].known_closure != known) {
+    R.exits[it->second].known_closure = nullptr;  // taken where the closure is another or not known
   }
   return it->second;
 }
@@ -158,6 +162,11 @@ class Recorder {
   }
 
   [[noreturn]] void abort(std::string reason) { throw Abort{std::move(reason)}; }
+  uint32_t loop_target() {
+    const std::optional<uint32_t> target = R_.loop_target();
+    if (!target) abort("back at the start in another closure");
+    return *target;
+  }
 
   uint32_t exit_at(const Instr* p, bool error) { return exit_for(R_, frame(), pc_index(p), error); }
 
@@ -207,6 +216,7 @@ class Recorder {
   // cell is known to be no slot once a SETUPVAL_F_NS checked it.) Then the value is that
   // slot's, and its type is known. Only loads of the own closure are remembered.
   void get_upval(int a, int b) {
+    if (frame().proto->upvals[b].fixed && fixed_upval(a, b)) return;
     const uint64_t closure = upval_closure();
     const auto it = std::find_if(R_.upval_slots.begin(), R_.upval_slots.end(),
                                  [&](const auto& e) { return e.closure == closure && e.upval == b; });
@@ -231,6 +241,44 @@ class Recorder {
     set_tag(a, kUnknownTag);
     R_.upval_slots.push_back({closure, b, to});
     R_.last_upval_load = {R_.insns.size() - 1, pc_, b, a};
+  }
+  // Makes sure the trace knows the running frame's closure itself, behind a check of its
+  // address where its prototype has one closure (GUARD_CL, GUARD_LCL); false when it cannot.
+  bool know_closure() {
+    RecFrame& f = frame();
+    if (f.closure_known) return true;
+    LClosure* c = closure();
+    if (c->p->instances != 1) return false;
+    if (own_frame()) emit("GUARD_CL", {reinterpret_cast<uint64_t>(c)});
+    else emit("GUARD_LCL", {func_slot(), reinterpret_cast<uint64_t>(c)});
+    pin(c);
+    f.closure_known = true;
+    return true;
+  }
+  // The trace holds c's address: freeing c frees the trace (jit_closure_freed).
+  void pin(LClosure* c) {
+    if (std::find(R_.pinned.begin(), R_.pinned.end(), c) == R_.pinned.end()) R_.pinned.push_back(c);
+    c->jit_pinned = 1;
+  }
+  // R[a] := fixed upvalue b (UpvalDesc::fixed) of a closure the trace knows: its value is the
+  // one the cell holds now for as long as the closure lives, a constant load. False (nothing
+  // done) when the closure is not known or the value is of a kind no uop loads.
+  bool fixed_upval(int a, int b) {
+    const Value v = *closure()->upvals[b]->v;
+    const char* object = v.tag == kTagTable       ? "LOADTAB"
+                         : v.tag == kTagLClosure  ? "LOADLCL"
+                         : v.tag == kTagCFunction ? "LOADCFUNC"
+                                                  : nullptr;
+    const bool plain = v.is_nil() || v.tag == kTagTrue || v.tag == kTagFalse || v.tag == kTagInt ||
+                       v.tag == kTagFloat || v.tag == kTagString;
+    if ((object == nullptr && !plain) || !know_closure()) return false;
+    if (object != nullptr) {
+      emit(object, {static_cast<uint64_t>(a), payload(v)});
+      set_tag(a, v.tag);
+    } else {
+      load_constant(a, v);
+    }
+    return true;
   }
   // R[a] := R[b][key] right after R[b] := an upvalue of the running frame's closure (the last
   // uop), with R[b] a temporary (no local lives in it here; the compiler frees it after the
@@ -283,8 +331,23 @@ class Recorder {
   // GETUPVAL_F_P, or GETUPVAL_SELF when the trace's own closure reads itself (a function calling
   // itself through the local that names it), which checks just that (the running closure is one
   // of p). They leave at the GETUPVAL, before writing.
+  //
+  // Where p has one closure, the check is of that closure's address instead (no fusion), and
+  // the call's frame knows its closure (R_.pending_known); so does a call of a constant.
   void guard_proto(int r, const Proto* p) {
-    if (const std::optional<Value> f = known_constant(r); f && f->tag == kTagLClosure && f->lcl->p == p) return;
+    R_.pending_known = false;
+    if (const std::optional<Value> f = known_constant(r); f && f->tag == kTagLClosure && f->lcl->p == p) {
+      R_.pending_known = true;
+      pin(f->lcl);
+      return;
+    }
+    if (p->instances == 1) {
+      emit("GUARD_LCL", {static_cast<uint64_t>(r), reinterpret_cast<uint64_t>(reg(r)->lcl)});
+      pin(reg(r)->lcl);
+      set_tag(r, kTagLClosure);
+      R_.pending_known = true;
+      return;
+    }
     const uint64_t slot = off() + static_cast<uint64_t>(r);
     const auto w = R_.last_writer.find(slot);
     if (w != R_.last_writer.end() && w->second < R_.insns.size() && R_.fusable_loads.count(w->second) &&
@@ -347,8 +410,8 @@ class Recorder {
     return false;
   }
 
-  // The constant register r holds: a LOADTAB, LOADCFUNC or LOADLCL wrote it and nothing has
-  // written r since. Only for a temporary (no local lives in r): nothing but the trace's own
+  // The constant register r holds: a LOADTAB, LOADCFUNC, LOADLCL, LOADI or LOADF wrote it and
+  // nothing has written r since. Only for a temporary (no local lives in r): nothing but the trace's own
   // uops writes one, and a uop that escapes makes the recorder forget every writer.
   std::optional<Value> known_constant(int r) const {
     if (names_local(r, pc_)) return std::nullopt;
@@ -359,6 +422,8 @@ class Recorder {
     const uint8_t tag = insn.uop == J_.uop("LOADTAB")     ? kTagTable
                         : insn.uop == J_.uop("LOADCFUNC") ? kTagCFunction
                         : insn.uop == J_.uop("LOADLCL")   ? kTagLClosure
+                        : insn.uop == J_.uop("LOADI")     ? kTagInt
+                        : insn.uop == J_.uop("LOADF")     ? kTagFloat
                                                           : kTagNil;
     if (tag == kTagNil || insn.operands[0] != slot * sizeof(Value)) return std::nullopt;
     Value v = Value::nil();
@@ -755,6 +820,17 @@ void Recorder::load_constant(int a, const Value& v) {
 }
 
 void Recorder::arith(Ar op, int a, int x, int y) {
+  // A number the trace loaded as a constant (a fixed upvalue's, mostly) into a temporary: the
+  // K forms, as if the program had written it there.
+  if (const std::optional<Value> ky = known_constant(y); ky && ky->is_number() && reg(y)->is_number()) {
+    arith_k(op, a, x, *ky, false);
+    return;
+  }
+  if (const std::optional<Value> kx = known_constant(x);
+      kx && kx->is_number() && reg(x)->is_number() && (op == Ar::kAdd || op == Ar::kMul)) {
+    arith_k(op, a, y, *kx, true);
+    return;
+  }
   const Value *vx = reg(x), *vy = reg(y);
   const auto A = static_cast<uint64_t>(a), X = static_cast<uint64_t>(x), Y = static_cast<uint64_t>(y);
   if (vx->is_int() && vy->is_int()) {
@@ -859,7 +935,7 @@ void Recorder::conditional(bool res) {
 void Recorder::back_edge(const Instr* target) {
   if (target == R_.start && off() == R_.start_offset) {
     cpjit_insn& jump = emit("JUMP", {});
-    jump.jump = R_.body;
+    jump.jump = loop_target();
     done_ = true;
     return;
   }
@@ -1646,7 +1722,7 @@ void Recorder::translate() {
       next_ = target;
       if (target == R_.start && off() == R_.start_offset) {
         cpjit_insn& loop = emit(is_int ? "FORLOOP_I" : "FORLOOP_F", operands);
-        loop.jump = R_.body;
+        loop.jump = loop_target();
         emit("EXIT", {}, pc_ + 1);  // the loop is over: on after it
         done_ = true;
       } else {
@@ -1806,6 +1882,16 @@ void finish_constants(Jit& J, Recording& R) {
   R.constant_guards.clear();
 }
 
+namespace {
+
+// Does an instruction from `from` to `last` (null: to the end) of p read a fixed upvalue?
+bool reads_fixed_upvalue(const Proto* p, const Instr* from, const Instr* last) {
+  const Instr* end = last != nullptr ? last + 1 : p->code + p->ncode;
+  return std::any_of(from, end, [p](Instr i) { return op_of(i) == OP_GETUPVAL && p->upvals[arg_b(i)].fixed; });
+}
+
+}  // namespace
+
 void record_start(Jit& J, CallInfo* ci, const Instr* pc, LoopState* loop, TraceRec* parent, uint32_t parent_exit,
                   uint32_t frame_offset) {
   Recording& R = J.rec;
@@ -1855,6 +1941,29 @@ void record_start(Jit& J, CallInfo* ci, const Instr* pc, LoopState* loop, TraceR
     R.insns.push_back(push);
     R.body = 1;  // back here, the frame is pushed
   }
+  LClosure* own = ci->func->lcl;
+  if (parent == nullptr && own->p->instances == 1 && reads_fixed_upvalue(own->p, pc, loop != nullptr ? loop->end : nullptr)) {
+    // A root trace in a function with one closure whose loop (or whole code, at its entry)
+    // reads a fixed upvalue checks the closure once, before what it runs again: the upvalues
+    // are constants then (Recorder::fixed_upval).
+    cpjit_insn guard;
+    cpjit_insn_init(&guard, J.uop("GUARD_CL"));
+    guard.operands[0] = reinterpret_cast<uint64_t>(own);
+    guard.exits[0] = exit_for(R, R.frames.back(), static_cast<uint32_t>(pc - R.proto->code), false);
+    R.insns.push_back(guard);
+    R.body = static_cast<uint32_t>(R.insns.size());
+    R.start_closure = own;
+    R.start_guarded = true;
+    R.pinned.push_back(own);
+    own->jit_pinned = 1;
+    R.frames.back().closure_known = true;
+  }
+  if (parent != nullptr && parent->exits[parent_exit].known_closure == own) {
+    // The parent knew the closure wherever it took this exit.
+    R.start_closure = own;
+    R.pinned.push_back(own);
+    R.frames.back().closure_known = true;
+  }
   if (parent != nullptr && parent->exits[parent_exit].returned) {
     // That exit is taken wherever the caller goes on: this trace is for where it goes on now.
     cpjit_insn guard;
@@ -1882,6 +1991,7 @@ bool enter_inlined_frame(Recording& R, CallInfo* ci) {
   f.call_a = R.pending_a;
   f.nresults = R.pending_nresults;
   f.push_insn = R.pending_push;
+  f.closure_known = R.pending_known;
   if (f.offset + f.proto->maxstack >= kMaxSlots) return false;
   // Parameters the call did not pass are nil; the arguments are what the caller's registers
   // held; the rest of the frame is not known.
@@ -1918,6 +2028,7 @@ void link_to(Jit& J, Recording& R, const Instr* pc, TraceRec* to) {
 bool enter_rebased_frame(Recording& R, CallInfo* ci) {
   if (ci->func != R.pending_call || ci->func->tag != kTagLClosure) return false;
   R.rebase_to(ci);
+  R.frames.back().closure_known = R.pending_known;
   R.pending_call = nullptr;
   R.pending_rebase = false;
   return true;
@@ -1930,6 +2041,7 @@ bool enter_tail_frame(Recording& R, CallInfo* ci) {
   f.base = ci->base;
   f.proto = ci->func->lcl->p;
   f.offset = static_cast<uint32_t>(ci->base - R.trace_base);
+  f.closure_known = R.pending_known;
   if (f.offset + f.proto->maxstack >= kMaxSlots) return false;
   if (R.tags.size() < f.offset + f.proto->maxstack) R.tags.resize(f.offset + f.proto->maxstack, kUnknownTag);
   std::fill(R.tags.begin() + f.offset, R.tags.begin() + f.offset + f.proto->maxstack, kUnknownTag);
@@ -1959,7 +2071,9 @@ RecordStep record_instruction(Jit& J, CallInfo* ci, const Instr* pc, std::string
       if (pc == R.start && f.offset == R.start_offset) {
         cpjit_insn jump;
         cpjit_insn_init(&jump, J.uop("JUMP"));
-        jump.jump = R.body;
+        const std::optional<uint32_t> target = R.loop_target();
+        if (!target) throw Abort{"back at the start in another closure"};
+        jump.jump = *target;
         R.insns.push_back(jump);
         return RecordStep::kDone;
       }

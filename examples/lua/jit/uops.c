@@ -1766,6 +1766,21 @@ CPJIT_UOP(GUARD_PROTO) {
   if (f->tag != LJ_LCLOSURE || ((const lj_lclosure *)f->u.p)->proto != CPJIT_OPERAND_PTR(1, void *)) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
+/* Register operand 0 holds closure operand 1 itself (GUARD_LCL), the trace's own frame runs
+ * closure operand 0 (GUARD_CL): the recorder's checks where a prototype has one closure, which
+ * then make the closure's fixed upvalues constants. The recorder frees the trace with the
+ * closure, so no other closure can take the address while the trace lives. */
+CPJIT_UOP_INFO(GUARD_LCL, .flags = GUARD_FLAGS | CPJIT_UOP_IDEMPOTENT, .operands = {R_, I_});
+CPJIT_UOP(GUARD_LCL) {
+  const lj_value *f = REG(0);
+  if (f->tag != LJ_LCLOSURE || f->u.p != CPJIT_OPERAND_PTR(1, void *)) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
+CPJIT_UOP_INFO(GUARD_CL, .flags = GUARD_FLAGS | CPJIT_UOP_IDEMPOTENT, .operands = {I_});
+CPJIT_UOP(GUARD_CL) {
+  if ((void *)cl != CPJIT_OPERAND_PTR(0, void *)) CPJIT_EXIT(0);
+  CPJIT_CONTINUE();
+}
 /* Frame bookkeeping shared by the frame uops, as the interpreter's call.cpp does it. */
 static inline __attribute__((always_inline)) int frame_has_open_upvalues(const struct lj_state *L,
                                                                          const lj_callinfo *ci) {

@@ -25,6 +25,7 @@ struct VarInfo {
   String* name;
   VarKind kind = VarKind::Regular;
   bool captured = false;  // some closure refers to it
+  bool assigned = false;  // an assignment statement stores into it (its declaration aside)
   int reg = -1;           // assigned by the compiler
 };
 
@@ -33,6 +34,8 @@ struct UpvalInfo {
   bool in_stack;           // captures a local of the enclosing function ...
   VarInfo* var = nullptr;  // ... this one
   int parent_index = 0;    // else the enclosing function's upvalue with this index
+  VarInfo* origin = nullptr;  // the local captured at the end of the chain (none: the main
+                              // function's _ENV, which load() sets)
 };
 
 enum class ExprKind : uint8_t {

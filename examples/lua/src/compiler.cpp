@@ -1163,6 +1163,7 @@ class FuncGen {
       p->upvals[i].name = ups[i].name;
       p->upvals[i].in_stack = ups[i].in_stack ? 1 : 0;
       p->upvals[i].idx = static_cast<uint8_t>(ups[i].in_stack ? ups[i].var->reg : ups[i].parent_index);
+      p->upvals[i].fixed = ups[i].origin != nullptr && !ups[i].origin->assigned ? 1 : 0;
     }
     p->nupvals = static_cast<int>(ups.size());
     p->locvars = mem_new_array<LocVar>(L_, locvars_.size());

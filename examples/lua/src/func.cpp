@@ -23,6 +23,7 @@ Proto* proto_new(State* L) {
   p->source = nullptr;
   p->jit_countdown = 0;
   p->jit_entry = nullptr;
+  p->instances = 0;
   return p;
 }
 
@@ -46,7 +47,9 @@ void proto_free(State* L, Proto* p) {
 LClosure* lclosure_new(State* L, Proto* p) {
   auto* cl = static_cast<LClosure*>(gc_new(L, lclosure_size(p->nupvals), kGCLClosure));
   cl->nupvals = static_cast<uint8_t>(p->nupvals);
+  cl->jit_pinned = 0;
   cl->p = p;
+  if (p->instances < 2) p->instances++;
   for (int i = 0; i < p->nupvals; i++) cl->upvals[i] = nullptr;
   return cl;
 }

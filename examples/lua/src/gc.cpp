@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "func.h"
+#include "lua_jit.h"
 #include "str.h"
 #include "table.h"
 
@@ -146,6 +147,10 @@ void free_object(State* L, GCObject* o) {
   switch (o->gctype) {
     case kGCTable: table_free(L, static_cast<Table*>(o)); return;
     case kGCProto: proto_free(L, static_cast<Proto*>(o)); return;
+    case kGCLClosure:
+      if (static_cast<LClosure*>(o)->jit_pinned) jit_closure_freed(L, static_cast<LClosure*>(o));
+      mem_free(L, o, gc_object_size(o));
+      return;
     default: mem_free(L, o, gc_object_size(o)); return;
   }
 }

@@ -132,6 +132,10 @@ struct UpvalDesc {
   String* name;
   uint8_t in_stack;  // 1: captures a local of the enclosing function (register idx)
   uint8_t idx;       // 0: captures upvalue idx of the enclosing function
+  // 1: the variable is never assigned after its declaration, so a closure's cell holds one
+  // value for as long as the closure lives (a trace that knows the closure takes it as a
+  // constant). The main function's _ENV, which load() sets, is not.
+  uint8_t fixed;
 };
 
 // Debug information for "local 'x'" in error messages: register reg holds local name while
@@ -167,6 +171,10 @@ struct Proto : GCObject {
   // again, and the trace that starts at its first instruction (null: none).
   int32_t jit_countdown;
   void* jit_entry;
+  // Closures made of this prototype: 0, 1, or 2 for more than one. While there is one, a trace
+  // may take it for the prototype (a guard on the closure's address instead of its
+  // prototype), and then its fixed upvalues as constants.
+  uint8_t instances;
 };
 
 // An upvalue is open while the variable it captures still lives in a stack slot (v points
@@ -179,6 +187,9 @@ struct UpVal : GCObject {
 
 struct LClosure : GCObject {
   uint8_t nupvals;
+  // A trace holds this closure's address (it checks a function is this one): freeing the
+  // closure frees the trace, as another closure could take the address.
+  uint8_t jit_pinned;
   Proto* p;
   UpVal* upvals[1];
 };

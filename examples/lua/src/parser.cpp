@@ -140,9 +140,10 @@ class Parser {
     }
     if (r.local) {
       r.local->captured = true;
-      ups.push_back(UpvalInfo{name, true, r.local, 0});
+      ups.push_back(UpvalInfo{name, true, r.local, 0, r.local});
     } else {
-      ups.push_back(UpvalInfo{name, false, nullptr, r.upval});
+      VarInfo* origin = fs->prev->node->upvals[r.upval].origin;
+      ups.push_back(UpvalInfo{name, false, nullptr, r.upval, origin});
     }
     return Resolved{nullptr, static_cast<int>(ups.size() - 1)};
   }
@@ -398,12 +399,15 @@ class Parser {
       if (v->kind != VarKind::Regular)
         lex_.semantic_error("attempt to assign to const variable '" + std::string(str_view(v->name)) + "'",
                             lex_.cur.line);
+      v->assigned = true;
     } else if (e->kind == ExprKind::Upval) {
       // Const locals captured by closures are read-only there too.
-      if (upval_is_const(fs_, static_cast<ExprUpval*>(e)->index))
+      const int index = static_cast<ExprUpval*>(e)->index;
+      if (upval_is_const(fs_, index))
         lex_.semantic_error("attempt to assign to const variable '" +
                                 std::string(str_view(static_cast<ExprUpval*>(e)->name)) + "'",
                             lex_.cur.line);
+      if (VarInfo* origin = fs_->node->upvals[index].origin) origin->assigned = true;
     } else if (e->kind != ExprKind::Index) {
       lex_.syntax_error("syntax error");
     }

@@ -1,0 +1,147 @@
+-- Upvalues never assigned after their declaration ("fixed"), which a trace that knows the
+-- closure reads as constants, next to upvalues that look alike but change, closures made more
+-- than once, and closures collected while traces hold their addresses.
+
+-- Named integer and float constants, as in a linear congruential generator.
+local IM, IA, IC = 139968, 3877, 29573
+local SCALE = 0.5
+local last = 42
+local function random(max)
+  last = (last * IA + IC) % IM
+  return max * last / IM * SCALE
+end
+do
+  local s = 0
+  for _ = 1, 300 do s = s + random(100.0) end
+  print("lcg", string.format("%.6f", s), last)
+end
+
+-- A constant on the left, in a temporary on either side, of each kind.
+local TWO, HALF, NAME, YES, NOTHING = 2, 0.5, "up", true, nil
+local function mix(n)
+  local acc, parts = 0, 0
+  for i = 1, n do
+    acc = acc + TWO * i + i * HALF - (TWO - i) + i // TWO + i % TWO
+    if YES and NOTHING == nil then parts = parts + #NAME end
+  end
+  return acc, parts
+end
+print("mix", mix(200))
+
+-- A fixed upvalue holding zero: the modulo's error is the interpreter's.
+local ZERO = 0
+local function modzero(n)
+  local s = 0
+  for i = 1, n do
+    if i < n then s = s + i else s = s + i % ZERO end
+  end
+  return s
+end
+do
+  local ok, err = pcall(modzero, 100)
+  print("modzero", ok, (string.match(err, "attempt.*")))
+end
+
+-- Assigned from another closure, or after the closure was made: not fixed.
+local count = 0
+local function bump() count = count + 1 end
+local later = 1
+local function get_later() return later end
+do
+  local s = 0
+  for i = 1, 300 do
+    bump()
+    s = s + count + get_later()
+    if i == 150 then later = 100 end
+  end
+  print("changing", s, count, later)
+end
+
+-- One prototype, many closures: each keeps its own value.
+local function make(k) return function(x) return x * k + k end end
+do
+  local fs = {}
+  for k = 1, 5 do fs[k] = make(k) end
+  local s = 0
+  for i = 1, 400 do s = s + fs[i % 5 + 1](i) end
+  print("factory", s)
+end
+
+-- A trace made while a prototype had one closure, then run with a second one.
+local function adder(k)
+  local function add(x) return x + k end
+  return add
+end
+local add1 = adder(1)
+local function sum_with(f, n)
+  local s = 0
+  for i = 1, n do s = s + f(i) end
+  return s
+end
+print("one closure", sum_with(add1, 300))
+local add1000 = adder(1000)
+print("second closure", sum_with(add1000, 300), sum_with(add1, 300))
+
+-- Closures collected between rounds: a new one may take a collected one's address.
+local function run_with(k)
+  local function scaled(x) return x * k end
+  local s = 0
+  for i = 1, 200 do s = s + scaled(i) end
+  return s
+end
+for round = 1, 6 do
+  io.write(run_with(round), " ")
+  collectgarbage()
+end
+print()
+
+-- Loop variables captured by closures: one per iteration.
+do
+  local fs = {}
+  for i = 1, 10 do fs[i] = function() return i * i end end
+  local s = 0
+  for j = 1, 500 do s = s + fs[j % 10 + 1]() end
+  print("loop vars", s)
+  local ws, n = {}, 0
+  while n < 8 do
+    n = n + 1
+    local m = n * 3
+    ws[n] = function() return m end
+  end
+  s = 0
+  for j = 1, 400 do s = s + ws[j % 8 + 1]() end
+  print("while locals", s)
+end
+
+-- A goto back over a captured local's declaration: each pass declares a new variable.
+do
+  local gs, pass = {}, 0
+  ::again::
+  local v = pass * 7
+  gs[#gs + 1] = function() return v end
+  pass = pass + 1
+  if pass < 6 then goto again end
+  local s = 0
+  for j = 1, 300 do s = s + gs[j % 6 + 1]() end
+  print("goto locals", s)
+end
+
+-- Recursion through the function's own name, an upvalue of an upvalue, a table upvalue.
+local function fib(n) if n < 2 then return n end return fib(n - 1) + fib(n - 2) end
+print("fib", fib(20))
+local DEPTH = 3
+local function outer()
+  local function inner(x) return x + DEPTH end
+  local s = 0
+  for i = 1, 300 do s = s + inner(i) end
+  return s
+end
+print("nested", outer())
+local T = {10, 20, 30}
+local function tsum(n)
+  local s = 0
+  for i = 1, n do s = s + T[i % 3 + 1] end
+  T[1] = T[1] + 1  -- the table changes, the upvalue does not
+  return s
+end
+print("table", tsum(300), tsum(300))
