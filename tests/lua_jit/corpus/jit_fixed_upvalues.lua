@@ -67,34 +67,6 @@ do
   print("factory", s)
 end
 
--- A trace made while a prototype had one closure, then run with a second one.
-local function adder(k)
-  local function add(x) return x + k end
-  return add
-end
-local add1 = adder(1)
-local function sum_with(f, n)
-  local s = 0
-  for i = 1, n do s = s + f(i) end
-  return s
-end
-print("one closure", sum_with(add1, 300))
-local add1000 = adder(1000)
-print("second closure", sum_with(add1000, 300), sum_with(add1, 300))
-
--- Closures collected between rounds: a new one may take a collected one's address.
-local function run_with(k)
-  local function scaled(x) return x * k end
-  local s = 0
-  for i = 1, 200 do s = s + scaled(i) end
-  return s
-end
-for round = 1, 6 do
-  io.write(run_with(round), " ")
-  collectgarbage()
-end
-print()
-
 -- Loop variables captured by closures: one per iteration.
 do
   local fs = {}
