@@ -27,6 +27,7 @@ constexpr uint16_t kMaxLoopAborts = 5;   // then the loop stays in tier 1
 constexpr uint8_t kMaxSideAttempts = 4;  // then the exit stays an exit
 constexpr uint32_t kMinRootBytecodes = 6; // a loop trace that stops early must do this much
 constexpr uint32_t kMaxTreeSize = 48;      // side traces per root trace, at most
+constexpr uint32_t kMaxWaited = 1000;      // Recording::waited before the recording gives up
 constexpr uint16_t kMaxLoopLeaves = 32;    // recordings of a loop that left it, before it counts
 
 uint32_t env_number(const char* name, uint32_t fallback) {
@@ -448,6 +449,10 @@ bool jit_back_edge(State* L, CallInfo* ci, const Instr* from) {
       end_recording(J, &reason);
     }
   }
+  if (J.rec.active && ++J.rec.waited > kMaxWaited) {  // a loop in a call the trace makes
+    std::string reason = "a call it makes runs long";
+    end_recording(J, &reason);
+  }
   const Instr* pc = ci->savedpc;
   LoopState* loop = J.loop_at(pc, ci->func->lcl->p);
   // No trace runs while a recording is on (see jit_function_entry()).
@@ -473,6 +478,10 @@ bool jit_function_entry(State* L, CallInfo* ci) {
   // a trace returning into a recorded frame would run instructions it never saw.
   if (auto* t = static_cast<TraceRec*>(p->jit_entry)) {
     p->jit_countdown = 0;
+    if (J.rec.active && J.rec.pending_call != ci->func && !J.rec.owns(ci) && ++J.rec.waited > kMaxWaited) {
+      std::string reason = "a call it makes runs long";
+      end_recording(J, &reason);
+    }
     if (J.rec.active) return false;
     if (run_trace(L, J, t, ci)) return true;
     free_trace(J, t);  // refused (invalidated): the function stays in tier 1

@@ -124,6 +124,10 @@ struct Recording {
                                   // the check of the closure a root trace starts in)
   // The closure the trace starts in when it knows it: a root trace checks it at body - 1
   // (start_guarded), a side trace knows it from its parent's exit.
+  // Back edges of loops, and entries of functions with traces, in calls that the trace makes
+  // through the interpreter (no frame of the recording's): a call that runs long holds up
+  // every trace it could run and every loop it could record (kMaxWaited).
+  uint32_t waited = 0;
   LClosure* start_closure = nullptr;
   bool start_guarded = false;
   Value* pending_call = nullptr;  // an inlined call was recorded: its frame comes next

@@ -139,6 +139,9 @@ class Recorder {
   const Instr* pc_;
   Instr i_;
   const Instr* next_ = nullptr;
+  // Where the exits of the uops emitted now resume, instead of the current instruction (an
+  // earlier one whose effect the trace did not make; see unwritten_constant).
+  const Instr* resume_pc_ = nullptr;
   bool done_ = false;
 
   RecFrame& frame() const { return R_.frames.back(); }
@@ -190,8 +193,9 @@ class Recorder {
       insn.operands[n++] = slot ? (off() + op) * sizeof(Value) : op;
     }
     const uint32_t flags = J_.uop_flags[id];
-    if (flags & (CPJIT_UOP_MAY_EXIT | CPJIT_UOP_GUARD)) insn.exits[0] = exit_at(exit_pc ? exit_pc : pc_, false);
-    if (flags & CPJIT_UOP_MAY_ERROR) insn.error_exit = exit_at(pc_, true);
+    const Instr* at = resume_pc_ ? resume_pc_ : pc_;
+    if (flags & (CPJIT_UOP_MAY_EXIT | CPJIT_UOP_GUARD)) insn.exits[0] = exit_at(exit_pc ? exit_pc : at, false);
+    if (flags & CPJIT_UOP_MAY_ERROR) insn.error_exit = exit_at(at, true);
     R_.insns.push_back(insn);
     if (flags & CPJIT_UOP_ESCAPES) forget_all();
     if (meta == nullptr || (flags & CPJIT_UOP_ESCAPES)) {
@@ -686,6 +690,7 @@ class Recorder {
 
   // ---- instructions ----
   void load_constant(int a, const Value& v);
+  bool unwritten_constant(int r, int other);
   void arith(Ar op, int a, int x, int y);                 // registers
   void arith_k(Ar op, int a, int x, const Value& y, bool constant_left);
   void compare(const char* guard_true, const char* guard_false, bool res, std::initializer_list<uint64_t> operands);
@@ -819,16 +824,45 @@ void Recorder::load_constant(int a, const Value& v) {
   set_tag(a, v.tag);
 }
 
+// Register r, a temporary, holds a constant that the uop just emitted loaded for the
+// instruction just before, a GETUPVAL (a fixed upvalue's value), and the current instruction
+// reads r as its only use (`other`, its other operand, is another register): the load goes,
+// and the exits of the uops emitted next resume at the GETUPVAL, which the interpreter then
+// runs again. Once the instruction is done, nothing reads r before writing it.
+bool Recorder::unwritten_constant(int r, int other) {
+  if (r == other || R_.insns.empty() || pc_ == frame().proto->code || op_of(pc_[-1]) != OP_GETUPVAL ||
+      arg_a(pc_[-1]) != r)
+    return false;
+  const uint64_t slot = off() + static_cast<uint64_t>(r);
+  const auto w = R_.last_writer.find(slot);
+  if (w == R_.last_writer.end() || w->second != R_.insns.size() - 1) return false;
+  R_.insns.pop_back();
+  R_.last_writer.erase(w);
+  set_tag(r, kUnknownTag);
+  resume_pc_ = pc_ - 1;
+  return true;
+}
+
+// Does x op k take a uop of its own (no metamethod, no error)?
+bool plain_arith(Ar op, const Value& x, const Value& k) {
+  if (x.is_int() && k.is_int()) return !((op == Ar::kMod || op == Ar::kIDiv) && k.i == 0);
+  return x.is_number() && k.is_number() && !bitwise(op);
+}
+
 void Recorder::arith(Ar op, int a, int x, int y) {
   // A number the trace loaded as a constant (a fixed upvalue's, mostly) into a temporary: the
   // K forms, as if the program had written it there.
   if (const std::optional<Value> ky = known_constant(y); ky && ky->is_number() && reg(y)->is_number()) {
+    if (plain_arith(op, *reg(x), *ky)) unwritten_constant(y, x);
     arith_k(op, a, x, *ky, false);
+    resume_pc_ = nullptr;
     return;
   }
   if (const std::optional<Value> kx = known_constant(x);
       kx && kx->is_number() && reg(x)->is_number() && (op == Ar::kAdd || op == Ar::kMul)) {
+    if (plain_arith(op, *reg(y), *kx)) unwritten_constant(x, y);
     arith_k(op, a, y, *kx, true);
+    resume_pc_ = nullptr;
     return;
   }
   const Value *vx = reg(x), *vy = reg(y);

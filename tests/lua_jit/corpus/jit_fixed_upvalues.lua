@@ -117,3 +117,36 @@ local function tsum(n)
   return s
 end
 print("table", tsum(300), tsum(300))
+
+-- A constant operand the trace never writes to its register: exits inside the operation
+-- (its other operand changes type) resume where the interpreter loads the constant.
+local K, KF = 3, 0.25
+local function typed(vals)
+  local s, f = 0, 0
+  for i = 1, #vals do
+    s = s + vals[i] * K
+    f = f + KF * vals[i] - K
+  end
+  return s, f
+end
+do
+  local vals = {}
+  for i = 1, 300 do vals[i] = i < 150 and i or (i < 250 and i + 0.5 or tostring(i)) end
+  print("types", typed(vals))
+  for i = 1, 300 do vals[i] = (i % 7 == 0) and i + 0.25 or i end
+  print("mixed", typed(vals))
+end
+-- The same, with the constant's register holding a local of the loop's body in between and the
+-- operand a value the loop carries, checked where it is multiplied.
+local function carried(n)
+  local s, t = 1, 0
+  for i = 1, n do
+    s = s * K
+    local d = i + 1000
+    t = t + d
+    if i % 40 == 0 then s = s + 0.5 end
+    if s > 1e6 then s = math.floor(s % 1000) end
+  end
+  return s, t
+end
+print("carried", carried(3000))
