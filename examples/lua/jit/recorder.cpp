@@ -42,6 +42,10 @@ uint64_t payload(const Value& v) {
   if (v.is_nil() || v.tag == kTagFalse || v.tag == kTagTrue) return 0;
   return static_cast<uint64_t>(v.i);
 }
+// The suffix of the stores of a constant that is its tag alone (SETI_NIL, ...), else null.
+const char* tag_only(const Value& v) {
+  return v.is_nil() ? "NIL" : v.tag == kTagFalse ? "FALSE" : v.tag == kTagTrue ? "TRUE" : nullptr;
+}
 
 struct Abort {
   std::string reason;
@@ -1364,6 +1368,7 @@ void Recorder::translate() {
       if (key->is_int()) {
         need(b);
         if (op == OP_SETTABLE) emit(std::string("SETI") + typed_store(c), {A, B, C});
+        else if (const char* tag = tag_only(k(c))) emit(std::string("SETI_") + tag, {A, B});
         else emit("SETI_C", {A, B, payload(k(c)), k(c).tag});
         return;
       }
@@ -1387,6 +1392,7 @@ void Recorder::translate() {
       }
       need(a);
       if (op == OP_SETI) emit(std::string("SETI_K") + typed_store(c), {A, B, C});
+      else if (const char* tag = tag_only(k(c))) emit(std::string("SETI_K_") + tag, {A, B});
       else emit("SETI_KC", {A, B, payload(k(c)), k(c).tag});
       return;
     }

@@ -996,6 +996,17 @@ CPJIT_UOP_INFO(SETI_KC, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, I_, I_
 CPJIT_UOP(SETI_KC) {
   SETI_BODY(CPJIT_OPERAND_I64(1), STORE_CONST(slot, 2, 3), lj_set_int_c(L, t, key, CPJIT_OPERAND_I64(2), CPJIT_OPERAND_U8(3)))
 }
+/* nil, false or true, which are all tag (the payload of those is never read): one byte
+ * stored, SETI_C's payload and tag operands gone. */
+#define SETI_TAG(NAME, K1, KEY, TAG)                                                          \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, K1});                    \
+  CPJIT_UOP(NAME) { SETI_BODY(KEY, slot->tag = TAG, lj_set_int_c(L, t, key, 0, TAG)) }
+SETI_TAG(SETI_NIL, R_, REG(1)->u.i, LJ_NIL)
+SETI_TAG(SETI_FALSE, R_, REG(1)->u.i, LJ_FALSE)
+SETI_TAG(SETI_TRUE, R_, REG(1)->u.i, LJ_TRUE)
+SETI_TAG(SETI_K_NIL, I_, CPJIT_OPERAND_I64(1), LJ_NIL)
+SETI_TAG(SETI_K_FALSE, I_, CPJIT_OPERAND_I64(1), LJ_FALSE)
+SETI_TAG(SETI_K_TRUE, I_, CPJIT_OPERAND_I64(1), LJ_TRUE)
 
 /* t.key with `key` an interned string. Each access site has a lj_field_site (the recorder's,
  * owned by the trace): the key and the node it was last found in. Objects built the same way
