@@ -296,6 +296,18 @@ class Recorder {
   // the shape is not that.
   // key_reg >= 0: the key is that register, an integer (guarded here, leaving at the GETUPVAL).
   bool fuse_upval_index(int a, int b, bool constant_key, uint64_t key, int key_reg) {
+    if (const std::optional<Value> t = known_constant(b); t && t->tag == kTagTable && unwritten_constant(b, key_reg)) {
+      // A fixed upvalue's table (fixed_upval): a constant operand, GETI_CT, GETI_CTK; the
+      // exits resume at the GETUPVAL (resume_pc_).
+      if (key_reg >= 0 && tag_of(key_reg) != kTagInt) {
+        emit("GUARD_INT", {static_cast<uint64_t>(key_reg)});
+        set_tag(key_reg, kTagInt);
+      }
+      emit(constant_key ? "GETI_CTK" : "GETI_CT", {static_cast<uint64_t>(a), payload(*t), key});
+      resume_pc_ = nullptr;
+      note_array_load(t->t, key_reg >= 0 ? reg(key_reg)->i : static_cast<int64_t>(key));
+      return true;
+    }
     const auto& last = R_.last_upval_load;
     if (last.insn + 1 != R_.insns.size() || last.pc != pc_ - 1 || last.reg != b || names_local(b, pc_))
       return false;
@@ -400,7 +412,8 @@ class Recorder {
     if (insn.operands[0] != slot * sizeof(Value)) return false;
     const std::string_view name = cpjit_uop_name(J_.stencils, insn.uop);
     const bool upval = name == "GETUPVAL" || name == "GETUPVAL_F";
-    if (!upval && name != "GETI" && name != "GETI_K" && name != "GETI_UP" && name != "GETI_FUP" && name != "GETFIELD_H")
+    if (!upval && name != "GETI" && name != "GETI_K" && name != "GETI_UP" && name != "GETI_FUP" && name != "GETI_CT" &&
+        name != "GETFIELD_H")
       return false;
     if (upval && tag == kTagFloat) suffix = "_N";  // GETUPVAL_F_F would read as a frame form
     const uint32_t typed = J_.uop(std::string(name) + suffix);

@@ -903,6 +903,14 @@ CPJIT_UOP(GETI_FUP) { GETI_FUP_BODY(REG(3)->u.i) }
 CPJIT_UOP_INFO(GETI_FUPK, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, R_, I_});
 CPJIT_UOP(GETI_FUPK) { GETI_FUP_BODY(CPJIT_OPERAND_I64(3)) }
 
+/* t[key] with t a constant table, operand 1: a fixed upvalue's (the recorder's fusion of
+ * `GETUPVAL tmp; GETTABLE a tmp key` when the trace knows the closure), whose register is not
+ * written. Its exits resume at the GETUPVAL. */
+CPJIT_UOP_INFO(GETI_CT, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, R_});
+CPJIT_UOP(GETI_CT) { GETI_FROM(CPJIT_OPERAND_PTR(1, const lj_table *), REG(2)->u.i, 0) }
+CPJIT_UOP_INFO(GETI_CTK, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_});
+CPJIT_UOP(GETI_CTK) { GETI_FROM(CPJIT_OPERAND_PTR(1, const lj_table *), CPJIT_OPERAND_I64(2), 0) }
+
 /* The GETI forms with the type of the value checked too: the recorder's fusion of the type
  * guard on the result (need()) when the recording found the key in the array part. Anything
  * else (outside the array part, another type, a nil) leaves the trace at the GETTABLE, before
@@ -930,6 +938,8 @@ CPJIT_UOP(GETI_FUPK) { GETI_FUP_BODY(CPJIT_OPERAND_I64(3)) }
   GETI_TYPED(GETI##SUF##__t, R_, R_, , (const lj_table *)REG(1)->u.p, REG(2)->u.i, TAG, FACT, 1, FACT)                  \
   GETI_TYPED(GETI_K##SUF, R_, I_, , (const lj_table *)REG(1)->u.p, CPJIT_OPERAND_I64(2), TAG, FACT, 0, 0)               \
   GETI_TYPED(GETI_K##SUF##__t, R_, I_, , (const lj_table *)REG(1)->u.p, CPJIT_OPERAND_I64(2), TAG, FACT, 1, FACT)       \
+  GETI_TYPED(GETI_CT##SUF, I_, R_, , CPJIT_OPERAND_PTR(1, const lj_table *), REG(2)->u.i, TAG, FACT, 0, 0)             \
+  GETI_TYPED(GETI_CT##SUF##__t, I_, R_, , CPJIT_OPERAND_PTR(1, const lj_table *), REG(2)->u.i, TAG, FACT, 1, FACT)     \
   GETI_TYPED(GETI_UP##SUF, I_, R_, UPVAL_TABLE_PRELUDE, (const lj_table *)upv->u.p, REG(2)->u.i, TAG, FACT, 0, 0)       \
   GETI_TYPED(GETI_UP##SUF##__t, I_, R_, UPVAL_TABLE_PRELUDE, (const lj_table *)upv->u.p, REG(2)->u.i, TAG, FACT, 1, FACT) \
   GETI_TYPED(GETI_FUP##SUF, I_R_, R_, FRAME_UPVAL_TABLE_PRELUDE, (const lj_table *)upv->u.p, REG(3)->u.i, TAG, FACT, 0, 0) \

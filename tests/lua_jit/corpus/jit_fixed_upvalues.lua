@@ -150,3 +150,21 @@ local function carried(n)
   return s, t
 end
 print("carried", carried(3000))
+
+-- Reads and stores through a fixed upvalue's table, integers and floats, in and past its
+-- array part, and a key that is no integer.
+local ARR = {}
+local function arr(n)
+  for i = 1, n do ARR[i] = i * 2 end
+  for i = 1, n, 3 do ARR[i] = i + 0.5 end
+  local s = 0
+  for i = 1, n + 10 do
+    local v = ARR[i]
+    if v then s = s + v + ARR[1] end
+  end
+  for i = 1, n do local k = i % 4 == 0 and i + 0.5 or i; s = s + (ARR[k] or 1) end
+  -- An integer, then a float: exits at the read, with the table's register written since.
+  for i = 1, n do s = s + ARR[i] * 2 + (i * 3 + i * 5) end
+  return s, #ARR
+end
+print("array", arr(100), arr(300))
