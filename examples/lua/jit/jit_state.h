@@ -184,6 +184,12 @@ struct Recording {
     int upval = 0;
     int reg = 0;
   } last_upval_load;
+  // The last constant load of a fixed upvalue (Recorder::fixed_upval): its uop's index and
+  // instruction, for the next instruction to do without (Recorder::unwritten_constant).
+  struct FixedLoad {
+    size_t insn = SIZE_MAX;
+    const Instr* pc = nullptr;
+  } fixed_load;
   // Fields taken as constants (Recorder::constant_field): the guards' uops, and what the trace
   // stores into: the string keys of its field stores, or any key (a store whose key is a
   // string in a register). Recorder::finish_constants picks each guard's form from them.

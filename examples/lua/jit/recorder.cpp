@@ -286,6 +286,7 @@ class Recorder {
     } else {
       load_constant(a, v);
     }
+    R_.fixed_load = {R_.insns.size() - 1, pc_};
     return true;
   }
   // R[a] := R[b][key] right after R[b] := an upvalue of the running frame's closure (the last
@@ -708,6 +709,8 @@ class Recorder {
   // ---- instructions ----
   void load_constant(int a, const Value& v);
   bool unwritten_constant(int r, int other);
+  bool compare_constant(int x, int y, const char* left_true, const char* left_false, const char* right_true,
+                        const char* right_false);
   void arith(Ar op, int a, int x, int y);                 // registers
   void arith_k(Ar op, int a, int x, const Value& y, bool constant_left);
   void compare(const char* guard_true, const char* guard_false, bool res, std::initializer_list<uint64_t> operands);
@@ -847,14 +850,17 @@ void Recorder::load_constant(int a, const Value& v) {
 // and the exits of the uops emitted next resume at the GETUPVAL, which the interpreter then
 // runs again. Once the instruction is done, nothing reads r before writing it.
 bool Recorder::unwritten_constant(int r, int other) {
-  if (r == other || R_.insns.empty() || pc_ == frame().proto->code || op_of(pc_[-1]) != OP_GETUPVAL ||
-      arg_a(pc_[-1]) != r)
+  // The last uop is the load the GETUPVAL just before emitted (not another load of r that a
+  // jump brought here from).
+  if (r == other || R_.insns.empty() || R_.fixed_load.insn != R_.insns.size() - 1 || R_.fixed_load.pc != pc_ - 1 ||
+      op_of(pc_[-1]) != OP_GETUPVAL || arg_a(pc_[-1]) != r)
     return false;
   const uint64_t slot = off() + static_cast<uint64_t>(r);
   const auto w = R_.last_writer.find(slot);
   if (w == R_.last_writer.end() || w->second != R_.insns.size() - 1) return false;
   R_.insns.pop_back();
   R_.last_writer.erase(w);
+  R_.fixed_load = {};
   set_tag(r, kUnknownTag);
   resume_pc_ = pc_ - 1;
   return true;
@@ -968,7 +974,33 @@ void Recorder::arith_k(Ar op, int a, int x, const Value& y, bool constant_left) 
 // A branch: the guard that holds on the way the recording goes.
 void Recorder::compare(const char* guard_true, const char* guard_false, bool res, std::initializer_list<uint64_t> operands) {
   emit(res ? guard_true : guard_false, operands);
+  resume_pc_ = nullptr;
   conditional(res);
+}
+
+// R[x] against R[y] where one of them holds an integer constant the trace loaded (a fixed
+// upvalue's, see arith()) and the other an integer: the K form of the comparison, with the
+// guards for R[x] op k (left) or k op R[y] (right), the constant's register unwritten where it
+// can be. False (nothing done) otherwise.
+bool Recorder::compare_constant(int x, int y, const char* left_true, const char* left_false, const char* right_true,
+                                const char* right_false) {
+  const std::optional<Value> kx = known_constant(x), ky = known_constant(y);
+  const bool right = ky && ky->is_int() && reg(x)->is_int();
+  if (!right && !(kx && kx->is_int() && reg(y)->is_int())) return false;
+  const int r = right ? x : y, kr = right ? y : x;
+  const int64_t kv = right ? ky->i : kx->i, v = reg(r)->i;
+  unwritten_constant(kr, r);
+  need(r);
+  // The outcome as the interpreter finds it, from the guard names: EQ, LT, LE on either side.
+  const std::string_view name = right ? left_true : right_true;
+  const bool res = name == "EQ_IK"    ? v == kv
+                   : name == "LT_IK"  ? v < kv
+                   : name == "LE_IK"  ? v <= kv
+                   : name == "NLE_IK" ? v > kv
+                                      : v >= kv;  // NLT_IK
+  compare(right ? left_true : right_true, right ? left_false : right_false, res,
+          {static_cast<uint64_t>(r), static_cast<uint64_t>(kv)});
+  return true;
 }
 
 // The comparison at pc_ came out `res`: where does control go?
@@ -1576,6 +1608,7 @@ void Recorder::translate() {
     }
     case OP_EQ: {
       const Value *x = reg(a), *y = reg(b);
+      if (compare_constant(a, b, "EQ_IK", "NEQ_IK", "EQ_IK", "NEQ_IK")) return;
       if (x->is_int() && y->is_int()) {
         need(a), need(b);
         compare("EQ_II", "NEQ_II", x->i == y->i, {A, B});
@@ -1612,6 +1645,10 @@ void Recorder::translate() {
     case OP_LE: {
       const Value *x = reg(a), *y = reg(b);
       const bool lt = op == OP_LT;
+      // With the constant on the left, k < y is not y <= k, and k <= y is not y < k.
+      if (lt ? compare_constant(a, b, "LT_IK", "NLT_IK", "NLE_IK", "LE_IK")
+             : compare_constant(a, b, "LE_IK", "NLE_IK", "NLT_IK", "LT_IK"))
+        return;
       if (x->is_int() && y->is_int()) {
         need(a), need(b);
         compare(lt ? "LT_II" : "LE_II", lt ? "NLT_II" : "NLE_II", lt ? x->i < y->i : x->i <= y->i, {A, B});
@@ -2002,7 +2039,13 @@ void record_start(Jit& J, CallInfo* ci, const Instr* pc, LoopState* loop, TraceR
     cpjit_insn guard;
     cpjit_insn_init(&guard, J.uop("GUARD_CL"));
     guard.operands[0] = reinterpret_cast<uint64_t>(own);
-    guard.exits[0] = exit_for(R, R.frames.back(), static_cast<uint32_t>(pc - R.proto->code), false);
+    // An exit of its own: the trace's other exits at this instruction know the closure.
+    ExitState e;
+    e.pc = static_cast<uint32_t>(pc - R.proto->code);
+    e.proto = R.proto;
+    e.frame_offset = frame_offset;
+    guard.exits[0] = static_cast<uint32_t>(R.exits.size());
+    R.exits.push_back(e);
     R.insns.push_back(guard);
     R.body = static_cast<uint32_t>(R.insns.size());
     R.start_closure = own;
@@ -2153,6 +2196,9 @@ RecordStep record_instruction(Jit& J, CallInfo* ci, const Instr* pc, std::string
       }
     }
     const size_t mark = R.insns.size();
+    // The instruction may take back the uop before it (a load it reads as a constant operand
+    // or fuses, Recorder::unwritten_constant, fuse_upval_index): an abort puts it back.
+    const std::optional<cpjit_insn> before = mark > 0 ? std::optional<cpjit_insn>(R.insns[mark - 1]) : std::nullopt;
     try {
       R.bytecodes++;
       Recorder rec(J, pc);
@@ -2174,6 +2220,7 @@ RecordStep record_instruction(Jit& J, CallInfo* ci, const Instr* pc, std::string
       // here: the interpreter runs the instruction (and a hot exit may grow a side trace).
       R.bytecodes--;
       R.insns.resize(mark);
+      if (before) R.insns[mark - 1] = *before;
       std::erase_if(R.constant_guards, [mark](size_t i) { return i >= mark; });
       abort_reason = a.reason;
       if (a.fatal || R.bytecodes == 0) return RecordStep::kAbort;

@@ -168,3 +168,28 @@ local function arr(n)
   return s, #ARR
 end
 print("array", arr(100), arr(300))
+
+-- Comparisons with a fixed upvalue's integer on either side, branches both ways, and the other
+-- operand turning float (exits at the comparison).
+local LIMIT, KIND = 150, 3
+local function classify(vals)
+  local lo, hi, eq, le, ge = 0, 0, 0, 0, 0
+  for i = 1, #vals do
+    local v = vals[i]
+    if v < LIMIT then lo = lo + 1 end
+    if LIMIT < v then hi = hi + 1 end
+    if v == KIND then eq = eq + 1 end
+    if KIND == v then eq = eq + 1 end
+    if v <= LIMIT then le = le + 1 end
+    if LIMIT <= v then ge = ge + 1 end
+    local w = i * 7 + 1  -- the constants' registers written in between
+  end
+  return lo, hi, eq, le, ge
+end
+do
+  local vals = {}
+  for i = 1, 300 do vals[i] = i % 200 end
+  print("compare", classify(vals))
+  for i = 1, 300 do vals[i] = i % 3 == 0 and i + 0.5 or i % 200 end
+  print("compare mixed", classify(vals))
+end
