@@ -607,6 +607,14 @@ void jit_closure_freed(State* L, LClosure* cl) {
   free_traces(*J, [cl](const TraceRec& t) { return holds(t.pinned, cl); });
 }
 
+void jit_mark_pinned(State* L, void (*mark)(State*, GCObject*)) {
+  const Jit* J = L->jit;
+  if (J == nullptr || J->running == 0) return;
+  for (const auto& t : J->traces)
+    if (t->executor != nullptr)
+      for (LClosure* c : t->pinned) mark(L, c);
+}
+
 void jit_park_error(State* L, Status status) {
   if (L->jit == nullptr) return;
   L->jit->error_pending = true;

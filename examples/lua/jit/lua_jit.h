@@ -42,6 +42,10 @@ bool jit_record(State* L, CallInfo* ci, const Instr* pc);
 void jit_proto_freed(State* L, Proto* p);
 // A closure whose address a trace holds (LClosure::jit_pinned) is being freed: those traces go.
 void jit_closure_freed(State* L, LClosure* cl);
+// The collector's roots while a trace runs: the closures that traces hold. A running trace
+// cannot be stopped, so a closure it checks must not be freed (and its address taken by
+// another) before the trace is done; the next collection outside traces frees them.
+void jit_mark_pinned(State* L, void (*mark)(State*, GCObject*));
 
 // Helpers (jit/helpers.cpp): an error raised by a call from compiled code, to be rethrown
 // once the trace has exited.

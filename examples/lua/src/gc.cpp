@@ -239,6 +239,7 @@ void mark_roots(State* L) {
   mark_object(L, L->memerr_msg);
   mark_value(L, L->errval);
   for (UpVal* uv = L->open_upvals; uv; uv = uv->open_next) mark_object(L, uv);
+  jit_mark_pinned(L, [](State* S, GCObject* o) { mark_object(S, o); });
 }
 
 size_t sweep(State* L) {
