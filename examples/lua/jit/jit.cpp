@@ -200,6 +200,14 @@ void compile(Jit& J) {
   end_recording(J, nullptr);
 }
 
+// The recording waits for a call it makes through the interpreter (Recording::waited): one
+// more back edge or trace entry there, and it gives up after kMaxWaited.
+void waited(Jit& J) {
+  if (++J.rec.waited <= kMaxWaited) return;
+  std::string reason = "a call it makes runs long";
+  end_recording(J, &reason);
+}
+
 // Is the recorded frame still on the call stack below (or at) ci?
 bool recording_frame_live(const Jit& J, const CallInfo* ci) {
   int depth = 0;
@@ -449,10 +457,7 @@ bool jit_back_edge(State* L, CallInfo* ci, const Instr* from) {
       end_recording(J, &reason);
     }
   }
-  if (J.rec.active && ++J.rec.waited > kMaxWaited) {  // a loop in a call the trace makes
-    std::string reason = "a call it makes runs long";
-    end_recording(J, &reason);
-  }
+  if (J.rec.active) waited(J);  // a loop in a call the trace makes
   const Instr* pc = ci->savedpc;
   LoopState* loop = J.loop_at(pc, ci->func->lcl->p);
   // No trace runs while a recording is on (see jit_function_entry()).
@@ -478,10 +483,7 @@ bool jit_function_entry(State* L, CallInfo* ci) {
   // a trace returning into a recorded frame would run instructions it never saw.
   if (auto* t = static_cast<TraceRec*>(p->jit_entry)) {
     p->jit_countdown = 0;
-    if (J.rec.active && J.rec.pending_call != ci->func && !J.rec.owns(ci) && ++J.rec.waited > kMaxWaited) {
-      std::string reason = "a call it makes runs long";
-      end_recording(J, &reason);
-    }
+    if (J.rec.active && J.rec.pending_call != ci->func && !J.rec.owns(ci)) waited(J);
     if (J.rec.active) return false;
     if (run_trace(L, J, t, ci)) return true;
     free_trace(J, t);  // refused (invalidated): the function stays in tier 1

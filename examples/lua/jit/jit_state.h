@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <set>
@@ -213,6 +214,11 @@ struct Recording {
     if (start_closure == nullptr || (f.closure_known && f.ci->func->lcl == start_closure)) return body;
     if (start_guarded) return body - 1;
     return std::nullopt;
+  }
+  // The trace holds c's address: freeing c frees the trace (jit_closure_freed).
+  void pin(LClosure* c) {
+    if (std::find(pinned.begin(), pinned.end(), c) == pinned.end()) pinned.push_back(c);
+    c->jit_pinned = 1;
   }
   void rebase_to(CallInfo* c) {
     RecFrame f;

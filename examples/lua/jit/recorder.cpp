@@ -259,14 +259,9 @@ class Recorder {
     if (c->p->instances != 1) return false;
     if (own_frame()) emit("GUARD_CL", {reinterpret_cast<uint64_t>(c)});
     else emit("GUARD_LCL", {func_slot(), reinterpret_cast<uint64_t>(c)});
-    pin(c);
+    R_.pin(c);
     f.closure_known = true;
     return true;
-  }
-  // The trace holds c's address: freeing c frees the trace (jit_closure_freed).
-  void pin(LClosure* c) {
-    if (std::find(R_.pinned.begin(), R_.pinned.end(), c) == R_.pinned.end()) R_.pinned.push_back(c);
-    c->jit_pinned = 1;
   }
   // R[a] := fixed upvalue b (UpvalDesc::fixed) of a closure the trace knows: its value is the
   // one the cell holds now for as long as the closure lives, a constant load. False (nothing
@@ -359,12 +354,12 @@ class Recorder {
     R_.pending_known = false;
     if (const std::optional<Value> f = known_constant(r); f && f->tag == kTagLClosure && f->lcl->p == p) {
       R_.pending_known = true;
-      pin(f->lcl);
+      R_.pin(f->lcl);
       return;
     }
     if (p->instances == 1) {
       emit("GUARD_LCL", {static_cast<uint64_t>(r), reinterpret_cast<uint64_t>(reg(r)->lcl)});
-      pin(reg(r)->lcl);
+      R_.pin(reg(r)->lcl);
       set_tag(r, kTagLClosure);
       R_.pending_known = true;
       return;
@@ -2050,14 +2045,13 @@ void record_start(Jit& J, CallInfo* ci, const Instr* pc, LoopState* loop, TraceR
     R.body = static_cast<uint32_t>(R.insns.size());
     R.start_closure = own;
     R.start_guarded = true;
-    R.pinned.push_back(own);
-    own->jit_pinned = 1;
+    R.pin(own);
     R.frames.back().closure_known = true;
   }
   if (parent != nullptr && parent->exits[parent_exit].known_closure == own) {
     // The parent knew the closure wherever it took this exit.
     R.start_closure = own;
-    R.pinned.push_back(own);
+    R.pin(own);
     R.frames.back().closure_known = true;
   }
   if (parent != nullptr && parent->exits[parent_exit].returned) {
