@@ -957,12 +957,17 @@ GETI_TYPED_FORMS(_T, LJ_TABLE, LJ_FACT_TABLE)
   lj_table *t = (lj_table *)REG(0)->u.p;                                             \
   int64_t key = (KEY);                                                               \
   const uint64_t i_ = array_index(key);                                              \
-  lj_value *slot = t->array + i_;                                                    \
-  if (__builtin_expect(i_ < t->asize, 1)) {                                          \
-    if (slot->tag != LJ_NIL || !may_have_tm(t->meta, LJ_TM_NEWINDEX)) {              \
-      STORE;                                                                         \
-      CPJIT_CONTINUE();                                                              \
-    }                                                                                \
+  lj_value *slot_ = t->array + i_;                                                   \
+  if (LAID_OUT_LAST(i_ < t->asize && slot_->tag != LJ_NIL)) {                        \
+    lj_value *slot = slot_;                                                          \
+    STORE;                                                                           \
+    CPJIT_CONTINUE();                                                                \
+  }                                                                                  \
+  if (i_ < t->asize && !may_have_tm(t->meta, LJ_TM_NEWINDEX)) {                      \
+    lj_value *slot = slot_;                                                          \
+    __asm__("" : "+r"(slot));                                                        \
+    STORE;                                                                           \
+    CPJIT_CONTINUE();                                                                \
   }                                                                                  \
   if (!CPJIT_CALL(SLOW)) CPJIT_EXIT(0);                                              \
   CPJIT_CONTINUE();
