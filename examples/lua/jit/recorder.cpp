@@ -939,6 +939,14 @@ void Recorder::arith_k(Ar op, int a, int x, const Value& y, bool constant_left) 
       set_tag(a, kUnknownTag);
       return;
     }
+    if ((op == Ar::kMod || op == Ar::kIDiv) && y.i >= 2) {
+      // A multiply by floor(2^64 / y) + 1 instead of a division (uops.c, INT_DIVM).
+      const auto d = static_cast<uint64_t>(y.i);
+      const auto m = static_cast<uint64_t>((static_cast<unsigned __int128>(1) << 64) / d) + 1;
+      emit(std::string(stem(op)) + "_IM", {A, X, d, m});
+      set_tag(a, kTagInt);
+      return;
+    }
     if (op == Ar::kShl || op == Ar::kShr || op == Ar::kBAnd || op == Ar::kBOr || op == Ar::kBXor || op == Ar::kAdd ||
         op == Ar::kSub || op == Ar::kMul || op == Ar::kMod || op == Ar::kIDiv) {
       emit(std::string(stem(op)) + "_IK", {A, X, static_cast<uint64_t>(y.i)});

@@ -348,6 +348,40 @@ INT_DIVOP(MOD_II, lua_imod)
   }
 INT_DIVK(IDIV_IK, lua_idiv)
 INT_DIVK(MOD_IK, lua_imod)
+/* The same for a divisor d of at least 2 (operand 2) with operand 3 m = floor(2^64 / d) + 1,
+ * which the recorder computes: a multiply instead of a division, whose latency is several
+ * times a multiply's. For 0 <= u < 2^63, u*m / 2^64 lies in [u/d, u/d + u/2^64), less than 1/2
+ * above u/d, so its floor (the high half of the product) is floor(u/d) or one more, and a
+ * negative remainder says which (Granlund and Montgomery, "Division by invariant integers
+ * using multiplication", PLDI 1994, with an exponent that needs no shift and a correction
+ * step instead of a 65-bit multiplier). A negative n is u = ~n = -n - 1: floored,
+ * n // d = -1 - u // d = ~(u // d) and n % d = d - 1 - u % d = ~(u % d) + d. */
+static inline __attribute__((always_inline)) int64_t udiv_magic(uint64_t u, uint64_t d, uint64_t m, int64_t *rem) {
+  uint64_t q = (uint64_t)(((unsigned __int128)u * m) >> 64);
+  int64_t r = (int64_t)(u - q * d);
+  const int64_t over = r >> 63; /* -1 when q is one too many */
+  *rem = r + (int64_t)(d & (uint64_t)over);
+  return (int64_t)q + over;
+}
+static inline __attribute__((always_inline)) int64_t lua_idiv_magic(int64_t n, uint64_t d, uint64_t m) {
+  const int64_t sign = n >> 63;
+  int64_t r;
+  return udiv_magic((uint64_t)(n ^ sign), d, m, &r) ^ sign;
+}
+static inline __attribute__((always_inline)) int64_t lua_imod_magic(int64_t n, uint64_t d, uint64_t m) {
+  const int64_t sign = n >> 63;
+  int64_t r;
+  udiv_magic((uint64_t)(n ^ sign), d, m, &r);
+  return (r ^ sign) + (int64_t)(d & (uint64_t)sign);
+}
+#define INT_DIVM(NAME, FN)                                                                                        \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, I_, I_}, .results = {{0, 0, LJ_FACT_INT}}); \
+  CPJIT_UOP(NAME) {                                                                                               \
+    set_int(REG(0), FN(REG(1)->u.i, CPJIT_OPERAND_U64(2), CPJIT_OPERAND_U64(3)));                                 \
+    CPJIT_CONTINUE();                                                                                             \
+  }
+INT_DIVM(IDIV_IM, lua_idiv_magic)
+INT_DIVM(MOD_IM, lua_imod_magic)
 
 /* ---- float arithmetic ------------------------------------------------------------------------
  * Operand shapes: FF (two floats), IF / FI (an integer converted exactly as Lua does), II (two
