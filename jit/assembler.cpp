@@ -86,6 +86,8 @@ Plan plan_trace(const StencilLibrary &lib, const TraceSpec &spec) {
   l.data_offsets.assign(n, kNone);
   l.stub_offsets.assign(spec.exit_records.size(), kNone);
   l.stub_data_offsets.assign(spec.exit_records.size(), kNone);
+  l.link_offsets.assign(spec.exit_records.size(), kNone);
+  l.link_slot_offsets.assign(spec.exit_records.size(), kNone);
 
   size_t offset = 0, relaxable = 0, symbol_branches = 0, stencil_bytes = 0;
   std::vector<uint8_t> exit_used(spec.exit_records.size(), 0);
@@ -115,6 +117,11 @@ Plan plan_trace(const StencilLibrary &lib, const TraceSpec &spec) {
     const cpjit_stencil &s = lib.stencil(static_cast<uint32_t>(stub));
     for (size_t e = 0; e < exit_used.size(); ++e) {
       if (!exit_used[e]) continue;
+      if (e < spec.linkable.size() && spec.linkable[e]) {
+        offset = align_up(offset, backend.code_alignment);
+        l.link_offsets[e] = static_cast<uint32_t>(offset);
+        offset += backend.link_jump_size;
+      }
       offset = align_up(offset, backend.code_alignment);
       l.stub_offsets[e] = static_cast<uint32_t>(offset);
       offset += s.code_size;
@@ -145,6 +152,17 @@ Plan plan_trace(const StencilLibrary &lib, const TraceSpec &spec) {
       }
     }
   }
+  for (size_t e = 0; e < l.link_offsets.size(); ++e) {
+    if (l.link_offsets[e] == kNone) continue;
+    offset = align_up(offset, 8);
+    // Out of the jump's reach (an AArch64 trace of more than a MiB): the exit goes to its stub.
+    if (!backend.write_link_jump(nullptr, l.link_offsets[e], offset)) {
+      l.link_offsets[e] = kNone;
+      continue;
+    }
+    l.link_slot_offsets[e] = static_cast<uint32_t>(offset);
+    offset += 8;
+  }
 
   // Worst case for the pool: a data slot per relaxable hole; a veneer per branch to a symbol,
   // and, once the trace is too large for the shortest branch (TBZ: +-32 KiB), one per branch.
@@ -174,6 +192,12 @@ struct Emitter {
   const TraceLayout &layout;
   uint64_t address;
 
+  // Where the uops' branches for trace exit e go: its link jump, or its stub.
+  uint64_t exit_address(uint32_t e) const {
+    const bool link = e < layout.link_offsets.size() && layout.link_offsets[e] != kNone;
+    return address + (link ? layout.link_offsets[e] : layout.stub_offsets[e]);
+  }
+
   uint64_t value_of(const Item &item, const cpjit_hole &hole) const {
     switch (hole.value) {
       case CPJIT_HOLE_OPERAND:
@@ -181,10 +205,8 @@ struct Emitter {
       case CPJIT_HOLE_CONTINUE: return address + layout.code_offsets[item.instruction + 1];
       case CPJIT_HOLE_JUMP:
         return address + layout.code_offsets[static_cast<size_t>(spec.instructions[item.instruction].jump_target)];
-      case CPJIT_HOLE_EXIT:
-        return address + layout.stub_offsets[spec.instructions[item.instruction].exits[hole.index]];
-      case CPJIT_HOLE_ERROR:
-        return address + layout.stub_offsets[spec.instructions[item.instruction].error_exit];
+      case CPJIT_HOLE_EXIT: return exit_address(spec.instructions[item.instruction].exits[hole.index]);
+      case CPJIT_HOLE_ERROR: return exit_address(spec.instructions[item.instruction].error_exit);
       case CPJIT_HOLE_SYMBOL: return lib.symbol_address(hole.index);
       case CPJIT_HOLE_CODE: return address + item.code_offset;
       case CPJIT_HOLE_DATA: return address + item.data_offset;
@@ -280,6 +302,11 @@ Status emit_planned(const StencilLibrary &lib, const TraceSpec &spec, Plan &plan
     Item item{static_cast<uint32_t>(stub), nullptr, spec.exit_records[e], layout.stub_offsets[e],
               layout.stub_data_offsets[e], SIZE_MAX};
     CPJIT_PROPAGATE(emitter.patch_item(write, item, pool));
+    if (layout.link_offsets[e] == kNone) continue;
+    // The slot starts at the stub: an exit not linked yet runs it.
+    backend.write_link_jump(write + layout.link_offsets[e], address + layout.link_offsets[e],
+                            address + layout.link_slot_offsets[e]);
+    arch::store64(write + layout.link_slot_offsets[e], address + layout.stub_offsets[e]);
   }
   layout.size = layout.pool_offset + pool.used();
   layout.veneers = pool.veneers();
@@ -416,6 +443,11 @@ TraceDump dump_trace(const StencilLibrary &lib, const TraceSpec &spec, const Tra
   const int stub = lib.exit_stub_index();
   auto add_stub = [&](uint32_t exit, uint32_t offset, uint32_t data_offset, uint64_t record) {
     StubRecord r{exit, offset, lib.stencil(static_cast<uint32_t>(stub)).code_size, record};
+    if (exit < layout.link_offsets.size() && layout.link_offsets[exit] != kNone) {
+      r.link_offset = layout.link_offsets[exit];
+      r.link_size = lib.backend().link_jump_size;
+      r.link_slot_offset = layout.link_slot_offsets[exit];
+    }
     d.stubs.push_back(r);
     record_holes(Item{static_cast<uint32_t>(stub), nullptr, record, offset, data_offset, SIZE_MAX},
                  HoleRecord::kStubOwner + static_cast<uint32_t>(d.stubs.size() - 1));

@@ -2,11 +2,17 @@
 // patched. Two passes: size everything (code, trap, exit stubs, data, worst-case veneers and
 // data slots), then copy and patch at the final address; the unused tail is given back.
 //
-//   [uop 0][uop 1]...[uop n-1][trap][exit stubs...][error stub][data copies][veneers, slots]
+//   [uop 0][uop 1]...[uop n-1][trap][exit stubs...][error stub][data copies][link slots]
+//   [veneers, slots]
 //
 // Exit stubs sit after the hot code, one per distinct trace exit. Jumps inside the trace,
 // continuations and exits are direct branches; helpers are reached directly or through a
 // veneer; operands become immediates or, when they do not fit one, a data slot.
+//
+// A linkable exit has a link jump in front of its stub: the uops' branches for that exit go to
+// the jump, which goes where the exit's link slot says: to the stub after the trace is
+// emitted, to a side trace once the runtime links one (rewriting the slot, a data word, through
+// code memory's writable view), so that a linked exit costs one indirect jump.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +40,7 @@ struct TraceInstruction {
 struct TraceSpec {
   std::span<const TraceInstruction> instructions;
   std::span<const uint64_t> exit_records;  // operand 0 of the exit stub, per trace exit
+  std::span<const uint8_t> linkable = {};  // per trace exit, nonzero: give it a link jump (empty: none)
 };
 
 // Where everything went; enough to describe a compiled trace again (see dump.h).
@@ -44,6 +51,8 @@ struct TraceLayout {
   std::vector<uint32_t> data_offsets;      // per instruction (UINT32_MAX: no data)
   std::vector<uint32_t> stub_offsets;      // per trace exit (UINT32_MAX: not used)
   std::vector<uint32_t> stub_data_offsets; // per trace exit
+  std::vector<uint32_t> link_offsets;      // per trace exit: its link jump (UINT32_MAX: none)
+  std::vector<uint32_t> link_slot_offsets; // per trace exit: the 8-byte slot the jump reads
   uint32_t hot_size = 0;                   // the uops' code, up to the trap
   uint32_t stencil_bytes = 0;              // code and data copied from stencils
   uint32_t pool_offset = 0;                // veneers and data slots
@@ -92,6 +101,9 @@ struct StubRecord {
   uint32_t offset = 0;
   uint32_t size = 0;
   uint64_t record = 0;  // the exit stub's operand 0
+  uint32_t link_offset = kNoExit;  // the exit's link jump, in front of the stub (kNoExit: none)
+  uint32_t link_size = 0;
+  uint32_t link_slot_offset = kNoExit;
 };
 
 struct HoleRecord {

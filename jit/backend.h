@@ -54,6 +54,11 @@ struct Backend {
   void (*write_veneer)(uint8_t *write, uint64_t address, uint64_t target);
   // Alignment of stencil copies in the code area.
   uint32_t code_alignment;
+  // A link jump: an indirect jump through an 8-byte slot of the trace (a linked exit's way
+  // into its side trace, the slot rewritten when the link changes), touching only what a
+  // veneer may. False when the slot is out of its reach; `write` null: only that check.
+  uint32_t link_jump_size;
+  bool (*write_link_jump)(uint8_t *write, uint64_t address, uint64_t slot);
 };
 
 // The backend for a target, or null when cpjit has none.

@@ -246,6 +246,13 @@ Status CodeMemory::publish(std::span<const Block> blocks) {
   return ok_status();
 }
 
+uint64_t *CodeMemory::live_word(uint64_t address) const {
+  if (config_.strategy != WxStrategy::kDualMapping || !contains(address) || address + 8 > exec_base_ + size_ ||
+      (address & 7) != 0)
+    return nullptr;
+  return reinterpret_cast<uint64_t *>(write_view_ + (address - exec_base_));
+}
+
 void CodeMemory::release(const Block &block) {
   std::lock_guard<std::mutex> lock(mutex_);
   const size_t offset = block.address - exec_base_;

@@ -72,6 +72,12 @@ class CodeMemory {
   Status publish(std::span<const Block> blocks);
   // Returns a block's space for reuse. The caller guarantees that no thread runs it any more.
   void release(const Block &block);
+  // Where to write the 8-byte, 8-aligned data word at execution address `address` inside a
+  // published block while its code may run (a link slot the code reads), or null when that
+  // cannot be done without making code pages writable (kMprotect). Only data the code loads
+  // goes through here, stored atomically, never instructions: a data load sees the store on
+  // every host without an instruction-cache flush.
+  uint64_t *live_word(uint64_t address) const;
 
   CodeMemoryStats stats() const;
   WxStrategy strategy() const { return config_.strategy; }

@@ -261,12 +261,23 @@ void write_veneer(uint8_t *w, uint64_t, uint64_t target) {
   store64(w + 8, target);
 }
 
+// ldr x16, slot; br x16 — a literal load reaches +-1 MiB.
+bool write_link_jump(uint8_t *w, uint64_t address, uint64_t slot) {
+  const int64_t delta = static_cast<int64_t>(slot - address);
+  if ((delta & 3) != 0 || !fits_signed(delta, 21)) return false;
+  if (w != nullptr) {
+    store32(w, a64::ldr_x_literal(16, static_cast<int32_t>(delta / 4)));
+    store32(w + 4, a64::br_x(16));
+  }
+  return true;
+}
+
 // brk #0x3e8: running off the end of a trace stops with SIGTRAP.
 const uint8_t kTrap[] = {0x00, 0x7d, 0x20, 0xd4};
 static_assert(a64::brk(0x3e8) == 0xd4207d00u);
 
 const Backend kBackend = {
-    CPJIT_ARCH_AARCH64, "AArch64", patch, validate, kTrap, sizeof kTrap, 16, 8, write_veneer, 4,
+    CPJIT_ARCH_AARCH64, "AArch64", patch, validate, kTrap, sizeof kTrap, 16, 8, write_veneer, 4, 8, write_link_jump,
 };
 
 }  // namespace

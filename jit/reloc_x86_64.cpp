@@ -213,11 +213,23 @@ void write_veneer(uint8_t *w, uint64_t, uint64_t target) {
   w[15] = 0xcc;
 }
 
+// jmp qword ptr [rip + disp32] to the slot, within +-2 GiB — no register is touched.
+bool write_link_jump(uint8_t *w, uint64_t address, uint64_t slot) {
+  const int64_t disp = static_cast<int64_t>(slot - (address + 6));
+  if (!fits_signed(disp, 32)) return false;
+  if (w != nullptr) {
+    w[0] = 0xff;
+    w[1] = 0x25;
+    store32(w + 2, static_cast<uint32_t>(disp));
+  }
+  return true;
+}
+
 // ud2: a trace that runs off its end stops with SIGILL instead of running into other code.
 const uint8_t kTrap[] = {0x0f, 0x0b};
 
 const Backend kBackend = {
-    CPJIT_ARCH_X86_64, "x86-64", patch, validate, kTrap, sizeof kTrap, 16, 16, write_veneer, 1,
+    CPJIT_ARCH_X86_64, "x86-64", patch, validate, kTrap, sizeof kTrap, 16, 16, write_veneer, 1, 6, write_link_jump,
 };
 
 }  // namespace

@@ -177,6 +177,17 @@ std::string dump_to_json(const TraceDump &dump, std::string_view trace) {
     j.raw(", ");
     j.key("record");
     j.hex(s.record);
+    if (s.link_offset != kNoExit) {
+      j.raw(", ");
+      j.key("link_offset");
+      j.unsigned_number(s.link_offset);
+      j.raw(", ");
+      j.key("link_size");
+      j.unsigned_number(s.link_size);
+      j.raw(", ");
+      j.key("link_slot_offset");
+      j.unsigned_number(s.link_slot_offset);
+    }
     j.raw("}");
   }
   j.raw(dump.stubs.empty() ? "]" : "\n ]");

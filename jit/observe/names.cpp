@@ -76,6 +76,8 @@ std::vector<CodeRange> code_ranges(const TraceDump &dump, std::string_view trace
   uint64_t code_end = std::max<uint64_t>(uops_end, dump.hot_size);
   for (const StubRecord &s : dump.stubs) {
     add(Kind::kExitStub, "exit" + std::to_string(s.exit), s.offset, uint64_t{s.offset} + s.size);
+    if (s.link_offset != kNoExit)
+      add(Kind::kExitStub, "exit" + std::to_string(s.exit) + ".link", s.link_offset, uint64_t{s.link_offset} + s.link_size);
     code_end = std::max<uint64_t>(code_end, uint64_t{s.offset} + s.size);
   }
   add(Kind::kData, "data", code_end, dump.pool_offset);

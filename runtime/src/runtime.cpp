@@ -371,9 +371,17 @@ Failure end_trace(cpjit_trace *trace, cpjit_executor **out) {
   if (ctx->mode == CPJIT_MODE_INTERP) {
     build_program(*e);
   } else {
-    jit::TraceSpec spec{e->insns, e->exit_addresses};
+    // Side exits get link jumps when a link can be written into the running code's data.
+    std::vector<uint8_t> linkable(e->exit_count, 0);
+    if (!ctx->config.count_linked_exits && ctx->memory->strategy() == jit::WxStrategy::kDualMapping)
+      for (uint32_t x = 0; x < e->exit_count; ++x) linkable[x] = e->exits[x].kind == CPJIT_EXIT_SIDE;
+    jit::TraceSpec spec{e->insns, e->exit_addresses, linkable};
     if (Failure f = from_jit(jit::assemble_trace(*ctx->memory, *trace->set->lib, spec, e->block, e->layout)); !f.ok())
       return f;
+    e->link_slots.assign(e->exit_count, nullptr);
+    for (uint32_t x = 0; x < e->exit_count; ++x)
+      if (x < e->layout.link_slot_offsets.size() && e->layout.link_slot_offsets[x] != UINT32_MAX)
+        e->link_slots[x] = ctx->memory->live_word(e->layout.address + e->layout.link_slot_offsets[x]);
     e->trace_id = ctx->next_trace_id.fetch_add(1, std::memory_order_relaxed);
     // Observers hear of the trace before it can first run (a debugger must know it first).
     if (ctx->observer) {
@@ -449,12 +457,23 @@ Failure run(cpjit_executor *e, void *arg, cpjit_exit_info *out) {
 
 namespace {
 
+// Exit `exit_id` of `from` goes on into `to` (null: back to the interpreter), through its stub
+// and, in native code, its link jump. Under ctx->mutex.
+void set_link(cpjit_executor *from, uint32_t exit_id, const cpjit_executor *to) {
+  __atomic_store_n(&from->exits[exit_id].link, to != nullptr ? to->link_address() : nullptr, __ATOMIC_RELEASE);
+  if (exit_id < from->link_slots.size() && from->link_slots[exit_id] != nullptr) {
+    const uint64_t target = to != nullptr ? reinterpret_cast<uintptr_t>(to->link_address())
+                                          : from->layout.address + from->layout.stub_offsets[exit_id];
+    __atomic_store_n(from->link_slots[exit_id], target, __ATOMIC_RELEASE);
+  }
+}
+
 // Under ctx->mutex.
 void drop_link(cpjit_executor *from, uint32_t exit_id) {
   cpjit_executor *to = from->linked_to[exit_id];
   if (to == nullptr) return;
   cpjit_exit_record *record = &from->exits[exit_id];
-  __atomic_store_n(&record->link, nullptr, __ATOMIC_RELEASE);
+  set_link(from, exit_id, nullptr);
   auto &in = to->inbound;
   in.erase(std::remove(in.begin(), in.end(), record), in.end());
   from->linked_to[exit_id] = nullptr;
@@ -477,7 +496,7 @@ Failure link(cpjit_executor *from, uint32_t exit_id, cpjit_executor *side) {
   drop_link(from, exit_id);
   from->linked_to[exit_id] = side;
   side->inbound.push_back(&from->exits[exit_id]);
-  __atomic_store_n(&from->exits[exit_id].link, side->link_address(), __ATOMIC_RELEASE);
+  set_link(from, exit_id, side);
   return success();
 }
 
@@ -493,8 +512,8 @@ void invalidate(cpjit_executor *e) {
   e->valid.store(false, std::memory_order_release);
   // Whatever links here now exits to the interpreter instead.
   for (cpjit_exit_record *record : e->inbound) {
-    __atomic_store_n(&record->link, nullptr, __ATOMIC_RELEASE);
     cpjit_executor *from = static_cast<cpjit_executor *>(record->owner);
+    set_link(from, record->exit_id, nullptr);
     from->linked_to[record->exit_id] = nullptr;
   }
   e->inbound.clear();

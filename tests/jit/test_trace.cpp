@@ -446,3 +446,62 @@ TEST_CASE("an exit linked to another trace continues there without returning", "
     CHECK(f.exits == 1);  // the linked exit jumped away before counting; the side trace returned
   }
 }
+
+TEST_CASE("a linkable exit's link jump goes where its slot says, past the stub", "[e2e]") {
+  for (WxStrategy strategy : kStrategies) {
+    Jit jit(strategy);
+    Trace side(jit);
+    side.add("CALL_HELPER", {6, 0}).add("EXIT", {});
+    REQUIRE(side.compile().ok());
+    cpjit_exit_record link_record{};
+    Trace main_trace(jit);
+    main_trace.exit_records[1] = reinterpret_cast<uintptr_t>(&link_record);
+    main_trace.add("ADD_IMM", {0, 0, 1}).add("EXIT_IF_EQ", {0, 10}, -1, 1).add("JUMP_IF_LT", {0, 1}, 0).add("EXIT", {});
+    const uint8_t linkable[] = {0, 1, 0};  // exit 1 only
+    REQUIRE(assemble_trace(*jit.memory, *jit.lib, TraceSpec{main_trace.insns, main_trace.exit_records, linkable},
+                           main_trace.block, main_trace.layout)
+                .ok());
+    const TraceLayout &l = main_trace.layout;
+    REQUIRE(l.link_offsets.size() == 3);
+    CHECK(l.link_offsets[0] == UINT32_MAX);
+    REQUIRE(l.link_offsets[1] != UINT32_MAX);
+    CHECK(l.link_offsets[1] + jit.lib->backend().link_jump_size <= l.stub_offsets[1]);
+    CHECK(l.link_slot_offsets[1] % 8 == 0);
+    CHECK(l.link_slot_offsets[1] >= l.stub_offsets[1]);
+    const uint64_t slot_address = l.address + l.link_slot_offsets[1];
+    CHECK(*code_pointer<const uint64_t *>(slot_address) == l.address + l.stub_offsets[1]);  // not linked yet
+    // Every branch of the uops to exit 1 goes to the link jump.
+    TraceDump d = dump_trace(*jit.lib, main_trace.spec(), l, code_pointer<const uint8_t *>(l.address));
+    size_t exit1_holes = 0;
+    for (const HoleRecord &h : d.holes)
+      if (h.owner < HoleRecord::kStubOwner && h.value == CPJIT_HOLE_EXIT && h.exit == 1) {
+        CHECK(h.target == l.address + l.link_offsets[1]);
+        ++exit1_holes;
+      }
+    CHECK(exit1_holes == 1);
+
+    cpjit_sample_frame f = fresh_frame();
+    f.slots[1] = 100;
+    CHECK(main_trace.run(f) == reinterpret_cast<uintptr_t>(&link_record));  // through the stub
+    CHECK(link_record.hits == 1);
+
+    uint64_t *slot = jit.memory->live_word(slot_address);
+    if (strategy == WxStrategy::kMprotect) {
+      CHECK(slot == nullptr);  // code pages are never writable: links go through the stub there
+      continue;
+    }
+    REQUIRE(slot != nullptr);
+    __atomic_store_n(slot, side.layout.address, __ATOMIC_RELEASE);
+    f = fresh_frame();
+    f.slots[1] = 100;
+    CHECK(main_trace.run(f) == kExitRecord0);  // the side trace's exit
+    CHECK(link_record.hits == 1);              // the stub did not run
+    CHECK(f.slots[6] == 31);
+    __atomic_store_n(slot, l.address + l.stub_offsets[1], __ATOMIC_RELEASE);
+    f = fresh_frame();
+    f.slots[1] = 100;
+    CHECK(main_trace.run(f) == reinterpret_cast<uintptr_t>(&link_record));
+    CHECK(link_record.hits == 2);
+    CHECK(f.slots[6] == 0);
+  }
+}

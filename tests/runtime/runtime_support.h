@@ -22,10 +22,12 @@ struct Runtime {
   cpjit_context *ctx = nullptr;
   cpjit_stencils *set = nullptr;
 
-  explicit Runtime(cpjit_mode mode, size_t code_limit = 0, uint32_t max_trace_length = 0, uint32_t passes = 0) {
+  explicit Runtime(cpjit_mode mode, size_t code_limit = 0, uint32_t max_trace_length = 0, uint32_t passes = 0,
+                   bool count_linked_exits = false) {
     cpjit_config config;
     cpjit_config_init(&config);
     config.mode = mode;
+    config.count_linked_exits = count_linked_exits ? 1 : 0;
     config.optimizer_passes = passes;
     config.code_memory_limit = code_limit;
     config.max_trace_length = max_trace_length;

@@ -168,6 +168,14 @@ void read_trace_dump(const Json &root, Input &out) {
     r.size = static_cast<uint32_t>(get_unsigned(member(stubs[i], w, "size"), dot(w, "size")));
     r.record = get_hex(member(stubs[i], w, "record"), dot(w, "record"));
     check_range(w, r.offset, r.size);
+    if (const Json *link = optional_member(stubs[i], "link_offset")) {
+      r.link_offset = static_cast<uint32_t>(get_unsigned(*link, dot(w, "link_offset"), UINT32_MAX - 1));
+      r.link_size = static_cast<uint32_t>(get_unsigned(member(stubs[i], w, "link_size"), dot(w, "link_size")));
+      r.link_slot_offset =
+          static_cast<uint32_t>(get_unsigned(member(stubs[i], w, "link_slot_offset"), dot(w, "link_slot_offset")));
+      check_range(w, r.link_offset, r.link_size);
+      check_range(w, r.link_slot_offset, 8);
+    }
     d.stubs.push_back(r);
   }
 

@@ -127,7 +127,10 @@ class DumpDescriber {
     plan_blocks();
     for (size_t i = 0; i < d_.uops.size(); ++i) doc.blocks.push_back(uop_block(i));
     if (trap_end_ > trap_begin_) doc.blocks.push_back(trap_block());
-    for (size_t s = 0; s < d_.stubs.size(); ++s) doc.blocks.push_back(stub_block(s));
+    for (size_t s = 0; s < d_.stubs.size(); ++s) {
+      doc.blocks.push_back(stub_block(s));
+      if (d_.stubs[s].link_offset != jit::kNoExit) doc.blocks.push_back(link_block(s));
+    }
     for (Block &b : data_blocks()) doc.blocks.push_back(std::move(b));
     if (d_.bytes.size() > pool_begin_) doc.blocks.push_back(pool_block());
     std::stable_sort(doc.blocks.begin(), doc.blocks.end(), [](const Block &a, const Block &b) { return a.offset < b.offset; });
@@ -178,9 +181,13 @@ class DumpDescriber {
         return {with_delta(uop_label(i), u.offset), "uop" + std::to_string(i)};
     }
     if (off >= trap_begin_ && off < trap_end_) return {with_delta("trap", trap_begin_), "trap"};
-    for (const jit::StubRecord &s : d_.stubs)
+    for (const jit::StubRecord &s : d_.stubs) {
       if (off >= s.offset && off < uint64_t{s.offset} + s.size)
         return {with_delta("exit stub " + std::to_string(s.exit), s.offset), "exit" + std::to_string(s.exit)};
+      if (s.link_offset != jit::kNoExit && off >= s.link_offset && off < uint64_t{s.link_offset} + s.link_size)
+        return {with_delta("link jump of exit " + std::to_string(s.exit), s.link_offset),
+                "exit" + std::to_string(s.exit) + ".link"};
+    }
     if (off >= pool_begin_) return {"pool" + offset_text(off), "pool"};
     for (auto it = data_owners_.rbegin(); it != data_owners_.rend(); ++it)
       if (off >= it->first) return {with_delta("data of " + uop_label(it->second), it->first), "data" + std::to_string(it->second)};
@@ -190,7 +197,11 @@ class DumpDescriber {
   std::string exit_text(uint32_t exit) const {
     auto it = stub_by_exit_.find(exit);
     if (it == stub_by_exit_.end()) return "trace exit " + std::to_string(exit);
-    return "trace exit " + std::to_string(exit) + " (stub " + offset_text(d_.stubs[it->second].offset) + ")";
+    const jit::StubRecord &s = d_.stubs[it->second];
+    if (s.link_offset != jit::kNoExit)
+      return "trace exit " + std::to_string(exit) + " (link jump " + offset_text(s.link_offset) + ", stub " +
+             offset_text(s.offset) + ")";
+    return "trace exit " + std::to_string(exit) + " (stub " + offset_text(s.offset) + ")";
   }
 
   Note note_for(const HoleRecord &h) const {
@@ -320,6 +331,17 @@ class DumpDescriber {
     from.erase(std::unique(from.begin(), from.end()), from.end());
     if (!from.empty()) b.facts.emplace_back("from", join(from, ", "));
     b.facts.emplace_back("at", offset_text(r.offset) + ", " + std::to_string(r.size) + " bytes");
+    return b;
+  }
+
+  // The jump in front of a linkable exit's stub, through the exit's link slot: to the stub, or
+  // to the side trace linked there.
+  Block link_block(size_t s) const {
+    const jit::StubRecord &r = d_.stubs[s];
+    Block b = code_block("exit" + std::to_string(r.exit) + ".link", "link-jump",
+                         "link jump of exit " + std::to_string(r.exit), r.link_offset, r.link_size);
+    b.facts.emplace_back("slot", offset_text(r.link_slot_offset));
+    b.facts.emplace_back("at", offset_text(r.link_offset) + ", " + std::to_string(r.link_size) + " bytes");
     return b;
   }
 

@@ -343,6 +343,9 @@ Jit* jit_open(State* L) {
   auto J = std::make_unique<Jit>();
   J->L = L;
   J->stats = stats_requested();
+  // The report counts every exit taken, into side traces too: linked exits then keep running
+  // their stubs, which count, instead of jumping straight into their side traces.
+  config.count_linked_exits = J->stats ? 1 : 0;
   auto off = [&](const char* why) -> Jit* {
     if (J->stats) std::fprintf(stderr, "cpjit-lua: tier 2 off: %s%s%s\n", why, *cpjit_last_error() ? ": " : "", cpjit_last_error());
     if (J->ctx) cpjit_context_destroy(J->ctx);

@@ -133,6 +133,10 @@ typedef struct cpjit_config {
                                   the first registered helper) */
   const char *dump_dir;        /* write <dump_dir>/trace<N>.json for every compiled trace */
   uint32_t optimizer_passes;   /* CPJIT_OPT_*; 0: all; CPJIT_OPT_NONE: none */
+  uint32_t count_linked_exits; /* nonzero: a linked exit still runs its exit stub on the way to
+                                  its side trace, which counts it (cpjit_executor_exit_hits);
+                                  0 (default): with CPJIT_WX_DUAL_MAPPING it jumps there through
+                                  a slot, one indirect jump, and its count stops at linking */
 } cpjit_config;
 
 /* Fills `config` with the defaults. */
@@ -274,7 +278,9 @@ typedef struct cpjit_exit_info {
 cpjit_status cpjit_executor_run(cpjit_executor *executor, void *arg, cpjit_exit_info *out);
 /* Attaches `side` to exit `exit_id` of `from`: from now on that exit jumps straight into `side`
  * without returning. Both must come from the same stencil set; a side trace declared with
- * cpjit_trace_continue_exit goes to the exit it was declared for only. */
+ * cpjit_trace_continue_exit goes to the exit it was declared for only. Native code then
+ * skips the exit stub (and what it does before CPJIT_TAKE_EXIT), unless the context counts
+ * linked exits (cpjit_config.count_linked_exits). */
 cpjit_status cpjit_executor_link(cpjit_executor *from, uint32_t exit_id, cpjit_executor *side);
 /* Detaches whatever is linked to exit `exit_id`. */
 cpjit_status cpjit_executor_unlink(cpjit_executor *from, uint32_t exit_id);
@@ -295,7 +301,9 @@ typedef struct cpjit_executor_stats {
 } cpjit_executor_stats;
 cpjit_status cpjit_executor_stats_get(const cpjit_executor *executor, cpjit_executor_stats *out);
 /* How often exit `exit_id` was taken. Exact while one thread runs the executor; threads taking
- * the same exit at the same moment may lose a hit (the count is not a locked increment). */
+ * the same exit at the same moment may lose a hit (the count is not a locked increment). Native
+ * code stops counting a linked exit's trips into its side trace unless
+ * cpjit_config.count_linked_exits is set. */
 cpjit_status cpjit_executor_exit_hits(const cpjit_executor *executor, uint32_t exit_id, uint64_t *out);
 
 /* Writes a JSON description of the executor's native code (bytes, uops, holes) to `path`, the

@@ -366,7 +366,10 @@ CPJIT__DEFINE_PIN(float)
 
 /* CPJIT_EXIT_STUB() { ...; return value; }
  * Placed once per side exit after a trace's hot code (and run as the exit instruction by the
- * uop interpreter). Operand 0 is the exit's cpjit_exit_record. The usual body:
+ * uop interpreter). Operand 0 is the exit's cpjit_exit_record. In native code a side exit
+ * linked to a side trace goes there through its link jump without running the stub, unless
+ * the context counts linked exits (cpjit_config.count_linked_exits): nothing the stub does
+ * before CPJIT_TAKE_EXIT may be needed by the side trace. The usual body:
  *
  *   CPJIT_EXIT_STUB() {
  *     cpjit_exit_record *exit = CPJIT_EXIT_RECORD();
