@@ -103,7 +103,11 @@ jit::Status make_sample_dump(cpjit_arch arch, const std::string &name, jit::Trac
     t.error_exit = i.error;
     trace.push_back(t);
   }
-  const jit::TraceSpec spec{trace, kExitRecords};
+  // The calls trace's side exits (not its error exit, 2) have link jumps, as the runtime gives
+  // them.
+  std::vector<uint8_t> linkable(std::size(kExitRecords), 0);
+  if (name == "calls") linkable[0] = linkable[1] = 1;
+  const jit::TraceSpec spec{trace, kExitRecords, linkable};
   const size_t capacity = jit::trace_capacity(*lib, spec);
   if (capacity == 0) CPJIT_PROPAGATE(jit::validate_trace(*lib, spec));
   std::vector<uint8_t> buffer(capacity);
