@@ -369,6 +369,11 @@ Jit* jit_open(State* L) {
     const cpjit_uop_meta* meta = cpjit_uop_info(J->stencils, id);
     J->uop_flags[id] = meta ? meta->flags : (CPJIT_UOP_MAY_EXIT | CPJIT_UOP_MAY_ERROR | CPJIT_UOP_ESCAPES);
   }
+  J->constant_load_tag.assign(n, kTagNil);
+  const std::pair<const char*, uint8_t> loads[] = {{"LOADTAB", kTagTable}, {"LOADCFUNC", kTagCFunction},
+                                                   {"LOADLCL", kTagLClosure}, {"LOADI", kTagInt}, {"LOADF", kTagFloat}};
+  for (const auto& [name, tag] : loads)
+    if (const uint32_t id = J->uop(name); id != CPJIT_NONE) J->constant_load_tag[id] = tag;
   try {
     find_builtins(*J);
     find_folds(*J);

@@ -254,6 +254,9 @@ struct Jit {
   cpjit_stencils* stencils = nullptr;
   std::unordered_map<std::string_view, uint32_t> uop_ids;
   std::vector<uint32_t> uop_flags;  // CPJIT_UOP_* by uop id
+  // By uop id: the type of the constant operand 1 that a constant load (LOADTAB, LOADCFUNC,
+  // LOADLCL, LOADI, LOADF) writes into slot operand 0; 0 (nil) for other uops.
+  std::vector<uint8_t> constant_load_tag;
   uint32_t hot_threshold = 56;
   uint32_t side_threshold = 16;
   uint32_t max_uops = 1000;

@@ -436,12 +436,7 @@ class Recorder {
     const auto w = R_.last_writer.find(slot);
     if (w == R_.last_writer.end() || w->second >= R_.insns.size()) return std::nullopt;
     const cpjit_insn& insn = R_.insns[w->second];
-    const uint8_t tag = insn.uop == J_.uop("LOADTAB")     ? kTagTable
-                        : insn.uop == J_.uop("LOADCFUNC") ? kTagCFunction
-                        : insn.uop == J_.uop("LOADLCL")   ? kTagLClosure
-                        : insn.uop == J_.uop("LOADI")     ? kTagInt
-                        : insn.uop == J_.uop("LOADF")     ? kTagFloat
-                                                          : kTagNil;
+    const uint8_t tag = J_.constant_load_tag[insn.uop];
     if (tag == kTagNil || insn.operands[0] != slot * sizeof(Value)) return std::nullopt;
     Value v = Value::nil();
     v.tag = tag;
@@ -704,8 +699,8 @@ class Recorder {
   // ---- instructions ----
   void load_constant(int a, const Value& v);
   bool unwritten_constant(int r, int other);
-  bool compare_constant(int x, int y, const char* left_true, const char* left_false, const char* right_true,
-                        const char* right_false);
+  enum class Cmp { kEq, kLt, kLe };
+  bool compare_constant(int x, int y, Cmp op);
   void arith(Ar op, int a, int x, int y);                 // registers
   void arith_k(Ar op, int a, int x, const Value& y, bool constant_left);
   void compare(const char* guard_true, const char* guard_false, bool res, std::initializer_list<uint64_t> operands);
@@ -981,28 +976,28 @@ void Recorder::compare(const char* guard_true, const char* guard_false, bool res
   conditional(res);
 }
 
-// R[x] against R[y] where one of them holds an integer constant the trace loaded (a fixed
-// upvalue's, see arith()) and the other an integer: the K form of the comparison, with the
-// guards for R[x] op k (left) or k op R[y] (right), the constant's register unwritten where it
-// can be. False (nothing done) otherwise.
-bool Recorder::compare_constant(int x, int y, const char* left_true, const char* left_false, const char* right_true,
-                                const char* right_false) {
+// R[x] op R[y] where one of them holds an integer constant k the trace loaded (a fixed
+// upvalue's, see arith()) and the other an integer r: the K form of the comparison, guarding
+// r op k, or for k op r the same as r's comparison with k (k < r is r > k: NLE_IK), the
+// constant's register unwritten where it can be. False (nothing done) otherwise.
+bool Recorder::compare_constant(int x, int y, Cmp op) {
   const std::optional<Value> kx = known_constant(x), ky = known_constant(y);
   const bool right = ky && ky->is_int() && reg(x)->is_int();
   if (!right && !(kx && kx->is_int() && reg(y)->is_int())) return false;
   const int r = right ? x : y, kr = right ? y : x;
-  const int64_t kv = right ? ky->i : kx->i, v = reg(r)->i;
+  const int64_t kv = right ? ky->i : kx->i;
+  const int64_t xv = right ? reg(x)->i : kv, yv = right ? kv : reg(y)->i;
   unwritten_constant(kr, r);
   need(r);
-  // The outcome as the interpreter finds it, from the guard names: EQ, LT, LE on either side.
-  const std::string_view name = right ? left_true : right_true;
-  const bool res = name == "EQ_IK"    ? v == kv
-                   : name == "LT_IK"  ? v < kv
-                   : name == "LE_IK"  ? v <= kv
-                   : name == "NLE_IK" ? v > kv
-                                      : v >= kv;  // NLT_IK
-  compare(right ? left_true : right_true, right ? left_false : right_false, res,
-          {static_cast<uint64_t>(r), static_cast<uint64_t>(kv)});
+  // The guards that hold when the comparison does, and when it does not.
+  struct Guards {
+    const char *holds, *fails;
+  };
+  const Guards g = op == Cmp::kEq ? Guards{"EQ_IK", "NEQ_IK"}
+                   : op == Cmp::kLt ? (right ? Guards{"LT_IK", "NLT_IK"} : Guards{"NLE_IK", "LE_IK"})
+                                    : (right ? Guards{"LE_IK", "NLE_IK"} : Guards{"NLT_IK", "LT_IK"});
+  const bool res = op == Cmp::kEq ? xv == yv : op == Cmp::kLt ? xv < yv : xv <= yv;
+  compare(g.holds, g.fails, res, {static_cast<uint64_t>(r), static_cast<uint64_t>(kv)});
   return true;
 }
 
@@ -1611,7 +1606,7 @@ void Recorder::translate() {
     }
     case OP_EQ: {
       const Value *x = reg(a), *y = reg(b);
-      if (compare_constant(a, b, "EQ_IK", "NEQ_IK", "EQ_IK", "NEQ_IK")) return;
+      if (compare_constant(a, b, Cmp::kEq)) return;
       if (x->is_int() && y->is_int()) {
         need(a), need(b);
         compare("EQ_II", "NEQ_II", x->i == y->i, {A, B});
@@ -1648,10 +1643,7 @@ void Recorder::translate() {
     case OP_LE: {
       const Value *x = reg(a), *y = reg(b);
       const bool lt = op == OP_LT;
-      // With the constant on the left, k < y is not y <= k, and k <= y is not y < k.
-      if (lt ? compare_constant(a, b, "LT_IK", "NLT_IK", "NLE_IK", "LE_IK")
-             : compare_constant(a, b, "LE_IK", "NLE_IK", "NLT_IK", "LT_IK"))
-        return;
+      if (compare_constant(a, b, lt ? Cmp::kLt : Cmp::kLe)) return;
       if (x->is_int() && y->is_int()) {
         need(a), need(b);
         compare(lt ? "LT_II" : "LE_II", lt ? "NLT_II" : "NLE_II", lt ? x->i < y->i : x->i <= y->i, {A, B});
