@@ -397,7 +397,11 @@ class Recorder {
   // The load that wrote register r (a GETI form whose key was in the array part, GETFIELD_H, a
   // GETUPVAL form),
   // if nothing wrote r since, becomes its variant that checks the value's type too (tag),
-  // instead of a guard.
+  // instead of a guard. Not in a side trace that starts where that load's exit resumes: that
+  // check failing made it, so the value there changes type (an array of integers and floats
+  // mixed), and the same check in it would make the next side trace, and so on, one per
+  // change, each looping on its own type. A guard leaves after the load instead, from where a
+  // side trace of the other type goes on into the loop's trace.
   bool fuse_type_guard(int r, uint8_t tag) {
     const char* suffix = tag == kTagFloat ? "_F" : tag == kTagInt ? "_I" : tag == kTagTable ? "_T" : nullptr;
     if (suffix == nullptr) return false;
@@ -414,8 +418,14 @@ class Recorder {
     if (upval && tag == kTagFloat) suffix = "_N";  // GETUPVAL_F_F would read as a frame form
     const uint32_t typed = J_.uop(std::string(name) + suffix);
     if (typed == CPJIT_NONE) return false;
+    const uint32_t exit = upval ? R_.load_exits.at(w->second) : insn.exits[0];  // a GETUPVAL had no exit
+    if (R_.parent != nullptr && exit != CPJIT_NONE) {
+      const ExitState& e = R_.exits[exit];
+      if (!e.returned && e.proto != nullptr && e.proto->code + e.pc == R_.start && e.frame_offset == R_.start_offset)
+        return false;
+    }
     insn.uop = typed;
-    if (upval) insn.exits[0] = R_.load_exits.at(w->second);  // a GETUPVAL had no exit
+    insn.exits[0] = exit;
     return true;
   }
   // Whether register r holds a local of the frame's function at instruction pc.
