@@ -132,9 +132,11 @@ static inline __attribute__((always_inline)) int may_have_tm(const lj_table *mt,
   return mt != 0 && !(mt->tm_absent & (1u << tm));
 }
 /* Before a store into table t under a string key (src/table.h, table_note_store): a table that
- * class lookup caches rely on invalidates them. */
+ * class lookup caches rely on invalidates them. `watched` is 0 or 1: added without a branch,
+ * whose rare block clang placed last, so that every store's fast path ended in a jump to the
+ * next uop instead of falling through. */
 static inline __attribute__((always_inline)) void note_store(struct lj_state *L, const lj_table *t) {
-  if (__builtin_expect(t->watched != 0, 0)) L->class_epoch++;
+  L->class_epoch += t->watched;
 }
 
 /* The condition of a fast path, the case that runs almost every time, told to clang as the
@@ -1368,21 +1370,20 @@ CPJIT_UOP(SETFIELD) {
   lj_table *t = (lj_table *)REG(0)->u.p;                                                            \
   const lj_string *key = (KEY);                                                                     \
   const uint32_t hint = (HINT);                                                                     \
-  if (__builtin_expect(hint <= LJ_LAST_NODE(t), 1)) {                                               \
-    lj_node *n = (lj_node *)((char *)t->node + hint);                                               \
-    if (__builtin_expect(n->key.tag == LJ_STRING && n->key.u.p == key, 1)) {                        \
-      if (__builtin_expect(n->val.tag != LJ_NIL, 1)) {                                              \
-        note_store(L, t);                                                                           \
-        copy_value(&n->val, (VALUE));                                                               \
-        CPJIT_CONTINUE();                                                                           \
-      }                                                                                             \
-      if (!may_have_tm(t->meta, LJ_TM_NEWINDEX)) {                                                  \
-        t->tm_absent = 0; /* the key may name a metamethod: as store_absent() */                    \
-        note_store(L, t);                                                                           \
-        copy_value(&n->val, (VALUE));                                                               \
-        CPJIT_CONTINUE();                                                                           \
-      }                                                                                             \
-    }                                                                                               \
+  lj_node *n = (lj_node *)((char *)t->node + hint);                                                 \
+  const int at_hint = hint <= LJ_LAST_NODE(t) && n->key.tag == LJ_STRING && n->key.u.p == key;      \
+  if (LAID_OUT_LAST(at_hint && n->val.tag != LJ_NIL)) {                                             \
+    note_store(L, t);                                                                               \
+    copy_value(&n->val, (VALUE));                                                                   \
+    CPJIT_CONTINUE();                                                                               \
+  }                                                                                                 \
+  if (at_hint && !may_have_tm(t->meta, LJ_TM_NEWINDEX)) {                                           \
+    lj_node *empty = n; /* its own block: clang merged both stores first, an instruction more */    \
+    __asm__("" : "+r"(empty));                                                                      \
+    t->tm_absent = 0; /* the key may name a metamethod: as store_absent() */                        \
+    note_store(L, t);                                                                               \
+    copy_value(&empty->val, (VALUE));                                                               \
+    CPJIT_CONTINUE();                                                                               \
   }                                                                                                 \
   if (!CPJIT_CALL(lj_set_field(L, t, key, (VALUE)))) CPJIT_EXIT(0);                                 \
   CPJIT_CONTINUE();
@@ -1770,9 +1771,11 @@ CPJIT_UOP(SETUPVAL) {
 CPJIT_UOP_INFO(SETUPVAL_NS, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_});
 CPJIT_UOP(SETUPVAL_NS) {
   lj_value *cell = UPVAL(cl, 1)->v;
-  if (lj_may_be_slot(cell, base)) CPJIT_EXIT(0);
-  copy_value(cell, REG(0));
-  CPJIT_CONTINUE();
+  if (LAID_OUT_LAST(!lj_may_be_slot(cell, base))) {
+    copy_value(cell, REG(0));
+    CPJIT_CONTINUE();
+  }
+  CPJIT_EXIT(0);
 }
 
 /* CLOSE: upvalues open over this frame's registers from `a` up take their values (the slots
@@ -2343,9 +2346,11 @@ CPJIT_UOP(SETUPVAL_F) {
 CPJIT_UOP_INFO(SETUPVAL_F_NS, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, R_});
 CPJIT_UOP(SETUPVAL_F_NS) {
   lj_value *cell = UPVAL(CLOSURE_AT(2), 1)->v;
-  if (lj_may_be_slot(cell, base)) CPJIT_EXIT(0);
-  copy_value(cell, REG(0));
-  CPJIT_CONTINUE();
+  if (LAID_OUT_LAST(!lj_may_be_slot(cell, base))) {
+    copy_value(cell, REG(0));
+    CPJIT_CONTINUE();
+  }
+  CPJIT_EXIT(0);
 }
 CPJIT_UOP_INFO(GETTABUP_F, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_, R_});
 CPJIT_UOP(GETTABUP_F) {
