@@ -420,18 +420,27 @@ TEST_CASE("a dump describes the compiled trace", "[e2e]") {
   CHECK(saw_operand);
 }
 
+// A side trace, s6 = s0 * 3 + 1 through the helper and then exit 0, and a main trace that counts
+// s0 up and takes exit 1 (its record link_record) when s0 == 10: the side trace is compiled.
+struct LinkPair {
+  Trace side;
+  cpjit_exit_record link_record{};
+  Trace main_trace;
+
+  explicit LinkPair(const Jit &jit) : side(jit), main_trace(jit) {
+    side.add("CALL_HELPER", {6, 0}).add("EXIT", {});
+    REQUIRE(side.compile().ok());
+    main_trace.exit_records[1] = reinterpret_cast<uintptr_t>(&link_record);
+    main_trace.add("ADD_IMM", {0, 0, 1}).add("EXIT_IF_EQ", {0, 10}, -1, 1).add("JUMP_IF_LT", {0, 1}, 0).add("EXIT", {});
+  }
+};
+
 TEST_CASE("an exit linked to another trace continues there without returning", "[e2e]") {
   for (WxStrategy strategy : kStrategies) {
     Jit jit(strategy);
-    // Side trace: s6 = s0 * 3 + 1 through the helper, then exit 0.
-    Trace side(jit);
-    side.add("CALL_HELPER", {6, 0}).add("EXIT", {});
-    REQUIRE(side.compile().ok());
-    // Main trace: count s0 up; exit 1 when s0 == 10.
-    cpjit_exit_record link_record{};
-    Trace main_trace(jit);
-    main_trace.exit_records[1] = reinterpret_cast<uintptr_t>(&link_record);
-    main_trace.add("ADD_IMM", {0, 0, 1}).add("EXIT_IF_EQ", {0, 10}, -1, 1).add("JUMP_IF_LT", {0, 1}, 0).add("EXIT", {});
+    LinkPair pair(jit);
+    Trace &side = pair.side, &main_trace = pair.main_trace;
+    cpjit_exit_record &link_record = pair.link_record;
     cpjit_sample_frame f = fresh_frame();
     f.slots[1] = 100;
     CHECK(main_trace.run(f) == reinterpret_cast<uintptr_t>(&link_record));
@@ -450,13 +459,9 @@ TEST_CASE("an exit linked to another trace continues there without returning", "
 TEST_CASE("a linkable exit's link jump goes where its slot says, past the stub", "[e2e]") {
   for (WxStrategy strategy : kStrategies) {
     Jit jit(strategy);
-    Trace side(jit);
-    side.add("CALL_HELPER", {6, 0}).add("EXIT", {});
-    REQUIRE(side.compile().ok());
-    cpjit_exit_record link_record{};
-    Trace main_trace(jit);
-    main_trace.exit_records[1] = reinterpret_cast<uintptr_t>(&link_record);
-    main_trace.add("ADD_IMM", {0, 0, 1}).add("EXIT_IF_EQ", {0, 10}, -1, 1).add("JUMP_IF_LT", {0, 1}, 0).add("EXIT", {});
+    LinkPair pair(jit);
+    Trace &side = pair.side, &main_trace = pair.main_trace;
+    cpjit_exit_record &link_record = pair.link_record;
     const uint8_t linkable[] = {0, 1, 0};  // exit 1 only
     REQUIRE(assemble_trace(*jit.memory, *jit.lib, TraceSpec{main_trace.insns, main_trace.exit_records, linkable},
                            main_trace.block, main_trace.layout)
