@@ -124,9 +124,17 @@ TEST_CASE("code ranges tile every sample trace", "[observe][unit]") {
         }
       }
       CHECK(uops == d.uops.size());
-      size_t stubs = 0;
-      for (const CodeRange &r : ranges) stubs += r.kind == CodeRange::Kind::kExitStub;
+      // An exit stub each, and a link jump (trace7:exit<k>.link) for each linkable exit.
+      size_t stubs = 0, links = 0, expected_links = 0;
+      for (const CodeRange &r : ranges) {
+        if (r.kind != CodeRange::Kind::kExitStub) continue;
+        const bool link = r.name.size() > 5 && r.name.compare(r.name.size() - 5, 5, ".link") == 0;
+        (link ? links : stubs) += 1;
+      }
+      for (const StubRecord &s : d.stubs) expected_links += s.link_offset != kNoExit;
       CHECK(stubs == d.stubs.size());
+      CHECK(links == expected_links);
+      if (name == "calls") CHECK(expected_links == 2);
     }
   }
 }
