@@ -378,10 +378,6 @@ Failure end_trace(cpjit_trace *trace, cpjit_executor **out) {
     jit::TraceSpec spec{e->insns, e->exit_addresses, linkable};
     if (Failure f = from_jit(jit::assemble_trace(*ctx->memory, *trace->set->lib, spec, e->block, e->layout)); !f.ok())
       return f;
-    e->link_slots.assign(e->exit_count, nullptr);
-    for (uint32_t x = 0; x < e->exit_count; ++x)
-      if (x < e->layout.link_slot_offsets.size() && e->layout.link_slot_offsets[x] != UINT32_MAX)
-        e->link_slots[x] = ctx->memory->live_word(e->layout.address + e->layout.link_slot_offsets[x]);
     e->trace_id = ctx->next_trace_id.fetch_add(1, std::memory_order_relaxed);
     // Observers hear of the trace before it can first run (a debugger must know it first).
     if (ctx->observer) {
@@ -461,10 +457,13 @@ namespace {
 // and, in native code, its link jump. Under ctx->mutex.
 void set_link(cpjit_executor *from, uint32_t exit_id, const cpjit_executor *to) {
   __atomic_store_n(&from->exits[exit_id].link, to != nullptr ? to->link_address() : nullptr, __ATOMIC_RELEASE);
-  if (exit_id < from->link_slots.size() && from->link_slots[exit_id] != nullptr) {
-    const uint64_t target = to != nullptr ? reinterpret_cast<uintptr_t>(to->link_address())
-                                          : from->layout.address + from->layout.stub_offsets[exit_id];
-    __atomic_store_n(from->link_slots[exit_id], target, __ATOMIC_RELEASE);
+  // The link jump's slot, written through code memory's writable view (native code only).
+  const jit::TraceLayout &l = from->layout;
+  if (exit_id >= l.link_slot_offsets.size() || l.link_slot_offsets[exit_id] == UINT32_MAX) return;
+  if (uint64_t *slot = from->ctx->memory->live_word(l.address + l.link_slot_offsets[exit_id])) {
+    const uint64_t target =
+        to != nullptr ? reinterpret_cast<uintptr_t>(to->link_address()) : l.address + l.stub_offsets[exit_id];
+    __atomic_store_n(slot, target, __ATOMIC_RELEASE);
   }
 }
 

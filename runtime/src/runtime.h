@@ -112,9 +112,6 @@ struct cpjit_executor {
   // for each of our exits, the executor it links to.
   std::vector<cpjit_exit_record *> inbound;
   std::vector<cpjit_executor *> linked_to;
-  // Native code: for each exit, the slot its link jump reads (writable view; null: the exit has
-  // none), which holds the side trace's entry while linked and the exit's stub otherwise.
-  std::vector<uint64_t *> link_slots;
 
   // What an exit links to: the native entry or the first interpreter instruction.
   const void *link_address() const;

@@ -439,8 +439,7 @@ TEST_CASE("an exit linked to another trace continues there without returning", "
   for (WxStrategy strategy : kStrategies) {
     Jit jit(strategy);
     LinkPair pair(jit);
-    Trace &side = pair.side, &main_trace = pair.main_trace;
-    cpjit_exit_record &link_record = pair.link_record;
+    auto &[side, link_record, main_trace] = pair;
     cpjit_sample_frame f = fresh_frame();
     f.slots[1] = 100;
     CHECK(main_trace.run(f) == reinterpret_cast<uintptr_t>(&link_record));
@@ -460,8 +459,7 @@ TEST_CASE("a linkable exit's link jump goes where its slot says, past the stub",
   for (WxStrategy strategy : kStrategies) {
     Jit jit(strategy);
     LinkPair pair(jit);
-    Trace &side = pair.side, &main_trace = pair.main_trace;
-    cpjit_exit_record &link_record = pair.link_record;
+    auto &[side, link_record, main_trace] = pair;
     const uint8_t linkable[] = {0, 1, 0};  // exit 1 only
     REQUIRE(assemble_trace(*jit.memory, *jit.lib, TraceSpec{main_trace.insns, main_trace.exit_records, linkable},
                            main_trace.block, main_trace.layout)
