@@ -49,7 +49,9 @@ static_assert(n(LJ_TM_INDEX) == kTMIndex && n(LJ_TM_NEWINDEX) == kTMNewIndex && 
 static_assert(sizeof(lj_table) == sizeof(Table));
 static_assert(LJ_POOL_GRANULE == kPoolGranule && LJ_POOL_MAX_SIZE == kPoolMaxSize);
 static_assert(LJ_HEAP_FREE_LISTS == offsetof(State, heap) + offsetof(Heap, free_lists));
-static_assert(LJ_HEAP_ALL == offsetof(State, heap) + offsetof(Heap, all));
+static_assert(LJ_HEAP_OBJECTS == offsetof(State, heap) + offsetof(Heap, objects));
+static_assert(LJ_HEAP_NOBJECTS == offsetof(State, heap) + offsetof(Heap, nobjects));
+static_assert(LJ_HEAP_OBJECTS_CAP == offsetof(State, heap) + offsetof(Heap, objects_cap));
 static_assert(LJ_HEAP_TOTAL == offsetof(State, heap) + offsetof(Heap, total));
 static_assert(LJ_HEAP_THRESHOLD == offsetof(State, heap) + offsetof(Heap, threshold));
 static_assert(LJ_HEAP_LIMIT == offsetof(State, heap) + offsetof(Heap, limit));

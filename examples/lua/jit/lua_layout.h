@@ -30,10 +30,9 @@ enum {
   LJ_FACT_TABLE = 7,
 };
 
-/* Every collectable object starts with this 16-byte header (the C++ base GCObject; its last
+/* Every collectable object starts with this 8-byte header (the C++ base GCObject; its last
  * fields are used by strings only). */
 #define LJ_GC_HEADER   \
-  void *gcnext;        \
   uint8_t gctype;      \
   uint8_t marked;      \
   union {              \
@@ -223,10 +222,12 @@ typedef struct lj_callinfo {
 #define LJ_POOL_GRANULE 16
 #define LJ_POOL_MAX_SIZE 256
 #define LJ_HEAP_FREE_LISTS 776 /* void *[LJ_POOL_MAX_SIZE / LJ_POOL_GRANULE] */
-#define LJ_HEAP_ALL 1176       /* every collectable object but short strings, through gcnext */
-#define LJ_HEAP_TOTAL 1184     /* bytes allocated */
-#define LJ_HEAP_THRESHOLD 1192 /* a safe point collects once total reaches it */
-#define LJ_HEAP_LIMIT 1200     /* allocations beyond it fail */
+#define LJ_HEAP_OBJECTS 1176     /* void *[]: every collectable object but short strings */
+#define LJ_HEAP_NOBJECTS 1184    /* entries used in it */
+#define LJ_HEAP_OBJECTS_CAP 1192 /* entries it has room for */
+#define LJ_HEAP_TOTAL 1200       /* bytes allocated */
+#define LJ_HEAP_THRESHOLD 1208   /* a safe point collects once total reaches it */
+#define LJ_HEAP_LIMIT 1216       /* allocations beyond it fail */
 
 struct lj_state {
   lj_value *top;

@@ -1612,8 +1612,10 @@ static inline __attribute__((always_inline)) int new_table_inline(struct lj_stat
   void **table_list = &lists[(sizeof(lj_table) - 1) / LJ_POOL_GRANULE];
   void **array_list = &lists[narray == 0 ? 0 : (narray * sizeof(lj_value) - 1) / LJ_POOL_GRANULE];
   const uint64_t total = LJ_HEAP(LJ_HEAP_TOTAL, uint64_t) + sizeof(lj_table) + narray * sizeof(lj_value);
+  const uint64_t nobjects = LJ_HEAP(LJ_HEAP_NOBJECTS, uint64_t);
   if (total >= LJ_HEAP(LJ_HEAP_THRESHOLD, uint64_t) || total > LJ_HEAP(LJ_HEAP_LIMIT, uint64_t) ||
-      *table_list == 0 || (narray != 0 && *array_list == 0))
+      nobjects == LJ_HEAP(LJ_HEAP_OBJECTS_CAP, uint64_t) || *table_list == 0 ||
+      (narray != 0 && *array_list == 0))
     return 0;
   lj_table *t = (lj_table *)pool_pop(table_list);
   lj_value *array = 0;
@@ -1622,8 +1624,8 @@ static inline __attribute__((always_inline)) int new_table_inline(struct lj_stat
     _Pragma("clang loop unroll(full)") for (uint32_t i = 0; i < narray; i++) array[i].tag = LJ_NIL;
   }
   LJ_HEAP(LJ_HEAP_TOTAL, uint64_t) = total;
-  t->gcnext = LJ_HEAP(LJ_HEAP_ALL, void *);
-  LJ_HEAP(LJ_HEAP_ALL, void *) = t;
+  LJ_HEAP(LJ_HEAP_OBJECTS, void **)[nobjects] = t;
+  LJ_HEAP(LJ_HEAP_NOBJECTS, uint64_t) = nobjects + 1;
   t->gctype = LJ_TABLE;
   t->marked = 0;
   t->is_short = 0;

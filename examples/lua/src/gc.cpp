@@ -143,6 +143,18 @@ size_t gc_object_size(const GCObject* o) {
 
 namespace {
 
+constexpr size_t kMinObjects = 1024;
+
+void resize_objects(State* L, size_t cap) {
+  auto* a = static_cast<GCObject**>(std::realloc(L->heap.objects, cap * sizeof(GCObject*)));
+  if (a == nullptr) {
+    if (cap < L->heap.objects_cap) return;  // shrinking is only an economy
+    mem_error(L);
+  }
+  L->heap.objects = a;
+  L->heap.objects_cap = cap;
+}
+
 void free_object(State* L, GCObject* o) {
   switch (o->gctype) {
     case kGCTable: table_free(L, static_cast<Table*>(o)); return;
@@ -165,9 +177,23 @@ inline void mark_value(State* L, const Value& v) {
   if (v.is_collectable()) mark_object(L, v.gc);
 }
 
+// Marking reads each child's header, a likely cache miss: the loops over a table's parts ask
+// for the header kMarkAhead entries on while they mark this one, so that misses overlap.
+constexpr uint32_t kMarkAhead = 8;
+
+inline void prefetch_value(const Value& v) {
+  if (v.is_collectable()) __builtin_prefetch(v.gc, 1);
+}
+
 void traverse_table(State* L, Table* t) {
   if (t->meta) mark_object(L, t->meta);
-  for (uint32_t i = 0; i < t->asize; i++) mark_value(L, t->array[i]);
+  const uint32_t asize = t->asize;
+  Value* array = t->array;
+  for (uint32_t i = 0; i < asize && i < kMarkAhead; i++) prefetch_value(array[i]);
+  for (uint32_t i = 0; i < asize; i++) {
+    if (i + kMarkAhead < asize) prefetch_value(array[i + kMarkAhead]);
+    mark_value(L, array[i]);
+  }
   for (uint32_t i = 0; i <= t->hmask; i++) {
     Node& n = t->node[i];
     if (n.val.is_nil()) {
@@ -196,6 +222,10 @@ void propagate(State* L) {
   while (!gray.empty()) {
     GCObject* o = gray.back();
     gray.pop_back();
+    // The next one's header was read when it was marked, and likely is still cached; the
+    // array of a table is not.
+    if (!gray.empty() && gray.back()->gctype == kGCTable)
+      __builtin_prefetch(static_cast<Table*>(gray.back())->array);
     switch (o->gctype) {
       case kGCTable: traverse_table(L, static_cast<Table*>(o)); break;
       case kGCLClosure: {
@@ -242,24 +272,37 @@ void mark_roots(State* L) {
   jit_mark_pinned(L, [](State* S, GCObject* o) { mark_object(S, o); });
 }
 
-size_t sweep(State* L) {
-  size_t freed = 0;
-  GCObject** link = &L->heap.all;
-  while (GCObject* o = *link) {
+// Frees every unmarked object and unmarks the rest, keeping Heap::objects in order. The
+// objects' headers are scattered over the heap and each is a likely cache miss, so the loop
+// fetches the header kSweepAhead entries on while it visits this one.
+void sweep(State* L) {
+  constexpr size_t kSweepAhead = 16;
+  Heap& h = L->heap;
+  GCObject** objects = h.objects;
+  const size_t n = h.nobjects;
+  size_t kept = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (i + kSweepAhead < n) __builtin_prefetch(objects[i + kSweepAhead], 1);
+    GCObject* o = objects[i];
     if (o->marked) {
       o->marked = 0;
-      link = &o->gcnext;
+      objects[kept++] = o;
     } else {
-      *link = o->gcnext;
-      size_t before = L->heap.total;
       free_object(L, o);
-      freed += before - L->heap.total;
     }
   }
-  return freed;
+  h.nobjects = kept;
+  // Give back most of an array that a burst of allocation grew.
+  if (h.objects_cap > kMinObjects && kept < h.objects_cap / 4) resize_objects(L, h.objects_cap / 2);
 }
 
 }  // namespace
+
+void gc_grow_objects(State* L) {
+  size_t cap = L->heap.objects_cap;
+  if (cap > static_cast<size_t>(-1) / (2 * sizeof(GCObject*))) mem_error(L);
+  resize_objects(L, cap < kMinObjects ? kMinObjects : cap * 2);
+}
 
 void gc_collect(State* L) {
   mark_roots(L);
@@ -275,13 +318,10 @@ void gc_collect(State* L) {
 }
 
 void gc_free_all(State* L) {
-  GCObject* o = L->heap.all;
-  while (o) {
-    GCObject* next = o->gcnext;
-    free_object(L, o);
-    o = next;
-  }
-  L->heap.all = nullptr;
+  for (size_t i = 0; i < L->heap.nobjects; i++) free_object(L, L->heap.objects[i]);
+  std::free(L->heap.objects);
+  L->heap.objects = nullptr;
+  L->heap.nobjects = L->heap.objects_cap = 0;
   strings_free_all(L);
   pool_release_all(L);
 }

@@ -65,17 +65,24 @@ void mem_free_array(State* L, T* p, size_t n) {
   mem_free(L, p, n * sizeof(T));
 }
 
-// Allocates a collectable object of 'size' bytes and links it into the all-objects list.
+// Makes room for one more entry in Heap::objects (before the object is allocated, so that a
+// failure leaves nothing unrecorded).
+void gc_grow_objects(State* L);
+
+// Records a new collectable object in Heap::objects.
+inline void gc_link(State* L, GCObject* o) { L->heap.objects[L->heap.nobjects++] = o; }
+
+// Allocates a collectable object of 'size' bytes and records it in Heap::objects.
 // Inline: with the size a constant, the allocation's size class is one too.
 inline GCObject* gc_new(State* L, size_t size, GCType type) {
+  if (L->heap.nobjects == L->heap.objects_cap) gc_grow_objects(L);
   auto* o = static_cast<GCObject*>(mem_alloc(L, size));
   o->gctype = type;
   o->marked = 0;
   o->is_short = 0;
   o->keyword = 0;
   o->hash = 0;
-  o->gcnext = L->heap.all;
-  L->heap.all = o;
+  gc_link(L, o);
   return o;
 }
 

@@ -20,8 +20,9 @@ enum GCType : uint8_t {
   kGCUpVal = 13,
 };
 
+// The collector finds every object through Heap::objects (short strings through the string
+// table), so the header holds no link.
 struct GCObject {
-  GCObject* gcnext;  // all-objects list (short strings: unused, they live in the string table)
   uint8_t gctype;
   uint8_t marked;
   // Used by strings (here they fill what would be padding, keeping strings small), and one by
@@ -47,8 +48,8 @@ struct String : GCObject {
 
   const char* c_str() const { return data; }
 };
-// A 32-byte header: a string of n bytes takes 33 + n.
-static_assert(sizeof(String) == 40, "String header layout");
+// A 24-byte header: a string of n bytes takes 25 + n.
+static_assert(sizeof(String) == 32, "String header layout");
 constexpr size_t kStringHeader = sizeof(String) - 8;
 
 // Metamethods. The first kTMFast ones are cached as "known absent" bits in each table that is

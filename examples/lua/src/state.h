@@ -82,7 +82,12 @@ struct Heap {
   char* chunk_cur = nullptr;   // bump pointer in the newest chunk
   char* chunk_end = nullptr;
   std::vector<void*> chunks;   // every chunk, freed with the state
-  GCObject* all = nullptr;     // every object except short strings
+  // Every object except short strings (they live in the string table), in an array rather
+  // than a list threaded through the objects, so that the sweep reads it in order and can
+  // fetch the objects' headers ahead of visiting them (see sweep() in gc.cpp).
+  GCObject** objects = nullptr;
+  size_t nobjects = 0;
+  size_t objects_cap = 0;
   size_t total = 0;            // bytes currently allocated for Lua objects
   size_t threshold = 0;        // collect at the next safe point once total reaches this
   size_t limit = 0;            // allocations beyond this fail with "not enough memory"
