@@ -98,10 +98,16 @@ struct Heap {
   std::vector<GCObject*> gray; // marked objects whose children still need marking
 };
 
+// The intern table of short strings: chains of String::hnext from each bucket. A bucket holds
+// its first string's address and, in the 16 bits above its 48 bits, a filter with a bit for
+// the hash of each string in the chain (str.cpp, filter_bit), so that looking up a string
+// that is not there seldom reads a string of the chain. Should an allocation ever return an
+// address above 48 bits, `filtered` goes false and buckets hold bare addresses from then on.
 struct StringTable {
-  String** buckets = nullptr;
+  uintptr_t* buckets = nullptr;
   uint32_t size = 0;
   uint32_t count = 0;
+  bool filtered = true;
 };
 
 struct Jit;  // tier 2 (jit/lua_jit.h)

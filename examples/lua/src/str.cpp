@@ -64,17 +64,41 @@ bool same_short_bytes(const char* a, const char* b, size_t len) {
   return a[0] == b[0] && a[len >> 1] == b[len >> 1] && a[len - 1] == b[len - 1];
 }
 
+// Buckets of the intern table (state.h, StringTable): the chain's first string, and above its
+// address's 48 bits a filter with bit 48 + (hash >> 28) set for each string in the chain (the
+// bucket index takes the hash's low bits). 48 bits hold every user-space address of x86-64 and
+// AArch64 Linux; an address above them turns the filters off (drop_filters).
+constexpr int kFilterShift = 48;
+constexpr uintptr_t kAddressBits = (uintptr_t{1} << kFilterShift) - 1;
+
+inline uintptr_t filter_bit(uint32_t hash) { return uintptr_t{1} << (kFilterShift + (hash >> 28)); }
+
+inline String* chain_head(const StringTable& st, uintptr_t bucket) {
+  return reinterpret_cast<String*>(st.filtered ? bucket & kAddressBits : bucket);
+}
+
+// Puts `s` first in its bucket's chain.
+inline void chain_push(StringTable& st, uintptr_t* buckets, uint32_t size, String* s) {
+  uintptr_t& b = buckets[s->hash & (size - 1)];
+  s->hnext = chain_head(st, b);
+  uintptr_t filter = st.filtered ? (b & ~kAddressBits) | filter_bit(s->hash) : 0;
+  b = reinterpret_cast<uintptr_t>(s) | filter;
+}
+
+void drop_filters(StringTable& st) {
+  for (uint32_t i = 0; i < st.size; i++) st.buckets[i] &= kAddressBits;
+  st.filtered = false;
+}
+
 void strings_resize(State* L, uint32_t new_size) {
   StringTable& st = L->strings;
-  auto* nb = static_cast<String**>(std::calloc(new_size, sizeof(String*)));
+  auto* nb = static_cast<uintptr_t*>(std::calloc(new_size, sizeof(uintptr_t)));
   if (nb == nullptr) mem_error(L);
   for (uint32_t i = 0; i < st.size; i++) {
-    String* s = st.buckets[i];
+    String* s = chain_head(st, st.buckets[i]);
     while (s) {
       String* next = s->hnext;
-      uint32_t b = s->hash & (new_size - 1);
-      s->hnext = nb[b];
-      nb[b] = s;
+      chain_push(st, nb, new_size, s);
       s = next;
     }
   }
@@ -118,17 +142,19 @@ String* str_new(State* L, const char* str, size_t len) {
   }
   uint32_t h = hash_bytes(str, len);
   StringTable& st = L->strings;
-  for (String* s = st.buckets[h & (st.size - 1)]; s; s = s->hnext) {
-    if (s->len == len && s->hash == h && same_short_bytes(s->data, str, len)) return s;
+  const uintptr_t bucket = st.buckets[h & (st.size - 1)];
+  if (!st.filtered || (bucket & filter_bit(h)) != 0) {
+    for (String* s = chain_head(st, bucket); s; s = s->hnext) {
+      if (s->len == len && s->hash == h && same_short_bytes(s->data, str, len)) return s;
+    }
   }
   if (st.count >= st.size) strings_resize(L, st.size * 2);
   String* s = alloc_string(L, len);
   s->is_short = 1;
   s->hash = h;
   std::memcpy(s->data, str, len);
-  uint32_t b = h & (st.size - 1);
-  s->hnext = st.buckets[b];
-  st.buckets[b] = s;
+  if (st.filtered && (reinterpret_cast<uintptr_t>(s) & ~kAddressBits) != 0) drop_filters(st);
+  chain_push(st, st.buckets, st.size, s);
   st.count++;
   return s;
 }
@@ -152,20 +178,28 @@ size_t strings_sweep(State* L) {
   // while this bucket is swept (gc.cpp's sweep does the same over its objects).
   constexpr uint32_t kSweepAhead = 16;
   for (uint32_t i = 0; i < st.size; i++) {
-    if (i + kSweepAhead < st.size) __builtin_prefetch(st.buckets[i + kSweepAhead], 1);
-    String** link = &st.buckets[i];
-    while (String* s = *link) {
+    if (i + kSweepAhead < st.size) __builtin_prefetch(chain_head(st, st.buckets[i + kSweepAhead]), 1);
+    // The chain's survivors, in order, and their filter.
+    String* head = nullptr;
+    String** tail = &head;
+    uintptr_t filter = 0;
+    for (String* s = chain_head(st, st.buckets[i]); s != nullptr;) {
+      String* next = s->hnext;
       if (s->marked) {
         s->marked = 0;
-        link = &s->hnext;
+        *tail = s;
+        tail = &s->hnext;
+        filter |= filter_bit(s->hash);
       } else {
-        *link = s->hnext;
         size_t sz = str_size(s->len);
         mem_free(L, s, sz);
         freed += sz;
         st.count--;
       }
+      s = next;
     }
+    *tail = nullptr;
+    st.buckets[i] = reinterpret_cast<uintptr_t>(head) | (st.filtered ? filter : 0);
   }
   if (st.count < st.size / 4 && st.size > 256) strings_resize(L, st.size / 2);
   return freed;
@@ -174,7 +208,7 @@ size_t strings_sweep(State* L) {
 void strings_free_all(State* L) {
   StringTable& st = L->strings;
   for (uint32_t i = 0; i < st.size; i++) {
-    String* s = st.buckets[i];
+    String* s = chain_head(st, st.buckets[i]);
     while (s) {
       String* next = s->hnext;
       mem_free(L, s, str_size(s->len));
