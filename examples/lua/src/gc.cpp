@@ -276,7 +276,7 @@ void mark_roots(State* L) {
 // objects' headers are scattered over the heap and each is a likely cache miss, so the loop
 // fetches the header kSweepAhead entries on while it visits this one.
 void sweep(State* L) {
-  constexpr size_t kSweepAhead = 16;
+  constexpr size_t kSweepAhead = 32;
   Heap& h = L->heap;
   GCObject** objects = h.objects;
   const size_t n = h.nobjects;

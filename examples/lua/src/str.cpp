@@ -176,7 +176,7 @@ size_t strings_sweep(State* L) {
   size_t freed = 0;
   // Each chain's first string is a likely cache miss: ask for the one kSweepAhead buckets on
   // while this bucket is swept (gc.cpp's sweep does the same over its objects).
-  constexpr uint32_t kSweepAhead = 16;
+  constexpr uint32_t kSweepAhead = 32;
   for (uint32_t i = 0; i < st.size; i++) {
     if (i + kSweepAhead < st.size) __builtin_prefetch(chain_head(st, st.buckets[i + kSweepAhead]), 1);
     // The chain's survivors, in order, and their filter.
