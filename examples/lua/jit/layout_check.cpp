@@ -43,6 +43,9 @@ CPJIT_LUA_SAME_OFFSET(lj_table, meta, Table, meta);
 CPJIT_LUA_SAME_OFFSET(lj_table, skeys, Table, skeys);
 CPJIT_LUA_SAME_OFFSET(lj_table, hash, Table, hash);  // LJ_LAST_NODE
 CPJIT_LUA_SAME_OFFSET(lj_table, watched, Table, watched);
+CPJIT_LUA_SAME_OFFSET(lj_table, inline_slots, Table, inline_slots);
+static_assert(LJ_TABLE_INLINE_OFFSET == kTableInlineOffset);
+static_assert(LJ_TABLE_INLINE_MAX == kTableInlineMax);
 static_assert(n(LJ_TM_INDEX) == kTMIndex && n(LJ_TM_NEWINDEX) == kTMNewIndex && n(LJ_TM_LEN) == kTMLen &&
               n(LJ_TM_EQ) == kTMEq);
 

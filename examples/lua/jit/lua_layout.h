@@ -39,7 +39,10 @@ enum {
     uint8_t is_short;  \
     uint8_t watched; /* tables: a class lookup cache depends on it (src/table.h) */ \
   };                   \
-  uint8_t keyword;     \
+  union {              \
+    uint8_t keyword;   \
+    uint8_t inline_slots; /* tables: array slots in the table's own block (src/object.h) */ \
+  };                   \
   uint32_t hash
 
 typedef struct lj_value {
@@ -79,6 +82,10 @@ typedef struct lj_table {
   struct lj_table *meta;
   uint64_t skeys; /* key filter: bit lj_key_bit(s) set for every string key the hash part holds */
 } lj_table;
+/* A table made with at most LJ_TABLE_INLINE_MAX array slots and no hash part may hold them in
+ * its own block, this many bytes in (src/object.h, kTableInlineOffset). */
+#define LJ_TABLE_INLINE_OFFSET 64
+#define LJ_TABLE_INLINE_MAX 4
 /* A string key's bit in a table's key filter (src/object.h, key_filter_bit). */
 #define LJ_KEY_BIT(HASH) ((uint64_t)1 << ((uint32_t)(HASH) >> 26))
 

@@ -1595,10 +1595,10 @@ CPJIT_UOP(NEWTABLE) {
   if (!CPJIT_CALL(lj_new_table(L, REG(0), CPJIT_OPERAND_U32(1), CPJIT_OPERAND_U32(2)))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
-/* The same without hash entries and with NARRAY (a literal, at most 3: the array's block is
- * of another size class than the table's) array slots, made inline as the allocator and
- * table_new() make it when both blocks' free lists have one and the bytes leave the heap below
- * the next collection (and the limit), so that the helper's safe point would do nothing.
+/* The same without hash entries and with NARRAY (a literal, at most 3) array slots, made
+ * inline as the allocator and table_new() make it (the slots in the table's own block) when
+ * the free list of that block's size has one and the bytes leave the heap below the next
+ * collection (and the limit), so that the helper's safe point would do nothing.
  * Operand 1 is the node of tables with an empty hash part (src/table.cpp). */
 #define LJ_HEAP(OFFSET, TYPE) (*(TYPE *)((char *)L + (OFFSET)))
 static inline __attribute__((always_inline)) void *pool_pop(void **list) {
@@ -1608,19 +1608,18 @@ static inline __attribute__((always_inline)) void *pool_pop(void **list) {
 }
 static inline __attribute__((always_inline)) int new_table_inline(struct lj_state *L, lj_value *out,
                                                                   uint32_t narray, lj_node *empty) {
-  void **lists = &LJ_HEAP(LJ_HEAP_FREE_LISTS, void *);
-  void **table_list = &lists[(sizeof(lj_table) - 1) / LJ_POOL_GRANULE];
-  void **array_list = &lists[narray == 0 ? 0 : (narray * sizeof(lj_value) - 1) / LJ_POOL_GRANULE];
-  const uint64_t total = LJ_HEAP(LJ_HEAP_TOTAL, uint64_t) + sizeof(lj_table) + narray * sizeof(lj_value);
+  /* One block: the table, and its array slots LJ_TABLE_INLINE_OFFSET bytes in (table_new's). */
+  const uint64_t bytes = narray == 0 ? sizeof(lj_table) : LJ_TABLE_INLINE_OFFSET + narray * sizeof(lj_value);
+  void **list = &LJ_HEAP(LJ_HEAP_FREE_LISTS, void *) + (bytes - 1) / LJ_POOL_GRANULE;
+  const uint64_t total = LJ_HEAP(LJ_HEAP_TOTAL, uint64_t) + bytes;
   const uint64_t nobjects = LJ_HEAP(LJ_HEAP_NOBJECTS, uint64_t);
   if (total >= LJ_HEAP(LJ_HEAP_THRESHOLD, uint64_t) || total > LJ_HEAP(LJ_HEAP_LIMIT, uint64_t) ||
-      nobjects == LJ_HEAP(LJ_HEAP_OBJECTS_CAP, uint64_t) || *table_list == 0 ||
-      (narray != 0 && *array_list == 0))
+      nobjects == LJ_HEAP(LJ_HEAP_OBJECTS_CAP, uint64_t) || *list == 0)
     return 0;
-  lj_table *t = (lj_table *)pool_pop(table_list);
+  lj_table *t = (lj_table *)pool_pop(list);
   lj_value *array = 0;
   if (narray != 0) {
-    array = (lj_value *)pool_pop(array_list);
+    array = (lj_value *)((char *)t + LJ_TABLE_INLINE_OFFSET);
     _Pragma("clang loop unroll(full)") for (uint32_t i = 0; i < narray; i++) array[i].tag = LJ_NIL;
   }
   LJ_HEAP(LJ_HEAP_TOTAL, uint64_t) = total;
@@ -1629,7 +1628,7 @@ static inline __attribute__((always_inline)) int new_table_inline(struct lj_stat
   t->gctype = LJ_TABLE;
   t->marked = 0;
   t->is_short = 0;
-  t->keyword = 0;
+  t->inline_slots = (uint8_t)narray;
   t->hash = 0; /* LJ_LAST_NODE of an empty hash part */
   t->tm_absent = 0;
   t->asize = narray;

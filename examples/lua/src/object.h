@@ -25,14 +25,18 @@ enum GCType : uint8_t {
 struct GCObject {
   uint8_t gctype;
   uint8_t marked;
-  // Used by strings (here they fill what would be padding, keeping strings small), and one by
+  // Used by strings (here they fill what would be padding, keeping strings small), and by
   // tables: `watched` is set on a table that a JIT cache of class lookups depends on (see
-  // table_note_store()); 0 in new objects.
+  // table_note_store()), `inline_slots` counts the array slots allocated with the table itself
+  // (Table); 0 in new objects.
   union {
     uint8_t is_short;
     uint8_t watched;
   };
-  uint8_t keyword;   // reserved word number + 1 (the lexer's fast keyword test), else 0
+  union {
+    uint8_t keyword;   // reserved word number + 1 (the lexer's fast keyword test), else 0
+    uint8_t inline_slots;
+  };
   uint32_t hash;     // never 0 once computed: long strings hash on demand, 0 means "not yet"
 };
 
@@ -118,6 +122,22 @@ struct Table : GCObject {
   // absent without a probe: lookups through __index chains miss in most tables they visit.
   uint64_t skeys;
 };
+// A table made with a small array part and no hash part ({a, b}: a constructor's list) has
+// its array in the same block, kTableInlineOffset bytes in: one allocation and one block to
+// free instead of two, and the array next to the header the collector reads anyway.
+// `inline_slots` (in the header) says how many slots that block holds; `array` points at them
+// until the array part is resized, which moves it out for good.
+constexpr uint32_t kTableInlineMax = 4;
+constexpr size_t kTableInlineOffset = 64;  // past the header, 16-byte aligned like every array
+static_assert(sizeof(Table) <= kTableInlineOffset);
+inline Value* table_inline_array(Table* t) {
+  return reinterpret_cast<Value*>(reinterpret_cast<char*>(t) + kTableInlineOffset);
+}
+// Bytes of the table's own block.
+inline size_t table_block_size(const Table* t) {
+  return t->inline_slots ? kTableInlineOffset + sizeof(Value) * t->inline_slots : sizeof(Table);
+}
+
 // A table's GC header keeps in `hash` (which only strings use) the byte offset of its last
 // node, hmask * sizeof(Node), saturated at 32 bits: the JIT's templates check a node hint against
 // it in one compare.

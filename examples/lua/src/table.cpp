@@ -40,6 +40,8 @@ Node make_dummy() {
 Node dummy_node = make_dummy();
 
 inline bool is_dummy(const Table* t) { return t->node == &dummy_node; }
+inline bool holds_inline_array(Table* t) { return t->inline_slots != 0 && t->array == table_inline_array(t); }
+inline bool holds_inline_array(const Table* t) { return holds_inline_array(const_cast<Table*>(t)); }
 
 inline uint32_t mix64(uint64_t x) {
   x ^= x >> 33;
@@ -219,7 +221,9 @@ Value* new_key_slot(State* L, Table* t, const Value& key);
 }  // namespace
 
 Table* table_new(State* L, uint32_t narray, uint32_t nhash) {
-  auto* t = static_cast<Table*>(gc_new(L, sizeof(Table), kGCTable));
+  const bool inline_array = nhash == 0 && narray > 0 && narray <= kTableInlineMax;
+  const size_t bytes = inline_array ? kTableInlineOffset + sizeof(Value) * narray : sizeof(Table);
+  auto* t = static_cast<Table*>(gc_new(L, bytes, kGCTable));
   t->tm_absent = 0;
   t->asize = 0;
   t->hmask = 0;
@@ -231,7 +235,13 @@ Table* table_new(State* L, uint32_t narray, uint32_t nhash) {
   t->skeys = 0;
   if (nhash == 0 && narray > 0 && narray <= kMaxArraySize) {
     // A constructor's list ({a, b}): only an array of nils, nothing to move.
-    Value* array = mem_new_array<Value>(L, narray);
+    Value* array;
+    if (inline_array) {
+      t->inline_slots = static_cast<uint8_t>(narray);
+      array = table_inline_array(t);
+    } else {
+      array = mem_new_array<Value>(L, narray);
+    }
     for (uint32_t i = 0; i < narray; i++) set_nil(&array[i]);
     t->array = array;
     t->asize = narray;
@@ -244,16 +254,17 @@ Table* table_new(State* L, uint32_t narray, uint32_t nhash) {
 const Node* table_empty_node() { return &dummy_node; }
 
 size_t table_size_bytes(const Table* t) {
-  size_t s = sizeof(Table) + sizeof(Value) * t->asize;
+  size_t s = table_block_size(t);
+  if (!holds_inline_array(t)) s += sizeof(Value) * t->asize;
   if (!is_dummy(t)) s += sizeof(Node) * (static_cast<size_t>(t->hmask) + 1);
   return s;
 }
 
 void table_free(State* L, Table* t) {
   table_note_store(L, t);  // a new table at its address must not pass for it
-  if (t->array) mem_free_array(L, t->array, t->asize);
+  if (t->array && !holds_inline_array(t)) mem_free_array(L, t->array, t->asize);
   if (!is_dummy(t)) mem_free_array(L, t->node, static_cast<size_t>(t->hmask) + 1);
-  mem_free(L, t, sizeof(Table));
+  mem_free(L, t, table_block_size(t));
 }
 
 void table_resize(State* L, Table* t, uint32_t narray, uint32_t nhash) {
@@ -299,7 +310,8 @@ void table_resize(State* L, Table* t, uint32_t narray, uint32_t nhash) {
     const Node& n = old_node[i];
     if (!n.val.is_nil()) insert_fresh(t, n.key, n.val);
   }
-  if (old_array) mem_free_array(L, old_array, old_asize);
+  // An array in the table's own block stays there, unused (its bytes go with the table).
+  if (old_array && old_array != table_inline_array(t)) mem_free_array(L, old_array, old_asize);
   if (old_hsize) mem_free_array(L, old_node, old_hsize);
 }
 
