@@ -391,6 +391,34 @@ int push_captures(MatchState* ms, const char* s, const char* e, bool whole_if_no
   return n;
 }
 
+// The character that every match of pattern p (not anchored) starts with, or -1 when that is
+// not plain to see: p's first item is one literal character ("x", or "%x" with x not a letter
+// or digit) that a '*', '?' or '-' does not make optional. A search then jumps from one
+// occurrence of it to the next (memchr) instead of trying every position: the positions in
+// between could not match, and do_match would have looked at nothing but the first item and
+// the character after it there, so no error it could raise is skipped either.
+int first_literal(const char* p, const char* p_end) {
+  if (p >= p_end) return -1;
+  unsigned char c = static_cast<unsigned char>(*p);
+  const char* next = p + 1;
+  if (c == kEsc) {
+    if (next >= p_end || std::isalnum(static_cast<unsigned char>(*next))) return -1;
+    c = static_cast<unsigned char>(*next);
+    next++;
+  } else if (std::strchr("^$*+?.([%-)]", c) != nullptr) {  // c = '\0' finds the terminator
+    return -1;
+  }
+  if (next < p_end && (*next == '*' || *next == '?' || *next == '-')) return -1;
+  return c;
+}
+
+// From s, the first position at which a match starting with `first` (first_literal) can
+// begin, or nullptr when there is none before `end`.
+const char* next_candidate(const char* s, const char* end, int first) {
+  if (s >= end) return nullptr;
+  return static_cast<const char*>(std::memchr(s, first, static_cast<size_t>(end - s)));
+}
+
 bool has_specials(const char* p, size_t l) {
   for (size_t i = 0; i < l; i++)
     if (std::strchr("^$*+?.([%-", p[i]) && p[i] != '\0') return true;
@@ -433,7 +461,9 @@ int find_aux(State* L, bool find) {
   }
   prepare(&ms, L, s, p, lp);
   const char* s1 = s->data + init;
+  const int first = anchor ? -1 : first_literal(p, p + lp);
   do {
+    if (first >= 0 && (s1 = next_candidate(s1, ms.src_end, first)) == nullptr) break;
     reprepare(&ms);
     const char* e = do_match(&ms, s1, p);
     if (e != nullptr) {
@@ -460,7 +490,9 @@ int gmatch_step(State* L) {
   prepare(&ms, L, s, pat->data, pat->len);
   const char* src = s->data + self->upvalues[2].i;
   const char* last = self->upvalues[3].i < 0 ? nullptr : s->data + self->upvalues[3].i;
+  const int first = first_literal(pat->data, pat->data + pat->len);
   for (; src <= ms.src_end; src++) {
+    if (first >= 0 && (src = next_candidate(src, ms.src_end, first)) == nullptr) break;
     reprepare(&ms);
     const char* e = do_match(&ms, src, pat->data);
     if (e != nullptr && e != last) {
@@ -568,7 +600,14 @@ int str_gsub(State* L) {
   const char* s = src->data;
   const char* last = nullptr;
   int64_t n = 0;
+  const int first = anchor ? -1 : first_literal(p, p + lp);
   while (n < max_n) {
+    if (first >= 0) {  // the characters before the next candidate stay as they are
+      const char* to = next_candidate(s, ms.src_end, first);
+      if (to == nullptr) break;
+      b.append(s, static_cast<size_t>(to - s));
+      s = to;
+    }
     reprepare(&ms);
     const char* e = do_match(&ms, s, p);
     if (e != nullptr && e != last) {
