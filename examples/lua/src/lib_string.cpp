@@ -760,14 +760,14 @@ int str_format(State* L) {
       case 'G': {
         check_spec("-+#0 ", true);
         double x = check_number(L, argi);
-        if (conv == 'f' || conv == 'F') {
-          // %f of huge numbers can need hundreds of digits.
-          std::string out(static_cast<size_t>(std::snprintf(nullptr, 0, spec, x)), '\0');
+        n = std::snprintf(buf, sizeof buf, spec, x);
+        if (n >= static_cast<int>(sizeof buf)) {
+          // %f of huge numbers can need hundreds of digits: formatted again, to its length.
+          std::string out(static_cast<size_t>(n), '\0');
           std::snprintf(out.data(), out.size() + 1, spec, x);
           b += out;
           continue;
         }
-        n = std::snprintf(buf, sizeof buf, spec, x);
         break;
       }
       case 'p': {
