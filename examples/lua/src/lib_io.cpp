@@ -207,7 +207,9 @@ int do_write(State* L, FILE* f, int first, const Value& file_value) {
   for (int i = first; i <= n; i++) {
     const Value& v = arg(L, i);
     if (v.is_int()) {
-      ok = ok && std::fprintf(f, "%lld", static_cast<long long>(v.i)) > 0;
+      char buf[64];
+      const size_t len = static_cast<size_t>(number_to_chars(v, buf));
+      ok = ok && std::fwrite(buf, 1, len, f) == len;
     } else if (v.is_float()) {
       ok = ok && std::fprintf(f, "%.14g", v.n) > 0;
     } else {
