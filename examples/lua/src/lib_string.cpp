@@ -734,6 +734,10 @@ int str_format(State* L) {
       case 'u': {
         check_spec("-+0 ", true);
         int64_t x = check_integer(L, argi);
+        if (speclen == 1 && conv != 'u') {  // plain %d: tostring's digits
+          n = number_to_chars(Value::integer(x), buf);
+          break;
+        }
         std::string fmt(spec, speclen);  // without the conversion letter
         fmt += conv == 'u' ? "llu" : "lld";
         n = std::snprintf(buf, sizeof buf, fmt.c_str(), static_cast<long long>(x));
@@ -798,8 +802,21 @@ int str_format(State* L) {
           if (std::strchr(spec, '.') == nullptr && s->len >= 100) {
             b.append(s->data, s->len);  // no precision and long: nothing to pad
           } else {
-            n = std::snprintf(buf, sizeof buf, spec, s->data);
-            b.append(buf, static_cast<size_t>(n));
+            // Width and precision of at most two digits each (check_spec): padded here.
+            const char* q = spec + 1;
+            const bool left = *q == '-';
+            while (*q == '-') q++;
+            size_t width = 0, len = s->len;
+            while (std::isdigit(static_cast<unsigned char>(*q))) width = width * 10 + static_cast<size_t>(*q++ - '0');
+            if (*q == '.') {
+              size_t precision = 0;
+              while (std::isdigit(static_cast<unsigned char>(*++q))) precision = precision * 10 + static_cast<size_t>(*q - '0');
+              if (precision < len) len = precision;
+            }
+            const size_t pad = width > len ? width - len : 0;
+            if (!left) b.append(pad, ' ');
+            b.append(s->data, len);
+            if (left) b.append(pad, ' ');
           }
         }
         L->top--;
