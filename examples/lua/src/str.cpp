@@ -179,27 +179,29 @@ size_t strings_sweep(State* L) {
   constexpr uint32_t kSweepAhead = 32;
   for (uint32_t i = 0; i < st.size; i++) {
     if (i + kSweepAhead < st.size) __builtin_prefetch(chain_head(st, st.buckets[i + kSweepAhead]), 1);
-    // The chain's survivors, in order, and their filter.
-    String* head = nullptr;
-    String** tail = &head;
+    // The chain's survivors keep their order; the bucket is rewritten, with its survivors'
+    // filter, only when a string left it.
+    String* head = chain_head(st, st.buckets[i]);
+    String* prev = nullptr;
     uintptr_t filter = 0;
-    for (String* s = chain_head(st, st.buckets[i]); s != nullptr;) {
+    bool removed = false;
+    for (String* s = head; s != nullptr;) {
       String* next = s->hnext;
       if (s->marked) {
         s->marked = 0;
-        *tail = s;
-        tail = &s->hnext;
         filter |= filter_bit(s->hash);
+        prev = s;
       } else {
+        (prev != nullptr ? prev->hnext : head) = next;
         size_t sz = str_size(s->len);
         mem_free(L, s, sz);
         freed += sz;
         st.count--;
+        removed = true;
       }
       s = next;
     }
-    *tail = nullptr;
-    st.buckets[i] = reinterpret_cast<uintptr_t>(head) | (st.filtered ? filter : 0);
+    if (removed) st.buckets[i] = reinterpret_cast<uintptr_t>(head) | (head != nullptr && st.filtered ? filter : 0);
   }
   if (st.count < st.size / 4 && st.size > 256) strings_resize(L, st.size / 2);
   return freed;
