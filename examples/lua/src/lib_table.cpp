@@ -95,6 +95,23 @@ String* concat_strings(State* L, const Value* tv, const String* sep, int64_t i, 
   const Value* items = t->array + (i - 1);
   const size_t n = static_cast<size_t>(last - i + 1);
   const size_t sep_len = sep ? sep->len : 0;
+  if (sep_len == 0) {
+    // Short results (a line of characters) in one pass through a buffer on the stack.
+    char buf[256];
+    size_t used = 0, k = 0;
+    for (; k < n; k++) {
+      if (!items[k].is_string()) return nullptr;
+      const String* s = items[k].s;
+      if (s->len > sizeof buf - used) break;
+      if (s->len == 1) {
+        buf[used++] = s->data[0];  // a character at a time: no call
+      } else {
+        std::memcpy(buf + used, s->data, s->len);
+        used += s->len;
+      }
+    }
+    if (k == n) return str_new(L, buf, used);
+  }
   size_t len;
   if (__builtin_mul_overflow(sep_len, n - 1, &len)) return nullptr;
   for (size_t k = 0; k < n; k++) {
