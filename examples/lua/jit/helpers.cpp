@@ -248,6 +248,27 @@ int lj_string_method(lj_state *L, const lj_string *key, lj_value *out) {
   return 1;
 }
 
+int lj_string_method_kept(lj_state *L, lj_class_site *site, lj_value *out) {
+  if (!lj_string_method(L, site->key, out)) return 0;
+  // The tables the answer came through are watched: a change to either moves class_epoch,
+  // which the kept answer is valid for (uops.c, keep_class_answer, the same for classes).
+  State *st = S(L);
+  Table *methods = table_get_short_str(st->string_meta, st->tm_names[kTMIndex])->t;
+  st->string_meta->watched = 1;
+  methods->watched = 1;
+  if (site->epoch != st->class_epoch) {
+    site->epoch = st->class_epoch;
+    for (int way = 0; way < LJ_CLASS_WAYS; way++) {
+      site->meta[way] = nullptr;
+      site->value[way].tag = LJ_NIL;
+    }
+    site->next_way = 0;
+  }
+  site->meta[0] = reinterpret_cast<const lj_table *>(st->string_meta);
+  site->value[0] = *out;
+  return 1;
+}
+
 int lj_call(lj_state *L, lj_value *lfunc, uint32_t b, uint32_t c, const void *next_pc) {
   State *st = S(L);
   // Every call from compiled code nests on the C++ stack: leave deep recursion to tier 1, which

@@ -47,6 +47,8 @@ int lj_get(struct lj_state *L, lj_table *t, const lj_value *key, lj_value *out);
 int lj_set(struct lj_state *L, lj_table *t, const lj_value *key, const lj_value *v);
 /* *out = the string method `key` (the string metatable's __index table); 0 otherwise. */
 int lj_string_method(struct lj_state *L, const lj_string *key, lj_value *out);
+/* lj_string_method for site->key, keeping the method found in the site (SELF_STR_C). */
+int lj_string_method_kept(struct lj_state *L, lj_class_site *site, lj_value *out);
 /* func[0] .. func[c-2] := func[0](func[1] .. func[b-1]) through the interpreter.
  * 1: done; 0: not attempted (the interpreter should make the call); -1: the call raised an
  * error, which is parked in the JIT state for the interpreter to rethrow. */

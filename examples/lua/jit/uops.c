@@ -62,6 +62,7 @@ CPJIT_HELPER(lj_concat);
 CPJIT_HELPER(lj_get);
 CPJIT_HELPER(lj_set);
 CPJIT_HELPER(lj_string_method);
+CPJIT_HELPER(lj_string_method_kept);
 CPJIT_HELPER(lj_call);
 CPJIT_HELPER(lj_push_frame);
 CPJIT_HELPER(lj_pop_frame);
@@ -1262,9 +1263,10 @@ static inline __attribute__((always_inline)) const lj_value *node_at(const lj_ta
   const lj_node *n = (const lj_node *)((const char *)t->node + offset);
   return n->key.tag == LJ_STRING && n->key.u.p == key ? &n->val : 0;
 }
-/* The walk found v (0: nil at the chain's end) in the classes of object `obj`: keep it, in
- * the next entry (all of them are forgotten first when a class changed since they were kept). */
-static inline __attribute__((always_inline)) void keep_class_answer(const struct lj_state *L, const lj_table *obj,
+/* The walk found v (0: nil at the chain's end) in the classes of objects with metatable `meta`:
+ * keep it, in the next entry (all of them are forgotten first when a class changed since they
+ * were kept). */
+static inline __attribute__((always_inline)) void keep_class_answer(const struct lj_state *L, const lj_table *meta,
                                                                     lj_class_site *site, const lj_value *v) {
   if (site->epoch != L->class_epoch) {
     site->epoch = L->class_epoch;
@@ -1276,7 +1278,7 @@ static inline __attribute__((always_inline)) void keep_class_answer(const struct
   }
   const uint32_t way = site->next_way;
   site->next_way = (way + 1) % LJ_CLASS_WAYS;
-  site->meta[way] = obj->meta;
+  site->meta[way] = meta;
   if (v != 0) copy_value(&site->value[way], v);
   else site->value[way].tag = LJ_NIL;
 }
@@ -1289,7 +1291,7 @@ static inline __attribute__((always_inline)) int class_chain(const struct lj_sta
     if (__builtin_expect((t->skeys & site->key_bit) != 0, 0)) {
       const lj_value *v = find_field(t, site->key);
       if (v != 0 && v->tag != LJ_NIL) {
-        if (level > 0) keep_class_answer(L, obj, site, v);
+        if (level > 0) keep_class_answer(L, obj->meta, site, v);
         copy_value(out, v);
         return 1;
       }
@@ -1299,7 +1301,7 @@ static inline __attribute__((always_inline)) int class_chain(const struct lj_sta
     lj_table *mt = t->meta;
     if (level == depth) {
       if (mt != 0) return 0;
-      keep_class_answer(L, obj, site, 0);
+      keep_class_answer(L, obj->meta, site, 0);
       out->tag = LJ_NIL;
       return 1;
     }
@@ -1312,7 +1314,7 @@ static inline __attribute__((always_inline)) int class_chain(const struct lj_sta
   }
   const lj_value *v = node_at(t, site->key, site->node);
   if (v == 0 || v->tag == LJ_NIL) return 0;
-  keep_class_answer(L, obj, site, v);
+  keep_class_answer(L, obj->meta, site, v);
   copy_value(out, v);
   return 1;
 }
@@ -1540,23 +1542,20 @@ CPJIT_UOP(SELF_STR) {
   if (!CPJIT_CALL(lj_string_method(L, CPJIT_OPERAND_PTR(1, const lj_string *), REG(0)))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
-/* The same through the nodes the recording found (operand 1, a lj_class_site of depth 1 whose
- * first step is the string metatable, the table operand 2 points to, the interpreter's). */
+/* The same with the method kept in operand 1, a lj_class_site, as GETFIELD_C keeps class
+ * answers: the helper finds it, keeps it in the site's first entry with the string metatable
+ * (the table operand 2 points to, the interpreter's) and marks that metatable and its __index
+ * table watched. While class_epoch stays and the metatable is the same, the kept method is the
+ * answer. */
 CPJIT_UOP_INFO(SELF_STR_C, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_});
 CPJIT_UOP(SELF_STR_C) {
-  const lj_class_site *site = CPJIT_OPERAND_PTR(1, const lj_class_site *);
+  lj_class_site *site = CPJIT_OPERAND_PTR(1, lj_class_site *);
   const lj_table *mt = *CPJIT_OPERAND_PTR(2, const lj_table *const *);
-  if (__builtin_expect(mt != 0, 1)) {
-    const lj_value *index = node_at(mt, site->index_key, site->index_node[0]);
-    if (__builtin_expect(index != 0 && index->tag == LJ_TABLE, 1)) {
-      const lj_value *v = node_at((const lj_table *)index->u.p, site->key, site->node);
-      if (__builtin_expect(v != 0 && v->tag != LJ_NIL, 1)) {
-        copy_value(REG(0), v);
-        CPJIT_CONTINUE();
-      }
-    }
+  if (LAID_OUT_LAST(L->class_epoch == site->epoch && mt == site->meta[0])) {
+    copy_value(REG(0), &site->value[0]);
+    CPJIT_CONTINUE();
   }
-  if (!CPJIT_CALL(lj_string_method(L, site->key, REG(0)))) CPJIT_EXIT(0);
+  if (!CPJIT_CALL(lj_string_method_kept(L, site, REG(0)))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
 
