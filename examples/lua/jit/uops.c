@@ -1686,8 +1686,9 @@ CPJIT_UOP(SETLIST) {
     lj_table *t = (lj_table *)list->u.p;                                                           \
     const uint32_t start = CPJIT_OPERAND_U32(1);                                                   \
     if (LAID_OUT_LAST((uint64_t)start + N <= t->asize && (!AT_TOP || L->top == list + 1 + N))) {   \
+      lj_value *const dst = t->array + start; /* once: the stores could alias the table's field */ \
       _Pragma("clang loop unroll(full)") for (uint32_t j = 1; j <= N; j++)                          \
-        copy_value(t->array + start + j - 1, list + j);                                            \
+        copy_value(dst + j - 1, list + j);                                                         \
       if (AT_TOP) L->top = L->ci->top;                                                             \
       CPJIT_CONTINUE();                                                                            \
     }                                                                                              \
