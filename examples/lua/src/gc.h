@@ -29,16 +29,25 @@ void mem_free_slow(State* L, void* p, size_t size);
 // The pool size class of a small block (sizes 0 and 1 .. kPoolGranule share class 0).
 inline size_t pool_class(size_t size) { return size == 0 ? 0 : (size - 1) / kPoolGranule; }
 
-// Inline: a block from its size class's free list, which is how most objects are made; the
-// bump pointer, new chunks, big blocks and the errors are out of line.
+// Inline: a block from its size class's free list, which is how most objects are made, or
+// from the newest chunk's bump pointer (between collections, when the lists run dry); new
+// chunks, big blocks and the errors are out of line.
 inline void* mem_alloc(State* L, size_t size) {
   Heap& h = L->heap;
   if (size <= kPoolMaxSize && h.total <= h.limit && size <= h.limit - h.total) {
-    PoolBlock*& list = h.free_lists[pool_class(size)];
+    const size_t cls = pool_class(size);
+    PoolBlock*& list = h.free_lists[cls];
     if (PoolBlock* b = list) {
       list = b->next;
       h.total += size;
       return b;
+    }
+    const size_t bytes = (cls + 1) * kPoolGranule;
+    if (static_cast<size_t>(h.chunk_end - h.chunk_cur) >= bytes) {
+      void* p = h.chunk_cur;
+      h.chunk_cur += bytes;
+      h.total += size;
+      return p;
     }
   }
   return mem_alloc_slow(L, size);
