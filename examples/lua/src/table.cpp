@@ -270,14 +270,17 @@ void table_free(State* L, Table* t) {
 void table_resize(State* L, Table* t, uint32_t narray, uint32_t nhash) {
   if (narray > kMaxArraySize) rt_error(L, "table overflow");
   uint32_t hsize = hash_size_for(L, nhash);
-  // Allocate everything first: a failure leaves the table untouched.
-  Value* new_array = narray ? mem_new_array<Value>(L, narray) : nullptr;
+  // An array part of the same size stays where it is (a table filled in order is rehashed
+  // once with the array unchanged, its next key going to a new hash part, before the array
+  // doubles). Otherwise allocate everything first: a failure leaves the table untouched.
+  const bool same_array = narray == t->asize;
+  Value* new_array = same_array ? t->array : narray ? mem_new_array<Value>(L, narray) : nullptr;
   Node* new_node = &dummy_node;
   if (hsize) {
     try {
       new_node = mem_new_array<Node>(L, hsize);
     } catch (...) {
-      if (new_array) mem_free_array(L, new_array, narray);
+      if (new_array && !same_array) mem_free_array(L, new_array, narray);
       throw;
     }
     for (uint32_t i = 0; i < hsize; i++) {
@@ -293,7 +296,7 @@ void table_resize(State* L, Table* t, uint32_t narray, uint32_t nhash) {
   uint32_t keep = old_asize < narray ? old_asize : narray;
   // One block copy: the old array's values were stored long before, so the value-by-value
   // copy Value's constructor asks for (store forwarding) buys nothing here.
-  if (keep) std::memcpy(static_cast<void*>(new_array), static_cast<const void*>(old_array), sizeof(Value) * keep);
+  if (keep && !same_array) std::memcpy(static_cast<void*>(new_array), static_cast<const void*>(old_array), sizeof(Value) * keep);
   for (uint32_t i = keep; i < narray; i++) set_nil(&new_array[i]);
   t->array = new_array;
   t->asize = narray;
@@ -311,7 +314,7 @@ void table_resize(State* L, Table* t, uint32_t narray, uint32_t nhash) {
     if (!n.val.is_nil()) insert_fresh(t, n.key, n.val);
   }
   // An array in the table's own block stays there, unused (its bytes go with the table).
-  if (old_array && old_array != table_inline_array(t)) mem_free_array(L, old_array, old_asize);
+  if (old_array && !same_array && old_array != table_inline_array(t)) mem_free_array(L, old_array, old_asize);
   if (old_hsize) mem_free_array(L, old_node, old_hsize);
 }
 
