@@ -290,6 +290,7 @@ void table_resize(State* L, Table* t, uint32_t narray, uint32_t nhash) {
   }
   Value* old_array = t->array;
   uint32_t old_asize = t->asize;
+  const bool old_inline = holds_inline_array(t);
   Node* old_node = t->node;
   uint32_t old_hsize = is_dummy(t) ? 0 : t->hmask + 1;
 
@@ -314,7 +315,7 @@ void table_resize(State* L, Table* t, uint32_t narray, uint32_t nhash) {
     if (!n.val.is_nil()) insert_fresh(t, n.key, n.val);
   }
   // An array in the table's own block stays there, unused (its bytes go with the table).
-  if (old_array && !same_array && old_array != table_inline_array(t)) mem_free_array(L, old_array, old_asize);
+  if (old_array && !same_array && !old_inline) mem_free_array(L, old_array, old_asize);
   if (old_hsize) mem_free_array(L, old_node, old_hsize);
 }
 

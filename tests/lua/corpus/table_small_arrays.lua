@@ -52,3 +52,16 @@ print(d[1], d[3], d[4], rawlen(d))
 local e = {1, 2, 3}
 for k, v in pairs(e) do io.write(k, "=", v, " ") end
 print(select("#", table.unpack(e)))
+
+-- Tables that grow from empty, one after another: every array they outgrow goes back to the
+-- heap, wherever the allocator put it (right after the table, too).
+collectgarbage()
+local base = collectgarbage("count")
+for round = 1, 3 do
+  for i = 1, 100000 do
+    local t = {}
+    t[1] = i; t[2] = i; t[3] = i
+  end
+  collectgarbage()
+end
+print(collectgarbage("count") - base < 256)
