@@ -306,7 +306,7 @@ Status emit_planned(const StencilLibrary &lib, const TraceSpec &spec, Plan &plan
     // The slot starts at the stub: an exit not linked yet runs it.
     backend.write_link_jump(write + layout.link_offsets[e], address + layout.link_offsets[e],
                             address + layout.link_slot_offsets[e]);
-    arch::store64(write + layout.link_slot_offsets[e], address + layout.stub_offsets[e]);
+    arch::store64(write + layout.link_slot_offsets[e], layout.unlinked_target(e));
   }
   layout.size = layout.pool_offset + pool.used();
   layout.veneers = pool.veneers();

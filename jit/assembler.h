@@ -58,6 +58,9 @@ struct TraceLayout {
   uint32_t pool_offset = 0;                // veneers and data slots
   uint32_t veneers = 0;
   uint32_t data_slots = 0;
+
+  // What exit e's link slot holds while no side trace is linked there: its stub's address.
+  uint64_t unlinked_target(size_t e) const { return address + stub_offsets[e]; }
 };
 
 // Checks a trace against the library: stencils exist and are uops, operands fit their holes,

@@ -8,6 +8,9 @@ namespace cpjit::jit::observe {
 
 std::string trace_name(uint64_t trace_id) { return "trace" + std::to_string(trace_id); }
 
+std::string exit_stub_name(uint32_t exit) { return "exit" + std::to_string(exit); }
+std::string link_jump_name(uint32_t exit) { return exit_stub_name(exit) + ".link"; }
+
 const char *patch_kind_name(cpjit_patch_kind kind) {
   switch (kind) {
 #define CPJIT__KIND_NAME(name, doc) \
@@ -75,9 +78,9 @@ std::vector<CodeRange> code_ranges(const TraceDump &dump, std::string_view trace
 
   uint64_t code_end = std::max<uint64_t>(uops_end, dump.hot_size);
   for (const StubRecord &s : dump.stubs) {
-    add(Kind::kExitStub, "exit" + std::to_string(s.exit), s.offset, uint64_t{s.offset} + s.size);
+    add(Kind::kExitStub, exit_stub_name(s.exit), s.offset, uint64_t{s.offset} + s.size);
     if (s.link_offset != kNoExit)
-      add(Kind::kExitStub, "exit" + std::to_string(s.exit) + ".link", s.link_offset, uint64_t{s.link_offset} + s.link_size);
+      add(Kind::kExitStub, link_jump_name(s.exit), s.link_offset, uint64_t{s.link_offset} + s.link_size);
     code_end = std::max<uint64_t>(code_end, uint64_t{s.offset} + s.size);
   }
   add(Kind::kData, "data", code_end, dump.pool_offset);

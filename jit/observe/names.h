@@ -15,6 +15,9 @@ namespace cpjit::jit::observe {
 
 // "trace<N>": the name of trace `trace_id` everywhere (dump files, symbols, perf).
 std::string trace_name(uint64_t trace_id);
+// "exit<k>" and "exit<k>.link": a trace's exit stub for exit k and the link jump in front of it.
+std::string exit_stub_name(uint32_t exit);
+std::string link_jump_name(uint32_t exit);
 
 // Names used in dump files, from the X-macro tables of <cpjit/stencil_set.h> and
 // <cpjit/hole_abi.h>: "A64Branch26", "operand", "u16", "x86_64". "?" for values outside them.
@@ -40,6 +43,7 @@ struct CodeRange {
 //   <trace>:<UOP>        each uop (a name may repeat when a uop occurs twice)
 //   <trace>:trap         the trap after the last uop
 //   <trace>:exit<k>      the exit stub of trace exit k (side exits and error exits alike)
+//   <trace>:exit<k>.link the link jump in front of a linkable exit's stub
 //   <trace>:data         read-only data copied with the stencils (constants, jump tables)
 //   <trace>:pool         veneers and data slots
 // Ranges that fall outside dump.bytes are clipped (a dump is trusted, but clipping keeps every

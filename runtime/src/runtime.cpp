@@ -462,7 +462,7 @@ void set_link(cpjit_executor *from, uint32_t exit_id, const cpjit_executor *to) 
   if (exit_id >= l.link_slot_offsets.size() || l.link_slot_offsets[exit_id] == UINT32_MAX) return;
   if (uint64_t *slot = from->ctx->memory->live_word(l.address + l.link_slot_offsets[exit_id])) {
     const uint64_t target =
-        to != nullptr ? reinterpret_cast<uintptr_t>(to->link_address()) : l.address + l.stub_offsets[exit_id];
+        to != nullptr ? reinterpret_cast<uintptr_t>(to->link_address()) : l.unlinked_target(exit_id);
     __atomic_store_n(slot, target, __ATOMIC_RELEASE);
   }
 }

@@ -183,10 +183,10 @@ class DumpDescriber {
     if (off >= trap_begin_ && off < trap_end_) return {with_delta("trap", trap_begin_), "trap"};
     for (const jit::StubRecord &s : d_.stubs) {
       if (off >= s.offset && off < uint64_t{s.offset} + s.size)
-        return {with_delta("exit stub " + std::to_string(s.exit), s.offset), "exit" + std::to_string(s.exit)};
+        return {with_delta("exit stub " + std::to_string(s.exit), s.offset), jit::observe::exit_stub_name(s.exit)};
       if (s.link_offset != jit::kNoExit && off >= s.link_offset && off < uint64_t{s.link_offset} + s.link_size)
         return {with_delta("link jump of exit " + std::to_string(s.exit), s.link_offset),
-                "exit" + std::to_string(s.exit) + ".link"};
+                jit::observe::link_jump_name(s.exit)};
     }
     if (off >= pool_begin_) return {"pool" + offset_text(off), "pool"};
     for (auto it = data_owners_.rbegin(); it != data_owners_.rend(); ++it)
@@ -237,7 +237,7 @@ class DumpDescriber {
           n.link = anchor;
         } else {
           n.text = what + " -> " + exit_text(h.exit);
-          n.link = "exit" + std::to_string(h.exit);
+          n.link = jit::observe::exit_stub_name(h.exit);
         }
         break;
       }
@@ -320,7 +320,7 @@ class DumpDescriber {
 
   Block stub_block(size_t s) const {
     const jit::StubRecord &r = d_.stubs[s];
-    Block b = code_block("exit" + std::to_string(r.exit), "exit-stub", "exit stub " + std::to_string(r.exit), r.offset, r.size);
+    Block b = code_block(jit::observe::exit_stub_name(r.exit), "exit-stub", "exit stub " + std::to_string(r.exit), r.offset, r.size);
     b.facts.emplace_back("record", hex(r.record));
     std::vector<std::string> from;
     for (const HoleRecord &h : d_.holes) {
@@ -338,7 +338,7 @@ class DumpDescriber {
   // to the side trace linked there.
   Block link_block(size_t s) const {
     const jit::StubRecord &r = d_.stubs[s];
-    Block b = code_block("exit" + std::to_string(r.exit) + ".link", "link-jump",
+    Block b = code_block(jit::observe::link_jump_name(r.exit), "link-jump",
                          "link jump of exit " + std::to_string(r.exit), r.link_offset, r.link_size);
     b.facts.emplace_back("slot", offset_text(r.link_slot_offset));
     b.facts.emplace_back("at", offset_text(r.link_offset) + ", " + std::to_string(r.link_size) + " bytes");

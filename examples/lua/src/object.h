@@ -133,6 +133,11 @@ static_assert(sizeof(Table) <= kTableInlineOffset);
 inline Value* table_inline_array(Table* t) {
   return reinterpret_cast<Value*>(reinterpret_cast<char*>(t) + kTableInlineOffset);
 }
+// Whether t's array part is the one in its own block (not yet moved out by a resize).
+inline bool holds_inline_array(const Table* t) {
+  return t->inline_slots != 0 &&
+         t->array == reinterpret_cast<const Value*>(reinterpret_cast<const char*>(t) + kTableInlineOffset);
+}
 // Bytes of the table's own block.
 inline size_t table_block_size(const Table* t) {
   return t->inline_slots ? kTableInlineOffset + sizeof(Value) * t->inline_slots : sizeof(Table);

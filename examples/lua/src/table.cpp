@@ -40,8 +40,6 @@ Node make_dummy() {
 Node dummy_node = make_dummy();
 
 inline bool is_dummy(const Table* t) { return t->node == &dummy_node; }
-inline bool holds_inline_array(Table* t) { return t->inline_slots != 0 && t->array == table_inline_array(t); }
-inline bool holds_inline_array(const Table* t) { return holds_inline_array(const_cast<Table*>(t)); }
 
 inline uint32_t mix64(uint64_t x) {
   x ^= x >> 33;
