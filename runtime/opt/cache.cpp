@@ -11,8 +11,8 @@
 // use_caches walks each straight line of the trace knowing which slot each cache mirrors, and
 // swaps a uop for its variant where an operand's slot is mirrored. The slots stay up to date
 // (producers still store), so exits and everything else are unaffected. A cache stops
-// mirroring its slot when the slot is written again, when an escaping or unknown uop runs (or
-// one that says it clobbers caches, CPJIT_UOP_CLOBBERS_CACHES), when another uop fills the cache, when a uop calls a helper (for caches only loaders fill: the
+// mirroring its slot when the slot is written again, when an escaping or unknown uop runs, when
+// another uop fills the cache, when a uop calls a helper (for caches only loaders fill: the
 // interpreter may let calls clobber those), and at jump targets (another path may arrive there).
 //
 // Loop-carried values. A value computed in one iteration and read in the
@@ -52,13 +52,8 @@ uint64_t variant_key(uint32_t base, uint8_t operand, uint8_t cache) {
   return (uint64_t{base} << 16) | (uint64_t{operand} << 8) | cache;
 }
 
-// Whether the uop may leave every cache changed (it escapes, or says so).
-bool clobbers_all(const UopInfo &info) {
-  return !info.known || (info.flags & (CPJIT_UOP_ESCAPES | CPJIT_UOP_CLOBBERS_CACHES));
-}
-
 // Whether the uop may leave caches that only loaders fill clobbered, or any slot changed.
-bool clobbers(const UopInfo &info) { return clobbers_all(info) || info.calls; }
+bool clobbers(const UopInfo &info) { return !info.known || (info.flags & CPJIT_UOP_ESCAPES) || info.calls; }
 
 // The loop bind() made: instructions [head, back] of the trace, slot `slot[c]` kept in home
 // cache c throughout.
@@ -291,7 +286,7 @@ void use_caches(const Uops &uops, Trace &trace, Stats &stats) {
     }
     const UopInfo &info = uops.of(insn);
     out.push_back(insn);
-    if (clobbers_all(info)) {
+    if (!info.known || (info.flags & CPJIT_UOP_ESCAPES)) {
       forget(true);
       continue;
     }

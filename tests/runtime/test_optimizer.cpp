@@ -308,7 +308,7 @@ struct CacheModel {
     // Loaders: cache 1 (facc-like), cache 2 (a second operand register), cache 3 (a home), and
     // their copies from one cache into another.
     kLoadA, kLoadB, kLoadH, kLoadAFromH, kLoadBFromH, kLoadHFromA,
-    kCall, kBranch, kClobber, kCount
+    kCall, kBranch, kCount
   };
   cpjit::opt::Uops uops;
   CacheModel() {
@@ -331,7 +331,6 @@ struct CacheModel {
     uops.info[kJump].flags = CPJIT_UOP_BRANCH | CPJIT_UOP_ENDS_TRACE;
     uops.info[kBranch].flags = CPJIT_UOP_BRANCH;
     uops.info[kCall].calls = true;
-    uops.info[kClobber].flags = CPJIT_UOP_CLOBBERS_CACHES;
     uops.index();
   }
   // The loaders and two-cache variants: a model with home caches.
@@ -401,9 +400,6 @@ TEST_CASE("caches: forgotten when the slot is written, after escaping uops and a
         std::vector<uint32_t>{M::kProduce, M::kWrite, M::kUse});
   CHECK(m.run({M::insn(M::kProduce, {5}), M::insn(M::kEscape, {}), M::insn(M::kUse, {6, 5, 7})}, stats) ==
         std::vector<uint32_t>{M::kProduce, M::kEscape, M::kUse});
-  // A uop that says it clobbers caches ends every mirror, even a producer's that calls keep.
-  CHECK(m.run({M::insn(M::kProduce, {5}), M::insn(M::kClobber, {}), M::insn(M::kUse, {6, 5, 7})}, stats) ==
-        std::vector<uint32_t>{M::kProduce, M::kClobber, M::kUse});
   // uop 1 is a loop head: the back edge arrives there with the cache holding something else.
   CHECK(m.run({M::insn(M::kProduce, {5}), M::insn(M::kUse, {6, 5, 7}), M::insn(M::kProduce, {8}),
                M::insn(M::kJump, {}, 1)},

@@ -26,13 +26,9 @@
  *   fh1..fh4  homes: floats a loop carries from one iteration to the next, each kept there for
  *             the whole loop and copied into facc or fb to be read (FLOAD_A__H1 ...).
  * fb and the homes are given up across helper calls (CPJIT_CALL_CLOBBERS): saving four more
- * doubles around every call would cost the stencils that call on their fast path.
- *   iacc      the integer that the last integer-producing uop stored, as facc for floats (the
- *             __i<k> variants read operand k from there). The fourth integer of the state: a
- *             callee-saved register (x86-64 r15, AArch64 x23), so it survives helper calls at
- *             no cost, as the optimizer assumes of caches that uops other than loaders fill. */
+ * doubles around every call would cost the stencils that call on their fast path. */
 #define CPJIT_STATE(X)                                                                          \
-  X(struct lj_state *, L) X(lj_value *, base) X(lj_lclosure *, cl) X(int64_t, iacc) X(double, facc) X(double, fb) \
+  X(struct lj_state *, L) X(lj_value *, base) X(lj_lclosure *, cl) X(double, facc) X(double, fb) \
   X(double, fh1) X(double, fh2) X(double, fh3) X(double, fh4)
 #define FACC 1 /* cache numbers */
 #define FB 2
@@ -40,11 +36,6 @@
 #define FH2 4
 #define FH3 5
 #define FH4 6
-#define IACC 7
-/* A stencil that needs iacc's register for itself (a walk and a helper call in one stencil)
- * gives the cache up: its uop is CPJIT_UOP_CLOBBERS_CACHES, or ESCAPES. A constant costs no
- * register where the stencil continues. */
-#define GIVE_UP_IACC() (iacc = 0)
 #define CPJIT_CALL_CLOBBERS() \
   (CPJIT_LOSE(fb), CPJIT_LOSE(fh1), CPJIT_LOSE(fh2), CPJIT_LOSE(fh3), CPJIT_LOSE(fh4))
 #include <cpjit/stencil.h>
@@ -277,30 +268,21 @@ CPJIT_UOP(NOT) {
   CPJIT_CONTINUE();
 }
 
-/* ---- integer arithmetic (Lua integers wrap) ----------------------------------------------
- * Every operation leaves its result in iacc too; the __i<k> variants read integer operand k
- * from there, as the float ones read facc. */
-#define INT_OP_K(NAME, KNOWN, GIVEN, OPB_KIND, LOAD_A, LOAD_B, EXPR, ...)                                  \
+/* ---- integer arithmetic (Lua integers wrap) ---------------------------------------------- */
+#define INT_OP_K(NAME, KNOWN, GIVEN, OPB_KIND, LOAD_B, EXPR)                                               \
   CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, OPB_KIND}, .results = {{0, 0, LJ_FACT_INT}}, \
-                 .cache_out = {0, IACC}, .given = {0, 0, GIVEN}, ##__VA_ARGS__);                               \
+                 .given = {0, 0, GIVEN});                                                                      \
   CPJIT_UOP(NAME) {                                                                                            \
-    uint64_t a = LOAD_A, b = LOAD_B;                                                                           \
-    iacc = (int64_t)(EXPR);                                                                                    \
-    put_int(REG(0), iacc, KNOWN);                                                                              \
+    uint64_t a = (uint64_t)REG(1)->u.i, b = LOAD_B;                                                            \
+    put_int(REG(0), (int64_t)(EXPR), KNOWN);                                                                   \
     CPJIT_CONTINUE();                                                                                          \
   }
-#define IA1 ((uint64_t)REG(1)->u.i)
-#define IB2 ((uint64_t)REG(2)->u.i)
-#define IACC_U ((uint64_t)iacc)
-#define INT_BINOP_K(NAME, SUF, KNOWN, GIVEN, EXPR)                                                \
-  INT_OP_K(NAME##SUF, KNOWN, GIVEN, R_, IA1, IB2, EXPR)                                           \
-  INT_OP_K(NAME##SUF##__i1, KNOWN, GIVEN, R_, IACC_U, IB2, EXPR, .cache_in = {1, IACC})           \
-  INT_OP_K(NAME##SUF##__i2, KNOWN, GIVEN, R_, IA1, IACC_U, EXPR, .cache_in = {2, IACC})
-#define INT_IMMOP_K(NAME, SUF, KNOWN, GIVEN, EXPR)                                                \
-  INT_OP_K(NAME##SUF, KNOWN, GIVEN, I_, IA1, CPJIT_OPERAND_U64(2), EXPR)                          \
-  INT_OP_K(NAME##SUF##__i1, KNOWN, GIVEN, I_, IACC_U, CPJIT_OPERAND_U64(2), EXPR, .cache_in = {1, IACC})
-#define INT_BINOP(NAME, EXPR) INT_BINOP_K(NAME, , 0, 0, EXPR) INT_BINOP_K(NAME, __t, 1, LJ_FACT_INT, EXPR)
-#define INT_IMMOP(NAME, EXPR) INT_IMMOP_K(NAME, , 0, 0, EXPR) INT_IMMOP_K(NAME, __t, 1, LJ_FACT_INT, EXPR)
+#define INT_BINOP(NAME, EXPR)                                         \
+  INT_OP_K(NAME, 0, 0, R_, (uint64_t)REG(2)->u.i, EXPR)               \
+  INT_OP_K(NAME##__t, 1, LJ_FACT_INT, R_, (uint64_t)REG(2)->u.i, EXPR)
+#define INT_IMMOP(NAME, EXPR)                                         \
+  INT_OP_K(NAME, 0, 0, I_, CPJIT_OPERAND_U64(2), EXPR)                \
+  INT_OP_K(NAME##__t, 1, LJ_FACT_INT, I_, CPJIT_OPERAND_U64(2), EXPR)
 INT_BINOP(ADD_II, a + b)
 INT_BINOP(SUB_II, a - b)
 INT_BINOP(MUL_II, a *b)
@@ -351,27 +333,22 @@ static inline __attribute__((always_inline)) int64_t lua_imod(int64_t a, int64_t
 }
 #define INT_DIVOP(NAME, FN)                                                                                  \
   CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE | CPJIT_UOP_MAY_ERROR, .operands = {W_, R_, R_},              \
-                 .results = {{0, 0, LJ_FACT_INT}}, .cache_out = {0, IACC});                                  \
+                 .results = {{0, 0, LJ_FACT_INT}});                                                          \
   CPJIT_UOP(NAME) {                                                                                          \
     int64_t b = REG(2)->u.i;                                                                                 \
     if (b == 0) CPJIT_ERROR();                                                                               \
-    iacc = FN(REG(1)->u.i, b);                                                                               \
-    set_int(REG(0), iacc);                                                                                   \
+    set_int(REG(0), FN(REG(1)->u.i, b));                                                                     \
     CPJIT_CONTINUE();                                                                                        \
   }
 INT_DIVOP(IDIV_II, lua_idiv)
 INT_DIVOP(MOD_II, lua_imod)
 /* With a constant divisor the recorder checked is not zero. */
-#define INT_DIVK_A(NAME, FN, A, ...)                                                                            \
-  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, I_}, .results = {{0, 0, LJ_FACT_INT}},   \
-                 .cache_out = {0, IACC}, ##__VA_ARGS__);                                                      \
+#define INT_DIVK(NAME, FN)                                                                                    \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, I_}, .results = {{0, 0, LJ_FACT_INT}}); \
   CPJIT_UOP(NAME) {                                                                                           \
-    iacc = FN(A, CPJIT_OPERAND_I64(2));                                                                       \
-    set_int(REG(0), iacc);                                                                                    \
+    set_int(REG(0), FN(REG(1)->u.i, CPJIT_OPERAND_I64(2)));                                                   \
     CPJIT_CONTINUE();                                                                                         \
   }
-#define INT_DIVK(NAME, FN) \
-  INT_DIVK_A(NAME, FN, REG(1)->u.i) INT_DIVK_A(NAME##__i1, FN, iacc, .cache_in = {1, IACC})
 INT_DIVK(IDIV_IK, lua_idiv)
 INT_DIVK(MOD_IK, lua_imod)
 /* The same for a divisor d of at least 2 (operand 2) with operand 3 m = floor(2^64 / d) + 1,
@@ -400,16 +377,12 @@ static inline __attribute__((always_inline)) int64_t lua_imod_magic(int64_t n, u
   udiv_magic((uint64_t)(n ^ sign), d, m, &r);
   return (r ^ sign) + (int64_t)(d & (uint64_t)sign);
 }
-#define INT_DIVM_A(NAME, FN, A, ...)                                                                               \
-  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, I_, I_}, .results = {{0, 0, LJ_FACT_INT}},  \
-                 .cache_out = {0, IACC}, ##__VA_ARGS__);                                                         \
-  CPJIT_UOP(NAME) {                                                                                              \
-    iacc = FN(A, CPJIT_OPERAND_U64(2), CPJIT_OPERAND_U64(3));                                                    \
-    set_int(REG(0), iacc);                                                                                       \
-    CPJIT_CONTINUE();                                                                                            \
+#define INT_DIVM(NAME, FN)                                                                                        \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE, .operands = {W_, R_, I_, I_}, .results = {{0, 0, LJ_FACT_INT}}); \
+  CPJIT_UOP(NAME) {                                                                                               \
+    set_int(REG(0), FN(REG(1)->u.i, CPJIT_OPERAND_U64(2), CPJIT_OPERAND_U64(3)));                                 \
+    CPJIT_CONTINUE();                                                                                             \
   }
-#define INT_DIVM(NAME, FN) \
-  INT_DIVM_A(NAME, FN, REG(1)->u.i) INT_DIVM_A(NAME##__i1, FN, iacc, .cache_in = {1, IACC})
 INT_DIVM(IDIV_IM, lua_idiv_magic)
 INT_DIVM(MOD_IM, lua_imod_magic)
 
@@ -433,7 +406,6 @@ INT_DIVM(MOD_IM, lua_imod_magic)
 #define I1 ((double)REG(1)->u.i)
 #define I2 ((double)REG(2)->u.i)
 #define K2 CPJIT_OPERAND_F64(2)
-#define IACC_F ((double)iacc)
 /* Every shape, with its cache variants, as BASE (SUF empty) or as its given variant (SUF __t,
  * whose cache variants are BASE__t__1 and so on). */
 #define FLOAT_OPS_K(NAME, SUF, KNOWN, GIVEN, EXPR)                                                 \
@@ -444,14 +416,11 @@ INT_DIVM(MOD_IM, lua_imod_magic)
   FLOAT_UOP_K(NAME##_FF##SUF##__2__b, KNOWN, GIVEN, R_, fb, facc, EXPR, .cache_in = {1, FB})       \
   FLOAT_UOP_K(NAME##_IF##SUF, KNOWN, GIVEN, R_, I1, F2, EXPR)                                     \
   FLOAT_UOP_K(NAME##_IF##SUF##__2, KNOWN, GIVEN, R_, I1, facc, EXPR, .cache_in = {2, FACC})       \
-  FLOAT_UOP_K(NAME##_IF##SUF##__i1, KNOWN, GIVEN, R_, IACC_F, F2, EXPR, .cache_in = {1, IACC})    \
   FLOAT_UOP_K(NAME##_FI##SUF, KNOWN, GIVEN, R_, F1, I2, EXPR)                                     \
   FLOAT_UOP_K(NAME##_FI##SUF##__1, KNOWN, GIVEN, R_, facc, I2, EXPR, .cache_in = {1, FACC})       \
-  FLOAT_UOP_K(NAME##_FI##SUF##__i2, KNOWN, GIVEN, R_, F1, IACC_F, EXPR, .cache_in = {2, IACC})    \
   FLOAT_UOP_K(NAME##_FK##SUF, KNOWN, GIVEN, I_, F1, K2, EXPR)                                     \
   FLOAT_UOP_K(NAME##_FK##SUF##__1, KNOWN, GIVEN, I_, facc, K2, EXPR, .cache_in = {1, FACC})       \
-  FLOAT_UOP_K(NAME##_IK##SUF, KNOWN, GIVEN, I_, I1, K2, EXPR)                                     \
-  FLOAT_UOP_K(NAME##_IK##SUF##__i1, KNOWN, GIVEN, I_, IACC_F, K2, EXPR, .cache_in = {1, IACC})
+  FLOAT_UOP_K(NAME##_IK##SUF, KNOWN, GIVEN, I_, I1, K2, EXPR)
 #define FLOAT_OPS(NAME, EXPR)                  \
   FLOAT_OPS_K(NAME, , 0, 0, EXPR)               \
   FLOAT_OPS_K(NAME, __t, 1, LJ_FACT_FLOAT, EXPR)
@@ -630,29 +599,9 @@ FLOAT_UNARY(TOFLOAT, I1, x)
     if (CMP) CPJIT_EXIT(0);                                                                     \
     CPJIT_CONTINUE();                                                                           \
   }
-/* Integer comparisons, and their variants reading operand 0 (__i0) or 1 (__i1) from iacc. */
-#define INT_CMP(NAME, LOAD_A, LOAD_B, OPERAND_B, CMP, ...)                                 \
-  CPJIT_UOP_INFO(NAME, .flags = GUARD_FLAGS, .operands = {R_, OPERAND_B}, ##__VA_ARGS__); \
-  CPJIT_UOP(NAME) {                                                                     \
-    int64_t a = LOAD_A, b = LOAD_B;                                                     \
-    if (!(CMP)) CPJIT_EXIT(0);                                                          \
-    CPJIT_CONTINUE();                                                                   \
-  }
-#define INT_CMP_II(NAME, CMP)                                           \
-  INT_CMP(NAME, REG(0)->u.i, REG(1)->u.i, R_, CMP)                      \
-  INT_CMP(NAME##__i0, iacc, REG(1)->u.i, R_, CMP, .cache_in = {0, IACC}) \
-  INT_CMP(NAME##__i1, REG(0)->u.i, iacc, R_, CMP, .cache_in = {1, IACC}) \
-  INT_CMP(N##NAME, REG(0)->u.i, REG(1)->u.i, R_, !(CMP))                \
-  INT_CMP(N##NAME##__i0, iacc, REG(1)->u.i, R_, !(CMP), .cache_in = {0, IACC}) \
-  INT_CMP(N##NAME##__i1, REG(0)->u.i, iacc, R_, !(CMP), .cache_in = {1, IACC})
-#define INT_CMP_IK(NAME, CMP)                                                     \
-  INT_CMP(NAME, REG(0)->u.i, CPJIT_OPERAND_I64(1), I_, CMP)                       \
-  INT_CMP(NAME##__i0, iacc, CPJIT_OPERAND_I64(1), I_, CMP, .cache_in = {0, IACC}) \
-  INT_CMP(N##NAME, REG(0)->u.i, CPJIT_OPERAND_I64(1), I_, !(CMP))                 \
-  INT_CMP(N##NAME##__i0, iacc, CPJIT_OPERAND_I64(1), I_, !(CMP), .cache_in = {0, IACC})
-INT_CMP_II(LT_II, a < b)
-INT_CMP_II(LE_II, a <= b)
-INT_CMP_II(EQ_II, a == b)
+CMP_GUARDS(LT_II, int64_t, u.i, int64_t, REG(1)->u.i, R_, a < b)
+CMP_GUARDS(LE_II, int64_t, u.i, int64_t, REG(1)->u.i, R_, a <= b)
+CMP_GUARDS(EQ_II, int64_t, u.i, int64_t, REG(1)->u.i, R_, a == b)
 /* Strings, and numbers of mixed subtypes (an integer against a float, exactly), through
  * helpers. */
 #define STR_B ((const lj_string *)REG(1)->u.p)
@@ -685,9 +634,9 @@ CMP_GUARDS(LE_NN, const lj_value *, u.p, const lj_value *, REG(1), R_, CPJIT_CAL
 FLOAT_CMP_FF(LT_FF, a < b)
 FLOAT_CMP_FF(LE_FF, a <= b)
 FLOAT_CMP_FF(EQ_FF, a == b)
-INT_CMP_IK(LT_IK, a < b)
-INT_CMP_IK(LE_IK, a <= b)
-INT_CMP_IK(EQ_IK, a == b)
+CMP_GUARDS(LT_IK, int64_t, u.i, int64_t, CPJIT_OPERAND_I64(1), I_, a < b)
+CMP_GUARDS(LE_IK, int64_t, u.i, int64_t, CPJIT_OPERAND_I64(1), I_, a <= b)
+CMP_GUARDS(EQ_IK, int64_t, u.i, int64_t, CPJIT_OPERAND_I64(1), I_, a == b)
 /* A float register against a small integer constant (LTI with a float): exact in a double. */
 #define FLOAT_CMP_FK(NAME, CMP)                                        \
   FLOAT_CMP(NAME, F0, K1, I_, CMP)                                     \
@@ -967,8 +916,6 @@ static inline __attribute__((always_inline)) uint64_t array_index(int64_t key) {
 
 CPJIT_UOP_INFO(GETI, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, R_});
 CPJIT_UOP(GETI) { GETI_BODY(REG(2)->u.i, 0) }
-CPJIT_UOP_INFO(GETI__i2, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, R_}, .cache_in = {2, IACC});
-CPJIT_UOP(GETI__i2) { GETI_BODY(iacc, 0) }
 CPJIT_UOP_INFO(GETI_K, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_});
 CPJIT_UOP(GETI_K) { GETI_BODY(CPJIT_OPERAND_I64(2), 1) }
 /* t[key] with t upvalue operand 1 of the trace's own closure, read in the same uop: the
@@ -983,8 +930,6 @@ CPJIT_UOP(GETI_K) { GETI_BODY(CPJIT_OPERAND_I64(2), 1) }
 #define GETI_UP_BODY(KEY) UPVAL_TABLE_PRELUDE GETI_FROM((const lj_table *)upv->u.p, KEY, 0)
 CPJIT_UOP_INFO(GETI_UP, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, R_});
 CPJIT_UOP(GETI_UP) { GETI_UP_BODY(REG(2)->u.i) }
-CPJIT_UOP_INFO(GETI_UP__i2, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, R_}, .cache_in = {2, IACC});
-CPJIT_UOP(GETI_UP__i2) { GETI_UP_BODY(iacc) }
 CPJIT_UOP_INFO(GETI_UPK, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_});
 CPJIT_UOP(GETI_UPK) { GETI_UP_BODY(CPJIT_OPERAND_I64(2)) }
 /* The same with t an upvalue of an inlined call's closure, in slot operand 2 (GETUPVAL_F's);
@@ -1008,9 +953,9 @@ CPJIT_UOP(GETI_CTK) { GETI_FROM(CPJIT_OPERAND_PTR(1, const lj_table *), CPJIT_OP
  * else (outside the array part, another type, a nil) leaves the trace at the GETTABLE, before
  * anything changed, without a helper call. The __t variants: the slot holds that type already
  * (only the payload is written). */
-#define GETI_TYPED(NAME, K1, K2, PRELUDE, TABLE, KEY, TAG, FACT, KNOWN, GIVEN, ...)                       \
+#define GETI_TYPED(NAME, K1, K2, PRELUDE, TABLE, KEY, TAG, FACT, KNOWN, GIVEN)                            \
   CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, K1, K2}, .results = {{0, 0, FACT}}, \
-                 .given = {0, 0, GIVEN}, ##__VA_ARGS__);                                                 \
+                 .given = {0, 0, GIVEN});                                                                \
   CPJIT_UOP(NAME) {                                                                                      \
     PRELUDE                                                                                              \
     const lj_table *t = (TABLE);                                                                         \
@@ -1028,19 +973,12 @@ CPJIT_UOP(GETI_CTK) { GETI_FROM(CPJIT_OPERAND_PTR(1, const lj_table *), CPJIT_OP
 #define GETI_TYPED_FORMS(SUF, TAG, FACT)                                                                                \
   GETI_TYPED(GETI##SUF, R_, R_, , (const lj_table *)REG(1)->u.p, REG(2)->u.i, TAG, FACT, 0, 0)                          \
   GETI_TYPED(GETI##SUF##__t, R_, R_, , (const lj_table *)REG(1)->u.p, REG(2)->u.i, TAG, FACT, 1, FACT)                  \
-  GETI_TYPED(GETI##SUF##__i2, R_, R_, , (const lj_table *)REG(1)->u.p, iacc, TAG, FACT, 0, 0, .cache_in = {2, IACC})     \
-  GETI_TYPED(GETI##SUF##__t__i2, R_, R_, , (const lj_table *)REG(1)->u.p, iacc, TAG, FACT, 1, FACT,                      \
-             .cache_in = {2, IACC})                                                                                     \
   GETI_TYPED(GETI_K##SUF, R_, I_, , (const lj_table *)REG(1)->u.p, CPJIT_OPERAND_I64(2), TAG, FACT, 0, 0)               \
   GETI_TYPED(GETI_K##SUF##__t, R_, I_, , (const lj_table *)REG(1)->u.p, CPJIT_OPERAND_I64(2), TAG, FACT, 1, FACT)       \
   GETI_TYPED(GETI_CT##SUF, I_, R_, , CPJIT_OPERAND_PTR(1, const lj_table *), REG(2)->u.i, TAG, FACT, 0, 0)             \
   GETI_TYPED(GETI_CT##SUF##__t, I_, R_, , CPJIT_OPERAND_PTR(1, const lj_table *), REG(2)->u.i, TAG, FACT, 1, FACT)     \
   GETI_TYPED(GETI_UP##SUF, I_, R_, UPVAL_TABLE_PRELUDE, (const lj_table *)upv->u.p, REG(2)->u.i, TAG, FACT, 0, 0)       \
   GETI_TYPED(GETI_UP##SUF##__t, I_, R_, UPVAL_TABLE_PRELUDE, (const lj_table *)upv->u.p, REG(2)->u.i, TAG, FACT, 1, FACT) \
-  GETI_TYPED(GETI_UP##SUF##__i2, I_, R_, UPVAL_TABLE_PRELUDE, (const lj_table *)upv->u.p, iacc, TAG, FACT, 0, 0,           \
-             .cache_in = {2, IACC})                                                                                     \
-  GETI_TYPED(GETI_UP##SUF##__t__i2, I_, R_, UPVAL_TABLE_PRELUDE, (const lj_table *)upv->u.p, iacc, TAG, FACT, 1, FACT,     \
-             .cache_in = {2, IACC})                                                                                     \
   GETI_TYPED(GETI_FUP##SUF, I_R_, R_, FRAME_UPVAL_TABLE_PRELUDE, (const lj_table *)upv->u.p, REG(3)->u.i, TAG, FACT, 0, 0) \
   GETI_TYPED(GETI_FUP##SUF##__t, I_R_, R_, FRAME_UPVAL_TABLE_PRELUDE, (const lj_table *)upv->u.p, REG(3)->u.i, TAG, FACT, 1, \
              FACT)
@@ -1078,14 +1016,12 @@ GETI_TYPED_FORMS(_T, LJ_TABLE, LJ_FACT_TABLE)
 
 CPJIT_UOP_INFO(SETI, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_, R_});
 CPJIT_UOP(SETI) { SETI_BODY(REG(1)->u.i, copy_value(slot, REG(2)), lj_set_int(L, t, key, REG(2))) }
-CPJIT_UOP_INFO(SETI__i1, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_, R_}, .cache_in = {1, IACC});
-CPJIT_UOP(SETI__i1) { SETI_BODY(iacc, copy_value(slot, REG(2)), lj_set_int(L, t, key, REG(2))) }
 CPJIT_UOP_INFO(SETI_K, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, R_});
 CPJIT_UOP(SETI_K) { SETI_BODY(CPJIT_OPERAND_I64(1), copy_value(slot, REG(2)), lj_set_int(L, t, key, REG(2))) }
 /* A value the recorder knows to be a float (_F) or an integer (_I) into an array slot holding
  * one of the same kind: the payload alone changes. Otherwise as SETI. */
-#define SETI_TYPED(NAME, K1, KEY, TAG, ...)                                                \
-  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, K1, R_}, ##__VA_ARGS__); \
+#define SETI_TYPED(NAME, K1, KEY, TAG)                                                     \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, K1, R_});             \
   CPJIT_UOP(NAME) {                                                                        \
     lj_table *t = (lj_table *)REG(0)->u.p;                                                 \
     const int64_t key = (KEY);                                                             \
@@ -1101,8 +1037,6 @@ CPJIT_UOP(SETI_K) { SETI_BODY(CPJIT_OPERAND_I64(1), copy_value(slot, REG(2)), lj
   }
 SETI_TYPED(SETI_F, R_, REG(1)->u.i, LJ_FLOAT)
 SETI_TYPED(SETI_I, R_, REG(1)->u.i, LJ_INT)
-SETI_TYPED(SETI_F__i1, R_, iacc, LJ_FLOAT, .cache_in = {1, IACC})
-SETI_TYPED(SETI_I__i1, R_, iacc, LJ_INT, .cache_in = {1, IACC})
 SETI_TYPED(SETI_K_F, I_, CPJIT_OPERAND_I64(1), LJ_FLOAT)
 SETI_TYPED(SETI_K_I, I_, CPJIT_OPERAND_I64(1), LJ_INT)
 /* Constant value: integer key in a register (SETTABLEK) or an immediate (SETIK). */
@@ -1188,7 +1122,6 @@ static inline __attribute__((always_inline)) int class_field(const lj_table *t, 
   return 0;
 }
 #define GETFIELD_BODY(TABLE)                                         \
-  GIVE_UP_IACC();                                                    \
   lj_table *t = (TABLE);                                             \
   lj_field_site *site = CPJIT_OPERAND_PTR(2, lj_field_site *);       \
   const lj_value *v = site_field(t, site);                           \
@@ -1200,7 +1133,7 @@ static inline __attribute__((always_inline)) int class_field(const lj_table *t, 
   if (!CPJIT_CALL(lj_get_field(L, t, site->key, REG(0)))) CPJIT_EXIT(0); \
   CPJIT_CONTINUE();
 
-CPJIT_UOP_INFO(GETFIELD, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_CLOBBERS_CACHES, .operands = {W_, R_, I_});
+CPJIT_UOP_INFO(GETFIELD, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_});
 CPJIT_UOP(GETFIELD) { GETFIELD_BODY((lj_table *)REG(1)->u.p) }
 
 /* t.key where the recording found key in t itself, in node `hint` (operand 3, as a byte offset
@@ -1305,7 +1238,7 @@ CPJIT_UOP_INFO(GUARD_FIELD_IS_EACH, .flags = GUARD_FLAGS, .operands = {I_, I_, I
 CPJIT_UOP(GUARD_FIELD_IS_EACH) { GUARD_FIELD_IS_BODY }
 
 /* Global (or other upvalue-table) field: the upvalue must hold a table. */
-CPJIT_UOP_INFO(GETTABUP, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_CLOBBERS_CACHES, .operands = {W_, I_, I_});
+CPJIT_UOP_INFO(GETTABUP, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_});
 CPJIT_UOP(GETTABUP) {
   const lj_value *up = UPVAL(cl, 1)->v;
   if (up->tag != LJ_TABLE) CPJIT_EXIT(0);
@@ -2016,7 +1949,6 @@ static inline __attribute__((always_inline)) void pop_frame(struct lj_state *L, 
 }
 CPJIT_UOP_INFO(PUSH_FRAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_, I_});
 CPJIT_UOP(PUSH_FRAME) {
-  GIVE_UP_IACC();
   if (!push_frame(L, REG(0), CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *)))
     CPJIT_EXIT(0);
   CPJIT_CONTINUE();
@@ -2112,7 +2044,6 @@ CPJIT_UOP(POP_FRAME1_K) {
 /* PUSH_FRAME, then the callee's frame is the trace's own. */
 CPJIT_UOP_INFO(CALL_REBASE, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_, I_});
 CPJIT_UOP(CALL_REBASE) {
-  GIVE_UP_IACC();
   lj_value *func = REG(0);
   if (!push_frame(L, func, CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *)))
     CPJIT_EXIT(0);
@@ -2314,7 +2245,6 @@ TAIL_FRAME_K_N(TAIL_FRAME_KT4, 4, 1)
 /* The same in the trace's own frame: the callee's frame and closure become the pinned ones. */
 CPJIT_UOP_INFO(TAIL_FRAME_BASE, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
 CPJIT_UOP(TAIL_FRAME_BASE) {
-  GIVE_UP_IACC();
   lj_lclosure *callee = (lj_lclosure *)REG(0)->u.p;
   if (!tail_frame(L, REG(0), CPJIT_OPERAND_U16(1))) CPJIT_EXIT(0);
   base = L->ci->base;
@@ -2423,7 +2353,7 @@ CPJIT_UOP(SETUPVAL_F_NS) {
   }
   CPJIT_EXIT(0);
 }
-CPJIT_UOP_INFO(GETTABUP_F, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_CLOBBERS_CACHES, .operands = {W_, I_, I_, R_});
+CPJIT_UOP_INFO(GETTABUP_F, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_, R_});
 CPJIT_UOP(GETTABUP_F) {
   const lj_value *up = UPVAL(CLOSURE_AT(3), 1)->v;
   if (up->tag != LJ_TABLE) CPJIT_EXIT(0);
@@ -2567,7 +2497,7 @@ FLOAT_UOP(MIN_FF__2, R_, F1, facc, (b < a) ? b : a, .cache_in = {2, FACC})
 /* ---- entering and leaving ------------------------------------------------------------------ */
 CPJIT_ENTRY(arg) {
   const struct lj_trace_entry *e = (const struct lj_trace_entry *)arg;
-  return CPJIT_ENTER(e->L, e->base, e->cl, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+  return CPJIT_ENTER(e->L, e->base, e->cl, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
 }
 
 /* Registers are always in the Lua stack: leaving needs nothing but the exit's record. */

@@ -97,8 +97,7 @@ typedef enum cpjit_stencil_role {
   X(CONST, 7, "writes operand 1, an immediate, into slot operand 0: a constant for folding")     \
   X(MOVE, 8, "copies slot operand 1 into slot operand 0")                                       \
   X(IDEMPOTENT, 9, "running it again, with nothing in between that escapes or writes its slots, changes nothing and cannot fail") \
-  X(READS_SLOTS, 10, "reads slots besides its read operands (a range from one of them): every slot counts as read") \
-  X(CLOBBERS_CACHES, 11, "may leave any register cache changed (not its slots): none is trusted after it")
+  X(READS_SLOTS, 10, "reads slots besides its read operands (a range from one of them): every slot counts as read")
 
 enum {
 #define CPJIT__FLAG_ENUM(name, bit, doc) CPJIT_UOP_##name = 1u << (bit),
