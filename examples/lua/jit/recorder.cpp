@@ -1873,9 +1873,12 @@ void Recorder::translate() {
         site->b = static_cast<uint16_t>(counted ? n : b);
         site->c = static_cast<uint16_t>(1 + p->numparams);
         std::string uop = own_base ? "TAIL_FRAME_BASE_K" : "TAIL_FRAME_K";
-        // The trace's own frame without varargs: the _KF forms take its base.
+        // The trace's own frame without varargs: the _KF forms take its base; the _SELF forms
+        // when the callee runs the frame's prototype, whose frame stays as it is.
         const std::optional<uint64_t> frame_base = own_base && counted ? base_below_func() : std::nullopt;
-        if (counted) uop += (b == 0 ? "T" : "") + std::string(frame_base ? "F" : "") + std::to_string(n);
+        const bool self = frame_base && p == frame().proto;
+        if (self) uop = "TAIL_FRAME_SELF_K" + std::string(b == 0 ? "T" : "") + std::to_string(n);
+        else if (counted) uop += (b == 0 ? "T" : "") + std::string(frame_base ? "F" : "") + std::to_string(n);
         emit(uop, {A, reinterpret_cast<uint64_t>(site), frame_base.value_or(0)});
       } else
         emit(own_base ? "TAIL_FRAME_BASE" : "TAIL_FRAME", {A, B});

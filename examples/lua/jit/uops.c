@@ -1905,17 +1905,18 @@ static inline __attribute__((always_inline)) int push_frame(struct lj_state *L, 
 }
 /* The same for a call of a known function that takes fixed parameters, all passed: what the
  * frame needs was worked out when the call was recorded (the site); the arguments end at
- * args_end. */
+ * args_end. No helper: a depth whose frame record does not exist yet (the first call that
+ * deep; records stay for the state's life) or a stack to grow returns 0, having changed
+ * nothing, and the uop leaves the trace for the interpreter to make the call. The fast path is
+ * then straight-line code, with no stack frame for a call. */
 static inline __attribute__((always_inline)) int push_frame_site(struct lj_state *L, lj_value *func,
                                                                  lj_value *args_end, const lj_call_site *site) {
   lj_callinfo *ci = L->ci;
   lj_callinfo *nci = ci->next;
-  if (LAID_OUT_LAST(nci != 0 && (char *)func + site->limit_offset < (char *)L->stack_limit)) {
-    enter_frame(L, ci, nci, func, args_end, (lj_value *)((char *)func + site->top_offset), site->return_pc,
-                site->code, site->nresults, 1);
-    return 1;
-  }
-  return lj_push_frame(L, func, site->b, site->c, site->return_pc);
+  if (nci == 0 || (char *)func + site->limit_offset >= (char *)L->stack_limit) return 0;
+  enter_frame(L, ci, nci, func, args_end, (lj_value *)((char *)func + site->top_offset), site->return_pc,
+              site->code, site->nresults, 1);
+  return 1;
 }
 /* The running frame returns R[first] .. R[first+n-1] to its caller, as poscall() does; the
  * helper when the frame has open upvalues to close. `no_upvalues` (a literal): the frame's
@@ -2051,23 +2052,11 @@ CPJIT_UOP(CALL_REBASE) {
   cl = (lj_lclosure *)func->u.p;
   CPJIT_CONTINUE();
 }
-/* push_frame_site written out, so that the fast path (laid out last) and the helper's path each
- * end in their own continuation: through push_frame_site the two merged first, one instruction
- * more on the fast path. */
+/* PUSH_FRAME_K, then the callee's frame is the trace's own. */
 CPJIT_UOP_INFO(CALL_REBASE_K, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_});
 CPJIT_UOP(CALL_REBASE_K) {
   lj_value *func = REG(0);
-  const lj_call_site *site = CPJIT_OPERAND_PTR(2, const lj_call_site *);
-  lj_callinfo *ci = L->ci;
-  lj_callinfo *nci = ci->next;
-  if (LAID_OUT_LAST(nci != 0 && (char *)func + site->limit_offset < (char *)L->stack_limit)) {
-    enter_frame(L, ci, nci, func, (lj_value *)((char *)base + CPJIT_OPERAND_U16(1)),
-                (lj_value *)((char *)func + site->top_offset), site->return_pc, site->code, site->nresults, 1);
-    base = func + 1;
-    cl = (lj_lclosure *)func->u.p;
-    CPJIT_CONTINUE();
-  }
-  if (!CPJIT_CALL(lj_push_frame(L, func, site->b, site->c, site->return_pc))) CPJIT_EXIT(0);
+  if (!push_frame_site(L, SITE_ARGS(func))) CPJIT_EXIT(0);
   base = func + 1;
   cl = (lj_lclosure *)func->u.p;
   CPJIT_CONTINUE();
@@ -2281,6 +2270,33 @@ TAIL_FRAME_BASE_KF_N(TAIL_FRAME_BASE_KF4, 4, 0)
 TAIL_FRAME_BASE_KF_N(TAIL_FRAME_BASE_KTF2, 2, 1)
 TAIL_FRAME_BASE_KF_N(TAIL_FRAME_BASE_KTF3, 3, 1)
 TAIL_FRAME_BASE_KF_N(TAIL_FRAME_BASE_KTF4, 4, 1)
+/* TAIL_FRAME_BASE_KF<n> (KTF<n>) when the callee runs the frame's own prototype, without
+ * varargs (a self tail call, which the recorder knows): the frame keeps its base, its top and
+ * its stack room (one prototype, one frame), and its caller's count of results. Only the
+ * values move down; the frame starts over at the code, marked as entered through a tail
+ * call. */
+#define TAIL_FRAME_SELF_N(NAME, N, AT_TOP)                                                              \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_, I_});       \
+  CPJIT_UOP(NAME) {                                                                                     \
+    lj_value *callee = REG(0);                                                                          \
+    lj_value *frame_base = REG(2);                                                                      \
+    lj_value *func = frame_base - 1;                                                                    \
+    if (AT_TOP && L->top != callee + N) CPJIT_EXIT(0);                                                  \
+    _Pragma("clang loop unroll(full)") for (uint32_t j = 0; j < N; j++) copy_value(func + j, callee + j); \
+    lj_callinfo *ci = L->ci;                                                                            \
+    ci->savedpc = CPJIT_OPERAND_PTR(1, const lj_call_site *)->code;                                    \
+    ci->status |= LJ_CI_TAIL;                                                                           \
+    L->top = func + N;                                                                                  \
+    base = frame_base;                                                                                  \
+    cl = (lj_lclosure *)func->u.p;                                                                      \
+    CPJIT_CONTINUE();                                                                                   \
+  }
+TAIL_FRAME_SELF_N(TAIL_FRAME_SELF_K2, 2, 0)
+TAIL_FRAME_SELF_N(TAIL_FRAME_SELF_K3, 3, 0)
+TAIL_FRAME_SELF_N(TAIL_FRAME_SELF_K4, 4, 0)
+TAIL_FRAME_SELF_N(TAIL_FRAME_SELF_KT2, 2, 1)
+TAIL_FRAME_SELF_N(TAIL_FRAME_SELF_KT3, 3, 1)
+TAIL_FRAME_SELF_N(TAIL_FRAME_SELF_KT4, 4, 1)
 CPJIT_UOP_INFO(GETUPVAL_F, .operands = {W_, I_, R_});
 CPJIT_UOP(GETUPVAL_F) {
   copy_value(REG(0), UPVAL(CLOSURE_AT(2), 1)->v);

@@ -1,5 +1,6 @@
 #include "state.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -147,10 +148,21 @@ void check_stack(State* L, int n) {
 CallInfo* next_ci(State* L) {
   CallInfo* ci = L->ci->next;
   if (ci == nullptr) {
-    ci = new CallInfo{};
-    ci->prev = L->ci;
-    ci->next = nullptr;
-    L->ci->next = ci;
+    // As many records again as the chain has (at least 8), linked now: a call that goes one
+    // frame deeper than ever before finds its record there, and so does a trace, whose frame
+    // pushes leave for the interpreter when the record is missing. Records stay for the
+    // state's life: a recursion of depth d made them exist once, with log2(d) such calls.
+    size_t depth = 0;
+    for (const CallInfo* p = L->ci; p != nullptr; p = p->prev) depth++;
+    CallInfo* last = L->ci;
+    for (size_t i = 0; i < std::max<size_t>(depth, 8); i++) {
+      auto* fresh = new CallInfo{};
+      fresh->prev = last;
+      fresh->next = nullptr;
+      last->next = fresh;
+      last = fresh;
+    }
+    ci = L->ci->next;
   }
   return ci;
 }
