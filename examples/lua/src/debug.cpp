@@ -285,23 +285,20 @@ std::string traceback(State* L, const char* msg, int level) {
   out += "stack traceback:";
   CallInfo* ci = L->ci;
   for (int i = 0; i < level && ci != &L->base_ci; i++) ci = ci->prev;
-  int shown = 0;
-  for (; ci != nullptr; ci = ci->prev) {
+  int total = 0;  // levels from the first one shown to the host's
+  for (const CallInfo* c = ci; c != nullptr; c = c == &L->base_ci ? nullptr : c->prev) total++;
+  // A deep stack as the reference interpreter prints it: the first 10 levels, a line counting
+  // the levels left out (one fewer than it leaves out), the last 11.
+  for (int index = 0; ci != nullptr; ci = ci->prev, index++) {
+    if (index == 10 && total > 22) {
+      out += format("\n\t...\t(skipping %d levels)", total - 22);
+      for (int k = 0; k < total - 21; k++) ci = ci->prev;
+      index += total - 21;
+    }
     out += "\n\t";
     if (ci == &L->base_ci) {
       out += "[C]: in ?";
       break;
-    }
-    if (++shown > 22 && ci->prev && ci->prev->prev) {
-      // Deep stacks: keep the first and last levels only.
-      int remaining = 0;
-      for (CallInfo* c = ci; c != &L->base_ci; c = c->prev) remaining++;
-      if (remaining > 11) {
-        out += format("...\t(skipping %d levels)", remaining - 11);
-        for (int k = 0; k < remaining - 11; k++) ci = ci->prev;
-        out += "\n\t";
-      }
-      shown = -1000000;
     }
     bool is_lua = ci->status & kCILua;
     if (is_lua) {
