@@ -119,7 +119,7 @@ typedef struct lj_class_site {
   uint64_t key_bit;           /* LJ_KEY_BIT of the key's hash */
   uint32_t index_node[2];     /* "__index" in the metatable at each depth */
   uint32_t node;              /* the key in the table it was found in */
-  uint32_t obj_node;          /* where an object last held the key with a nil value */
+  uint32_t obj_node;          /* where an object last held the key (a value of its own, or nil) */
   /* The answers found for objects with up to LJ_CLASS_WAYS metatables (a site that sees
    * objects of several classes), valid for objects that lack the key while class_epoch stays
    * at `epoch` (the tables they came through are watched). epoch UINT64_MAX: none yet. */

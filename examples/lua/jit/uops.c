@@ -1290,13 +1290,13 @@ static inline __attribute__((always_inline)) int class_chain(const struct lj_sta
     if (level == depth && !nil_end) break;
     if (__builtin_expect((t->skeys & site->key_bit) != 0, 0)) {
       const lj_value *v = find_field(t, site->key);
+      if (level == 0 && v != 0) /* the object holds the key (maybe with nil): remember where */
+        site->obj_node = (uint32_t)((const char *)v - (const char *)t->node);
       if (v != 0 && v->tag != LJ_NIL) {
         if (level > 0) keep_class_answer(L, obj->meta, site, v);
         copy_value(out, v);
         return 1;
       }
-      if (level == 0 && v != 0) /* the object holds the key with nil: remember where */
-        site->obj_node = (uint32_t)((const char *)v - (const char *)t->node);
     }
     lj_table *mt = t->meta;
     if (level == depth) {
@@ -1322,9 +1322,15 @@ static inline __attribute__((always_inline)) int class_chain(const struct lj_sta
   lj_table *t = (lj_table *)REG(1)->u.p;                                                     \
   lj_class_site *site = CPJIT_OPERAND_PTR(2, lj_class_site *);                               \
   int absent = !(t->skeys & site->key_bit);                                                  \
-  if (!absent) { /* the key may be there: with nil where an object held it last? */          \
+  if (!absent) { /* the key may be there (the filter errs the other way): where an object    \
+                    held it last, else wherever its chain says */                            \
     const lj_value *own = node_at(t, site->key, site->obj_node);                             \
-    absent = own != 0 && own->tag == LJ_NIL;                                                 \
+    if (own == 0) own = find_field(t, site->key);                                            \
+    if (own != 0 && own->tag != LJ_NIL) { /* its own value: no class has a say */            \
+      copy_value(REG(0), own);                                                               \
+      CPJIT_CONTINUE();                                                                      \
+    }                                                                                        \
+    absent = 1; /* not there, or there with nil */                                           \
   }                                                                                          \
   if (__builtin_expect(absent && L->class_epoch == site->epoch, 1)) {                        \
     const lj_table *mt = t->meta;                                                            \
