@@ -11,8 +11,9 @@
 //
 // The same walk tracks which idempotent uops (CPJIT_UOP_IDEMPOTENT: same operands, same
 // effect, no new failure) have run with which operands since anything escaped or wrote a slot
-// they read; a repeat is removed too. After peeling, that is the loop's copy of a check the
-// first iteration made (a frame's stack room, a closure's prototype).
+// they read or write; a repeat is removed too. After peeling, that is the loop's copy of a
+// check the first iteration made (a frame's stack room, a closure's prototype), or of a
+// constant it stored in a slot that nothing else in the loop writes.
 #include <algorithm>
 #include <array>
 #include <optional>
@@ -94,10 +95,11 @@ Ran ran_key(const cpjit_insn &insn) {
   return key;
 }
 
-bool reads_slot(const UopInfo &info, const Ran &key, uint64_t slot) {
+// Whether the uop as it ran reads or writes that slot: writing it again elsewhere ends what
+// the run established (its check of the value, or the value it stored).
+bool touches_slot(const UopInfo &info, const Ran &key, uint64_t slot) {
   for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k)
-    if ((info.operands[k] == CPJIT_OPERAND_SLOT_READ || info.operands[k] == CPJIT_OPERAND_SLOT_READ_WRITE) &&
-        key[1 + k] == slot)
+    if (info.operands[k] != CPJIT_OPERAND_NONE && info.operands[k] != CPJIT_OPERAND_IMMEDIATE && key[1 + k] == slot)
       return true;
   return false;
 }
@@ -111,7 +113,7 @@ void transfer_ran(const Uops &uops, const cpjit_insn &insn, RanSet &ran) {
   for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k) {
     if (!writes_slot(info.operands[k])) continue;
     for (auto it = ran.begin(); it != ran.end();) {
-      if (reads_slot(uops.info[(*it)[0]], *it, insn.operands[k])) it = ran.erase(it);
+      if (touches_slot(uops.info[(*it)[0]], *it, insn.operands[k])) it = ran.erase(it);
       else ++it;
     }
   }
@@ -255,8 +257,28 @@ void propagate_facts(const Uops &uops, Trace &trace, Stats &stats, const Facts &
   for (size_t i = 0; i < n; ++i) {
     const UopInfo &info = uops.of(trace[i]);
     const bool proven_guard = in[i] && (info.flags & CPJIT_UOP_GUARD) && info.known && proven(info, trace[i], *in[i]);
-    const bool repeat = ran[i] && (info.flags & CPJIT_UOP_IDEMPOTENT) && info.known && ran[i]->count(ran_key(trace[i]));
+    // A constant's repeat stays for folding to use (remove_repeated_constants, later).
+    const bool repeat = ran[i] && (info.flags & CPJIT_UOP_IDEMPOTENT) && !(info.flags & CPJIT_UOP_CONST) &&
+                        info.known && ran[i]->count(ran_key(trace[i]));
     if (proven_guard || repeat) {
+      keep[i] = false;
+      ++removed;
+    }
+  }
+  if (removed == 0) return;
+  compact(uops, trace, keep);
+  stats.guards_removed += removed;
+}
+
+void remove_repeated_constants(const Uops &uops, Trace &trace, Stats &stats) {
+  const size_t n = trace.size();
+  const std::vector<std::optional<RanSet>> ran = ran_before(uops, trace);
+  std::vector<bool> keep(n, true);
+  size_t removed = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const UopInfo &info = uops.of(trace[i]);
+    if (ran[i] && (info.flags & CPJIT_UOP_IDEMPOTENT) && (info.flags & CPJIT_UOP_CONST) && info.known &&
+        ran[i]->count(ran_key(trace[i]))) {
       keep[i] = false;
       ++removed;
     }

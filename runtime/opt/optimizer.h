@@ -143,6 +143,10 @@ void optimize(const Uops &uops, uint32_t passes, uint32_t max_length, const Fact
 // ---- the passes (one per file) ------------------------------------------------------------
 void peel_loop(const Uops &uops, uint32_t max_length, Trace &trace, Stats &stats);  // peel.cpp
 void propagate_facts(const Uops &uops, Trace &trace, Stats &stats, const Facts &entry = {});  // facts.cpp
+// Removes a constant load (CPJIT_UOP_CONST and IDEMPOTENT) that repeats one whose slot nothing
+// wrote since: after peeling, the loop's copy of a constant the first iteration stored. After
+// folding, which reads constants where they are loaded.
+void remove_repeated_constants(const Uops &uops, Trace &trace, Stats &stats);      // facts.cpp
 void fold_constants(const Uops &uops, Trace &trace, Stats &stats);                 // fold.cpp
 void forward_values(const Uops &uops, Trace &trace, Stats &stats);                 // forward.cpp
 void remove_dead(const Uops &uops, Trace &trace, Stats &stats);                    // dce.cpp

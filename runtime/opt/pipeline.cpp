@@ -12,6 +12,8 @@
 //     │               (the interpreter's fold hook) and become constant loads
 //     ▼  forward.cpp  a copy into a slot that holds that value already disappears; a pure
 //     │               uop that recomputes a value still in a slot becomes a copy
+//     ▼  facts.cpp    constant loads that repeat one whose slot nothing wrote since go (the
+//     │               loop's copy of a constant stored before it)
 //     ▼  dce.cpp      pure uops whose results nobody reads before they are overwritten
 //     │               are removed (every exit reads every slot)
 //     ▼  given.cpp    a uop writing a slot whose fact is known, and the same as what it
@@ -29,6 +31,7 @@ void optimize(const Uops &uops, uint32_t passes, uint32_t max_length, const Fact
   if (passes & CPJIT_OPT_FACTS) propagate_facts(uops, trace, stats, entry);
   if (passes & CPJIT_OPT_FOLD) fold_constants(uops, trace, stats);
   if (passes & CPJIT_OPT_FORWARD) forward_values(uops, trace, stats);
+  if (passes & CPJIT_OPT_FACTS) remove_repeated_constants(uops, trace, stats);
   if (passes & CPJIT_OPT_DCE) remove_dead(uops, trace, stats);
   // After DCE: a given variant relies on the writer before it, which DCE may remove (its value
   // is overwritten unread) when it runs before this choice is made.

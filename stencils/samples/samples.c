@@ -25,7 +25,7 @@ CPJIT_UOP_INFO(SET_I16, .flags = CPJIT_UOP_PURE | CPJIT_UOP_CONST, .operands = {
 CPJIT_UOP_INFO(SET_U32, .flags = CPJIT_UOP_PURE | CPJIT_UOP_CONST, .operands = {W, I});
 CPJIT_UOP_INFO(SET_I32, .flags = CPJIT_UOP_PURE | CPJIT_UOP_CONST, .operands = {W, I}, .results = {{0, 0, SMALL}});
 CPJIT_UOP_INFO(SET_U64, .flags = CPJIT_UOP_PURE | CPJIT_UOP_CONST, .operands = {W, I});
-CPJIT_UOP_INFO(SET_I64, .flags = CPJIT_UOP_PURE | CPJIT_UOP_CONST, .operands = {W, I});
+CPJIT_UOP_INFO(SET_I64, .flags = CPJIT_UOP_PURE | CPJIT_UOP_CONST | CPJIT_UOP_IDEMPOTENT, .operands = {W, I});
 CPJIT_UOP_INFO(GUARD_SMALL, .flags = CPJIT_UOP_GUARD | CPJIT_UOP_MAY_EXIT, .operands = {R}, .proves = {{0, 0, SMALL}});
 CPJIT_UOP_INFO(MOVE, .flags = CPJIT_UOP_PURE | CPJIT_UOP_MOVE, .operands = {W, R});
 CPJIT_UOP_INFO(ADD, .flags = CPJIT_UOP_PURE | CPJIT_UOP_MAY_EXIT, .operands = {W, R, R});

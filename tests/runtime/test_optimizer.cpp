@@ -138,6 +138,31 @@ TEST_CASE("peeling one iteration lets the loop drop repeats of idempotent uops",
                            "EXIT_IF_ABOVE", "ADD", "JUMP_IF_LT", "EXIT"});
 }
 
+TEST_CASE("peeling one iteration lets the loop drop constants it stores again, after folding", "[unit][opt]") {
+  Case c;
+  c.add("SET_I64", {0, 0});
+  const uint32_t head = c.add("SET_I64", {2, 7});  // s2: nothing else in the loop writes it
+  c.add("SET_I64", {3, 1});                        // s3: the ADD below writes it too
+  c.add("ADD", {4, 2, 2});                         // folds to 14 (s2 is 7 in the same straight line)
+  c.add("ADD", {0, 0, 3});
+  c.add("ADD", {3, 3, 3});
+  c.add("JUMP_IF_LT", {0, 2}, head);
+  c.add("EXIT", {});
+  cpjit::opt::peel_loop(c.uops(), 4096, c.trace, c.stats);
+  cpjit::opt::propagate_facts(c.uops(), c.trace, c.stats);
+  cpjit::opt::fold_constants(c.uops(), c.trace, c.stats);
+  cpjit::opt::remove_repeated_constants(c.uops(), c.trace, c.stats);
+  // The peeled iteration folds to constants. In the loop, s2 = 7 and the folded s4 = 14 go;
+  // s3 = 1 stays (the loop writes s3 after it), and so does s3 + s3 folded to 2.
+  CHECK(c.names() == Names{"SET_I64", "SET_I64", "SET_I64", "SET_I64", "SET_I64", "SET_I64", "JUMP_IF_LT", "JUMP",
+                           "SET_I64", "ADD", "SET_I64", "JUMP_IF_LT", "EXIT"});
+  CHECK(c.trace[8].operands[0] == 3);
+  CHECK(c.trace[10].operands[0] == 3);
+  CHECK(c.trace[10].operands[1] == 2);
+  CHECK(c.stats.uops_folded == 5);
+  CHECK(c.stats.guards_removed == 2);
+}
+
 TEST_CASE("peeling one iteration lets the loop drop guards on values it does not change", "[unit][opt]") {
   Case c;
   c.add("SET_I64", {1, 100});

@@ -545,10 +545,12 @@ void Extractor::attach_meta(Stencil &stencil) {
   constexpr uint32_t kKnownFlags = 0 CPJIT_UOP_FLAGS(CPJIT__FLAG_BIT);
 #undef CPJIT__FLAG_BIT
   if (m.flags & ~kKnownFlags) refuse_meta("unknown flags");
-  if ((m.flags & CPJIT_UOP_IDEMPOTENT) && std::any_of(std::begin(m.operands), std::end(m.operands), [](uint8_t k) {
-        return k == CPJIT_OPERAND_SLOT_WRITE || k == CPJIT_OPERAND_SLOT_READ_WRITE;
-      }))
-    refuse_meta("CPJIT_UOP_IDEMPOTENT declared but the uop writes a slot");
+  // An idempotent uop may write slots only from immediates (a constant load): written from a
+  // slot, a repeat would not store the same value when both operands name one slot.
+  const auto has_operand = [&](uint8_t kind) { return std::find(std::begin(m.operands), std::end(m.operands), kind) != std::end(m.operands); };
+  if ((m.flags & CPJIT_UOP_IDEMPOTENT) &&
+      (has_operand(CPJIT_OPERAND_SLOT_READ_WRITE) || (has_operand(CPJIT_OPERAND_SLOT_WRITE) && has_operand(CPJIT_OPERAND_SLOT_READ))))
+    refuse_meta("CPJIT_UOP_IDEMPOTENT declared but the uop writes a slot from a slot");
   if ((m.flags & CPJIT_UOP_CONST) &&
       (m.operands[0] != CPJIT_OPERAND_SLOT_WRITE || m.operands[1] != CPJIT_OPERAND_IMMEDIATE))
     refuse_meta("CPJIT_UOP_CONST needs operand 0 a written slot and operand 1 an immediate");

@@ -197,26 +197,30 @@ CPJIT_UOP(GUARD_CFUNC) {
   CPJIT_CONTINUE();
 }
 
-/* ---- constants and copies ------------------------------------------------------------------ */
-CPJIT_UOP_INFO(LOADI, .flags = CPJIT_UOP_PURE | CPJIT_UOP_CONST, .operands = {W_, I_}, .results = {{0, 0, LJ_FACT_INT}});
+/* ---- constants and copies ------------------------------------------------------------------
+ * Storing a constant again into a slot that still holds it changes nothing (IDEMPOTENT): the
+ * optimizer drops a loop's copy of a constant stored before the loop into a slot that nothing
+ * in the loop writes otherwise. */
+#define CONST_FLAGS (CPJIT_UOP_PURE | CPJIT_UOP_CONST | CPJIT_UOP_IDEMPOTENT)
+CPJIT_UOP_INFO(LOADI, .flags = CONST_FLAGS, .operands = {W_, I_}, .results = {{0, 0, LJ_FACT_INT}});
 CPJIT_UOP(LOADI) {
   set_int(REG(0), CPJIT_OPERAND_I64(1));
   CPJIT_CONTINUE();
 }
-CPJIT_UOP_INFO(LOADF, .flags = CPJIT_UOP_PURE | CPJIT_UOP_CONST, .operands = {W_, I_}, .results = {{0, 0, LJ_FACT_FLOAT}});
+CPJIT_UOP_INFO(LOADF, .flags = CONST_FLAGS, .operands = {W_, I_}, .results = {{0, 0, LJ_FACT_FLOAT}});
 CPJIT_UOP(LOADF) {
   set_float(REG(0), CPJIT_OPERAND_F64(1));
   CPJIT_CONTINUE();
 }
 /* An interned string constant (the pointer). */
-CPJIT_UOP_INFO(LOADSTR, .flags = CPJIT_UOP_PURE | CPJIT_UOP_CONST, .operands = {W_, I_}, .results = {{0, 0, LJ_FACT_STRING}});
+CPJIT_UOP_INFO(LOADSTR, .flags = CONST_FLAGS, .operands = {W_, I_}, .results = {{0, 0, LJ_FACT_STRING}});
 CPJIT_UOP(LOADSTR) {
   lj_value *v = REG(0);
   v->u.p = CPJIT_OPERAND_PTR(1, void *);
   v->tag = LJ_STRING;
   CPJIT_CONTINUE();
 }
-CPJIT_UOP_INFO(LOADNIL, .flags = CPJIT_UOP_PURE, .operands = {W_}, .results = {{0, 0, LJ_FACT_NIL}});
+CPJIT_UOP_INFO(LOADNIL, .flags = CPJIT_UOP_PURE | CPJIT_UOP_IDEMPOTENT, .operands = {W_}, .results = {{0, 0, LJ_FACT_NIL}});
 CPJIT_UOP(LOADNIL) {
   REG(0)->tag = LJ_NIL;
   CPJIT_CONTINUE();
@@ -224,7 +228,7 @@ CPJIT_UOP(LOADNIL) {
 /* A function or table known as a constant: a builtin (pairs() and ipairs() return their
  * iterators, LOADCFUNC), or a value behind a GUARD_..._IS (LOADTAB, LOADLCL too). */
 #define LOAD_OBJECT(NAME, TAG, FACT)                                                                 \
-  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE, .operands = {W_, I_}, .results = {{0, 0, FACT}});   \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE | CPJIT_UOP_IDEMPOTENT, .operands = {W_, I_}, .results = {{0, 0, FACT}}); \
   CPJIT_UOP(NAME) {                                                                                 \
     lj_value *v = REG(0);                                                                           \
     v->u.i = CPJIT_OPERAND_I64(1);                                                                  \
@@ -234,12 +238,12 @@ CPJIT_UOP(LOADNIL) {
 LOAD_OBJECT(LOADCFUNC, LJ_CFUNCTION, 0)
 LOAD_OBJECT(LOADTAB, LJ_TABLE, LJ_FACT_TABLE)
 LOAD_OBJECT(LOADLCL, LJ_LCLOSURE, 0)
-CPJIT_UOP_INFO(LOADTRUE, .flags = CPJIT_UOP_PURE, .operands = {W_}, .results = {{0, 0, LJ_FACT_TRUE}});
+CPJIT_UOP_INFO(LOADTRUE, .flags = CPJIT_UOP_PURE | CPJIT_UOP_IDEMPOTENT, .operands = {W_}, .results = {{0, 0, LJ_FACT_TRUE}});
 CPJIT_UOP(LOADTRUE) {
   REG(0)->tag = LJ_TRUE;
   CPJIT_CONTINUE();
 }
-CPJIT_UOP_INFO(LOADFALSE, .flags = CPJIT_UOP_PURE, .operands = {W_}, .results = {{0, 0, LJ_FACT_FALSE}});
+CPJIT_UOP_INFO(LOADFALSE, .flags = CPJIT_UOP_PURE | CPJIT_UOP_IDEMPOTENT, .operands = {W_}, .results = {{0, 0, LJ_FACT_FALSE}});
 CPJIT_UOP(LOADFALSE) {
   REG(0)->tag = LJ_FALSE;
   CPJIT_CONTINUE();

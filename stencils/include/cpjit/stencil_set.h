@@ -96,7 +96,7 @@ typedef enum cpjit_stencil_role {
   X(BRANCH, 6, "has an intra-trace jump target")                                                 \
   X(CONST, 7, "writes operand 1, an immediate, into slot operand 0: a constant for folding")     \
   X(MOVE, 8, "copies slot operand 1 into slot operand 0")                                       \
-  X(IDEMPOTENT, 9, "running it again, with nothing in between that escapes or writes its slots, changes nothing and cannot fail") \
+  X(IDEMPOTENT, 9, "running it again, with nothing in between that escapes or writes its slots, changes nothing and cannot fail; it writes slots from immediates only") \
   X(READS_SLOTS, 10, "reads slots besides its read operands (a range from one of them): every slot counts as read")
 
 enum {
