@@ -2235,12 +2235,11 @@ CPJIT_UOP(TAIL_FRAME_K) {
     if (!tail_frame_site(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_call_site *), N, AT_TOP, 0)) CPJIT_EXIT(0); \
     CPJIT_CONTINUE();                                                                                   \
   }
-TAIL_FRAME_K_N(TAIL_FRAME_K2, 2, 0)
-TAIL_FRAME_K_N(TAIL_FRAME_K3, 3, 0)
-TAIL_FRAME_K_N(TAIL_FRAME_K4, 4, 0)
-TAIL_FRAME_K_N(TAIL_FRAME_KT2, 2, 1)
-TAIL_FRAME_K_N(TAIL_FRAME_KT3, 3, 1)
-TAIL_FRAME_K_N(TAIL_FRAME_KT4, 4, 1)
+/* The counted forms of a tail-call family: K<n> moves n values, KT<n> n values that must end
+ * at the stack top. */
+#define COUNTED_TAIL_FORMS(M, K) \
+  M(K##2, 2, 0) M(K##3, 3, 0) M(K##4, 4, 0) M(K##T2, 2, 1) M(K##T3, 3, 1) M(K##T4, 4, 1)
+COUNTED_TAIL_FORMS(TAIL_FRAME_K_N, TAIL_FRAME_K)
 /* The same in the trace's own frame: the callee's frame and closure become the pinned ones. */
 CPJIT_UOP_INFO(TAIL_FRAME_BASE, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
 CPJIT_UOP(TAIL_FRAME_BASE) {
@@ -2263,12 +2262,7 @@ CPJIT_UOP(TAIL_FRAME_BASE) {
   }
 #define TAIL_FRAME_BASE_K_N(NAME, N, AT_TOP) TAIL_FRAME_BASE_SITE(NAME, N, AT_TOP, 0, L->ci->func + 1, R_, I_)
 TAIL_FRAME_BASE_K_N(TAIL_FRAME_BASE_K, 0, 0)
-TAIL_FRAME_BASE_K_N(TAIL_FRAME_BASE_K2, 2, 0)
-TAIL_FRAME_BASE_K_N(TAIL_FRAME_BASE_K3, 3, 0)
-TAIL_FRAME_BASE_K_N(TAIL_FRAME_BASE_K4, 4, 0)
-TAIL_FRAME_BASE_K_N(TAIL_FRAME_BASE_KT2, 2, 1)
-TAIL_FRAME_BASE_K_N(TAIL_FRAME_BASE_KT3, 3, 1)
-TAIL_FRAME_BASE_K_N(TAIL_FRAME_BASE_KT4, 4, 1)
+COUNTED_TAIL_FORMS(TAIL_FRAME_BASE_K_N, TAIL_FRAME_BASE_K)
 /* The same from a frame without varargs whose base is operand 2 (a slot operand as an
  * immediate: the trace's own frame may sit above the trace's base in a side trace): its
  * function slot is the one below, where the callee moves, and the callee's base is that base
@@ -2301,12 +2295,7 @@ TAIL_FRAME_BASE_KF_N(TAIL_FRAME_BASE_KTF4, 4, 1)
     cl = (lj_lclosure *)func->u.p;                                                                      \
     CPJIT_CONTINUE();                                                                                   \
   }
-TAIL_FRAME_SELF_N(TAIL_FRAME_SELF_K2, 2, 0)
-TAIL_FRAME_SELF_N(TAIL_FRAME_SELF_K3, 3, 0)
-TAIL_FRAME_SELF_N(TAIL_FRAME_SELF_K4, 4, 0)
-TAIL_FRAME_SELF_N(TAIL_FRAME_SELF_KT2, 2, 1)
-TAIL_FRAME_SELF_N(TAIL_FRAME_SELF_KT3, 3, 1)
-TAIL_FRAME_SELF_N(TAIL_FRAME_SELF_KT4, 4, 1)
+COUNTED_TAIL_FORMS(TAIL_FRAME_SELF_N, TAIL_FRAME_SELF_K)
 CPJIT_UOP_INFO(GETUPVAL_F, .operands = {W_, I_, R_});
 CPJIT_UOP(GETUPVAL_F) {
   copy_value(REG(0), UPVAL(CLOSURE_AT(2), 1)->v);
