@@ -547,9 +547,12 @@ void Extractor::attach_meta(Stencil &stencil) {
   if (m.flags & ~kKnownFlags) refuse_meta("unknown flags");
   // An idempotent uop may write slots only from immediates (a constant load): written from a
   // slot, a repeat would not store the same value when both operands name one slot.
-  const auto has_operand = [&](uint8_t kind) { return std::find(std::begin(m.operands), std::end(m.operands), kind) != std::end(m.operands); };
+  const auto has_operand = [&](uint8_t kind) {
+    return std::find(std::begin(m.operands), std::end(m.operands), kind) != std::end(m.operands);
+  };
   if ((m.flags & CPJIT_UOP_IDEMPOTENT) &&
-      (has_operand(CPJIT_OPERAND_SLOT_READ_WRITE) || (has_operand(CPJIT_OPERAND_SLOT_WRITE) && has_operand(CPJIT_OPERAND_SLOT_READ))))
+      (has_operand(CPJIT_OPERAND_SLOT_READ_WRITE) ||
+       (has_operand(CPJIT_OPERAND_SLOT_WRITE) && has_operand(CPJIT_OPERAND_SLOT_READ))))
     refuse_meta("CPJIT_UOP_IDEMPOTENT declared but the uop writes a slot from a slot");
   if ((m.flags & CPJIT_UOP_CONST) &&
       (m.operands[0] != CPJIT_OPERAND_SLOT_WRITE || m.operands[1] != CPJIT_OPERAND_IMMEDIATE))

@@ -201,7 +201,8 @@ CPJIT_UOP(GUARD_CFUNC) {
  * Storing a constant again into a slot that still holds it changes nothing (IDEMPOTENT): the
  * optimizer drops a loop's copy of a constant stored before the loop into a slot that nothing
  * in the loop writes otherwise. */
-#define CONST_FLAGS (CPJIT_UOP_PURE | CPJIT_UOP_CONST | CPJIT_UOP_IDEMPOTENT)
+#define STORES_CONSTANT (CPJIT_UOP_PURE | CPJIT_UOP_IDEMPOTENT)
+#define CONST_FLAGS (STORES_CONSTANT | CPJIT_UOP_CONST) /* operand 1 the value, which folding reads */
 CPJIT_UOP_INFO(LOADI, .flags = CONST_FLAGS, .operands = {W_, I_}, .results = {{0, 0, LJ_FACT_INT}});
 CPJIT_UOP(LOADI) {
   set_int(REG(0), CPJIT_OPERAND_I64(1));
@@ -220,7 +221,7 @@ CPJIT_UOP(LOADSTR) {
   v->tag = LJ_STRING;
   CPJIT_CONTINUE();
 }
-CPJIT_UOP_INFO(LOADNIL, .flags = CPJIT_UOP_PURE | CPJIT_UOP_IDEMPOTENT, .operands = {W_}, .results = {{0, 0, LJ_FACT_NIL}});
+CPJIT_UOP_INFO(LOADNIL, .flags = STORES_CONSTANT, .operands = {W_}, .results = {{0, 0, LJ_FACT_NIL}});
 CPJIT_UOP(LOADNIL) {
   REG(0)->tag = LJ_NIL;
   CPJIT_CONTINUE();
@@ -228,7 +229,7 @@ CPJIT_UOP(LOADNIL) {
 /* A function or table known as a constant: a builtin (pairs() and ipairs() return their
  * iterators, LOADCFUNC), or a value behind a GUARD_..._IS (LOADTAB, LOADLCL too). */
 #define LOAD_OBJECT(NAME, TAG, FACT)                                                                 \
-  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_PURE | CPJIT_UOP_IDEMPOTENT, .operands = {W_, I_}, .results = {{0, 0, FACT}}); \
+  CPJIT_UOP_INFO(NAME, .flags = STORES_CONSTANT, .operands = {W_, I_}, .results = {{0, 0, FACT}});   \
   CPJIT_UOP(NAME) {                                                                                 \
     lj_value *v = REG(0);                                                                           \
     v->u.i = CPJIT_OPERAND_I64(1);                                                                  \
@@ -238,12 +239,12 @@ CPJIT_UOP(LOADNIL) {
 LOAD_OBJECT(LOADCFUNC, LJ_CFUNCTION, 0)
 LOAD_OBJECT(LOADTAB, LJ_TABLE, LJ_FACT_TABLE)
 LOAD_OBJECT(LOADLCL, LJ_LCLOSURE, 0)
-CPJIT_UOP_INFO(LOADTRUE, .flags = CPJIT_UOP_PURE | CPJIT_UOP_IDEMPOTENT, .operands = {W_}, .results = {{0, 0, LJ_FACT_TRUE}});
+CPJIT_UOP_INFO(LOADTRUE, .flags = STORES_CONSTANT, .operands = {W_}, .results = {{0, 0, LJ_FACT_TRUE}});
 CPJIT_UOP(LOADTRUE) {
   REG(0)->tag = LJ_TRUE;
   CPJIT_CONTINUE();
 }
-CPJIT_UOP_INFO(LOADFALSE, .flags = CPJIT_UOP_PURE | CPJIT_UOP_IDEMPOTENT, .operands = {W_}, .results = {{0, 0, LJ_FACT_FALSE}});
+CPJIT_UOP_INFO(LOADFALSE, .flags = STORES_CONSTANT, .operands = {W_}, .results = {{0, 0, LJ_FACT_FALSE}});
 CPJIT_UOP(LOADFALSE) {
   REG(0)->tag = LJ_FALSE;
   CPJIT_CONTINUE();
