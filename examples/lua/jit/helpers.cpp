@@ -256,14 +256,7 @@ int lj_string_method_kept(lj_state *L, lj_class_site *site, lj_value *out) {
   Table *methods = table_get_short_str(st->string_meta, st->tm_names[kTMIndex])->t;
   st->string_meta->watched = 1;
   methods->watched = 1;
-  if (site->epoch != st->class_epoch) {
-    site->epoch = st->class_epoch;
-    for (int way = 0; way < LJ_CLASS_WAYS; way++) {
-      site->meta[way] = nullptr;
-      site->value[way].tag = LJ_NIL;
-    }
-    site->next_way = 0;
-  }
+  lj_class_site_refresh(site, st->class_epoch);
   site->meta[0] = reinterpret_cast<const lj_table *>(st->string_meta);
   site->value[0] = *out;
   return 1;

@@ -129,6 +129,19 @@ typedef struct lj_class_site {
   uint32_t next_way; /* the entry the next answer replaces */
   uint32_t padding2_;
 } lj_class_site;
+/* Before keeping an answer in a class site: when a class changed since its answers were kept
+ * (class_epoch moved past `epoch`), all of them go. The stencils (uops.c) and the helpers
+ * (helpers.cpp) keep answers. */
+static inline __attribute__((always_inline)) void lj_class_site_refresh(lj_class_site *site,
+                                                                  uint64_t class_epoch) {
+  if (site->epoch == class_epoch) return;
+  site->epoch = class_epoch;
+  for (int way = 0; way < LJ_CLASS_WAYS; way++) {
+    site->meta[way] = 0; /* nil for an object without a metatable: the answer it gets */
+    site->value[way].tag = LJ_NIL;
+  }
+  site->next_way = 0;
+}
 
 /* A constant stored into a field (recorder.cpp makes one per SETFIELD_HC; the trace owns it). */
 typedef struct lj_store_site {

@@ -1273,14 +1273,7 @@ static inline __attribute__((always_inline)) const lj_value *node_at(const lj_ta
  * were kept). */
 static inline __attribute__((always_inline)) void keep_class_answer(const struct lj_state *L, const lj_table *meta,
                                                                     lj_class_site *site, const lj_value *v) {
-  if (site->epoch != L->class_epoch) {
-    site->epoch = L->class_epoch;
-    for (int way = 0; way < LJ_CLASS_WAYS; way++) {
-      site->meta[way] = 0; /* nil for an object without a metatable: the answer it gets */
-      site->value[way].tag = LJ_NIL;
-    }
-    site->next_way = 0;
-  }
+  lj_class_site_refresh(site, L->class_epoch);
   const uint32_t way = site->next_way;
   site->next_way = (way + 1) % LJ_CLASS_WAYS;
   site->meta[way] = meta;
