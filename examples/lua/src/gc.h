@@ -75,8 +75,11 @@ void mem_free_array(State* L, T* p, size_t n) {
 }
 
 // Makes room for one more entry in Heap::objects (before the object is allocated, so that a
-// failure leaves nothing unrecorded).
+// failure leaves nothing unrecorded): gc_reserve, whose slow path is gc_grow_objects.
 void gc_grow_objects(State* L);
+inline void gc_reserve(State* L) {
+  if (L->heap.nobjects == L->heap.objects_cap) gc_grow_objects(L);
+}
 
 // Records a new collectable object in Heap::objects.
 inline void gc_link(State* L, GCObject* o) { L->heap.objects[L->heap.nobjects++] = o; }
@@ -84,7 +87,7 @@ inline void gc_link(State* L, GCObject* o) { L->heap.objects[L->heap.nobjects++]
 // Allocates a collectable object of 'size' bytes and records it in Heap::objects.
 // Inline: with the size a constant, the allocation's size class is one too.
 inline GCObject* gc_new(State* L, size_t size, GCType type) {
-  if (L->heap.nobjects == L->heap.objects_cap) gc_grow_objects(L);
+  gc_reserve(L);
   auto* o = static_cast<GCObject*>(mem_alloc(L, size));
   o->gctype = type;
   o->marked = 0;

@@ -127,7 +127,7 @@ size_t str_size(size_t len) { return kStringHeader + len + 1; }
 void strings_init(State* L) { strings_resize(L, 256); }
 
 String* str_new_uninit(State* L, size_t len) {
-  if (L->heap.nobjects == L->heap.objects_cap) gc_grow_objects(L);
+  gc_reserve(L);
   String* s = alloc_string(L, len);
   s->is_short = 0;
   gc_link(L, s);
