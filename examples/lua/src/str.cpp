@@ -207,16 +207,12 @@ size_t strings_sweep(State* L) {
   return freed;
 }
 
+// Every interned string is a pool block (below), which pool_release_all gives back with its
+// chunk: walking the chains to free them one by one would only read each string once more.
+static_assert(kStringHeader + kMaxShortLen + 1 <= kPoolMaxSize, "short strings come from the pool");
+
 void strings_free_all(State* L) {
   StringTable& st = L->strings;
-  for (uint32_t i = 0; i < st.size; i++) {
-    String* s = chain_head(st, st.buckets[i]);
-    while (s) {
-      String* next = s->hnext;
-      mem_free(L, s, str_size(s->len));
-      s = next;
-    }
-  }
   std::free(st.buckets);
   st.buckets = nullptr;
   st.size = st.count = 0;

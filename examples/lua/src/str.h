@@ -34,6 +34,7 @@ inline std::string_view str_view(const String* s) { return std::string_view(s->d
 
 // Removes unmarked strings from the intern table (GC sweep), returns bytes freed.
 size_t strings_sweep(State* L);
+// Drops the intern table at state_close; the strings go with the pool (pool_release_all).
 void strings_free_all(State* L);
 void strings_init(State* L);
 size_t str_size(size_t len);
