@@ -81,6 +81,8 @@ typedef struct lj_table {
   lj_node *node;
   struct lj_table *meta;
   uint64_t skeys; /* key filter: bit lj_key_bit(s) set for every string key the hash part holds */
+  uint32_t len_hint; /* table_length's last border, checked before use (src/object.h) */
+  uint32_t padding_;
 } lj_table;
 /* A table made with at most LJ_TABLE_INLINE_MAX array slots and no hash part may hold them in
  * its own block, this many bytes in (src/object.h, kTableInlineOffset). */

@@ -1641,6 +1641,7 @@ static inline __attribute__((always_inline)) int new_table_inline(struct lj_stat
   t->node = empty;
   t->meta = 0;
   t->skeys = 0;
+  t->len_hint = 0;
   out->u.p = t;
   out->tag = LJ_TABLE;
   return 1;

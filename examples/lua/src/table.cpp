@@ -231,6 +231,7 @@ Table* table_new(State* L, uint32_t narray, uint32_t nhash) {
   t->node = &dummy_node;
   t->meta = nullptr;
   t->skeys = 0;
+  t->len_hint = 0;
   if (nhash == 0 && narray > 0 && narray <= kMaxArraySize) {
     // A constructor's list ({a, b}): only an array of nils, nothing to move.
     Value* array;
@@ -434,13 +435,29 @@ Value* table_set_slot(State* L, Table* t, const Value& key) {
 int64_t table_length(const Table* t) {
   uint32_t n = t->asize;
   if (n > 0 && t->array[n - 1].is_nil()) {
-    // A border inside the array part: array[lo-1] is non-nil (or lo == 0), array[hi-1] nil.
+    // A border inside the array part: j with array[j-1] non-nil (or j == 0) and array[j] nil.
+    // Filling a table in order (t[#t + 1] = v) moves it up by one each time, popping a stack
+    // (t[#t] = nil) down by one: the last one found and its two neighbours are tried before
+    // bisecting.
+    const Value* a = t->array;
+    const uint32_t h = t->len_hint;
+    if (h < n && a[h].is_nil()) {
+      if (h == 0 || !a[h - 1].is_nil()) return h;
+      if (h == 1 || !a[h - 2].is_nil()) {
+        t->len_hint = h - 1;
+        return h - 1;
+      }
+    } else if (h + 1 < n && a[h + 1].is_nil()) {  // a[h] is not nil here
+      t->len_hint = h + 1;
+      return h + 1;
+    }
     uint32_t lo = 0, hi = n;
     while (hi - lo > 1) {
       uint32_t m = lo + (hi - lo) / 2;
       if (t->array[m - 1].is_nil()) hi = m;
       else lo = m;
     }
+    t->len_hint = lo;
     return lo;
   }
   if (is_dummy(t) || table_get_int(t, static_cast<int64_t>(n) + 1)->is_nil()) return n;
