@@ -121,8 +121,9 @@ struct Table : GCObject {
   // a key since it was last rebuilt (a superset of its string keys). A clear bit proves a key
   // absent without a probe: lookups through __index chains miss in most tables they visit.
   uint64_t skeys;
-  // The border table_length found last, a guess it checks first (then the one after it, which
-  // an append makes the border); never trusted without the check, so stores ignore it.
+  // The border table_length found last, a guess it checks first with its two neighbours (an
+  // append or a pop moves the border by one); never trusted without the check, so stores
+  // ignore it.
   mutable uint32_t len_hint;
   uint32_t padding_;
 };
