@@ -175,17 +175,47 @@ void free_object(State* L, GCObject* o) {
 // headers overlap; the technique is Boehm's prefetch-on-grey with a FIFO (Cher, Hosking and
 // Vijaykumar, "Software prefetching for mark-sweep garbage collection", ASPLOS 2004). An
 // object may be pushed more than once; every visit after the first finds it marked.
+//
+// The gray stack is bounded (Heap::gray_limit, and whatever memory the process has): a push
+// that finds no room leaves the object unvisited and sets Heap::gray_overflow. Once the stack
+// has drained, mark() rescans: it pushes every root and every marked object's child that is
+// not marked yet, and drains again, until a pass finds room for all. Each pass marks
+// something new, so this ends.
 constexpr size_t kMarkRing = 16;
 
-inline void mark_object(State* L, GCObject* o) {
+[[gnu::noinline, gnu::cold]] void push_slow(State* L, GCObject* o) {
+  Heap& h = L->heap;
+  if (h.gray.size() < h.gray_limit) {
+    try {
+      h.gray.push_back(o);
+      return;
+    } catch (const std::bad_alloc&) {
+    }
+  }
+  h.gray_overflow = true;
+}
+
+// Pushes `o` to be visited (the Push of the traversals below while marking).
+[[gnu::always_inline]] inline void push_any(State* L, GCObject* o) {
   __builtin_prefetch(o, 1);
   // A table's inline array (kTableInlineOffset) starts on the next cache line.
   __builtin_prefetch(reinterpret_cast<char*>(o) + kTableInlineOffset);
-  L->heap.gray.push_back(o);
+  auto& gray = L->heap.gray;
+  if (gray.size() < gray.capacity() && gray.size() < L->heap.gray_limit) [[likely]] gray.push_back(o);
+  else push_slow(L, o);
 }
 
-inline void mark_value(State* L, const Value& v) {
-  if (v.is_collectable()) mark_object(L, v.gc);
+// Pushes `o` unless it is marked (the Push of a rescan, which must not push what a pass has
+// marked already: that would fill the stack again with no progress).
+[[gnu::always_inline]] inline void push_unmarked(State* L, GCObject* o) {
+  if (!o->marked) push_any(L, o);
+}
+
+using PushFn = void (*)(State*, GCObject*);
+
+template <PushFn Push>
+[[gnu::always_inline]] inline void push_value(State* L, const Value& v) {
+  if (v.is_collectable()) Push(L, v.gc);
 }
 
 // Array parts longer than kMarkAhead read their values kMarkAhead entries ahead and check each
@@ -197,17 +227,18 @@ inline void prefetch_value(const Value& v) {
   if (v.is_collectable()) __builtin_prefetch(v.gc, 1);
 }
 
+template <PushFn Push>
 void traverse_table(State* L, Table* t) {
-  if (t->meta) mark_object(L, t->meta);
+  if (t->meta) Push(L, t->meta);
   const uint32_t asize = t->asize;
   Value* array = t->array;
   if (asize <= kMarkAhead) {
-    for (uint32_t i = 0; i < asize; i++) mark_value(L, array[i]);
+    for (uint32_t i = 0; i < asize; i++) push_value<Push>(L, array[i]);
   } else {
     for (uint32_t i = 0; i < kMarkAhead; i++) prefetch_value(array[i]);
     for (uint32_t i = 0; i < asize; i++) {
       if (i + kMarkAhead < asize) prefetch_value(array[i + kMarkAhead]);
-      if (array[i].is_collectable() && !array[i].gc->marked) mark_object(L, array[i].gc);
+      if (array[i].is_collectable()) push_unmarked(L, array[i].gc);
     }
   }
   for (uint32_t i = 0; i <= t->hmask; i++) {
@@ -216,50 +247,57 @@ void traverse_table(State* L, Table* t) {
       // An empty field keeps its key only for next(); it must not keep the key alive.
       if (n.key.is_collectable()) n.key.tag = kTagDeadKey;
     } else {
-      mark_value(L, n.key);
-      mark_value(L, n.val);
+      push_value<Push>(L, n.key);
+      push_value<Push>(L, n.val);
     }
   }
 }
 
+template <PushFn Push>
 void traverse_proto(State* L, Proto* p) {
-  if (p->source) mark_object(L, p->source);
-  for (int i = 0; i < p->nk; i++) mark_value(L, p->k[i]);
+  if (p->source) Push(L, p->source);
+  for (int i = 0; i < p->nk; i++) push_value<Push>(L, p->k[i]);
   for (int i = 0; i < p->nprotos; i++)
-    if (p->protos[i]) mark_object(L, p->protos[i]);
+    if (p->protos[i]) Push(L, p->protos[i]);
   for (int i = 0; i < p->nupvals; i++)
-    if (p->upvals[i].name) mark_object(L, p->upvals[i].name);
+    if (p->upvals[i].name) Push(L, p->upvals[i].name);
   for (int i = 0; i < p->nlocvars; i++)
-    if (p->locvars[i].name) mark_object(L, p->locvars[i].name);
+    if (p->locvars[i].name) Push(L, p->locvars[i].name);
 }
 
-// Marks `o` and pushes its children, unless it is marked already.
-void visit(State* L, GCObject* o) {
-  if (o->marked) return;
-  o->marked = 1;
+// Pushes the objects that `o` refers to.
+template <PushFn Push>
+void push_children(State* L, GCObject* o) {
   switch (o->gctype) {
-    case kGCTable: traverse_table(L, static_cast<Table*>(o)); break;
+    case kGCTable: traverse_table<Push>(L, static_cast<Table*>(o)); break;
     case kGCLClosure: {
       auto* cl = static_cast<LClosure*>(o);
-      mark_object(L, cl->p);
+      Push(L, cl->p);
       for (int i = 0; i < cl->nupvals; i++)
-        if (cl->upvals[i]) mark_object(L, cl->upvals[i]);
+        if (cl->upvals[i]) Push(L, cl->upvals[i]);
       break;
     }
     case kGCCClosure: {
       auto* cl = static_cast<CClosure*>(o);
-      for (int i = 0; i < cl->nupvals; i++) mark_value(L, cl->upvalues[i]);
+      for (int i = 0; i < cl->nupvals; i++) push_value<Push>(L, cl->upvalues[i]);
       break;
     }
     case kGCUserdata: {
       auto* u = static_cast<Userdata*>(o);
-      if (u->meta) mark_object(L, u->meta);
+      if (u->meta) Push(L, u->meta);
       break;
     }
-    case kGCProto: traverse_proto(L, static_cast<Proto*>(o)); break;
-    case kGCUpVal: mark_value(L, *static_cast<UpVal*>(o)->v); break;
+    case kGCProto: traverse_proto<Push>(L, static_cast<Proto*>(o)); break;
+    case kGCUpVal: push_value<Push>(L, *static_cast<UpVal*>(o)->v); break;
     default: break;  // strings have no children
   }
+}
+
+// Marks `o` and pushes its children, unless it is marked already.
+inline void visit(State* L, GCObject* o) {
+  if (o->marked) return;
+  o->marked = 1;
+  push_children<push_any>(L, o);
 }
 
 void propagate(State* L) {
@@ -295,24 +333,39 @@ void propagate(State* L) {
   }
 }
 
-void mark_roots(State* L) {
-  for (Value* v = L->stack; v < L->top; v++) mark_value(L, *v);
+template <PushFn Push>
+void push_roots(State* L) {
+  for (Value* v = L->stack; v < L->top; v++) push_value<Push>(L, *v);
+  Push(L, L->globals);
+  Push(L, L->registry);
+  if (L->string_meta) Push(L, L->string_meta);
+  for (String* s : L->tm_names) Push(L, s);
+  for (String* s : L->type_names)
+    if (s) Push(L, s);
+  for (String* s : L->reserved)
+    if (s) Push(L, s);
+  Push(L, L->env_name);
+  Push(L, L->memerr_msg);
+  push_value<Push>(L, L->errval);
+  for (UpVal* uv = L->open_upvals; uv; uv = uv->open_next) Push(L, uv);
+  jit_mark_pinned(L, Push);
+}
+
+void mark(State* L) {
   // Slots above the live top are dead; clearing them keeps the invariant that every slot
   // holds nil or a live object, so a later, higher live top never sees a freed object.
   for (Value* v = L->top; v < L->stack_hwm; v++) set_nil(v);
-  mark_object(L, L->globals);
-  mark_object(L, L->registry);
-  if (L->string_meta) mark_object(L, L->string_meta);
-  for (String* s : L->tm_names) mark_object(L, s);
-  for (String* s : L->type_names)
-    if (s) mark_object(L, s);
-  for (String* s : L->reserved)
-    if (s) mark_object(L, s);
-  mark_object(L, L->env_name);
-  mark_object(L, L->memerr_msg);
-  mark_value(L, L->errval);
-  for (UpVal* uv = L->open_upvals; uv; uv = uv->open_next) mark_object(L, uv);
-  jit_mark_pinned(L, [](State* S, GCObject* o) { mark_object(S, o); });
+  Heap& h = L->heap;
+  h.gray_overflow = false;
+  push_roots<push_any>(L);
+  propagate(L);
+  while (h.gray_overflow) {  // rescan
+    h.gray_overflow = false;
+    push_roots<push_unmarked>(L);
+    for (size_t i = 0; i < h.nobjects; i++)
+      if (h.objects[i]->marked) push_children<push_unmarked>(L, h.objects[i]);
+    propagate(L);
+  }
 }
 
 // Frees every unmarked object and unmarks the rest, keeping Heap::objects in order. The
@@ -348,8 +401,7 @@ void gc_grow_objects(State* L) {
 }
 
 void gc_collect(State* L) {
-  mark_roots(L);
-  propagate(L);
+  mark(L);
   sweep(L);
   strings_sweep(L);
   L->heap.gray.shrink_to_fit();

@@ -75,6 +75,10 @@ State* state_new(size_t heap_limit) {
     L->heap.stress = true;
     L->heap.threshold = 0;
   }
+  // CPJIT_LUA_GC_MARK_STACK=n bounds the collector's gray stack to n entries, so that tests
+  // reach the rescans that a process out of memory would need (gc.cpp, marking).
+  if (const char* room = std::getenv("CPJIT_LUA_GC_MARK_STACK"); room && std::atoll(room) > 0)
+    L->heap.gray_limit = static_cast<size_t>(std::atoll(room));
   size_t nslots = static_cast<size_t>(kMaxStack) + kErrorStack;
   // calloc of this size maps fresh zero pages: all slots are nil and cost nothing until used.
   L->stack = static_cast<Value*>(std::calloc(nslots, sizeof(Value)));

@@ -95,7 +95,11 @@ struct Heap {
   int pause = 200;             // next threshold = live * pause / 100
   bool stopped = false;        // collectgarbage("stop")
   bool stress = false;         // collect at every safe point after any allocation (testing)
-  std::vector<GCObject*> gray; // marked objects whose children still need marking
+  std::vector<GCObject*> gray; // objects reached whose visit is still to come (gc.cpp, marking)
+  // Entries the gray stack may hold (CPJIT_LUA_GC_MARK_STACK=n sets a small one, for tests);
+  // a push beyond it, or one that finds no memory, sets gray_overflow and marking rescans.
+  size_t gray_limit = static_cast<size_t>(-1);
+  bool gray_overflow = false;
 };
 
 // The intern table of short strings: chains of String::hnext from each bucket. A bucket holds
