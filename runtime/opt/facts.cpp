@@ -104,6 +104,11 @@ bool touches_slot(const UopInfo &info, const Ran &key, uint64_t slot) {
   return false;
 }
 
+// Whether insn, an idempotent uop, repeats one that `ran` (the runs before it) holds.
+bool repeats_run(const UopInfo &info, const cpjit_insn &insn, const std::optional<RanSet> &ran) {
+  return ran && (info.flags & CPJIT_UOP_IDEMPOTENT) && info.known && ran->count(ran_key(insn));
+}
+
 void transfer_ran(const Uops &uops, const cpjit_insn &insn, RanSet &ran) {
   const UopInfo &info = uops.of(insn);
   if (!info.known || (info.flags & CPJIT_UOP_ESCAPES)) {
@@ -258,8 +263,7 @@ void propagate_facts(const Uops &uops, Trace &trace, Stats &stats, const Facts &
     const UopInfo &info = uops.of(trace[i]);
     const bool proven_guard = in[i] && (info.flags & CPJIT_UOP_GUARD) && info.known && proven(info, trace[i], *in[i]);
     // A constant's repeat stays for folding to use (remove_repeated_constants, later).
-    const bool repeat = ran[i] && (info.flags & CPJIT_UOP_IDEMPOTENT) && !(info.flags & CPJIT_UOP_CONST) &&
-                        info.known && ran[i]->count(ran_key(trace[i]));
+    const bool repeat = !(info.flags & CPJIT_UOP_CONST) && repeats_run(info, trace[i], ran[i]);
     if (proven_guard || repeat) {
       keep[i] = false;
       ++removed;
@@ -277,8 +281,7 @@ void remove_repeated_constants(const Uops &uops, Trace &trace, Stats &stats) {
   size_t removed = 0;
   for (size_t i = 0; i < n; ++i) {
     const UopInfo &info = uops.of(trace[i]);
-    if (ran[i] && (info.flags & CPJIT_UOP_IDEMPOTENT) && (info.flags & CPJIT_UOP_CONST) && info.known &&
-        ran[i]->count(ran_key(trace[i]))) {
+    if ((info.flags & CPJIT_UOP_CONST) && repeats_run(info, trace[i], ran[i])) {
       keep[i] = false;
       ++removed;
     }
