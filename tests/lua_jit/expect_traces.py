@@ -3,6 +3,8 @@
 what its comments say about the traces that form:
   -- expect-stats: REGEX    a line of CPJIT_STATS's report must match (re.search)
   -- expect-at-most: N REGEX  the first number in the line matching REGEX is at most N
+  -- expect-absent: REGEX   no line of the report matches
+  -- with: NAME=VALUE       an environment variable for the run (thresholds, say)
 Not about speed: about whether the JIT takes hold of a loop at all.
   expect_traces.py --interp cpjit-lua [--emulator CMD] PROGRAM.lua...
 """
@@ -15,7 +17,7 @@ import sys
 
 
 def check(interp, emulator, path):
-    wanted, limits = [], []
+    wanted, limits, absent, settings = [], [], [], {}
     with open(path, encoding="utf-8") as f:
         for line in f:
             line = line.strip()
@@ -24,9 +26,15 @@ def check(interp, emulator, path):
             elif line.startswith("-- expect-at-most: "):
                 n, _, rx = line[len("-- expect-at-most: "):].partition(" ")
                 limits.append((int(n), rx))
+            elif line.startswith("-- expect-absent: "):
+                absent.append(line[len("-- expect-absent: "):])
+            elif line.startswith("-- with: "):
+                name, _, value = line[len("-- with: "):].partition("=")
+                settings[name] = value
     env = dict(os.environ, CPJIT_STATS="1")
     for k in ("CPJIT", "CPJIT_LUA_HOT", "CPJIT_LUA_SIDE"):
         env.pop(k, None)
+    env.update(settings)
     run = subprocess.run(emulator + [interp, path], capture_output=True, text=True, env=env, timeout=600)
     report = run.stderr.splitlines()
     problems = []
@@ -35,6 +43,8 @@ def check(interp, emulator, path):
     for rx in wanted:
         if not any(re.search(rx, l) for l in report):
             problems.append("no line of the report matches %r" % rx)
+    for rx in absent:
+        problems += ["a line of the report matches %r: %s" % (rx, l) for l in report if re.search(rx, l)]
     for n, rx in limits:
         lines = [l for l in report if re.search(rx, l)]
         numbers = [int(m.group(0)) for l in lines for m in [re.search(r"\d+", l[re.search(rx, l).end():])] if m]

@@ -716,6 +716,7 @@ class Recorder {
   void compare(const char* guard_true, const char* guard_false, bool res, std::initializer_list<uint64_t> operands);
   void conditional(bool res);
   void back_edge(const Instr* target);
+  void go_round(const Instr* target);
   bool another_lap(const Instr* target);
   void call(int a, int b, int c);
   // PUSH_FRAME or CALL_REBASE (`name`) of a call of p: the _K variant when p takes fixed
@@ -1030,8 +1031,18 @@ void Recorder::back_edge(const Instr* target) {
     done_ = true;
     return;
   }
-  if ((R_.parent == nullptr || off() != R_.start_offset) && !another_lap(target)) abort("inner loop");
-  // A side trace goes on around an enclosing loop until it reaches a trace or itself.
+  go_round(target);
+}
+
+// A back edge to `target` taken that does not close the trace: a side trace goes on around a
+// loop that encloses where it started, until it reaches a trace or itself. Any other loop it
+// comes to (after the one it started in, or in a caller it returned to) is an inner loop, as
+// for a root trace: followed for one more lap at most (another_lap), not unrolled until the
+// trace is too long, so that it gets a trace of its own.
+void Recorder::go_round(const Instr* target) {
+  const bool encloses_start = R_.parent != nullptr && off() == R_.start_offset && frame().proto == R_.proto &&
+                              target <= R_.start && R_.start <= pc_;
+  if (!encloses_start && !another_lap(target)) abort("inner loop");
 }
 
 // A back edge of an inner loop (of an inlined call, or of a loop's root): follow it once into
@@ -1821,7 +1832,7 @@ void Recorder::translate() {
         emit("EXIT", {}, pc_ + 1);  // the loop is over: on after it
         done_ = true;
       } else {
-        if ((R_.parent == nullptr || off() != R_.start_offset) && !another_lap(target)) abort("inner loop");
+        go_round(target);
         emit(is_int ? "FORLOOP_IX" : "FORLOOP_FX", operands);
       }
       set_tag(a + 3, t);
