@@ -137,8 +137,12 @@ class Gen:
             return "%s%s = %s * %s + %s * 0.125\n" % (p, v, v, self.r.choice(["0.75", "0.5", "1.0009765625"]), self.atom())
         if r < 0.38:
             return "%s%s = %s\n" % (p, self.r.choice(NUM_VARS), self.expr())  # never a loop variable
-        if r < 0.46:
+        if r < 0.44:
             return "%st[%s] = %s\n" % (p, self.index(), self.expr(1))
+        if r < 0.46:
+            # two elements swap places (one uop when the table and both keys are in registers and
+            # both keys find values in the array part)
+            return "%sdo local u, i, j = t, %s, %s; u[i], u[j] = u[j], u[i] end\n" % (p, self.index(), self.index())
         if r < 0.5:
             return "%s%s = t[%s] or %s\n" % (p, self.r.choice(NUM_VARS), self.index(), self.num())
         if r < 0.54:

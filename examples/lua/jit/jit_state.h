@@ -137,6 +137,7 @@ struct Recording {
   size_t pending_push = SIZE_MAX; // ... whose frame this uop pushes
   int pending_nargs = 0;          // ... passing this many arguments
   bool pending_tail = false;      // an inlined tail call was recorded: its callee takes over the frame
+  const Instr* fused_to = nullptr; // the instructions up to this one went into an earlier one's uop
   std::vector<Proto*> inlined;
   std::vector<LClosure*> pinned;
   std::vector<std::shared_ptr<void>> sites;  // of the uops recorded so far

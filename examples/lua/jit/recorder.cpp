@@ -826,6 +826,7 @@ class Recorder {
   void return_from_own_frame(int n);
   void return_values(int a, int n);
   bool inline_builtin(int a, int b, int c);
+  bool swap(int a, int b, int c);
   bool needs_index(const Table* t, const Value* v);
   bool needs_newindex(const Table* t, const Value* slot);
   void translate();
@@ -1271,6 +1272,44 @@ void Recorder::return_values(int a, int n) {
   next_ = callee.return_pc;
 }
 
+// `t[i], t[j] = t[j], t[i]`, which compiles to GETTABLE x t j; GETTABLE x+1 t i;
+// SETTABLE t j x+1; SETTABLE t i x (x, x+1 temporaries), starting at pc_: one SWAPI when both
+// keys are integers that find values in t's array part, the next three instructions recorded
+// with it (Recording::fused_to). The temporaries are left unwritten: nothing reads them again
+// before writing them (they name no local after the swap, and Lua code reads a temporary once,
+// here in the SETTABLEs). SWAPI's exit resumes at the first GETTABLE, which redoes all four.
+bool Recorder::swap(int a, int b, int c) {
+  const Instr* p = pc_;
+  const Proto* proto = frame().proto;
+  if (p + 4 > proto->code + proto->ncode || op_of(p[1]) != OP_GETTABLE || op_of(p[2]) != OP_SETTABLE ||
+      op_of(p[3]) != OP_SETTABLE)
+    return false;
+  const int j = c, i = arg_c(p[1]);
+  if (arg_a(p[1]) != a + 1 || arg_b(p[1]) != b || arg_a(p[2]) != b || arg_b(p[2]) != j || arg_c(p[2]) != a + 1 ||
+      arg_a(p[3]) != b || arg_b(p[3]) != i || arg_c(p[3]) != a)
+    return false;
+  for (int r : {b, i, j})
+    if (r == a || r == a + 1) return false;
+  if (names_local(a, p + 4) || names_local(a + 1, p + 4)) return false;
+  const Value *tv = reg(b), *vi = reg(i), *vj = reg(j);
+  if (!tv->is_table() || !vi->is_int() || !vj->is_int()) return false;
+  const Table* t = tv->t;
+  const auto in_array = [t](int64_t k) { return static_cast<uint64_t>(k) - 1 < t->asize && !t->array[k - 1].is_nil(); };
+  if (!in_array(vi->i) || !in_array(vj->i)) return false;
+  need(b);
+  need(i);
+  need(j);
+  emit("SWAPI", {static_cast<uint64_t>(b), static_cast<uint64_t>(j), static_cast<uint64_t>(i)});
+  // The temporaries keep what they held before (the interpreter's hold the values now).
+  for (int r : {a, a + 1}) {
+    set_tag(r, kUnknownTag);
+    R_.last_writer.erase(off() + static_cast<uint64_t>(r));
+    forget_upval_slot(off() + static_cast<uint64_t>(r));
+  }
+  R_.fused_to = p + 3;
+  return true;
+}
+
 // Does a read that found v (a write that found slot) need __index (__newindex)? Then the trace
 // runs the instruction through the interpreter's slow path (META).
 bool Recorder::needs_index(const Table* t, const Value* v) { return v->is_nil() && !no_tm(t->meta, kTMIndex); }
@@ -1364,6 +1403,7 @@ void Recorder::translate() {
       return;
     }
     case OP_GETTABLE: {
+      if (swap(a, b, c)) return;
       // Through the slow path: a value that is not a table (its metatable's __index, or the
       // interpreter's error), or a key absent from a table with __index.
       const Table* t = reg(b)->is_table() ? reg(b)->t : nullptr;
@@ -2177,6 +2217,12 @@ RecordStep record_instruction(Jit& J, CallInfo* ci, const Instr* pc, std::string
   if (pc != R.expect) {
     abort_reason = "unexpected control flow (error or frame change)";
     return RecordStep::kAbort;
+  }
+  if (R.fused_to != nullptr) {  // recorded already (Recorder::swap)
+    R.expect = pc + 1;
+    R.bytecodes++;
+    if (pc == R.fused_to) R.fused_to = nullptr;
+    return RecordStep::kContinue;
   }
   try {
     if (R.bytecodes > 0) {

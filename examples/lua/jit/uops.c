@@ -1065,6 +1065,30 @@ SETI_TAG(SETI_K_NIL, I_, CPJIT_OPERAND_I64(1), LJ_NIL)
 SETI_TAG(SETI_K_FALSE, I_, CPJIT_OPERAND_I64(1), LJ_FALSE)
 SETI_TAG(SETI_K_TRUE, I_, CPJIT_OPERAND_I64(1), LJ_TRUE)
 
+/* t[i], t[j] = t[j], t[i] (the recorder's fusion of GETTABLE x t j; GETTABLE x+1 t i;
+ * SETTABLE t j x+1; SETTABLE t i x, Recorder::swap): both keys in t's array part with values
+ * there (no metamethod applies then). The temporaries x and x+1 are not written: no
+ * instruction reads them before writing them again. Anything else leaves at the first GETTABLE,
+ * before anything changed. */
+CPJIT_UOP_INFO(SWAPI, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_, R_});
+CPJIT_UOP(SWAPI) {
+  lj_table *t = (lj_table *)REG(0)->u.p;
+  const uint64_t i = array_index(REG(1)->u.i), j = array_index(REG(2)->u.i);
+  /* One test after another: clang combined them into flags otherwise. */
+  if (__builtin_expect(i >= t->asize, 0)) CPJIT_EXIT(0);
+  if (__builtin_expect(j >= t->asize, 0)) CPJIT_EXIT(0);
+  lj_value *x = t->array + i, *y = t->array + j;
+  const uint8_t xt = x->tag, yt = y->tag;
+  if (__builtin_expect(xt == LJ_NIL, 0)) CPJIT_EXIT(0);
+  if (__builtin_expect(yt == LJ_NIL, 0)) CPJIT_EXIT(0);
+  const int64_t xp = x->u.i;
+  x->u.i = y->u.i;
+  x->tag = yt;
+  y->u.i = xp;
+  y->tag = xt;
+  CPJIT_CONTINUE();
+}
+
 /* t.key with `key` an interned string. Each access site has a lj_field_site (the recorder's,
  * owned by the trace): the key and the node it was last found in. Objects built the same way
  * keep their fields in the same nodes, so the first probe usually hits without hashing; else
