@@ -827,6 +827,9 @@ class Recorder {
   void return_values(int a, int n);
   bool inline_builtin(int a, int b, int c);
   bool swap(int a, int b, int c);
+  bool swap_upval(int a, int u);
+  template <typename LoadTable>
+  bool swap_in(const Value* tv, std::initializer_list<int> temps, int i, int j, const Instr* last, LoadTable table);
   bool needs_index(const Table* t, const Value* v);
   bool needs_newindex(const Table* t, const Value* slot);
   void translate();
@@ -1272,12 +1275,9 @@ void Recorder::return_values(int a, int n) {
   next_ = callee.return_pc;
 }
 
-// `t[i], t[j] = t[j], t[i]`, which compiles to GETTABLE x t j; GETTABLE x+1 t i;
-// SETTABLE t j x+1; SETTABLE t i x (x, x+1 temporaries), starting at pc_: one SWAPI when both
-// keys are integers that find values in t's array part, the next three instructions recorded
-// with it (Recording::fused_to). The temporaries are left unwritten: nothing reads them again
-// before writing them (they name no local after the swap, and Lua code reads a temporary once,
-// here in the SETTABLEs). SWAPI's exit resumes at the first GETTABLE, which redoes all four.
+// `t[i], t[j] = t[j], t[i]` with t, i and j in registers compiles to GETTABLE x t j;
+// GETTABLE x+1 t i; SETTABLE t j x+1; SETTABLE t i x (x, x+1 temporaries), starting at pc_:
+// one SWAPI when both keys are integers that find values in t's array part (swap_in).
 bool Recorder::swap(int a, int b, int c) {
   const Instr* p = pc_;
   const Proto* proto = frame().proto;
@@ -1286,27 +1286,69 @@ bool Recorder::swap(int a, int b, int c) {
     return false;
   const int j = c, i = arg_c(p[1]);
   if (arg_a(p[1]) != a + 1 || arg_b(p[1]) != b || arg_a(p[2]) != b || arg_b(p[2]) != j || arg_c(p[2]) != a + 1 ||
-      arg_a(p[3]) != b || arg_b(p[3]) != i || arg_c(p[3]) != a)
+      arg_a(p[3]) != b || arg_b(p[3]) != i || arg_c(p[3]) != a || b == a || b == a + 1)
     return false;
-  for (int r : {b, i, j})
-    if (r == a || r == a + 1) return false;
-  if (names_local(a, p + 4) || names_local(a + 1, p + 4)) return false;
-  const Value *tv = reg(b), *vi = reg(i), *vj = reg(j);
+  return swap_in(reg(b), {a, a + 1}, i, j, p + 3, [&] {
+    need(b);
+    return b;
+  });
+}
+
+// The same with t an upvalue (heapsort's `a[root], a[child] = a[child], a[root]`), eight
+// instructions from the GETUPVAL at pc_: GETUPVAL x u; GETUPVAL x+1 u; GETUPVAL y u;
+// GETTABLE x+2 y j; GETUPVAL z u; GETTABLE x+3 z i; SETTABLE x+1 j x+3; SETTABLE x i x+2 (y and
+// z temporaries too). The table is loaded into x as the first GETUPVAL would.
+bool Recorder::swap_upval(int a, int u) {
+  const Instr* p = pc_;
+  const Proto* proto = frame().proto;
+  if (p + 8 > proto->code + proto->ncode) return false;
+  const auto is = [&](int k, OpCode op, int ra, int rb) { return op_of(p[k]) == op && arg_a(p[k]) == ra && arg_b(p[k]) == rb; };
+  const int y = arg_a(p[2]), z = arg_a(p[4]), j = arg_c(p[3]), i = arg_c(p[5]);
+  if (!is(1, OP_GETUPVAL, a + 1, u) || !is(2, OP_GETUPVAL, y, u) || !is(3, OP_GETTABLE, a + 2, y) ||
+      !is(4, OP_GETUPVAL, z, u) || !is(5, OP_GETTABLE, a + 3, z) || !is(6, OP_SETTABLE, a + 1, j) ||
+      arg_c(p[6]) != a + 3 || !is(7, OP_SETTABLE, a, i) || arg_c(p[7]) != a + 2)
+    return false;
+  return swap_in(closure()->upvals[u]->v, {a, a + 1, a + 2, a + 3, y, z}, i, j, p + 7, [&] {
+    get_upval(a, u);
+    // Register a gets the table only now (need() would look at what it holds before).
+    if (tag_of(a) != kTagTable) {
+      emit("GUARD_TABLE", {static_cast<uint64_t>(a)});
+      set_tag(a, kTagTable);
+    }
+    return a;
+  });
+}
+
+// The fused swap: t (the table the swap will find) with values at integer keys i and j
+// (registers) in its array part, temporaries that name no local after the last instruction.
+// `table` emits what puts t in a register and returns it. Then SWAPI, which leaves at the
+// first instruction unless both keys find values in the array part (no metamethod applies
+// then), and the instructions up to `last` are recorded with it (Recording::fused_to). The
+// temporaries (but the one `table` wrote) are left unwritten: nothing reads them again before
+// writing them (they name no local, and Lua code reads a temporary once, here in the
+// SETTABLEs).
+template <typename LoadTable>
+bool Recorder::swap_in(const Value* tv, std::initializer_list<int> temps, int i, int j, const Instr* last,
+                       LoadTable table) {
+  for (int r : temps)
+    if (r == i || r == j || names_local(r, last + 1)) return false;
+  const Value *vi = reg(i), *vj = reg(j);
   if (!tv->is_table() || !vi->is_int() || !vj->is_int()) return false;
   const Table* t = tv->t;
   const auto in_array = [t](int64_t k) { return static_cast<uint64_t>(k) - 1 < t->asize && !t->array[k - 1].is_nil(); };
   if (!in_array(vi->i) || !in_array(vj->i)) return false;
-  need(b);
+  const int tr = table();
   need(i);
   need(j);
-  emit("SWAPI", {static_cast<uint64_t>(b), static_cast<uint64_t>(j), static_cast<uint64_t>(i)});
+  emit("SWAPI", {static_cast<uint64_t>(tr), static_cast<uint64_t>(j), static_cast<uint64_t>(i)});
   // The temporaries keep what they held before (the interpreter's hold the values now).
-  for (int r : {a, a + 1}) {
+  for (int r : temps) {
+    if (r == tr) continue;
     set_tag(r, kUnknownTag);
     R_.last_writer.erase(off() + static_cast<uint64_t>(r));
     forget_upval_slot(off() + static_cast<uint64_t>(r));
   }
-  R_.fused_to = p + 3;
+  R_.fused_to = last;
   return true;
 }
 
@@ -1351,6 +1393,7 @@ void Recorder::translate() {
       for (int r = a; r <= a + b; r++) load_constant(r, Value::nil());
       return;
     case OP_GETUPVAL:
+      if (swap_upval(a, b)) return;
       get_upval(a, b);
       return;
     case OP_SETUPVAL: {

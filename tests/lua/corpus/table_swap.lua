@@ -105,6 +105,30 @@ for k = 1, 20 do
   local x, y = a[1], a[2]
   if x ~= k + 1 or y ~= k then print("wrong", k, x, y) end
 end
+-- the table an upvalue (eight instructions: the GETUPVALs and the swap), with the same cases
+local up = {1, 2.5, "three", {4}, true, 6, 7, 8}
+local function swapper(i, j) up[i], up[j] = up[j], up[i] end
+for k = 1, 60 do
+  swapper(k % 4 + 1, k % 7 + 1)
+  swapper(k % 8 + 1, k % 3 + 1)
+  if k % 13 == 0 then up[k % 8 + 1] = nil end
+  if k % 17 == 0 then up[k % 8 + 1] = k end
+  if k == 45 then up[12] = "far" end
+end
+for i = 1, 12 do if type(up[i]) == "table" then up[i] = "t" .. up[i][1] end end
+print(show(up, 12))
+local mlog = {}
+local mup = setmetatable({1, 2, 3, 4, 5, 6}, {
+  __index = function(_, key) mlog[#mlog + 1] = "get" .. key; return "d" .. key end,
+  __newindex = function(tt, key, v) mlog[#mlog + 1] = "set" .. key; rawset(tt, key, v) end,
+})
+local function mswap(i, j) mup[i], mup[j] = mup[j], mup[i] end
+for k = 1, 40 do
+  mswap(k % 3 + 1, k % 5 + 2)
+  if k % 9 == 0 then rawset(mup, k % 6 + 1, nil) end
+end
+print(show(mup, 6), #mlog, table.concat(mlog, " "))
+
 -- the same four instructions with locals instead of temporaries: both read afterwards
 local w = {1, 2, 3, 4, 5, 6}
 local sum = 0
