@@ -79,6 +79,10 @@ State* state_new(size_t heap_limit) {
   // reach the rescans that a process out of memory would need (gc.cpp, marking).
   if (const char* room = std::getenv("CPJIT_LUA_GC_MARK_STACK"); room && std::atoll(room) > 0)
     L->heap.gray_limit = static_cast<size_t>(std::atoll(room));
+  // CPJIT_LUA_STRING_FILTERS=0 starts the intern table without its chain filters, as a string
+  // allocated above 48 bits of address leaves it (str.cpp, drop_filters): tests reach that path.
+  if (const char* filters = std::getenv("CPJIT_LUA_STRING_FILTERS"); filters && std::strcmp(filters, "0") == 0)
+    L->strings.filtered = false;
   size_t nslots = static_cast<size_t>(kMaxStack) + kErrorStack;
   // calloc of this size maps fresh zero pages: all slots are nil and cost nothing until used.
   L->stack = static_cast<Value*>(std::calloc(nslots, sizeof(Value)));
