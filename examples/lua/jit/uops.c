@@ -495,22 +495,23 @@ HOME_LOADERS(H4, fh4, FH4)
  * recorder uses them for an integer loaded from a table and mixed with floats, where a float
  * may take its place later: an integer guard would then fail every time. They leave the trace
  * for anything but a number, so they are not pure. */
-#define NUM_TO(D, V)                                                  \
-  if (LAID_OUT_LAST((V)->tag == LJ_FLOAT)) D = (V)->u.n;              \
-  else if ((V)->tag == LJ_INT) D = (double)(V)->u.i;                   \
-  else CPJIT_EXIT(0);
+/* The number operand is a float (the path tested first, a straight line that computes on its
+ * own: sharing the computation with the integer path cost the float one two jumps) or an
+ * integer, converted; anything else leaves before facc changes. */
 #define FLOAT_NUM_UOP(NAME, KNOWN, GIVEN, OPB_KIND, N_LEFT, LOAD_F, EXPR, ...)                                         \
   CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, OPB_KIND}, .results = {{0, 0, LJ_FACT_FLOAT}}, \
                  .cache_out = {0, FACC}, .given = {0, 0, GIVEN}, ##__VA_ARGS__);                                      \
   CPJIT_UOP(NAME) {                                                                                                    \
-    double a, b;                                                                                                       \
-    if (N_LEFT) {                                                                                                      \
-      NUM_TO(a, REG(1))                                                                                                \
-      b = LOAD_F;                                                                                                      \
-    } else {                                                                                                           \
-      a = LOAD_F;                                                                                                      \
-      NUM_TO(b, REG(2))                                                                                                \
+    const lj_value *n_ = N_LEFT ? REG(1) : REG(2);                                                                     \
+    const uint8_t tag_ = n_->tag;                                                                                      \
+    if (__builtin_expect(tag_ == LJ_FLOAT, 1)) {                                                                       \
+      const double a = N_LEFT ? n_->u.n : (LOAD_F), b = N_LEFT ? (LOAD_F) : n_->u.n;                                  \
+      facc = EXPR;                                                                                                     \
+      put_float(REG(0), facc, KNOWN);                                                                                  \
+      CPJIT_CONTINUE();                                                                                                \
     }                                                                                                                  \
+    if (tag_ != LJ_INT) CPJIT_EXIT(0);                                                                                 \
+    const double a = N_LEFT ? (double)n_->u.i : (LOAD_F), b = N_LEFT ? (LOAD_F) : (double)n_->u.i;                    \
     facc = EXPR;                                                                                                       \
     put_float(REG(0), facc, KNOWN);                                                                                    \
     CPJIT_CONTINUE();                                                                                                  \
