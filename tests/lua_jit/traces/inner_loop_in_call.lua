@@ -2,7 +2,9 @@
 -- The outer loop's side traces reach the inner loop's back edge inside the inlined call; they
 -- follow it once more, to the inner loop's head, where they link to its trace (which forms
 -- from there): the interpreter enters traces a few thousand times, not once per call (100000
--- times when those side traces ended at the back edge).
+-- times when those side traces ended at the back edge). Its swap reads the table from an
+-- upvalue into a register (one SWAPI after it): the type check of that register must look at
+-- the table, not at what the register held before (a number: 173844 entries when it did).
 -- expect-stats: trace \d+ root \S*inner_loop_in_call\.lua:\d+
 -- expect-at-most: 10000 trace entries
 local a = {}
