@@ -1067,10 +1067,10 @@ SETI_TAG(SETI_K_FALSE, I_, CPJIT_OPERAND_I64(1), LJ_FALSE)
 SETI_TAG(SETI_K_TRUE, I_, CPJIT_OPERAND_I64(1), LJ_TRUE)
 
 /* t[i], t[j] = t[j], t[i] (the recorder's fusion of GETTABLE x t j; GETTABLE x+1 t i;
- * SETTABLE t j x+1; SETTABLE t i x, Recorder::swap): both keys in t's array part with values
- * there (no metamethod applies then). The temporaries x and x+1 are not written: no
- * instruction reads them before writing them again. Anything else leaves at the first GETTABLE,
- * before anything changed. */
+ * SETTABLE t j x+1; SETTABLE t i x, Recorder::swap, or of the eight instructions of the same
+ * with t an upvalue, swap_upval): both keys in t's array part with values there (no metamethod
+ * applies then). The temporaries are not written: no instruction reads them before writing
+ * them again. Anything else leaves at the first instruction, before anything changed. */
 CPJIT_UOP_INFO(SWAPI, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_, R_});
 CPJIT_UOP(SWAPI) {
   lj_table *t = (lj_table *)REG(0)->u.p;
