@@ -114,6 +114,7 @@ int lj_set_int(lj_state *L, lj_table *lt, int64_t key, const lj_value *v) {
   Table *t = T(lt);
   auto *slot = const_cast<Value *>(table_get_int_fast(t, key));
   if (!slot->is_nil()) {
+    gc_barrier(S(L), t, *V(v));
     *slot = *V(v);
     return 1;
   }
@@ -170,6 +171,7 @@ int lj_set_field(lj_state *L, lj_table *lt, const lj_string *key, const lj_value
   auto *slot = const_cast<Value *>(table_get_short_str(t, Str(key)));
   if (!slot->is_nil()) {
     table_note_store(S(L), t);
+    gc_barrier(S(L), t, *V(v));
     *slot = *V(v);
     return 1;
   }
@@ -221,6 +223,7 @@ int lj_set(lj_state *L, lj_table *lt, const lj_value *key, const lj_value *v) {
   if (k->is_int() && static_cast<uint64_t>(k->i) - 1 < t->asize) {
     Value *slot = &t->array[k->i - 1];
     if (!slot->is_nil() || no_tm(t->meta, kTMNewIndex)) {
+      gc_barrier(S(L), t, *V(v));
       *slot = *V(v);
       return 1;
     }
@@ -229,6 +232,7 @@ int lj_set(lj_state *L, lj_table *lt, const lj_value *key, const lj_value *v) {
   auto *slot = const_cast<Value *>(k->is_string() ? table_get_str(t, k->s) : table_get(t, *k));
   if (!slot->is_nil()) {
     table_note_store(S(L), t);
+    gc_barrier(S(L), t, *V(v));
     *slot = *V(v);
     return 1;
   }
@@ -330,6 +334,7 @@ int lj_set_list(lj_state *L, lj_value *list, uint32_t n, uint32_t start, int res
   }
   // No collection here: the list's values may lie above the frame's top (a call's results),
   // where the collector does not look. The interpreter collects at its next safe point.
+  gc_barrier_any(S(L), t);
   for (uint32_t j = 1; j <= n; j++) t->array[start + j - 1] = V(list)[j];
   if (reset_top) S(L)->top = S(L)->ci->top;
   return 1;
@@ -366,6 +371,16 @@ int lj_closure(lj_state *L, lj_value *out, const lj_proto *lp, const lj_lclosure
 }
 
 void lj_close_upvals(lj_state *L, lj_value *level) { close_upvals(S(L), V(level)); }
+
+void lj_gc_store(lj_state *L, void *o, lj_value *dst, const lj_value *src) {
+  gc_touch(S(L), static_cast<GCObject *>(o));
+  *V(dst) = *V(src);
+}
+
+void lj_gc_store_c(lj_state *L, void *o, lj_value *dst, int64_t payload, uint8_t tag) {
+  gc_touch(S(L), static_cast<GCObject *>(o));
+  *V(dst) = constant(payload, tag);
+}
 
 int lj_str_sub(lj_state *L, lj_value *out, const lj_string *ls, int64_t i, int64_t j) {
   const String *s = Str(ls);

@@ -410,6 +410,9 @@ void jit_close(State* L) {
                  static_cast<unsigned long long>(J->trace_runs));
     std::fprintf(out, "  class lookups: their tables changed %llu times\n",
                  static_cast<unsigned long long>(L->class_epoch));
+    std::fprintf(out, "  collector (%s): %llu minor and %llu major collections\n",
+                 L->heap.generational ? "generational" : "incremental", static_cast<unsigned long long>(L->heap.minors),
+                 static_cast<unsigned long long>(L->heap.majors));
     std::fprintf(out,
                  "  optimizer: %llu loops peeled, %llu guards removed, %llu uops folded, %llu forwarded, %llu removed, "
                  "%llu reading a register cache, %llu not storing a known tag, %llu slots kept in registers across "

@@ -5,6 +5,7 @@
 #endif
 #include <cstddef>
 
+#include "../src/gc.h"
 #include "../src/object.h"
 #include "../src/state.h"
 #include "../src/table.h"
@@ -22,6 +23,10 @@ constexpr int n(int v) { return v; }  // compares the two enums as numbers
 static_assert(n(LJ_NIL) == kTagNil && n(LJ_FALSE) == kTagFalse && n(LJ_TRUE) == kTagTrue && n(LJ_INT) == kTagInt &&
               n(LJ_FLOAT) == kTagFloat && n(LJ_STRING) == kTagString && n(LJ_TABLE) == kTagTable &&
               n(LJ_LCLOSURE) == kTagLClosure && n(LJ_CFUNCTION) == kTagCFunction && n(LJ_CCLOSURE) == kTagCClosure);
+
+static_assert(sizeof(lj_gcobject) == sizeof(GCObject));
+CPJIT_LUA_SAME_OFFSET(lj_gcobject, marked, GCObject, marked);
+static_assert(LJ_GC_OLD == kGcOld);
 
 static_assert(sizeof(lj_string) == sizeof(String));
 CPJIT_LUA_SAME_OFFSET(lj_string, hash, String, hash);

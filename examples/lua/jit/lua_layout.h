@@ -45,6 +45,12 @@ enum {
   };                   \
   uint32_t hash
 
+typedef struct lj_gcobject {
+  LJ_GC_HEADER;
+} lj_gcobject;
+/* `marked` of an old object not touched since the last collection (src/gc.h, kGcOld). */
+#define LJ_GC_OLD 1
+
 typedef struct lj_value {
   union {
     int64_t i;

@@ -73,6 +73,7 @@ CPJIT_HELPER(lj_set_list);
 CPJIT_HELPER(lj_next);
 CPJIT_HELPER(lj_closure);
 CPJIT_HELPER(lj_close_upvals);
+CPJIT_HELPER(lj_gc_store);
 CPJIT_HELPER(lj_str_sub);
 CPJIT_HELPER(lj_str_cmp);
 CPJIT_HELPER(lj_num_lt);
@@ -128,6 +129,25 @@ static inline __attribute__((always_inline)) void copy_value(lj_value *to, const
   to->u.i = from->u.i;  /* payload and tag, not the padding */
   to->tag = from->tag;
 }
+/* The generational write barrier (src/gc.h, gc_barrier): before object O (a table or an
+ * upvalue) may come to refer to a value with tag TAG, an old one not yet touched since the last
+ * collection goes on the collector's list of touched objects. A store's fast path runs only
+ * when GC_TOUCHES is false; else its helper, which runs the barrier, stores (a call on the fast
+ * path would make clang set a stack frame up on it). Number and boolean stores (the typed forms)
+ * need no barrier. STORE_VALUE is the same for a uop without a helper: the barrier's own
+ * helper touches O and stores, so that nothing stays live across the call. */
+#define GC_TOUCHES(O, TAG) (((const lj_gcobject *)(O))->marked == LJ_GC_OLD && (TAG) >= LJ_STRING)
+#define STORE_VALUE(O, DST, SRC)                         \
+  do {                                                   \
+    lj_value *dst_ = (DST);                              \
+    const lj_value *src_ = (SRC);                        \
+    if (__builtin_expect(GC_TOUCHES((O), src_->tag), 0)) { \
+      lj_gc_store(L, (void *)(O), dst_, src_);           \
+      CPJIT_PIN_STATE();                                 \
+    } else {                                             \
+      copy_value(dst_, src_);                            \
+    }                                                    \
+  } while (0)
 /* Metamethod `tm` may apply to a table with metatable `mt`. */
 static inline __attribute__((always_inline)) int may_have_tm(const lj_table *mt, unsigned tm) {
   return mt != 0 && !(mt->tm_absent & (1u << tm));
@@ -994,19 +1014,19 @@ GETI_TYPED_FORMS(_T, LJ_TABLE, LJ_FACT_TABLE)
 
 /* t[key] = v: in the array part directly; elsewhere through a helper that may grow the table
  * (an allocation: it fails instead of raising, and the interpreter redoes the store). STORE
- * writes the value into `slot`; SLOW is the helper call. The K forms store a constant given as
+ * writes the value, whose tag is TAG, into `slot`; SLOW is the helper call. The K forms store a constant given as
  * payload and tag operands. */
-#define SETI_BODY(KEY, STORE, SLOW)                                                  \
+#define SETI_BODY(KEY, TAG, STORE, SLOW)                                             \
   lj_table *t = (lj_table *)REG(0)->u.p;                                             \
   int64_t key = (KEY);                                                               \
   const uint64_t i_ = array_index(key);                                              \
   lj_value *slot_ = t->array + i_;                                                   \
-  if (LAID_OUT_LAST(i_ < t->asize && slot_->tag != LJ_NIL)) {                        \
+  if (LAID_OUT_LAST(i_ < t->asize && slot_->tag != LJ_NIL && !GC_TOUCHES(t, TAG))) { \
     lj_value *slot = slot_;                                                          \
     STORE;                                                                           \
     CPJIT_CONTINUE();                                                                \
   }                                                                                  \
-  if (i_ < t->asize && !may_have_tm(t->meta, LJ_TM_NEWINDEX)) {                      \
+  if (i_ < t->asize && !may_have_tm(t->meta, LJ_TM_NEWINDEX) && !GC_TOUCHES(t, TAG)) { \
     lj_value *slot = slot_;                                                          \
     __asm__("" : "+r"(slot));                                                        \
     STORE;                                                                           \
@@ -1021,9 +1041,9 @@ GETI_TYPED_FORMS(_T, LJ_TABLE, LJ_FACT_TABLE)
   } while (0)
 
 CPJIT_UOP_INFO(SETI, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_, R_});
-CPJIT_UOP(SETI) { SETI_BODY(REG(1)->u.i, copy_value(slot, REG(2)), lj_set_int(L, t, key, REG(2))) }
+CPJIT_UOP(SETI) { SETI_BODY(REG(1)->u.i, REG(2)->tag, copy_value(slot, REG(2)), lj_set_int(L, t, key, REG(2))) }
 CPJIT_UOP_INFO(SETI_K, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, R_});
-CPJIT_UOP(SETI_K) { SETI_BODY(CPJIT_OPERAND_I64(1), copy_value(slot, REG(2)), lj_set_int(L, t, key, REG(2))) }
+CPJIT_UOP(SETI_K) { SETI_BODY(CPJIT_OPERAND_I64(1), REG(2)->tag, copy_value(slot, REG(2)), lj_set_int(L, t, key, REG(2))) }
 /* A value the recorder knows to be a float (_F) or an integer (_I) into an array slot holding
  * one of the same kind: the payload alone changes. Otherwise as SETI. */
 #define SETI_TYPED(NAME, K1, KEY, TAG)                                                     \
@@ -1038,7 +1058,7 @@ CPJIT_UOP(SETI_K) { SETI_BODY(CPJIT_OPERAND_I64(1), copy_value(slot, REG(2)), lj
       CPJIT_CONTINUE();                                                                    \
     }                                                                                      \
     {                                                                                      \
-      SETI_BODY(KEY, copy_value(slot, REG(2)), lj_set_int(L, t, key, REG(2)))              \
+      SETI_BODY(KEY, REG(2)->tag, copy_value(slot, REG(2)), lj_set_int(L, t, key, REG(2)))           \
     }                                                                                      \
   }
 SETI_TYPED(SETI_F, R_, REG(1)->u.i, LJ_FLOAT)
@@ -1048,17 +1068,17 @@ SETI_TYPED(SETI_K_I, I_, CPJIT_OPERAND_I64(1), LJ_INT)
 /* Constant value: integer key in a register (SETTABLEK) or an immediate (SETIK). */
 CPJIT_UOP_INFO(SETI_C, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, R_, I_, I_});
 CPJIT_UOP(SETI_C) {
-  SETI_BODY(REG(1)->u.i, STORE_CONST(slot, 2, 3), lj_set_int_c(L, t, key, CPJIT_OPERAND_I64(2), CPJIT_OPERAND_U8(3)))
+  SETI_BODY(REG(1)->u.i, CPJIT_OPERAND_U8(3), STORE_CONST(slot, 2, 3), lj_set_int_c(L, t, key, CPJIT_OPERAND_I64(2), CPJIT_OPERAND_U8(3)))
 }
 CPJIT_UOP_INFO(SETI_KC, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, I_, I_});
 CPJIT_UOP(SETI_KC) {
-  SETI_BODY(CPJIT_OPERAND_I64(1), STORE_CONST(slot, 2, 3), lj_set_int_c(L, t, key, CPJIT_OPERAND_I64(2), CPJIT_OPERAND_U8(3)))
+  SETI_BODY(CPJIT_OPERAND_I64(1), CPJIT_OPERAND_U8(3), STORE_CONST(slot, 2, 3), lj_set_int_c(L, t, key, CPJIT_OPERAND_I64(2), CPJIT_OPERAND_U8(3)))
 }
 /* nil, false or true, which are all tag (the payload of those is never read): one byte
  * stored, SETI_C's payload and tag operands gone. */
 #define SETI_TAG(NAME, K1, KEY, TAG)                                                          \
   CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, K1});                    \
-  CPJIT_UOP(NAME) { SETI_BODY(KEY, slot->tag = TAG, lj_set_int_c(L, t, key, 0, TAG)) }
+  CPJIT_UOP(NAME) { SETI_BODY(KEY, TAG, slot->tag = TAG, lj_set_int_c(L, t, key, 0, TAG)) }
 SETI_TAG(SETI_NIL, R_, REG(1)->u.i, LJ_NIL)
 SETI_TAG(SETI_FALSE, R_, REG(1)->u.i, LJ_FALSE)
 SETI_TAG(SETI_TRUE, R_, REG(1)->u.i, LJ_TRUE)
@@ -1376,13 +1396,13 @@ CPJIT_UOP_INFO(GETFIELD_C2N, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I
 CPJIT_UOP(GETFIELD_C2N) { GETFIELD_C_BODY(2, 1) }
 
 /* A store into a key that holds a value goes inline; anything else (a new key, a nil value that
- * may hide __newindex) through the helper. */
-#define SETFIELD_BODY(TABLE, STORE, SLOW)                                                    \
+ * may hide __newindex, the write barrier) through the helper. TAG is the stored value's. */
+#define SETFIELD_BODY(TABLE, TAG, STORE, SLOW)                                               \
   lj_table *t = (TABLE);                                                                     \
   lj_field_site *site = CPJIT_OPERAND_PTR(1, lj_field_site *);                               \
   const lj_string *key = site->key;                                                          \
   lj_value *slot = site_field(t, site);                                                      \
-  if (slot != 0 && slot->tag != LJ_NIL) {                                                    \
+  if (slot != 0 && slot->tag != LJ_NIL && !GC_TOUCHES(t, TAG)) {                            \
     note_store(L, t);                                                                        \
     STORE;                                                                                   \
     CPJIT_CONTINUE();                                                                        \
@@ -1392,23 +1412,23 @@ CPJIT_UOP(GETFIELD_C2N) { GETFIELD_C_BODY(2, 1) }
 
 CPJIT_UOP_INFO(SETFIELD, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, R_});
 CPJIT_UOP(SETFIELD) {
-  SETFIELD_BODY((lj_table *)REG(0)->u.p, copy_value(slot, REG(2)), lj_set_field(L, t, key, REG(2)))
+  SETFIELD_BODY((lj_table *)REG(0)->u.p, REG(2)->tag, copy_value(slot, REG(2)), lj_set_field(L, t, key, REG(2)))
 }
 /* t.key = v where the recording found key in t, in node `hint` (operand 3, a byte offset below
  * 64 KiB, as for GETFIELD_H): stored there when it holds a value, or a nil that no __newindex
- * can intercept; anything else is the helper's. */
+ * can intercept; anything else (the write barrier too) is the helper's. */
 #define SETFIELD_H_BODY(KEY, VALUE, HINT)                                                           \
   lj_table *t = (lj_table *)REG(0)->u.p;                                                            \
   const lj_string *key = (KEY);                                                                     \
   const uint32_t hint = (HINT);                                                                     \
   lj_node *n = (lj_node *)((char *)t->node + hint);                                                 \
   const int at_hint = hint <= LJ_LAST_NODE(t) && n->key.tag == LJ_STRING && n->key.u.p == key;      \
-  if (LAID_OUT_LAST(at_hint && n->val.tag != LJ_NIL)) {                                             \
+  if (LAID_OUT_LAST(at_hint && n->val.tag != LJ_NIL && !GC_TOUCHES(t, (VALUE)->tag))) {            \
     note_store(L, t);                                                                               \
     copy_value(&n->val, (VALUE));                                                                   \
     CPJIT_CONTINUE();                                                                               \
   }                                                                                                 \
-  if (at_hint && !may_have_tm(t->meta, LJ_TM_NEWINDEX)) {                                           \
+  if (at_hint && !may_have_tm(t->meta, LJ_TM_NEWINDEX) && !GC_TOUCHES(t, (VALUE)->tag)) {           \
     lj_node *empty = n; /* its own block: clang merged both stores first, an instruction more */    \
     __asm__("" : "+r"(empty));                                                                      \
     t->tm_absent = 0; /* the key may name a metamethod: as store_absent() */                        \
@@ -1473,7 +1493,7 @@ CPJIT_UOP(SETFIELD_HK) {
   lj_table *t = (lj_table *)REG(0)->u.p;
   lj_node *n = (lj_node *)((char *)t->node + CPJIT_OPERAND_U16(1));
   note_store(L, t);
-  copy_value(&n->val, REG(2));
+  STORE_VALUE(t, &n->val, REG(2));
   CPJIT_CONTINUE();
 }
 CPJIT_UOP_INFO(SETFIELD_HKF, .operands = {R_, I_, R_});
@@ -1492,18 +1512,18 @@ CPJIT_UOP(SETFIELD_HC) {
 }
 CPJIT_UOP_INFO(SETFIELD_C, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, I_, I_});
 CPJIT_UOP(SETFIELD_C) {
-  SETFIELD_BODY((lj_table *)REG(0)->u.p, STORE_CONST(slot, 2, 3),
+  SETFIELD_BODY((lj_table *)REG(0)->u.p, CPJIT_OPERAND_U8(3), STORE_CONST(slot, 2, 3),
                 lj_set_field_c(L, t, key, CPJIT_OPERAND_I64(2), CPJIT_OPERAND_U8(3)))
 }
 CPJIT_UOP_INFO(SETTABUP, .flags = CPJIT_UOP_MAY_EXIT, .operands = {I_, I_, R_});
 CPJIT_UOP(SETTABUP) {
   UPVAL_TABLE(up, cl, 0)
-  SETFIELD_BODY((lj_table *)up->u.p, copy_value(slot, REG(2)), lj_set_field(L, t, key, REG(2)))
+  SETFIELD_BODY((lj_table *)up->u.p, REG(2)->tag, copy_value(slot, REG(2)), lj_set_field(L, t, key, REG(2)))
 }
 CPJIT_UOP_INFO(SETTABUP_C, .flags = CPJIT_UOP_MAY_EXIT, .operands = {I_, I_, I_, I_});
 CPJIT_UOP(SETTABUP_C) {
   UPVAL_TABLE(up, cl, 0)
-  SETFIELD_BODY((lj_table *)up->u.p, STORE_CONST(slot, 2, 3),
+  SETFIELD_BODY((lj_table *)up->u.p, CPJIT_OPERAND_U8(3), STORE_CONST(slot, 2, 3),
                 lj_set_field_c(L, t, key, CPJIT_OPERAND_I64(2), CPJIT_OPERAND_U8(3)))
 }
 
@@ -1555,7 +1575,7 @@ CPJIT_UOP(SETTABLE_S) {
   const lj_string *key = (const lj_string *)REG(1)->u.p;
   if (__builtin_expect(key->is_short, 1)) {
     lj_value *v = find_field(t, key);
-    if (v != 0 && v->tag != LJ_NIL) {
+    if (v != 0 && v->tag != LJ_NIL && !GC_TOUCHES(t, REG(2)->tag)) {
       note_store(L, t);
       copy_value(v, REG(2));
       CPJIT_CONTINUE();
@@ -1603,7 +1623,7 @@ CPJIT_UOP(TABLE_APPEND) {
   lj_table *t = (lj_table *)REG(0)->u.p;
   if (t->meta != 0) CPJIT_EXIT(0);
   const int64_t key = (int64_t)((uint64_t)CPJIT_CALL(lj_table_length(t)) + 1);
-  if (in_array(t, key)) {
+  if (in_array(t, key) && !GC_TOUCHES(t, REG(1)->tag)) {
     copy_value(&t->array[key - 1], REG(1));
     CPJIT_CONTINUE();
   }
@@ -1697,7 +1717,8 @@ CPJIT_UOP(SETLIST) {
   if (n == 0) n = (uint32_t)(L->top - list - 1);
   /* Too small an array is the helper's, which grows it and stores the list: nothing lives
    * across that call, which left clang short of registers (it took rbp, rule 7). */
-  if (__builtin_expect((uint64_t)start + n > t->asize, 0)) {
+  /* So is a table that grew old while the constructor's items ran (the write barrier). */
+  if (__builtin_expect((uint64_t)start + n > t->asize || t->marked == LJ_GC_OLD, 0)) {
     if (!CPJIT_CALL(lj_set_list(L, REG(0), n, start, CPJIT_OPERAND_U8(1) == 0))) CPJIT_EXIT(0);
     CPJIT_CONTINUE();
   }
@@ -1708,14 +1729,15 @@ CPJIT_UOP(SETLIST) {
 }
 /* SETLIST of N values (a literal, 1..4), the count the recorder saw: fixed, or up to the stack
  * top (AT_TOP), where they must end again; stored unrolled. Anything else (too small an array,
- * another count at the top) is the helper's. Operand 1 is where the list starts in the array. */
+ * another count at the top, an old table) is the helper's. Operand 1 is where the list starts in the array. */
 #define SETLIST_N(NAME, N, AT_TOP)                                                                 \
   CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});      \
   CPJIT_UOP(NAME) {                                                                                \
     const lj_value *list = REG(0);                                                                 \
     lj_table *t = (lj_table *)list->u.p;                                                           \
     const uint32_t start = CPJIT_OPERAND_U32(1);                                                   \
-    if (LAID_OUT_LAST((uint64_t)start + N <= t->asize && (!AT_TOP || L->top == list + 1 + N))) {   \
+    if (LAID_OUT_LAST((uint64_t)start + N <= t->asize && (!AT_TOP || L->top == list + 1 + N) &&     \
+                      t->marked != LJ_GC_OLD)) {                                                   \
       lj_value *const dst = t->array + start; /* once: the stores could alias the table's field */ \
       _Pragma("clang loop unroll(full)") for (uint32_t j = 1; j <= N; j++)                          \
         copy_value(dst + j - 1, list + j);                                                         \
@@ -1790,7 +1812,8 @@ CPJIT_UOP(GETUPVAL) {
  * knew. */
 CPJIT_UOP_INFO(SETUPVAL, .flags = CPJIT_UOP_ESCAPES, .operands = {R_, I_});
 CPJIT_UOP(SETUPVAL) {
-  copy_value(UPVAL(cl, 1)->v, REG(0));
+  lj_upval *uv = UPVAL(cl, 1);
+  STORE_VALUE(uv, uv->v, REG(0));
   CPJIT_CONTINUE();
 }
 /* The same for an upvalue that is not a slot of the trace (the recorder saw it closed, or open
@@ -1801,9 +1824,10 @@ CPJIT_UOP(SETUPVAL) {
  * rarely, a closed cell just above the stack). SETUPVAL_F_NS: SETUPVAL_F's. */
 CPJIT_UOP_INFO(SETUPVAL_NS, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_});
 CPJIT_UOP(SETUPVAL_NS) {
-  lj_value *cell = UPVAL(cl, 1)->v;
+  lj_upval *uv = UPVAL(cl, 1);
+  lj_value *cell = uv->v;
   if (LAID_OUT_LAST(!lj_may_be_slot(cell, base))) {
-    copy_value(cell, REG(0));
+    STORE_VALUE(uv, cell, REG(0));
     CPJIT_CONTINUE();
   }
   CPJIT_EXIT(0);
@@ -2376,14 +2400,16 @@ GETUPVAL_TYPED_FORMS(_N, LJ_FLOAT, LJ_FACT_FLOAT)
 GETUPVAL_TYPED_FORMS(_T, LJ_TABLE, LJ_FACT_TABLE)
 CPJIT_UOP_INFO(SETUPVAL_F, .flags = CPJIT_UOP_ESCAPES, .operands = {R_, I_, R_});
 CPJIT_UOP(SETUPVAL_F) {
-  copy_value(UPVAL(CLOSURE_AT(2), 1)->v, REG(0));
+  lj_upval *uv = UPVAL(CLOSURE_AT(2), 1);
+  STORE_VALUE(uv, uv->v, REG(0));
   CPJIT_CONTINUE();
 }
 CPJIT_UOP_INFO(SETUPVAL_F_NS, .flags = CPJIT_UOP_MAY_EXIT, .operands = {R_, I_, R_});
 CPJIT_UOP(SETUPVAL_F_NS) {
-  lj_value *cell = UPVAL(CLOSURE_AT(2), 1)->v;
+  lj_upval *uv = UPVAL(CLOSURE_AT(2), 1);
+  lj_value *cell = uv->v;
   if (LAID_OUT_LAST(!lj_may_be_slot(cell, base))) {
-    copy_value(cell, REG(0));
+    STORE_VALUE(uv, cell, REG(0));
     CPJIT_CONTINUE();
   }
   CPJIT_EXIT(0);
@@ -2398,7 +2424,7 @@ CPJIT_UOP_INFO(SETTABUP_F, .flags = CPJIT_UOP_MAY_EXIT, .operands = {I_, I_, R_,
 CPJIT_UOP(SETTABUP_F) {
   const lj_value *up = UPVAL(CLOSURE_AT(3), 0)->v;
   if (up->tag != LJ_TABLE) CPJIT_EXIT(0);
-  SETFIELD_BODY((lj_table *)up->u.p, copy_value(slot, REG(2)), lj_set_field(L, t, key, REG(2)))
+  SETFIELD_BODY((lj_table *)up->u.p, REG(2)->tag, copy_value(slot, REG(2)), lj_set_field(L, t, key, REG(2)))
 }
 
 /* ---- the interpreter's slow paths ------------------------------------------------------------

@@ -91,6 +91,7 @@ void close_upvals(State* L, Value* level) {
     L->open_upvals = uv->open_next;
     uv->closed = *uv->v;
     uv->v = &uv->closed;
+    gc_barrier(L, uv, uv->closed);  // an upvalue open since before a collection is old
     uv->open_next = nullptr;
   }
 }

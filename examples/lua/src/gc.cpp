@@ -1,6 +1,7 @@
 #include "gc.h"
 
 #include <bit>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -238,7 +239,7 @@ void traverse_table(State* L, Table* t) {
     for (uint32_t i = 0; i < kMarkAhead; i++) prefetch_value(array[i]);
     for (uint32_t i = 0; i < asize; i++) {
       if (i + kMarkAhead < asize) prefetch_value(array[i + kMarkAhead]);
-      if (array[i].is_collectable()) push_unmarked(L, array[i].gc);
+      if (array[i].is_collectable() && !array[i].gc->marked) Push(L, array[i].gc);
     }
   }
   for (uint32_t i = 0; i <= t->hmask; i++) {
@@ -296,7 +297,7 @@ void push_children(State* L, GCObject* o) {
 // Marks `o` and pushes its children, unless it is marked already.
 inline void visit(State* L, GCObject* o) {
   if (o->marked) return;
-  o->marked = 1;
+  o->marked = kGcOld;
   push_children<push_any>(L, o);
 }
 
@@ -357,6 +358,13 @@ void mark(State* L) {
   for (Value* v = L->top; v < L->stack_hwm; v++) set_nil(v);
   Heap& h = L->heap;
   h.gray_overflow = false;
+  // Old objects stored into since the last collection: what they refer to now may be young.
+  // (A rescan below reaches their children again: they are marked.)
+  for (GCObject* o : h.touched) {
+    o->marked = kGcOld;
+    push_children<push_any>(L, o);
+  }
+  h.touched.clear();
   push_roots<push_any>(L);
   propagate(L);
   while (h.gray_overflow) {  // rescan
@@ -368,20 +376,22 @@ void mark(State* L) {
   }
 }
 
-// Frees every unmarked object and unmarks the rest, keeping Heap::objects in order. The
-// objects' headers are scattered over the heap and each is a likely cache miss, so the loop
-// fetches the header kSweepAhead entries on while it visits this one.
-void sweep(State* L) {
-  constexpr size_t kSweepAhead = 32;
+// Frees every unmarked object of Heap::objects from `from` on and, unless `keep` (the
+// generational mode's survivors are old), unmarks the rest, keeping Heap::objects in order.
+// The objects' headers are scattered over the heap and each is a likely cache miss, so the
+// loop fetches the header kSweepAhead entries on while it visits this one.
+constexpr size_t kSweepAhead = 32;
+
+void sweep(State* L, size_t from, bool keep) {
   Heap& h = L->heap;
   GCObject** objects = h.objects;
   const size_t n = h.nobjects;
-  size_t kept = 0;
-  for (size_t i = 0; i < n; i++) {
+  size_t kept = from;
+  for (size_t i = from; i < n; i++) {
     if (i + kSweepAhead < n) __builtin_prefetch(objects[i + kSweepAhead], 1);
     GCObject* o = objects[i];
     if (o->marked) {
-      o->marked = 0;
+      if (!keep) o->marked = 0;
       objects[kept++] = o;
     } else {
       free_object(L, o);
@@ -392,7 +402,88 @@ void sweep(State* L) {
   if (h.objects_cap > kMinObjects && kept < h.objects_cap / 4) resize_objects(L, h.objects_cap / 2);
 }
 
+// Unmarks every object, old ones included (a major collection in generational mode).
+void unmark_all(State* L) {
+  Heap& h = L->heap;
+  GCObject** objects = h.objects;
+  const size_t n = h.nobjects;
+  for (size_t i = 0; i < n; i++) {
+    if (i + kSweepAhead < n) __builtin_prefetch(objects[i + kSweepAhead], 1);
+    objects[i]->marked = 0;
+  }
+  strings_unmark(L);
+  h.touched.clear();
+  h.touched_overflow = false;
+  h.old_count = 0;
+}
+
+// CPJIT_LUA_GC_VERIFY=1: after marking, every marked object's children are marked (nothing
+// a minor collection is about to free is reachable from what it keeps), and every old object
+// is marked. A failure is a missing write barrier: it is reported and the process aborts
+// before the sweep would free a live object.
+[[noreturn]] void verify_failed(const GCObject* o, const char* what) {
+  std::fprintf(stderr, "cpjit-lua: GC verify: %s (object %p, type %d)\n", what, static_cast<const void*>(o),
+               o->gctype);
+  std::abort();
+}
+void verify_child(State*, GCObject* o) {
+  if (!o->marked) verify_failed(o, "a marked object refers to an unmarked one");
+}
+void verify_marks(State* L) {
+  const Heap& h = L->heap;
+  for (size_t i = 0; i < h.nobjects; i++) {
+    GCObject* o = h.objects[i];
+    if (o->marked) push_children<verify_child>(L, o);
+    else if (i < h.old_count) verify_failed(o, "an old object is unmarked");
+  }
+}
+
+// Mark and sweep: the whole heap, or (minor) the objects made since the last collection.
+void collect(State* L, bool minor) {
+  Heap& h = L->heap;
+  if (!minor && h.generational) unmark_all(L);
+  mark(L);
+  if (h.verify) verify_marks(L);
+  sweep(L, minor ? h.old_count : 0, h.generational);
+  if (minor) strings_sweep_young(L);
+  else strings_sweep(L, h.generational);
+  L->heap.gray.shrink_to_fit();
+  h.old_count = h.generational ? h.nobjects : 0;
+  h.estimate = h.total;
+  if (minor) {
+    h.minors++;
+  } else {
+    h.majors++;
+    h.major_base = h.total;
+  }
+}
+
+// The next threshold, from what the last collection left.
+void set_threshold(State* L) {
+  Heap& h = L->heap;
+  size_t next;
+  if (h.generational) {
+    size_t nursery = h.major_base / 100 * static_cast<size_t>(h.minor_mul);
+    next = h.total + (nursery < kGcMinThreshold ? kGcMinThreshold : nursery);
+  } else {
+    next = h.total / 100 * static_cast<size_t>(h.pause);
+    if (next < kGcMinThreshold) next = kGcMinThreshold;
+  }
+  h.threshold = h.stopped ? static_cast<size_t>(-1) : next;
+  if (h.stress && !h.stopped) h.threshold = h.total + 1;
+}
+
 }  // namespace
+
+void gc_touch(State* L, GCObject* o) {
+  Heap& h = L->heap;
+  try {
+    h.touched.push_back(o);
+    o->marked = kGcTouched;
+  } catch (const std::bad_alloc&) {
+    h.touched_overflow = true;  // the next collection is a major one, which needs no list
+  }
+}
 
 void gc_grow_objects(State* L) {
   size_t cap = L->heap.objects_cap;
@@ -401,15 +492,31 @@ void gc_grow_objects(State* L) {
 }
 
 void gc_collect(State* L) {
-  mark(L);
-  sweep(L);
-  strings_sweep(L);
-  L->heap.gray.shrink_to_fit();
-  L->heap.estimate = L->heap.total;
-  size_t next = L->heap.total / 100 * static_cast<size_t>(L->heap.pause);
-  if (next < kGcMinThreshold) next = kGcMinThreshold;
-  L->heap.threshold = L->heap.stopped ? static_cast<size_t>(-1) : next;
-  if (L->heap.stress && !L->heap.stopped) L->heap.threshold = L->heap.total + 1;
+  collect(L, false);
+  set_threshold(L);
+}
+
+void gc_step(State* L) {
+  Heap& h = L->heap;
+  if (!h.generational || h.touched_overflow) {
+    gc_collect(L);
+    return;
+  }
+  collect(L, true);
+  // What survives minor collections piles up as old until a major one frees what died since.
+  size_t base = h.major_base < kGcMinThreshold ? kGcMinThreshold : h.major_base;
+  if (h.total > base / 100 * static_cast<size_t>(h.pause)) collect(L, false);
+  set_threshold(L);
+}
+
+void gc_set_generational(State* L, bool on) {
+  Heap& h = L->heap;
+  if (h.generational == on) return;
+  // Marks of the old mode first (unmark_all looks at generational), then a full collection
+  // that leaves them as the new mode keeps them: all set, or all clear.
+  unmark_all(L);
+  h.generational = on;
+  gc_collect(L);
 }
 
 void gc_free_all(State* L) {

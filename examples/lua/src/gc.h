@@ -5,11 +5,30 @@
 // stack or reachable from a root. Allocation itself never collects, so code between safe
 // points (the compiler, a builtin building a result) may hold unrooted objects.
 //
-// Pacing: every allocated byte counts towards Heap::total; when it reaches Heap::threshold the
-// next safe point collects and sets threshold = live bytes * pause / 100 (pause 200: the heap
-// may double before the next collection), never below kGcMinThreshold. Roots: the stack below
-// the live top, the globals, the registry, the string metatable, the metamethod names and the
-// open upvalues.
+// Roots: the stack below the live top, the globals, the registry, the string metatable, the
+// metamethod names, the open upvalues and the closures that traces hold.
+//
+// Two modes, as collectgarbage names them:
+// - "incremental" (here a full collection each time, not interleaved with the program):
+//   every allocated byte counts towards Heap::total; when it reaches Heap::threshold the next
+//   safe point marks and sweeps the whole heap and sets threshold = live bytes * pause / 100
+//   (pause 200: the heap may double before the next collection), never below
+//   kGcMinThreshold.
+// - "generational" (the default): objects that survive a collection stay marked, as old
+//   (sticky mark bits; Demers et al., "Combining generational and conservative garbage
+//   collection", POPL 1990). A minor collection marks from the roots and from the old objects
+//   stored into since the last collection, stops at old objects, and sweeps only the objects
+//   made since: its cost follows what the program allocates and keeps, not the size of the
+//   heap. A long-lived tree or table is not visited again until a major collection, which
+//   unmarks everything and collects the whole heap; one runs when a minor collection leaves
+//   the heap pause percent above what the last major one left. Minor collections come every
+//   minor_mul percent of that size allocated, never less often than every kGcMinThreshold
+//   bytes.
+//   The invariant a minor collection relies on: an old object refers only to old objects
+//   unless it is in Heap::touched. Every store of a reference into an object that may be old
+//   (tables, closed upvalues) goes through gc_barrier first, and so does every insertion of
+//   a key; the JIT's stores do the same (jit/uops.c, gc_barrier). CPJIT_LUA_GC_VERIFY=1
+//   checks the invariant at every collection (testing).
 #pragma once
 
 #include <cstddef>
@@ -98,8 +117,33 @@ inline GCObject* gc_new(State* L, size_t size, GCType type) {
   return o;
 }
 
-// Full collection now.
+// Mark values: 0 unmarked (white); kGcOld marked, and in generational mode between
+// collections old; kGcTouched old and in Heap::touched. Marking tests `marked != 0`.
+constexpr uint8_t kGcOld = 1;
+constexpr uint8_t kGcTouched = 2;
+
+// Records old object `o` in Heap::touched (gc_barrier's slow path).
+void gc_touch(State* L, GCObject* o);
+
+// The generational write barrier: before `o` may come to refer to `v` (a store into a table or
+// an upvalue). A value that is no object never needs it; neither does a young or touched `o`.
+// Tags from kTagString up are or may be objects (the few that are not cost a spare touch).
+inline void gc_barrier(State* L, GCObject* o, const Value& v) {
+  if (__builtin_expect(o->marked == kGcOld, 0) && v.tag >= kTagString) gc_touch(L, o);
+}
+// The same when what `o` comes to refer to is not known here (a slot returned for the caller
+// to fill, a new key, a metatable).
+inline void gc_barrier_any(State* L, GCObject* o) {
+  if (__builtin_expect(o->marked == kGcOld, 0)) gc_touch(L, o);
+}
+
+// Full (major) collection now: collectgarbage("collect").
 void gc_collect(State* L);
+// The collection that is due (gc_check): minor or major in generational mode.
+void gc_step(State* L);
+// Switches mode (collectgarbage("generational") / ("incremental")) with a full collection,
+// which leaves the marks as the new mode wants them.
+void gc_set_generational(State* L, bool on);
 
 // A safe point: collects if the allocation debt is due. 'live_top' is the first stack slot
 // that holds nothing live (everything from there up is cleared).
@@ -107,7 +151,7 @@ inline void gc_check(State* L, Value* live_top) {
   if (L->heap.total >= L->heap.threshold) {
     Value* saved = L->top;
     L->top = live_top;
-    gc_collect(L);
+    gc_step(L);
     L->top = saved;
   }
 }

@@ -146,6 +146,7 @@ int base_setmetatable(State* L) {
   if (t->meta && !table_get_short_str(t->meta, L->tm_names[kTMMetatable])->is_nil())
     lib_error(L, "cannot change a protected metatable");
   table_note_store(L, t);
+  gc_barrier(L, t, mt);
   t->meta = mt.is_nil() ? nullptr : mt.t;
   return push_value(L, arg(L, 1));
 }
@@ -226,7 +227,10 @@ int load_from(State* L, const std::string& code, const char* chunkname, const ch
   }
   try {
     LClosure* cl = load_closure(L, code.data(), code.size(), chunkname);
-    if (env && cl->nupvals > 0) cl->upvals[0]->closed = *env;
+    if (env && cl->nupvals > 0) {
+      gc_barrier(L, cl->upvals[0], *env);
+      cl->upvals[0]->closed = *env;
+    }
     push_value(L, Value::lclosure(cl));
     return 1;
   } catch (LuaError&) {
@@ -323,8 +327,8 @@ int base_collectgarbage(State* L) {
       L->heap.threshold = L->heap.total;
       return push_int(L, 0);
     case 3: return push_float(L, static_cast<double>(L->heap.total) / 1024.0);
-    case 4:
-      gc_collect(L);
+    case 4:  // the collection that is due now: in generational mode a minor one, as a rule
+      gc_step(L);
       return push_bool(L, true);
     case 5: {
       int old = L->heap.pause;
@@ -335,7 +339,11 @@ int base_collectgarbage(State* L) {
     case 6: return push_int(L, 100);
     case 7: return push_bool(L, !L->heap.stopped);
     case 8:
-    case 9: return push_str(L, "incremental");
+    case 9: {
+      const char* previous = L->heap.generational ? "generational" : "incremental";
+      gc_set_generational(L, which == 8);
+      return push_str(L, previous);
+    }
     default: {
       std::string msg = format("invalid option '%s'", o);
       arg_error(L, 1, msg.c_str());

@@ -128,6 +128,7 @@ void newindex_slow(State* L, const Value* t, const Value* key, const Value* v) {
       const Value* slot = table_get(h, kv);
       if (!slot->is_nil()) {
         table_note_store(L, h);
+        gc_barrier(L, h, vv);
         *const_cast<Value*>(slot) = vv;
         return;
       }

@@ -75,6 +75,12 @@ State* state_new(size_t heap_limit) {
     L->heap.stress = true;
     L->heap.threshold = 0;
   }
+  // CPJIT_LUA_GC_MODE=incremental starts in the collector's full-collection mode instead of
+  // the generational one (gc.h); CPJIT_LUA_GC_VERIFY=1 checks the generational invariant at
+  // every collection, aborting with a message when an old object refers to an unmarked one.
+  if (const char* mode = std::getenv("CPJIT_LUA_GC_MODE"); mode && std::strcmp(mode, "incremental") == 0)
+    L->heap.generational = false;
+  if (const char* verify = std::getenv("CPJIT_LUA_GC_VERIFY"); verify && verify[0] == '1') L->heap.verify = true;
   // CPJIT_LUA_GC_MARK_STACK=n bounds the collector's gray stack to n entries, so that tests
   // reach the rescans that a process out of memory would need (gc.cpp, marking).
   if (const char* room = std::getenv("CPJIT_LUA_GC_MARK_STACK"); room && std::atoll(room) > 0)

@@ -95,6 +95,18 @@ struct Heap {
   int pause = 200;             // next threshold = live * pause / 100
   bool stopped = false;        // collectgarbage("stop")
   bool stress = false;         // collect at every safe point after any allocation (testing)
+  // Generational mode (gc.h): objects[0, old_count) survived a collection and stay marked;
+  // `touched` holds the old objects stored into since the last collection (gc_barrier), whose
+  // children a minor collection marks from. A push that finds no memory sets touched_overflow,
+  // which makes the next collection a major one.
+  bool generational = true;
+  size_t old_count = 0;
+  std::vector<GCObject*> touched;
+  bool touched_overflow = false;
+  size_t major_base = 0;       // live bytes after the last major collection
+  int minor_mul = 25;          // a minor collection after allocating this percent of major_base
+  bool verify = false;         // check the generational invariant at each collection (testing)
+  uint64_t minors = 0, majors = 0;
   std::vector<GCObject*> gray; // objects reached whose visit is still to come (gc.cpp, marking)
   // Entries the gray stack may hold (CPJIT_LUA_GC_MARK_STACK=n sets a small one, for tests);
   // a push beyond it, or one that finds no memory, sets gray_overflow and marking rescans.
@@ -112,6 +124,11 @@ struct StringTable {
   uint32_t size = 0;
   uint32_t count = 0;
   bool filtered = true;
+  // Generational mode (gc.h): the strings interned since the last collection, which a minor
+  // collection sweeps instead of every chain. A push that finds no memory sets young_overflow:
+  // that sweep then walks the chains.
+  std::vector<String*> young;
+  bool young_overflow = false;
 };
 
 struct Jit;  // tier 2 (jit/lua_jit.h)

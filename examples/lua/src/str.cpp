@@ -156,6 +156,13 @@ String* str_new(State* L, const char* str, size_t len) {
   if (st.filtered && (reinterpret_cast<uintptr_t>(s) & ~kAddressBits) != 0) drop_filters(st);
   chain_push(st, st.buckets, st.size, s);
   st.count++;
+  if (L->heap.generational && !st.young_overflow) {
+    try {
+      st.young.push_back(s);
+    } catch (const std::bad_alloc&) {
+      st.young_overflow = true;
+    }
+  }
   return s;
 }
 
@@ -171,7 +178,32 @@ int str_compare(const String* a, const String* b) {
   return a->len < b->len ? -1 : (a->len > b->len ? 1 : 0);
 }
 
-size_t strings_sweep(State* L) {
+void strings_unmark(State* L) {
+  StringTable& st = L->strings;
+  constexpr uint32_t kSweepAhead = 32;
+  for (uint32_t i = 0; i < st.size; i++) {
+    if (i + kSweepAhead < st.size) __builtin_prefetch(chain_head(st, st.buckets[i + kSweepAhead]), 1);
+    for (String* s = chain_head(st, st.buckets[i]); s != nullptr; s = s->hnext) s->marked = 0;
+  }
+}
+
+namespace {
+
+void free_string(State* L, String* s, size_t* freed) {
+  size_t sz = str_size(s->len);
+  mem_free(L, s, sz);
+  *freed += sz;
+  L->strings.count--;
+}
+
+void shrink_if_sparse(State* L) {
+  StringTable& st = L->strings;
+  if (st.count < st.size / 4 && st.size > 256) strings_resize(L, st.size / 2);
+}
+
+}  // namespace
+
+size_t strings_sweep(State* L, bool keep) {
   StringTable& st = L->strings;
   size_t freed = 0;
   // Each chain's first string is a likely cache miss: ask for the one kSweepAhead buckets on
@@ -188,22 +220,50 @@ size_t strings_sweep(State* L) {
     for (String* s = head; s != nullptr;) {
       String* next = s->hnext;
       if (s->marked) {
-        s->marked = 0;
+        if (!keep) s->marked = 0;
         filter |= filter_bit(s->hash);
         prev = s;
       } else {
         (prev != nullptr ? prev->hnext : head) = next;
-        size_t sz = str_size(s->len);
-        mem_free(L, s, sz);
-        freed += sz;
-        st.count--;
+        free_string(L, s, &freed);
         removed = true;
       }
       s = next;
     }
     if (removed) st.buckets[i] = reinterpret_cast<uintptr_t>(head) | (head != nullptr && st.filtered ? filter : 0);
   }
-  if (st.count < st.size / 4 && st.size > 256) strings_resize(L, st.size / 2);
+  st.young.clear();
+  st.young_overflow = false;
+  shrink_if_sparse(L);
+  return freed;
+}
+
+size_t strings_sweep_young(State* L) {
+  StringTable& st = L->strings;
+  if (st.young_overflow) return strings_sweep(L, true);
+  size_t freed = 0;
+  constexpr size_t kSweepAhead = 16;
+  const size_t n = st.young.size();
+  for (size_t k = 0; k < n; k++) {
+    if (k + kSweepAhead < n) __builtin_prefetch(st.young[k + kSweepAhead]);
+    String* s = st.young[k];
+    if (s->marked) continue;  // old from now on
+    // Unlinked from its chain. The bucket's filter keeps the string's bit: filters may hold
+    // more bits than their chains need (a full sweep recomputes them).
+    uintptr_t& b = st.buckets[s->hash & (st.size - 1)];
+    String* head = chain_head(st, b);
+    if (head == s) {
+      const uintptr_t filter = st.filtered && s->hnext != nullptr ? b & ~kAddressBits : 0;
+      b = reinterpret_cast<uintptr_t>(s->hnext) | filter;
+    } else {
+      String* prev = head;
+      while (prev->hnext != s) prev = prev->hnext;
+      prev->hnext = s->hnext;
+    }
+    free_string(L, s, &freed);
+  }
+  st.young.clear();
+  shrink_if_sparse(L);
   return freed;
 }
 

@@ -394,6 +394,7 @@ Value* new_key_slot(State* L, Table* t, const Value& key) {
 Value* table_set_int_slot(State* L, Table* t, int64_t key) {
   t->tm_absent = 0;
   table_note_store(L, t);
+  gc_barrier_any(L, t);
   const Value* v = table_get_int(t, key);
   if (v != &kNilValue) return const_cast<Value*>(v);
   return new_key_slot(L, t, Value::integer(key));
@@ -402,6 +403,7 @@ Value* table_set_int_slot(State* L, Table* t, int64_t key) {
 Value* table_set_str_slot(State* L, Table* t, String* key) {
   t->tm_absent = 0;
   table_note_store(L, t);
+  gc_barrier_any(L, t);
   const Value* v = table_get_str(t, key);
   if (v != &kNilValue) return const_cast<Value*>(v);
   return new_key_slot(L, t, Value::string(key));
@@ -410,6 +412,7 @@ Value* table_set_str_slot(State* L, Table* t, String* key) {
 Value* table_new_slot(State* L, Table* t, const Value& key) {
   t->tm_absent = 0;
   table_note_store(L, t);
+  gc_barrier_any(L, t);
   Value k;
   normalize_key(key, &k);
   if (k.is_nil()) rt_error(L, "table index is nil");
@@ -421,6 +424,7 @@ Value* table_new_slot(State* L, Table* t, const Value& key) {
 Value* table_set_slot(State* L, Table* t, const Value& key) {
   t->tm_absent = 0;
   table_note_store(L, t);
+  gc_barrier_any(L, t);
   Value k;
   normalize_key(key, &k);
   if (k.is_nil()) rt_error(L, "table index is nil");

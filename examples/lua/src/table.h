@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "gc.h"
 #include "object.h"
 #include "state.h"
 #include "str.h"
@@ -69,7 +70,8 @@ inline void table_note_store(State* L, const Table* t) {
 }
 
 // Raw writes. Slot-returning forms insert the key (with a nil value) when it is absent; the
-// caller stores the value. Keys must not be nil or NaN (checked; raises an error).
+// caller stores the value (they run the write barrier, gc.h, for it). Keys must not be nil or
+// NaN (checked; raises an error).
 Value* table_set_slot(State* L, Table* t, const Value& key);
 Value* table_set_int_slot(State* L, Table* t, int64_t key);
 Value* table_set_str_slot(State* L, Table* t, String* key);
@@ -84,6 +86,7 @@ inline Value* table_slot_for_nil(State* L, Table* t, Value* slot, const Value& k
   if (slot == &kNilValue) return table_new_slot(L, t, key);
   t->tm_absent = 0;
   table_note_store(L, t);
+  gc_barrier_any(L, t);
   return slot;
 }
 
@@ -92,6 +95,7 @@ inline void table_set(State* L, Table* t, const Value& key, const Value& v) {
 }
 inline void table_set_int(State* L, Table* t, int64_t key, const Value& v) {
   if (static_cast<uint64_t>(key) - 1 < t->asize) {
+    gc_barrier(L, t, v);
     t->array[key - 1] = v;
     return;
   }

@@ -226,7 +226,9 @@ op_GETUPVAL: {
   DISPATCH();
 }
 op_SETUPVAL: {
-  *cl->upvals[arg_b(i)]->v = *RA;
+  UpVal* uv = cl->upvals[arg_b(i)];
+  gc_barrier(L, uv, *RA);
+  *uv->v = *RA;
   DISPATCH();
 }
 op_GETTABUP: {
@@ -252,6 +254,7 @@ op_GETTABUP: {
       auto* slot = const_cast<Value*>(table_get_short_str(t, key->s)); \
       if (!slot->is_nil()) {                                        \
         table_note_store(L, t);                                     \
+        gc_barrier(L, t, *rc);                                      \
         *slot = *rc;                                                \
         DISPATCH();                                                 \
       }                                                             \
@@ -327,6 +330,7 @@ op_GETFIELD: {
       if (rb->is_int() && static_cast<uint64_t>(rb->i) - 1 < t->asize) {                 \
         Value* slot = &t->array[rb->i - 1];                                               \
         if (!slot->is_nil() || no_tm(t->meta, kTMNewIndex)) {                             \
+          gc_barrier(L, t, *rc);                                                          \
           *slot = *rc;                                                                    \
           DISPATCH();                                                                     \
         }                                                                                 \
@@ -334,6 +338,7 @@ op_GETFIELD: {
         auto* slot = const_cast<Value*>(rb->is_string() ? table_get_str(t, rb->s) : table_get(t, *rb)); \
         if (!slot->is_nil()) {                                                            \
           table_note_store(L, t);                                                         \
+          gc_barrier(L, t, *rc);                                                          \
           *slot = *rc;                                                                    \
           DISPATCH();                                                                     \
         }                                                                                 \
@@ -359,6 +364,7 @@ op_GETFIELD: {
       Table* t = ra->t;                                                     \
       auto* slot = const_cast<Value*>(table_get_int_fast(t, key));          \
       if (!slot->is_nil()) {                                                \
+        gc_barrier(L, t, *rc);                                              \
         *slot = *rc;                                                        \
         DISPATCH();                                                         \
       }                                                                     \
@@ -385,6 +391,7 @@ op_GETFIELD: {
       auto* slot = const_cast<Value*>(table_get_short_str(t, key->s));        \
       if (!slot->is_nil()) {                                                  \
         table_note_store(L, t);                                               \
+        gc_barrier(L, t, *rc);                                                \
         *slot = *rc;                                                          \
         DISPATCH();                                                           \
       }                                                                       \
@@ -1044,6 +1051,7 @@ op_SETLIST: {
     if (last > UINT32_MAX) rt_error(L, "table overflow");
     table_ensure_array(L, t, static_cast<uint32_t>(last));
   }
+  gc_barrier_any(L, t);  // the constructor's table may have grown old while its items ran
   for (int j = 1; j <= n; j++) t->array[start + j - 1] = ra[j];
   DISPATCH();
 }
