@@ -464,7 +464,7 @@ void set_threshold(State* L) {
   size_t next;
   if (h.generational) {
     size_t nursery = h.major_base / 100 * static_cast<size_t>(h.minor_mul);
-    next = h.total + (nursery < kGcMinThreshold ? kGcMinThreshold : nursery);
+    next = h.total + (nursery < kGcMinNursery ? kGcMinNursery : nursery);
   } else {
     next = h.total / 100 * static_cast<size_t>(h.pause);
     if (next < kGcMinThreshold) next = kGcMinThreshold;

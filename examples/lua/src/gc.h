@@ -22,8 +22,7 @@
 //   heap. A long-lived tree or table is not visited again until a major collection, which
 //   unmarks everything and collects the whole heap; one runs when a minor collection leaves
 //   the heap pause percent above what the last major one left. Minor collections come every
-//   minor_mul percent of that size allocated, never less often than every kGcMinThreshold
-//   bytes.
+//   minor_mul percent of that size allocated, and at least kGcMinNursery bytes apart.
 //   The invariant a minor collection relies on: an old object refers only to old objects
 //   unless it is in Heap::touched. Every store of a reference into an object that may be old
 //   (tables, closed upvalues) goes through gc_barrier first, and so does every insertion of
