@@ -512,8 +512,8 @@ void gc_step(State* L) {
 void gc_set_generational(State* L, bool on) {
   Heap& h = L->heap;
   if (h.generational == on) return;
-  // Marks of the old mode first (unmark_all looks at generational), then a full collection
-  // that leaves them as the new mode keeps them: all set, or all clear.
+  // Every mark cleared (old objects' too), then a full collection in the new mode leaves the
+  // survivors' marks as that mode keeps them: set (old) or clear.
   unmark_all(L);
   h.generational = on;
   gc_collect(L);
