@@ -377,11 +377,6 @@ void lj_gc_store(lj_state *L, void *o, lj_value *dst, const lj_value *src) {
   *V(dst) = *V(src);
 }
 
-void lj_gc_store_c(lj_state *L, void *o, lj_value *dst, int64_t payload, uint8_t tag) {
-  gc_touch(S(L), static_cast<GCObject *>(o));
-  *V(dst) = constant(payload, tag);
-}
-
 int lj_str_sub(lj_state *L, lj_value *out, const lj_string *ls, int64_t i, int64_t j) {
   const String *s = Str(ls);
   const size_t from = pos_start(i, s->len), to = pos_end(j, s->len);

@@ -74,9 +74,8 @@ int lj_closure(struct lj_state *L, lj_value *out, const lj_proto *p, const lj_lc
 /* Closes the upvalues open over stack slots at or above `level` (the interpreter's CLOSE). */
 void lj_close_upvals(struct lj_state *L, lj_value *level);
 /* The write barrier's slow path (src/gc.h, gc_touch: records old object o as touched), then
- * *dst = *src (a slot of o), or the constant payload and tag. */
+ * *dst = *src (a slot of o). */
 void lj_gc_store(struct lj_state *L, void *o, lj_value *dst, const lj_value *src);
-void lj_gc_store_c(struct lj_state *L, void *o, lj_value *dst, int64_t payload, uint8_t tag);
 /* *out = string.sub(s, i, j); 0 when memory ran out (the interpreter redoes it). */
 int lj_str_sub(struct lj_state *L, lj_value *out, const lj_string *s, int64_t i, int64_t j);
 /* Order of two strings (negative, zero, positive), as `<` and `<=` compare them. */

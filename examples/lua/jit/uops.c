@@ -1013,9 +1013,10 @@ GETI_TYPED_FORMS(_I, LJ_INT, LJ_FACT_INT)
 GETI_TYPED_FORMS(_T, LJ_TABLE, LJ_FACT_TABLE)
 
 /* t[key] = v: in the array part directly; elsewhere through a helper that may grow the table
- * (an allocation: it fails instead of raising, and the interpreter redoes the store). STORE
- * writes the value, whose tag is TAG, into `slot`; SLOW is the helper call. The K forms store a constant given as
- * payload and tag operands. */
+ * (an allocation: it fails instead of raising, and the interpreter redoes the store), which
+ * also runs the write barrier when it applies. STORE writes the value, whose tag is TAG, into
+ * `slot`; SLOW is the helper call. The K forms store a constant given as payload and tag
+ * operands. */
 #define SETI_BODY(KEY, TAG, STORE, SLOW)                                             \
   lj_table *t = (lj_table *)REG(0)->u.p;                                             \
   int64_t key = (KEY);                                                               \
@@ -1058,7 +1059,7 @@ CPJIT_UOP(SETI_K) { SETI_BODY(CPJIT_OPERAND_I64(1), REG(2)->tag, copy_value(slot
       CPJIT_CONTINUE();                                                                    \
     }                                                                                      \
     {                                                                                      \
-      SETI_BODY(KEY, REG(2)->tag, copy_value(slot, REG(2)), lj_set_int(L, t, key, REG(2)))           \
+      SETI_BODY(KEY, REG(2)->tag, copy_value(slot, REG(2)), lj_set_int(L, t, key, REG(2))) \
     }                                                                                      \
   }
 SETI_TYPED(SETI_F, R_, REG(1)->u.i, LJ_FLOAT)
@@ -1716,8 +1717,8 @@ CPJIT_UOP(SETLIST) {
   const uint32_t start = CPJIT_OPERAND_U32(2);
   if (n == 0) n = (uint32_t)(L->top - list - 1);
   /* Too small an array is the helper's, which grows it and stores the list: nothing lives
-   * across that call, which left clang short of registers (it took rbp, rule 7). */
-  /* So is a table that grew old while the constructor's items ran (the write barrier). */
+   * across that call, which left clang short of registers (it took rbp, rule 7). So is a
+   * table that grew old while the constructor's items ran (the helper runs the barrier). */
   if (__builtin_expect((uint64_t)start + n > t->asize || t->marked == LJ_GC_OLD, 0)) {
     if (!CPJIT_CALL(lj_set_list(L, REG(0), n, start, CPJIT_OPERAND_U8(1) == 0))) CPJIT_EXIT(0);
     CPJIT_CONTINUE();
@@ -1729,7 +1730,8 @@ CPJIT_UOP(SETLIST) {
 }
 /* SETLIST of N values (a literal, 1..4), the count the recorder saw: fixed, or up to the stack
  * top (AT_TOP), where they must end again; stored unrolled. Anything else (too small an array,
- * another count at the top, an old table) is the helper's. Operand 1 is where the list starts in the array. */
+ * another count at the top, an old table) is the helper's. Operand 1 is where the list starts
+ * in the array. */
 #define SETLIST_N(NAME, N, AT_TOP)                                                                 \
   CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});      \
   CPJIT_UOP(NAME) {                                                                                \
