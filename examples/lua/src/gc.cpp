@@ -209,7 +209,7 @@ constexpr size_t kMarkRing = 16;
 // Pushes `o` unless it is marked (the Push of a rescan, which must not push what a pass has
 // marked already: that would fill the stack again with no progress).
 [[gnu::always_inline]] inline void push_unmarked(State* L, GCObject* o) {
-  if (!o->marked) push_any(L, o);
+  if (o->marked < L->heap.mark) push_any(L, o);
 }
 
 using PushFn = void (*)(State*, GCObject*);
@@ -239,7 +239,7 @@ void traverse_table(State* L, Table* t) {
     for (uint32_t i = 0; i < kMarkAhead; i++) prefetch_value(array[i]);
     for (uint32_t i = 0; i < asize; i++) {
       if (i + kMarkAhead < asize) prefetch_value(array[i + kMarkAhead]);
-      if (array[i].is_collectable() && !array[i].gc->marked) Push(L, array[i].gc);
+      if (array[i].is_collectable() && array[i].gc->marked < L->heap.mark) Push(L, array[i].gc);
     }
   }
   for (uint32_t i = 0; i <= t->hmask; i++) {
@@ -296,8 +296,9 @@ void push_children(State* L, GCObject* o) {
 
 // Marks `o` and pushes its children, unless it is marked already.
 inline void visit(State* L, GCObject* o) {
-  if (o->marked) return;
-  o->marked = kGcOld;
+  const uint8_t mark = L->heap.mark;
+  if (o->marked >= mark) return;
+  o->marked = mark;
   push_children<push_any>(L, o);
 }
 
@@ -371,18 +372,19 @@ void mark(State* L) {
     h.gray_overflow = false;
     push_roots<push_unmarked>(L);
     for (size_t i = 0; i < h.nobjects; i++)
-      if (h.objects[i]->marked) push_children<push_unmarked>(L, h.objects[i]);
+      if (h.objects[i]->marked >= h.mark) push_children<push_unmarked>(L, h.objects[i]);
     propagate(L);
   }
 }
 
-// Frees every unmarked object of Heap::objects from `from` on and, unless `keep` (the
-// generational mode's survivors are old), unmarks the rest, keeping Heap::objects in order.
+// Frees every unmarked object of Heap::objects from `from` on and gives the survivors mark
+// `survivor` (kGcOld: the generational mode's survivors are old; 0), keeping Heap::objects in
+// order.
 // The objects' headers are scattered over the heap and each is a likely cache miss, so the
 // loop fetches the header kSweepAhead entries on while it visits this one.
 constexpr size_t kSweepAhead = 32;
 
-void sweep(State* L, size_t from, bool keep) {
+void sweep(State* L, size_t from, uint8_t survivor) {
   Heap& h = L->heap;
   GCObject** objects = h.objects;
   const size_t n = h.nobjects;
@@ -390,8 +392,8 @@ void sweep(State* L, size_t from, bool keep) {
   for (size_t i = from; i < n; i++) {
     if (i + kSweepAhead < n) __builtin_prefetch(objects[i + kSweepAhead], 1);
     GCObject* o = objects[i];
-    if (o->marked) {
-      if (!keep) o->marked = 0;
+    if (o->marked >= h.mark) {
+      o->marked = survivor;
       objects[kept++] = o;
     } else {
       free_object(L, o);
@@ -400,21 +402,6 @@ void sweep(State* L, size_t from, bool keep) {
   h.nobjects = kept;
   // Give back most of an array that a burst of allocation grew.
   if (h.objects_cap > kMinObjects && kept < h.objects_cap / 4) resize_objects(L, h.objects_cap / 2);
-}
-
-// Unmarks every object, old ones included (a major collection in generational mode).
-void unmark_all(State* L) {
-  Heap& h = L->heap;
-  GCObject** objects = h.objects;
-  const size_t n = h.nobjects;
-  for (size_t i = 0; i < n; i++) {
-    if (i + kSweepAhead < n) __builtin_prefetch(objects[i + kSweepAhead], 1);
-    objects[i]->marked = 0;
-  }
-  strings_unmark(L);
-  h.touched.clear();
-  h.touched_overflow = false;
-  h.old_count = 0;
 }
 
 // CPJIT_LUA_GC_VERIFY=1: after marking, every marked object's children are marked (nothing
@@ -426,27 +413,33 @@ void unmark_all(State* L) {
                o->gctype);
   std::abort();
 }
-void verify_child(State*, GCObject* o) {
-  if (!o->marked) verify_failed(o, "a marked object refers to an unmarked one");
+void verify_child(State* L, GCObject* o) {
+  if (o->marked < L->heap.mark) verify_failed(o, "a marked object refers to an unmarked one");
 }
-void verify_marks(State* L) {
+void verify_marks(State* L, bool minor) {
   const Heap& h = L->heap;
   for (size_t i = 0; i < h.nobjects; i++) {
     GCObject* o = h.objects[i];
-    if (o->marked) push_children<verify_child>(L, o);
-    else if (i < h.old_count) verify_failed(o, "an old object is unmarked");
+    if (o->marked >= h.mark) push_children<verify_child>(L, o);
+    else if (minor && i < h.old_count) verify_failed(o, "an old object is unmarked");
   }
 }
 
 // Mark and sweep: the whole heap, or (minor) the objects made since the last collection.
 void collect(State* L, bool minor) {
   Heap& h = L->heap;
-  if (!minor && h.generational) unmark_all(L);
+  h.mark = minor ? kGcOld : kGcMajor;
+  if (!minor) {
+    // Touched objects are old ones to the full collection, which marks from the roots alone.
+    h.touched.clear();
+    h.touched_overflow = false;
+  }
   mark(L);
-  if (h.verify) verify_marks(L);
-  sweep(L, minor ? h.old_count : 0, h.generational);
+  if (h.verify) verify_marks(L, minor);
+  const uint8_t survivor = h.generational ? kGcOld : 0;
+  sweep(L, minor ? h.old_count : 0, survivor);
   if (minor) strings_sweep_young(L);
-  else strings_sweep(L, h.generational);
+  else strings_sweep(L, survivor);
   L->heap.gray.shrink_to_fit();
   h.old_count = h.generational ? h.nobjects : 0;
   h.estimate = h.total;
@@ -512,9 +505,8 @@ void gc_step(State* L) {
 void gc_set_generational(State* L, bool on) {
   Heap& h = L->heap;
   if (h.generational == on) return;
-  // Every mark cleared (old objects' too), then a full collection in the new mode leaves the
-  // survivors' marks as that mode keeps them: set (old) or clear.
-  unmark_all(L);
+  // A full collection in the new mode leaves the survivors' marks as that mode keeps them:
+  // old, or clear.
   h.generational = on;
   gc_collect(L);
 }

@@ -20,9 +20,10 @@
 //   stored into since the last collection, stops at old objects, and sweeps only the objects
 //   made since: its cost follows what the program allocates and keeps, not the size of the
 //   heap. A long-lived tree or table is not visited again until a major collection, which
-//   unmarks everything and collects the whole heap; one runs when a minor collection leaves
-//   the heap pause percent above what the last major one left. Minor collections come every
-//   minor_mul percent of that size allocated, and at least kGcMinNursery bytes apart.
+//   collects the whole heap (with a mark value of its own: see kGcMajor); one runs when a
+//   minor collection leaves the heap pause percent above what the last major one left. Minor
+//   collections come every minor_mul percent of that size allocated, and at least
+//   kGcMinNursery bytes apart.
 //   The invariant a minor collection relies on: an old object refers only to old objects
 //   unless it is in Heap::touched. Every store of a reference into an object that may be old
 //   (tables, closed upvalues) goes through gc_barrier first, and so does every insertion of
@@ -116,10 +117,16 @@ inline GCObject* gc_new(State* L, size_t size, GCType type) {
   return o;
 }
 
-// Mark values: 0 unmarked (white); kGcOld marked, and in generational mode between
-// collections old; kGcTouched old and in Heap::touched. Marking tests `marked != 0`.
+// Mark values: 0 unmarked (white); kGcOld marked by a minor collection, and in generational
+// mode between collections old; kGcTouched old and in Heap::touched; kGcMajor marked by a full
+// collection. A collection counts an object marked when `marked` is at least its own mark
+// value (Heap::mark: kGcOld in a minor collection, where old and touched objects count as
+// marked; kGcMajor in a full one, where nothing marked before does, so that no pass has to
+// unmark the old objects first). A full collection's sweep turns kGcMajor into kGcOld
+// (generational) or 0.
 constexpr uint8_t kGcOld = 1;
 constexpr uint8_t kGcTouched = 2;
+constexpr uint8_t kGcMajor = 3;
 
 // Records old object `o` in Heap::touched (gc_barrier's slow path).
 void gc_touch(State* L, GCObject* o);

@@ -112,6 +112,7 @@ struct Heap {
   size_t major_base = 0;       // live bytes after the last major collection
   int minor_mul = 25;          // a minor collection after allocating this percent of major_base
   bool verify = false;         // check the generational invariant at each collection (testing)
+  uint8_t mark = 1;            // the running collection's mark value (gc.h, kGcOld or kGcMajor)
   uint64_t minors = 0, majors = 0;
   std::vector<GCObject*> gray; // objects reached whose visit is still to come (gc.cpp, marking)
   // Entries the gray stack may hold (CPJIT_LUA_GC_MARK_STACK=n sets a small one, for tests);

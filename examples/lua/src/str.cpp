@@ -178,15 +178,6 @@ int str_compare(const String* a, const String* b) {
   return a->len < b->len ? -1 : (a->len > b->len ? 1 : 0);
 }
 
-void strings_unmark(State* L) {
-  StringTable& st = L->strings;
-  constexpr uint32_t kSweepAhead = 32;
-  for (uint32_t i = 0; i < st.size; i++) {
-    if (i + kSweepAhead < st.size) __builtin_prefetch(chain_head(st, st.buckets[i + kSweepAhead]), 1);
-    for (String* s = chain_head(st, st.buckets[i]); s != nullptr; s = s->hnext) s->marked = 0;
-  }
-}
-
 namespace {
 
 void free_string(State* L, String* s, size_t* freed) {
@@ -203,7 +194,7 @@ void shrink_if_sparse(State* L) {
 
 }  // namespace
 
-size_t strings_sweep(State* L, bool keep) {
+size_t strings_sweep(State* L, uint8_t survivor) {
   StringTable& st = L->strings;
   size_t freed = 0;
   // Each chain's first string is a likely cache miss: ask for the one kSweepAhead buckets on
@@ -219,8 +210,8 @@ size_t strings_sweep(State* L, bool keep) {
     bool removed = false;
     for (String* s = head; s != nullptr;) {
       String* next = s->hnext;
-      if (s->marked) {
-        if (!keep) s->marked = 0;
+      if (s->marked >= L->heap.mark) {
+        s->marked = survivor;
         filter |= filter_bit(s->hash);
         prev = s;
       } else {
@@ -240,14 +231,14 @@ size_t strings_sweep(State* L, bool keep) {
 
 size_t strings_sweep_young(State* L) {
   StringTable& st = L->strings;
-  if (st.young_overflow) return strings_sweep(L, true);
+  if (st.young_overflow) return strings_sweep(L, kGcOld);
   size_t freed = 0;
   constexpr size_t kSweepAhead = 16;
   const size_t n = st.young.size();
   for (size_t k = 0; k < n; k++) {
     if (k + kSweepAhead < n) __builtin_prefetch(st.young[k + kSweepAhead]);
     String* s = st.young[k];
-    if (s->marked) continue;  // old from now on
+    if (s->marked >= L->heap.mark) continue;  // old from now on
     // Unlinked from its chain. The bucket's filter keeps the string's bit: filters may hold
     // more bits than their chains need (a full sweep recomputes them).
     uintptr_t& b = st.buckets[s->hash & (st.size - 1)];

@@ -32,14 +32,12 @@ int str_compare(const String* a, const String* b);
 
 inline std::string_view str_view(const String* s) { return std::string_view(s->data, s->len); }
 
-// Removes unmarked strings from the intern table (GC sweep), returns bytes freed.
-// `keep`: survivors stay marked (generational mode, gc.h).
-size_t strings_sweep(State* L, bool keep);
+// Removes unmarked strings from the intern table (GC sweep), returns bytes freed. Survivors
+// get mark `survivor` (gc.h: kGcOld in generational mode, else 0).
+size_t strings_sweep(State* L, uint8_t survivor);
 // The same for the strings interned since the last collection only (a minor collection in
 // generational mode: they are young, and every other string is old and marked).
 size_t strings_sweep_young(State* L);
-// Unmarks every interned string (a major collection in generational mode).
-void strings_unmark(State* L);
 // Drops the intern table at state_close; the strings go with the pool (pool_release_all).
 void strings_free_all(State* L);
 void strings_init(State* L);
