@@ -121,8 +121,9 @@ struct Recording {
   const Instr* expect = nullptr;  // the instruction that must come next
   std::vector<RecFrame> frames;   // frames.back() is being recorded
   uint32_t body = 0;              // the first uop of what runs again when the trace loops (after
-                                  // a side trace's push of a frame its parent had not pushed, or
-                                  // the check of the closure a root trace starts in)
+                                  // a side trace's push of a frame its parent had not pushed, its
+                                  // check of the call site a return went to, or the check of the
+                                  // closure a root trace starts in)
   // The closure the trace starts in when it knows it: a root trace checks it at body - 1
   // (start_guarded), a side trace knows it from its parent's exit.
   // Back edges of loops, and entries of functions with traces, in calls that the trace makes

@@ -2168,6 +2168,10 @@ void record_start(Jit& J, CallInfo* ci, const Instr* pc, LoopState* loop, TraceR
     guard.operands[0] = reinterpret_cast<uint64_t>(pc);
     guard.exits[0] = returned_exit(R);
     R.insns.push_back(guard);
+    // Not part of what runs again when the trace loops back to its start: the frame's saved
+    // pc is the call site's only on entry from the parent (a call the trace makes moves it),
+    // and the exit of a guard that failed there resumed the frame at that stale pc.
+    R.body = static_cast<uint32_t>(R.insns.size());
     // Behind that guard, the call before pc is known: if it keeps all its results, the return
     // left the stack top after them for the next instruction.
     const Instr call = pc[-1];
