@@ -379,9 +379,8 @@ void mark(State* L) {
 
 // Frees every unmarked object of Heap::objects from `from` on and gives the survivors mark
 // `survivor` (kGcOld: the generational mode's survivors are old; 0), keeping Heap::objects in
-// order.
-// The objects' headers are scattered over the heap and each is a likely cache miss, so the
-// loop fetches the header kSweepAhead entries on while it visits this one.
+// order. The objects' headers are scattered over the heap and each is a likely cache miss, so
+// the loop fetches the header kSweepAhead entries on while it visits this one.
 constexpr size_t kSweepAhead = 32;
 
 void sweep(State* L, size_t from, uint8_t survivor) {
