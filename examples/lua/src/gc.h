@@ -6,7 +6,7 @@
 // points (the compiler, a builtin building a result) may hold unrooted objects.
 //
 // Roots: the stack below the live top, the globals, the registry, the string metatable, the
-// metamethod names, the open upvalues and the closures that traces hold.
+// metamethod names, the open upvalues and the closures that running traces hold.
 //
 // Two modes, as collectgarbage names them:
 // - "incremental" (here a full collection each time, not interleaved with the program):
@@ -27,7 +27,7 @@
 //   The invariant a minor collection relies on: an old object refers only to old objects
 //   unless it is in Heap::touched. Every store of a reference into an object that may be old
 //   (tables, closed upvalues) goes through gc_barrier first, and so does every insertion of
-//   a key; the JIT's stores do the same (jit/uops.c, gc_barrier). CPJIT_LUA_GC_VERIFY=1
+//   a key; the JIT's stores do the same (jit/uops.c, GC_TOUCHES). CPJIT_LUA_GC_VERIFY=1
 //   checks the invariant at every collection (testing).
 #pragma once
 
