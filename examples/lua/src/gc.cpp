@@ -359,11 +359,20 @@ void mark(State* L) {
   for (Value* v = L->top; v < L->stack_hwm; v++) set_nil(v);
   Heap& h = L->heap;
   h.gray_overflow = false;
-  // Old objects stored into since the last collection: what they refer to now may be young.
-  // (A rescan below reaches their children again: they are marked.)
-  for (GCObject* o : h.touched) {
-    o->marked = kGcOld;
-    push_children<push_any>(L, o);
+  if (h.mark == kGcOld) {
+    // Old objects that may refer to young ones (survivors among them): those stored into in
+    // the last two cycles, and those that became old at the last minor collection. A touched
+    // one is visited once, from `touched`. (A rescan below reaches all their children again:
+    // they are marked.)
+    for (GCObject* o : h.touched2)
+      if (o->marked == kGcOld) push_children<push_any>(L, o);
+    for (size_t i = h.old1_start; i < h.old_count; i++)
+      if (h.objects[i]->marked == kGcOld) push_children<push_any>(L, h.objects[i]);
+    for (GCObject* o : h.touched) {
+      o->marked = kGcOld;
+      push_children<push_any>(L, o);
+    }
+    h.touched2.swap(h.touched);
   }
   h.touched.clear();
   push_roots<push_any>(L);
@@ -377,30 +386,39 @@ void mark(State* L) {
   }
 }
 
-// Frees every unmarked object of Heap::objects from `from` on and gives the survivors mark
-// `survivor` (kGcOld: the generational mode's survivors are old; 0), keeping Heap::objects in
-// order. The objects' headers are scattered over the heap and each is a likely cache miss, so
-// the loop fetches the header kSweepAhead entries on while it visits this one.
+// Frees every unmarked object of Heap::objects from `from` on, keeping Heap::objects in order.
+// The survivors before `promote_end` get mark kGcOld (they grow old), the others mark
+// `survivor` (kGcOld after a full collection in generational mode; 0, young or unmarked,
+// otherwise). Returns where the objects before `promote_end` end now. The objects' headers
+// are scattered over the heap and each is a likely cache miss, so the loop fetches the header
+// kSweepAhead entries on while it visits this one.
 constexpr size_t kSweepAhead = 32;
 
-void sweep(State* L, size_t from, uint8_t survivor) {
+size_t sweep(State* L, size_t from, size_t promote_end, uint8_t survivor) {
   Heap& h = L->heap;
   GCObject** objects = h.objects;
   const size_t n = h.nobjects;
   size_t kept = from;
-  for (size_t i = from; i < n; i++) {
-    if (i + kSweepAhead < n) __builtin_prefetch(objects[i + kSweepAhead], 1);
-    GCObject* o = objects[i];
-    if (o->marked >= h.mark) {
-      o->marked = survivor;
-      objects[kept++] = o;
-    } else {
-      free_object(L, o);
+  const auto sweep_range = [&](size_t begin, size_t end, uint8_t mark) {
+    for (size_t i = begin; i < end; i++) {
+      if (i + kSweepAhead < n) __builtin_prefetch(objects[i + kSweepAhead], 1);
+      GCObject* o = objects[i];
+      if (o->marked >= h.mark) {
+        o->marked = mark;
+        objects[kept++] = o;
+      } else {
+        free_object(L, o);
+      }
     }
-  }
+  };
+  const size_t split = promote_end > from ? promote_end : from;
+  sweep_range(from, split, kGcOld);
+  const size_t promoted_end = kept;
+  sweep_range(split, n, survivor);
   h.nobjects = kept;
   // Give back most of an array that a burst of allocation grew.
   if (h.objects_cap > kMinObjects && kept < h.objects_cap / 4) resize_objects(L, h.objects_cap / 2);
+  return promoted_end;
 }
 
 // CPJIT_LUA_GC_VERIFY=1: after marking, every marked object's children are marked (nothing
@@ -431,16 +449,27 @@ void collect(State* L, bool minor) {
   if (!minor) {
     // Touched objects are old ones to the full collection, which marks from the roots alone.
     h.touched.clear();
+    h.touched2.clear();
     h.touched_overflow = false;
   }
   mark(L);
   if (h.verify) verify_marks(L, minor);
-  const uint8_t survivor = h.generational ? kGcOld : 0;
-  sweep(L, minor ? h.old_count : 0, survivor);
-  if (minor) strings_sweep_young(L);
-  else strings_sweep(L, survivor);
+  if (minor) {
+    // Ageing: what survives its first minor collection stays young until the next one, and
+    // only then grows old (objects made just before a collection seldom live long). Short
+    // strings, which refer to nothing, grow old at once.
+    const size_t promoted_end = sweep(L, h.old_count, h.survivors_end, 0);
+    h.old1_start = h.old_count;
+    h.old_count = promoted_end;
+    h.survivors_end = h.nobjects;
+    strings_sweep_young(L);
+  } else {
+    const uint8_t survivor = h.generational ? kGcOld : 0;
+    sweep(L, 0, 0, survivor);
+    strings_sweep(L, survivor);
+    h.old_count = h.old1_start = h.survivors_end = h.generational ? h.nobjects : 0;
+  }
   L->heap.gray.shrink_to_fit();
-  h.old_count = h.generational ? h.nobjects : 0;
   h.estimate = h.total;
   if (minor) {
     h.minors++;

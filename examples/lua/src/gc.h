@@ -24,8 +24,14 @@
 //   minor collection leaves the heap pause percent above what the last major one left. Minor
 //   collections come every minor_mul percent of that size allocated, and at least
 //   kGcMinNursery bytes apart.
+//   Objects age as in Lua 5.4's generational mode: one that survives its first minor
+//   collection stays young (unmarked) until the next, and grows old only if it survives that
+//   one too, so that what happened to be live when a collection came (a tree being built) is
+//   not kept until the next major one. Short strings, which refer to nothing, grow old at once.
 //   The invariant a minor collection relies on: an old object refers only to old objects
-//   unless it is in Heap::touched. Every store of a reference into an object that may be old
+//   unless it is in Heap::touched or Heap::touched2 (stored into in the last two cycles) or
+//   grew old at the last minor collection (it may refer to survivors, which were young when
+//   stored into it: Heap::old1_start). Every store of a reference into an object that may be old
 //   (tables, closed upvalues) goes through gc_barrier first, and so does every insertion of
 //   a key; the JIT's stores do the same (jit/uops.c, GC_TOUCHES). CPJIT_LUA_GC_VERIFY=1
 //   checks the invariant at every collection (testing).

@@ -101,13 +101,19 @@ struct Heap {
   int pause = 200;             // next threshold = live * pause / 100
   bool stopped = false;        // collectgarbage("stop")
   bool stress = false;         // collect at every safe point after any allocation (testing)
-  // Generational mode (gc.h): objects[0, old_count) survived a collection and stay marked;
-  // `touched` holds the old objects stored into since the last collection (gc_barrier), whose
-  // children a minor collection marks from. A push that finds no memory sets touched_overflow,
-  // which makes the next collection a major one.
+  // Generational mode (gc.h): objects[0, old_count) are old and stay marked, of which
+  // [old1_start, old_count) became old at the last minor collection; objects[old_count,
+  // survivors_end) survived one minor collection and are young still. `touched` holds the old
+  // objects stored into since the last collection (gc_barrier), `touched2` those stored into
+  // in the cycle before it: a minor collection marks from the children of both and of the
+  // objects that became old at the last one. A push that finds no memory sets
+  // touched_overflow, which makes the next collection a major one.
   bool generational = true;
   size_t old_count = 0;
+  size_t old1_start = 0;
+  size_t survivors_end = 0;
   std::vector<GCObject*> touched;
+  std::vector<GCObject*> touched2;
   bool touched_overflow = false;
   size_t major_base = 0;       // live bytes after the last major collection
   int minor_mul = 25;          // a minor collection after allocating this percent of major_base

@@ -86,6 +86,26 @@ for k, v in pairs(keyed) do
   sum = sum + v
 end
 
+-- Ageing: an object that survives its first minor collection stays young until the next one.
+-- Stores into it meanwhile pass no barrier, and the old table that got it two cycles back is no
+-- longer touched: the collections must still reach all of it.
+local aged = {}
+collectgarbage()              -- `aged` is old
+aged.x = young(1)             -- into an old table: the barrier
+churn(200)
+collectgarbage("step")        -- aged.x survives its first collection
+aged.x.next = young(2)        -- into a survivor: no barrier
+churn(200)
+collectgarbage("step")        -- aged.x grows old, aged.x.next survives its first
+aged.x.next.next = young(3)
+for _ = 1, 3 do
+  churn(200)
+  collectgarbage("step")
+end
+check("aged", aged.x, 1)
+check("aged, stored into as a survivor", aged.x.next, 2)
+check("aged, two survivors down", aged.x.next.next, 3)
+
 -- Switching modes keeps everything.
 print(collectgarbage("incremental"))
 collectgarbage("step")
