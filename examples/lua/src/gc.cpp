@@ -399,6 +399,7 @@ size_t sweep(State* L, size_t from, size_t promote_end, uint8_t survivor) {
   GCObject** objects = h.objects;
   const size_t n = h.nobjects;
   size_t kept = from;
+  const Node* const empty_node = table_empty_node();
   const auto sweep_range = [&](size_t begin, size_t end, uint8_t mark) {
     for (size_t i = begin; i < end; i++) {
       if (i + kSweepAhead < n) __builtin_prefetch(objects[i + kSweepAhead], 1);
@@ -406,6 +407,8 @@ size_t sweep(State* L, size_t from, size_t promote_end, uint8_t survivor) {
       if (o->marked >= h.mark) {
         o->marked = mark;
         objects[kept++] = o;
+      } else if (o->gctype == kGCTable && table_frees_block_alone(static_cast<Table*>(o), empty_node)) {
+        mem_free(L, o, table_block_size(static_cast<Table*>(o)));  // without two calls: 4% of binarytrees
       } else {
         free_object(L, o);
       }

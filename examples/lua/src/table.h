@@ -23,6 +23,12 @@ Table* table_new(State* L, uint32_t narray, uint32_t nhash);
 // The node every table with an empty hash part points at (the JIT's inline constructor).
 const Node* table_empty_node();
 void table_free(State* L, Table* t);
+// Whether table_free(L, t) comes down to mem_free(L, t, table_block_size(t)): no array or hash
+// part in a block of its own, and no class lookup watching the table. The collector's sweep
+// frees such tables (most of them) inline. `empty` is table_empty_node().
+inline bool table_frees_block_alone(const Table* t, const Node* empty) {
+  return t->node == empty && (t->array == nullptr || holds_inline_array(t)) && !t->watched;
+}
 size_t table_size_bytes(const Table* t);
 
 void table_resize(State* L, Table* t, uint32_t narray, uint32_t nhash);
