@@ -408,7 +408,7 @@ size_t sweep(State* L, size_t from, size_t promote_end, uint8_t survivor) {
         o->marked = mark;
         objects[kept++] = o;
       } else if (o->gctype == kGCTable && table_frees_block_alone(static_cast<Table*>(o), empty_node)) {
-        mem_free(L, o, table_block_size(static_cast<Table*>(o)));  // without two calls: 4% of binarytrees
+        mem_free(L, o, table_block_size(static_cast<Table*>(o)));  // no calls: binarytrees 3-4% faster
       } else {
         free_object(L, o);
       }
