@@ -31,6 +31,7 @@
 // too. The slots are still written as before: exits see them as tier 1 would.
 #include <optional>
 #include <set>
+#include <tuple>
 
 #include "optimizer.h"
 
@@ -46,6 +47,12 @@ bool is_loader(const UopInfo &info) {
   for (unsigned k = 1; k < CPJIT_MAX_OPERANDS; ++k)
     if (info.operands[k] != CPJIT_OPERAND_NONE) return false;
   return true;
+}
+
+// A carried variant: reads a read-write slot operand from a cache and leaves what it writes
+// there, so the cache goes on holding that slot after it.
+bool is_carried(const UopInfo &info) {
+  return info.known && info.cache_in.cache != 0 && info.operands[info.cache_in.operand] == CPJIT_OPERAND_SLOT_READ_WRITE;
 }
 
 uint64_t variant_key(uint32_t base, uint8_t operand, uint8_t cache) {
@@ -94,58 +101,118 @@ Binding bind(const Uops &uops, Trace &trace, Stats &stats) {
         return true;
     return false;
   };
-  // Score each slot the loop writes: reads that a home would serve, less the reloads it needs
-  // after uops that escape or call. Only values the loop carries: read in an iteration before it
-  // writes them, so that the load waits for the store of the iteration before (a temporary,
-  // written and then read in one iteration, is served by the cache its producer left it in when
-  // the read comes right after, and forwarded by the store buffer soon enough otherwise). A
-  // branch that writes the slot (or clobbers) would skip the reload after it on the jump: such a
-  // slot (loop) is left alone. So is a slot written by a uop that does not leave the value in a
-  // cache the home can be refreshed from: that refresh would load the slot right after the
-  // store, the delay the home is there to avoid.
+  // Score each slot the loop writes, for each home: reads that the home would serve, less the
+  // reloads it needs after uops that escape or call. Only values the loop carries: read in an
+  // iteration before it writes them, so that the load waits for the store of the iteration
+  // before (a temporary, written and then read in one iteration, is served by the cache its
+  // producer left it in when the read comes right after, and forwarded by the store buffer soon
+  // enough otherwise). Each write of the slot must keep the home holding it:
+  //   - a carried variant of the writer (reading the slot from the home and leaving what it
+  //     writes there) does so itself, and serves its read too; it may be the loop's back edge;
+  //   - else a reload after the writer copies the value from the cache the writer left it in.
+  //     A branch would skip that reload on the jump, and a writer that leaves the value in no
+  //     cache would have it load the slot right after the store, the delay the home is there to
+  //     avoid: such a slot gets no home.
+  // A branch that clobbers would skip the reloads after it: such a loop is left alone.
   size_t clobbering = 0;
-  std::map<uint64_t, long> score;
-  std::set<uint64_t> refused, carried;
+  std::map<uint64_t, std::vector<std::pair<size_t, uint8_t>>> writes;  // slot -> (instruction, operand)
+  std::set<uint64_t> carried;
   for (size_t i = head; i <= back; ++i) {
     const UopInfo &info = uops.of(trace[i]);
-    const bool branch = (info.flags & CPJIT_UOP_BRANCH) != 0;
     if (clobbers(info)) {
-      if (branch) return none;
+      if (info.flags & CPJIT_UOP_BRANCH) return none;
       ++clobbering;
     }
     for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k)
-      if (reads_slot(info.operands[k]) && !score.count(trace[i].operands[k])) carried.insert(trace[i].operands[k]);
-    for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k)
-      if (writes_slot(info.operands[k])) {
-        const uint64_t slot = trace[i].operands[k];
-        score.emplace(slot, 0);
-        const uint8_t c = info.cache_out.cache;
-        const bool refreshable = c != 0 && info.cache_out.operand == k && uops.variant(roles.loader[homes[0]], 0, c);
-        if (branch || !refreshable) refused.insert(slot);
-      }
+      if (reads_slot(info.operands[k]) && !writes.count(trace[i].operands[k])) carried.insert(trace[i].operands[k]);
+    for (uint8_t k = 0; k < CPJIT_MAX_OPERANDS; ++k)
+      if (writes_slot(info.operands[k])) writes[trace[i].operands[k]].push_back({i, k});
   }
-  for (size_t i = head; i <= back; ++i) {
-    const cpjit_insn &insn = trace[i];
-    const UopInfo &info = uops.of(insn);
-    if (!info.known || info.cache_in.cache != 0) continue;
-    for (uint8_t k = 0; k < CPJIT_MAX_OPERANDS; ++k) {
-      if (info.operands[k] != CPJIT_OPERAND_SLOT_READ) continue;
-      auto it = score.find(insn.operands[k]);
-      if (it == score.end() || !readable(insn.uop, k, homes[0])) continue;
-      // Right after the uop that wrote it, the value is in that uop's cache already.
-      const cpjit_insn &prev = trace[i > head ? i - 1 : back];
-      const UopInfo &pinfo = uops.of(prev);
-      if (pinfo.cache_out.cache != 0 && prev.operands[pinfo.cache_out.operand] == insn.operands[k]) continue;
-      ++it->second;
+  auto carries = [&](size_t i, uint8_t k, uint8_t home) {
+    return uops.of(trace[i]).operands[k] == CPJIT_OPERAND_SLOT_READ_WRITE && uops.reaches(trace[i].uop, k, home);
+  };
+  auto refreshable = [&](size_t i, uint8_t k, uint8_t home) {
+    const UopInfo &info = uops.of(trace[i]);
+    const uint8_t c = info.cache_out.cache;
+    return !(info.flags & CPJIT_UOP_BRANCH) && c != 0 && info.cache_out.operand == k &&
+           uops.variant(roles.loader[home], 0, c);
+  };
+  struct Option {
+    long benefit;
+    uint64_t slot;
+    uint8_t home;
+    bool operator<(const Option &o) const {  // best first, then lowest slot, then lowest home
+      return std::tie(o.benefit, slot, home) < std::tie(benefit, o.slot, o.home);
+    }
+  };
+  std::vector<Option> options;
+  for (const auto &[slot, at] : writes) {
+    if (!carried.count(slot)) continue;
+    for (uint8_t home : homes) {
+      long reads = 0;
+      bool usable = true;
+      for (const auto &[i, k] : at) {
+        if (carries(i, k, home))
+          ++reads;  // the carried variant reads the home instead of the slot
+        else
+          usable = usable && refreshable(i, k, home);
+      }
+      if (!usable) continue;
+      for (size_t i = head; i <= back; ++i) {
+        const cpjit_insn &insn = trace[i];
+        const UopInfo &info = uops.of(insn);
+        if (!info.known || info.cache_in.cache != 0) continue;
+        for (uint8_t k = 0; k < CPJIT_MAX_OPERANDS; ++k) {
+          if (info.operands[k] != CPJIT_OPERAND_SLOT_READ || insn.operands[k] != slot || !readable(insn.uop, k, home))
+            continue;
+          // Right after the uop that wrote it, the value is in that uop's cache already.
+          const cpjit_insn &prev = trace[i > head ? i - 1 : back];
+          const UopInfo &pinfo = uops.of(prev);
+          if (pinfo.cache_out.cache != 0 && prev.operands[pinfo.cache_out.operand] == slot) continue;
+          ++reads;
+        }
+      }
+      const long benefit = reads - static_cast<long>(clobbering);
+      if (benefit >= 1) options.push_back({benefit, slot, home});
     }
   }
-  std::vector<std::pair<long, uint64_t>> ranked;  // (-benefit, slot): best first, then lowest slot
-  for (const auto &[slot, reads] : score)
-    if (!refused.count(slot) && carried.count(slot) && reads - static_cast<long>(clobbering) >= 1)
-      ranked.push_back({-(reads - static_cast<long>(clobbering)), slot});
-  std::sort(ranked.begin(), ranked.end());
+  std::sort(options.begin(), options.end());
+  // Each best option whose slot and home are still free, as long as every writer of a bound
+  // slot that carries one still has a variant carrying all of them.
   Binding b;
-  for (size_t j = 0; j < ranked.size() && j < homes.size(); ++j) b.slot[homes[j]] = ranked[j].second;
+  std::map<size_t, uint32_t> carrier;  // instruction -> the variant it becomes
+  for (const Option &o : options) {
+    if (b.slot[o.home] || std::any_of(std::begin(b.slot), std::end(b.slot), [&](const auto &s) { return s == o.slot; }))
+      continue;
+    b.slot[o.home] = o.slot;
+    std::map<size_t, uint32_t> chosen;
+    bool ok = true;
+    for (size_t i = head; i <= back && ok; ++i) {
+      std::vector<std::pair<uint8_t, uint8_t>> want;  // (operand, home) to carry
+      for (uint8_t k = 0; k < CPJIT_MAX_OPERANDS; ++k)
+        for (uint8_t c = 1; c <= CPJIT_MAX_CACHES; ++c)
+          if (b.slot[c] && writes_slot(uops.of(trace[i]).operands[k]) && trace[i].operands[k] == *b.slot[c] &&
+              carries(i, k, c))
+            want.push_back({k, c});
+      if (want.empty()) continue;
+      uint32_t uop = trace[i].uop;
+      for (bool changed = true; changed;) {
+        changed = false;
+        for (auto w = want.begin(); w != want.end() && !changed; ++w)
+          if (const auto v = uops.variant(uop, w->first, w->second)) {
+            uop = *v;
+            want.erase(w);
+            changed = true;
+          }
+      }
+      ok = want.empty();
+      chosen[i] = uop;
+    }
+    if (ok)
+      carrier.swap(chosen);
+    else
+      b.slot[o.home].reset();
+  }
   if (!b.any()) return none;
 
   // Rebuild: the loads before the head, a reload after every write of a bound slot and every
@@ -164,9 +231,12 @@ Binding bind(const Uops &uops, Trace &trace, Stats &stats) {
     new_index[i] = static_cast<uint32_t>(out.size());
     out.push_back(trace[i]);
     if (i > back) continue;
-    const UopInfo &info = uops.of(trace[i]);
+    const auto carrying = carrier.find(i);
+    if (carrying != carrier.end()) out.back().uop = carrying->second;
+    const UopInfo &info = uops.of(out.back());
     for (uint8_t c = 1; c <= CPJIT_MAX_CACHES; ++c) {
-      if (!b.slot[c]) continue;
+      // (A carried variant keeps its home; one that calls is reloaded after all, as any.)
+      if (!b.slot[c] || ((info.keeps & (1u << c)) && !clobbers(info))) continue;
       bool reload = clobbers(info);
       for (unsigned k = 0; k < CPJIT_MAX_OPERANDS && !reload; ++k)
         reload = writes_slot(info.operands[k]) && trace[i].operands[k] == *b.slot[c];
@@ -197,6 +267,18 @@ Binding bind(const Uops &uops, Trace &trace, Stats &stats) {
 void Uops::index() {
   variant_index.clear();
   for (const Variant &v : variants) variant_index.emplace(variant_key(v.base, v.operand, v.cache), v.variant);
+  // The caches a carried variant keeps, its own and its base's (a base before its variants: the
+  // chain is walked from each variant down).
+  std::unordered_map<uint32_t, uint32_t> base_of;
+  for (const Variant &v : variants) base_of.emplace(v.variant, v.base);
+  for (UopInfo &u : info) u.keeps = 0;
+  for (const Variant &v : variants)
+    for (uint32_t id = v.variant;;) {
+      if (is_carried(info[id])) info[v.variant].keeps |= 1u << info[id].cache_in.cache;
+      const auto it = base_of.find(id);
+      if (it == base_of.end()) break;
+      id = it->second;
+    }
   bool filled_otherwise[CPJIT_MAX_CACHES + 1] = {}, read_otherwise[CPJIT_MAX_CACHES + 1] = {};
   for (uint32_t c = 0; c <= CPJIT_MAX_CACHES; ++c) caches.loader[c] = CPJIT_NONE;
   for (uint32_t id = 0; id < info.size(); ++id) {
@@ -204,8 +286,10 @@ void Uops::index() {
     if (!u.known) continue;
     const bool load = is_loader(u);
     if (u.cache_out.cache != 0 && !load) filled_otherwise[u.cache_out.cache] = true;
-    // (A variant of a variant reads its base's cache too, which the base marks already.)
-    if (u.cache_in.cache != 0 && !load) read_otherwise[u.cache_in.cache] = true;
+    // (A variant of a variant reads its base's cache too, which the base marks already. A
+    // carried variant keeps the cache holding its slot: that neither reads it for another use
+    // nor fills it with another value.)
+    if (u.cache_in.cache != 0 && !load && !is_carried(u)) read_otherwise[u.cache_in.cache] = true;
     if (load && u.cache_in.cache == 0 && caches.loader[u.cache_out.cache] == CPJIT_NONE)
       caches.loader[u.cache_out.cache] = id;
   }
@@ -218,6 +302,12 @@ void Uops::index() {
 std::optional<uint32_t> Uops::variant(uint32_t base, uint8_t operand, uint8_t cache) const {
   const auto it = variant_index.find(variant_key(base, operand, cache));
   return it == variant_index.end() ? std::nullopt : std::optional<uint32_t>(it->second);
+}
+
+bool Uops::reaches(uint32_t base, uint8_t operand, uint8_t cache) const {
+  for (const Variant &v : variants)
+    if (v.base == base && ((v.operand == operand && v.cache == cache) || reaches(v.variant, operand, cache))) return true;
+  return false;
 }
 
 void use_caches(const Uops &uops, Trace &trace, Stats &stats) {
@@ -290,11 +380,16 @@ void use_caches(const Uops &uops, Trace &trace, Stats &stats) {
       forget(true);
       continue;
     }
+    std::optional<uint64_t> kept[CPJIT_MAX_CACHES + 1];  // what a carried variant leaves its caches holding
+    for (uint8_t c = 1; c <= CPJIT_MAX_CACHES; ++c)
+      if (info.keeps & (1u << c)) kept[c] = mirror[c];
     if (info.calls) forget(false);
     for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k)
       if (writes_slot(info.operands[k]))
         for (auto &m : mirror)
           if (m && *m == insn.operands[k]) m.reset();
+    for (uint8_t c = 1; c <= CPJIT_MAX_CACHES; ++c)
+      if (kept[c]) mirror[c] = kept[c];
     if (info.cache_out.cache != 0) mirror[info.cache_out.cache] = insn.operands[info.cache_out.operand];
   }
   new_index[n] = static_cast<uint32_t>(out.size());

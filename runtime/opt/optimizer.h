@@ -31,6 +31,7 @@ struct UopInfo {
   cpjit_cache cache_out = {};                // leaves a written slot's value in a register cache
   cpjit_cache cache_in = {};                 // a variant reading a slot from a register cache
   cpjit_fact given = {};                     // a variant relying on a fact about a slot it writes
+  uint32_t keeps = 0;  // bit c: a carried variant (along its chain) leaves cache c holding the slot it read there
   bool known = false;                        // has metadata
   bool calls = false;                        // its stencil calls a helper (CPJIT_STENCIL_CALLS_SYMBOLS)
 };
@@ -77,6 +78,9 @@ struct Uops {
   void index();
   // The variant of `base` reading slot operand `operand` from cache `cache`, if any.
   std::optional<uint32_t> variant(uint32_t base, uint8_t operand, uint8_t cache) const;
+  // Whether a chain of variants from `base` comes to one reading slot operand `operand` from
+  // cache `cache`.
+  bool reaches(uint32_t base, uint8_t operand, uint8_t cache) const;
 };
 
 struct Stats {

@@ -333,7 +333,10 @@ struct CacheModel {
     // Loaders: cache 1 (facc-like), cache 2 (a second operand register), cache 3 (a home), and
     // their copies from one cache into another.
     kLoadA, kLoadB, kLoadH, kLoadAFromH, kLoadBFromH, kLoadHFromA,
-    kCall, kBranch, kCount
+    kCall, kBranch,
+    // A loop's counters (s0 and s1 read and written, a branch) and its carried variants: s0 kept
+    // in home cache 3, then also s1 in home cache 4, which loader kLoadG fills.
+    kStep, kStepH, kStepHG, kLoadG, kCount
   };
   cpjit::opt::Uops uops;
   CacheModel() {
@@ -377,6 +380,20 @@ struct CacheModel {
     uops.variants.push_back({kLoadA, 0, 3, kLoadAFromH});
     uops.variants.push_back({kLoadB, 0, 3, kLoadBFromH});
     uops.variants.push_back({kLoadH, 0, 1, kLoadHFromA});
+    uops.index();
+  }
+  // The counters' uop and its carried variants (after add_homes()).
+  void add_carried() {
+    for (uint32_t u : {kStep, kStepH, kStepHG}) {
+      uops.info[u].flags = CPJIT_UOP_BRANCH;
+      uops.info[u].operands[0] = uops.info[u].operands[1] = CPJIT_OPERAND_SLOT_READ_WRITE;
+    }
+    uops.info[kStepH].cache_in = {0, 3};
+    uops.info[kStepHG].cache_in = {1, 4};
+    uops.info[kLoadG].operands[0] = CPJIT_OPERAND_SLOT_READ;
+    uops.info[kLoadG].cache_out = {0, 4};
+    uops.variants.push_back({kStep, 0, 3, kStepH});
+    uops.variants.push_back({kStepH, 1, 4, kStepHG});
     uops.index();
   }
   static cpjit_insn insn(uint32_t uop, std::initializer_list<uint64_t> operands, uint32_t jump = CPJIT_NONE) {
@@ -532,6 +549,45 @@ TEST_CASE("caches: no home for a loop entered in the middle, nor for a slot a br
            M::insn(M::kBranch, {}, 0)};
   cpjit::opt::use_caches(m.uops, trace, stats);
   CHECK(stats.slots_bound == 0);
+}
+
+TEST_CASE("caches: a back edge with carried variants keeps the counters it updates in homes", "[unit][opt]") {
+  CacheModel m;
+  m.add_homes();
+  m.add_carried();
+  cpjit::opt::Stats stats;
+  using M = CacheModel;
+  CHECK(m.uops.caches.home[3]);
+  CHECK(m.uops.caches.home[4]);
+  CHECK(m.uops.info[M::kStepHG].keeps == ((1u << 3) | (1u << 4)));
+  cpjit::opt::Trace trace = {
+      M::insn(M::kUse, {9, 8, 7}),      // 0 loop head
+      M::insn(M::kStep, {5, 6}, 0),     // 1 the back edge: reads and writes s5 and s6
+      M::insn(M::kUse, {10, 5, 7}),     // 2 after the loop: s5 still in its home
+  };
+  cpjit::opt::use_caches(m.uops, trace, stats);
+  CHECK(stats.slots_bound == 2);
+  CHECK(M::uop_ids(trace) == std::vector<uint32_t>{M::kLoadH, M::kLoadG, M::kUse,
+                                                   M::kStepHG,  // both counters read from and left in their homes
+                                                   M::kLoadAFromH, M::kUseFromA});
+  CHECK(trace[0].operands[0] == 5);
+  CHECK(trace[1].operands[0] == 6);
+  CHECK(trace[3].jump == 2);  // no reload after it: the back edge goes straight to the head
+
+  // The second counter has a variant only after the first's. When the first needs no home (the
+  // loop sets it before reading it), the second cannot be carried alone and gets none either.
+  stats = {};
+  trace = {M::insn(M::kProduce, {5}), M::insn(M::kStep, {5, 6}, 0)};
+  cpjit::opt::use_caches(m.uops, trace, stats);
+  CHECK(stats.slots_bound == 0);
+  CHECK(M::uop_ids(trace) == std::vector<uint32_t>{M::kProduce, M::kStep});
+
+  // A uop that calls in the loop costs each home a reload, as much as carrying saves.
+  stats = {};
+  trace = {M::insn(M::kCall, {}), M::insn(M::kStep, {5, 6}, 0)};
+  cpjit::opt::use_caches(m.uops, trace, stats);
+  CHECK(stats.slots_bound == 0);
+  CHECK(M::uop_ids(trace) == std::vector<uint32_t>{M::kCall, M::kStep});
 }
 
 namespace {

@@ -597,7 +597,9 @@ void Extractor::attach_meta(Stencil &stencil) {
     refuse_meta("cache_out names operand " + std::to_string(m.cache_out.operand) +
                 ", which is not a written slot (nor the read slot of a loader)");
   if (m.cache_in.cache) {
-    if (m.cache_in.operand >= CPJIT_MAX_OPERANDS || m.operands[m.cache_in.operand] != CPJIT_OPERAND_SLOT_READ)
+    // A read-write operand makes a carried variant: it leaves what it writes in the cache too.
+    if (m.cache_in.operand >= CPJIT_MAX_OPERANDS || (m.operands[m.cache_in.operand] != CPJIT_OPERAND_SLOT_READ &&
+                                                     m.operands[m.cache_in.operand] != CPJIT_OPERAND_SLOT_READ_WRITE))
       refuse_meta("cache_in names operand " + std::to_string(m.cache_in.operand) + ", which is not a read slot");
     if (variant_base(stencil.name).empty())
       refuse_meta("a uop with cache_in is a variant: name it <BASE>__<suffix>");

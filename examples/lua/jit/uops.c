@@ -18,26 +18,32 @@
 #include "lua_layout.h"
 #include "lua_helpers.h"
 
-/* Pinned state: the interpreter, the frame's registers, its closure, and float register caches
- * (cpjit/stencil_set.h):
+/* Pinned state: the interpreter, the frame's registers, its closure, two integer homes and
+ * float register caches (cpjit/stencil_set.h):
+ *   ih1, ih2  a numeric for loop's index and iteration count, kept there for the whole loop by
+ *             FORLOOP_I's carried variants (FORLOOP_I__H1__H2) and filled by ILOAD_H1/H2;
  *   facc      the float that the last float-producing uop stored: a uop right after it reads
  *             its operand from there instead of from the slot (the __<k> variants);
  *   fb        a second operand register: BASE__1__b reads operand 1 from facc and 2 from fb;
  *   fh1..fh4  homes: floats a loop carries from one iteration to the next, each kept there for
  *             the whole loop and copied into facc or fb to be read (FLOAD_A__H1 ...).
  * fb and the homes are given up across helper calls (CPJIT_CALL_CLOBBERS): saving four more
- * doubles around every call would cost the stencils that call on their fast path. */
-#define CPJIT_STATE(X)                                                                          \
-  X(struct lj_state *, L) X(lj_value *, base) X(lj_lclosure *, cl) X(double, facc) X(double, fb) \
-  X(double, fh1) X(double, fh2) X(double, fh3) X(double, fh4)
+ * doubles around every call would cost the stencils that call on their fast path, and the
+ * integer homes are not worth a callee-saved register's save in every stencil that calls. */
+#define CPJIT_STATE(X)                                                                            \
+  X(struct lj_state *, L) X(lj_value *, base) X(lj_lclosure *, cl) X(int64_t, ih1) X(int64_t, ih2) \
+  X(double, facc) X(double, fb) X(double, fh1) X(double, fh2) X(double, fh3) X(double, fh4)
 #define FACC 1 /* cache numbers */
 #define FB 2
 #define FH1 3
 #define FH2 4
 #define FH3 5
 #define FH4 6
-#define CPJIT_CALL_CLOBBERS() \
-  (CPJIT_LOSE(fb), CPJIT_LOSE(fh1), CPJIT_LOSE(fh2), CPJIT_LOSE(fh3), CPJIT_LOSE(fh4))
+#define IH1 7
+#define IH2 8
+#define CPJIT_CALL_CLOBBERS()                                                                  \
+  (CPJIT_LOSE(fb), CPJIT_LOSE(fh1), CPJIT_LOSE(fh2), CPJIT_LOSE(fh3), CPJIT_LOSE(fh4), CPJIT_LOSE(ih1), \
+   CPJIT_LOSE(ih2))
 #include <cpjit/stencil.h>
 
 /* A libm call inside an expression gives fb and the homes up as CPJIT_CALL does, without pinning
@@ -165,6 +171,13 @@ static inline __attribute__((always_inline)) void note_store(struct lj_state *L,
  * uop is removed and it falls through. The hot path takes one branch into the block instead of
  * one jump out of it, and runs one instruction less. */
 #define LAID_OUT_LAST(COND) __builtin_expect(!!(COND), 0)
+
+/* The integer homes given up for a whole stencil: its paths leave zeros there, so clang has
+ * their two registers for its own values. Only in a uop that calls a helper, after which the
+ * optimizer counts ih1 and ih2 as lost anyway (cpjit/stencil_set.h); the stencils that call on
+ * their slow paths and keep the most values live need it (without, clang saves rbp, which rule 7
+ * refuses). */
+#define GIVE_UP_INT_HOMES() (ih1 = 0, ih2 = 0)
 
 /* ---- type guards ------------------------------------------------------------------------- */
 #define TAG_GUARD(NAME, TAG, FACT)                                                          \
@@ -511,6 +524,9 @@ HOME_LOADERS(H1, fh1, FH1)
 HOME_LOADERS(H2, fh2, FH2)
 HOME_LOADERS(H3, fh3, FH3)
 HOME_LOADERS(H4, fh4, FH4)
+/* The integer homes' loaders: FORLOOP_I's carried variants read and update them. */
+LOADER(ILOAD_H1, ih1, IH1, REG(0)->u.i)
+LOADER(ILOAD_H2, ih2, IH2, REG(0)->u.i)
 /* N shapes: an operand that is a number of either kind, its tag read here (FN, NF, NK). The
  * recorder uses them for an integer loaded from a table and mixed with floats, where a float
  * may take its place later: an integer guard would then fail every time. They leave the trace
@@ -790,6 +806,45 @@ CPJIT_UOP(FORLOOP_I__t) {
   if (LAID_OUT_LAST(!int_for_step(REG(0), REG(1), REG(2), REG(3), 1))) CPJIT_CONTINUE();
   CPJIT_JUMP();
 }
+/* Carried variants (cpjit/stencil_set.h): the index read from and kept in ih1 (__H1), then also
+ * the count in ih2 (__H1__H2). The slots are written as before, for the exits, but nothing in
+ * the loop reads them back: the next iteration's step waits for one add and one subtract in
+ * registers, not for two stores to reach the next iteration's loads (about five cycles a lap on
+ * x86-64). When the count was 0 the index and count stay as they were, in the homes too, and
+ * the control variable holds the stepped value, as int_for_step leaves them. */
+static inline __attribute__((always_inline)) int int_for_step_kept(int64_t *idx, int64_t *count, lj_value *idx_slot,
+                                                                   lj_value *count_slot, const lj_value *step,
+                                                                   lj_value *control, int known) {
+  /* As int_for_step: everything stepped first, the borrow of the count's decrement the test. */
+  const int64_t next = (int64_t)((uint64_t)*idx + (uint64_t)step->u.i);
+  *idx = next;
+  idx_slot->u.i = next;
+  put_int(control, next, known);
+  const uint64_t left = (uint64_t)*count;
+  *count = (int64_t)(left - 1u);
+  count_slot->u.i = *count;
+  if (left == 0) {
+    *count = 0;
+    count_slot->u.i = 0;
+    *idx = (int64_t)((uint64_t)next - (uint64_t)step->u.i); /* in place: the hot path keeps no copy */
+    idx_slot->u.i = *idx;
+    return 0;
+  }
+  return 1;
+}
+/* COUNT: where the count is read from and kept (ih2, or its slot). */
+#define FORLOOP_KEPT(NAME, KNOWN, COUNT, ...)                                                              \
+  CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_BRANCH, .operands = {RW_, RW_, R_, W_},                         \
+                 .results = {{0, 0, LJ_FACT_INT}, {1, 0, LJ_FACT_INT}, {3, 0, LJ_FACT_INT}}, __VA_ARGS__); \
+  CPJIT_UOP(NAME) {                                                                                        \
+    if (LAID_OUT_LAST(!int_for_step_kept(&ih1, COUNT, REG(0), REG(1), REG(2), REG(3), KNOWN)))            \
+      CPJIT_CONTINUE();                                                                                    \
+    CPJIT_JUMP();                                                                                          \
+  }
+FORLOOP_KEPT(FORLOOP_I__H1, 0, &REG(1)->u.i, .cache_in = {0, IH1})
+FORLOOP_KEPT(FORLOOP_I__H1__H2, 0, &ih2, .cache_in = {1, IH2})
+FORLOOP_KEPT(FORLOOP_I__t__H1, 1, &REG(1)->u.i, .given = {3, 0, LJ_FACT_INT}, .cache_in = {0, IH1})
+FORLOOP_KEPT(FORLOOP_I__t__H1__H2, 1, &ih2, .given = {3, 0, LJ_FACT_INT}, .cache_in = {1, IH2})
 CPJIT_UOP_INFO(FORLOOP_F, .flags = CPJIT_UOP_BRANCH, .operands = {RW_, R_, R_, W_},
                .results = {{0, 0, LJ_FACT_FLOAT}, {3, 0, LJ_FACT_FLOAT}});
 CPJIT_UOP(FORLOOP_F) {
@@ -1173,6 +1228,7 @@ static inline __attribute__((always_inline)) int class_field(const lj_table *t, 
   return 0;
 }
 #define GETFIELD_BODY(TABLE)                                         \
+  GIVE_UP_INT_HOMES();                                               \
   lj_table *t = (TABLE);                                             \
   lj_field_site *site = CPJIT_OPERAND_PTR(2, lj_field_site *);       \
   const lj_value *v = site_field(t, site);                           \
@@ -2006,6 +2062,7 @@ static inline __attribute__((always_inline)) void pop_frame(struct lj_state *L, 
 }
 CPJIT_UOP_INFO(PUSH_FRAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_, I_});
 CPJIT_UOP(PUSH_FRAME) {
+  GIVE_UP_INT_HOMES();
   if (!push_frame(L, REG(0), CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *)))
     CPJIT_EXIT(0);
   CPJIT_CONTINUE();
@@ -2101,6 +2158,7 @@ CPJIT_UOP(POP_FRAME1_K) {
 /* PUSH_FRAME, then the callee's frame is the trace's own. */
 CPJIT_UOP_INFO(CALL_REBASE, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_, I_});
 CPJIT_UOP(CALL_REBASE) {
+  GIVE_UP_INT_HOMES();
   lj_value *func = REG(0);
   if (!push_frame(L, func, CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *)))
     CPJIT_EXIT(0);
@@ -2229,6 +2287,7 @@ static inline __attribute__((always_inline)) int tail_frame(struct lj_state *L, 
 }
 CPJIT_UOP_INFO(TAIL_FRAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
 CPJIT_UOP(TAIL_FRAME) {
+  GIVE_UP_INT_HOMES();
   if (!tail_frame(L, REG(0), CPJIT_OPERAND_U16(1))) CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
@@ -2289,6 +2348,7 @@ COUNTED_TAIL_FORMS(TAIL_FRAME_K_N, TAIL_FRAME_K)
 /* The same in the trace's own frame: the callee's frame and closure become the pinned ones. */
 CPJIT_UOP_INFO(TAIL_FRAME_BASE, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
 CPJIT_UOP(TAIL_FRAME_BASE) {
+  GIVE_UP_INT_HOMES();
   lj_lclosure *callee = (lj_lclosure *)REG(0)->u.p;
   if (!tail_frame(L, REG(0), CPJIT_OPERAND_U16(1))) CPJIT_EXIT(0);
   base = L->ci->base;
@@ -2560,7 +2620,7 @@ FLOAT_UOP(MIN_FF__2, R_, F1, facc, (b < a) ? b : a, .cache_in = {2, FACC})
 /* ---- entering and leaving ------------------------------------------------------------------ */
 CPJIT_ENTRY(arg) {
   const struct lj_trace_entry *e = (const struct lj_trace_entry *)arg;
-  return CPJIT_ENTER(e->L, e->base, e->cl, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+  return CPJIT_ENTER(e->L, e->base, e->cl, 0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
 }
 
 /* Registers are always in the Lua stack: leaving needs nothing but the exit's record. */

@@ -345,7 +345,9 @@ CPJIT__DEFINE_PIN(float)
  * another operand from a cache (BASE__1__b: operand 1 from one cache, operand 2 from another).
  * A loader, `.operands = {SLOT_READ}` with `.cache_out = {0, c}`, fills cache c from a slot;
  * its cache variants copy one cache into another. With loaders the optimizer keeps slots a
- * loop carries in caches across its iterations (runtime/opt/cache.cpp).
+ * loop carries in caches across its iterations (runtime/opt/cache.cpp). A variant whose
+ * cache_in names a read-write operand is carried: it also leaves the value it writes to that
+ * slot in the cache, so the slot stays there across a loop's back edge that updates it.
  *
  * Given facts: a uop named BASE__<suffix> with `.given = {k, 0, fact}` is BASE for when slot
  * operand k (which BASE writes) already holds `fact` before it, with otherwise the same

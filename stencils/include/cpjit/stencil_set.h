@@ -135,7 +135,13 @@ typedef struct cpjit_fact {
  * the cache from the slot (its variants copy another cache). A cache that only loaders fill is
  * a home cache when no uop but a loader reads it: the optimizer may keep a slot there for a
  * whole loop, and reloads it after any uop that writes the slot, escapes, or calls a helper (a
- * stencil with CPJIT_STENCIL_CALLS_SYMBOLS: calls may clobber caches fed only by loaders). */
+ * stencil with CPJIT_STENCIL_CALLS_SYMBOLS: calls may clobber caches fed only by loaders).
+ *
+ * A carried variant is a cache variant whose cache_in names a read-write slot operand: it reads
+ * the slot's value from the cache and leaves the value it writes to that slot there too, on
+ * every path out of it (after any helper call it makes). It does not stop a home cache from
+ * being one: the optimizer keeps a slot such a uop updates in a home even where that uop is the
+ * loop's back edge, where no reload could follow it (a loop's counters). */
 #define CPJIT_MAX_CACHES 8
 typedef struct cpjit_cache {
   uint8_t operand;
