@@ -13,7 +13,8 @@
 // (producers still store), so exits and everything else are unaffected. A cache stops
 // mirroring its slot when the slot is written again, when an escaping or unknown uop runs, when
 // another uop fills the cache, when a uop calls a helper (for caches only loaders fill: the
-// interpreter may let calls clobber those), and at jump targets (another path may arrive there).
+// interpreter may let calls clobber those, unless their loader says KEEPS_ACROSS_CALLS), when a
+// uop says CLOBBERS_CACHES (those caches), and at jump targets (another path may arrive there).
 //
 // Loop-carried values. A value computed in one iteration and read in the
 // next still goes through its slot: the store, then the load next time round, lies on the
@@ -24,11 +25,13 @@
 //   before:  preamble  L: body (writes s, reads s) ... back-edge -> L
 //   after:   preamble  load h <- s  L: body (writes s; reload h <- s) ... back-edge -> L
 //
-// A reload follows every write of s and every uop that escapes or calls, so the home mirrors
+// A reload follows every write of s and every uop that may clobber the home, so the home mirrors
 // s at every instruction of the loop, the loop head included. A read of s then copies the
 // home into a cache that the reader has a variant for (a loader's variant: one register move)
 // instead of loading the slot, and the reload after a write that left s in a cache is a move
-// too. The slots are still written as before: exits see them as tier 1 would.
+// too. A writer with a carried variant (reading s from the home and leaving what it writes
+// there: a loop's counters at its back edge, where no reload could follow) becomes that variant
+// and needs none. The slots are still written as before: exits see them as tier 1 would.
 #include <optional>
 #include <set>
 #include <tuple>
@@ -59,8 +62,13 @@ uint64_t variant_key(uint32_t base, uint8_t operand, uint8_t cache) {
   return (uint64_t{base} << 16) | (uint64_t{operand} << 8) | cache;
 }
 
-// Whether the uop may leave caches that only loaders fill clobbered, or any slot changed.
-bool clobbers(const UopInfo &info) { return !info.known || (info.flags & CPJIT_UOP_ESCAPES) || info.calls; }
+// Whether the uop may leave cache c, one that only loaders fill, clobbered (or any slot
+// changed): a uop that escapes or says so does; one that calls does unless the cache is kept
+// across calls.
+bool clobbers(const UopInfo &info, const CacheRoles &roles, uint8_t c) {
+  if (!info.known || (info.flags & (CPJIT_UOP_ESCAPES | CPJIT_UOP_CLOBBERS_CACHES))) return true;
+  return info.calls && !roles.kept[c];
+}
 
 // The loop bind() made: instructions [head, back] of the trace, slot `slot[c]` kept in home
 // cache c throughout.
@@ -114,15 +122,16 @@ Binding bind(const Uops &uops, Trace &trace, Stats &stats) {
   //     cache would have it load the slot right after the store, the delay the home is there to
   //     avoid: such a slot gets no home.
   // A branch that clobbers would skip the reloads after it: such a loop is left alone.
-  size_t clobbering = 0;
+  size_t clobbering[CPJIT_MAX_CACHES + 1] = {};  // by home
   std::map<uint64_t, std::vector<std::pair<size_t, uint8_t>>> writes;  // slot -> (instruction, operand)
   std::set<uint64_t> carried;
   for (size_t i = head; i <= back; ++i) {
     const UopInfo &info = uops.of(trace[i]);
-    if (clobbers(info)) {
-      if (info.flags & CPJIT_UOP_BRANCH) return none;
-      ++clobbering;
-    }
+    for (uint8_t home : homes)
+      if (clobbers(info, roles, home)) {
+        if (info.flags & CPJIT_UOP_BRANCH) return none;
+        ++clobbering[home];
+      }
     for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k)
       if (reads_slot(info.operands[k]) && !writes.count(trace[i].operands[k])) carried.insert(trace[i].operands[k]);
     for (uint8_t k = 0; k < CPJIT_MAX_OPERANDS; ++k)
@@ -172,7 +181,7 @@ Binding bind(const Uops &uops, Trace &trace, Stats &stats) {
           ++reads;
         }
       }
-      const long benefit = reads - static_cast<long>(clobbering);
+      const long benefit = reads - static_cast<long>(clobbering[home]);
       if (benefit >= 1) options.push_back({benefit, slot, home});
     }
   }
@@ -235,9 +244,9 @@ Binding bind(const Uops &uops, Trace &trace, Stats &stats) {
     if (carrying != carrier.end()) out.back().uop = carrying->second;
     const UopInfo &info = uops.of(out.back());
     for (uint8_t c = 1; c <= CPJIT_MAX_CACHES; ++c) {
-      // (A carried variant keeps its home; one that calls is reloaded after all, as any.)
-      if (!b.slot[c] || ((info.keeps & (1u << c)) && !clobbers(info))) continue;
-      bool reload = clobbers(info);
+      // (A carried variant keeps its home; one that clobbers it is reloaded after all, as any.)
+      if (!b.slot[c] || ((info.keeps & (1u << c)) && !clobbers(info, roles, c))) continue;
+      bool reload = clobbers(info, roles, c);
       for (unsigned k = 0; k < CPJIT_MAX_OPERANDS && !reload; ++k)
         reload = writes_slot(info.operands[k]) && trace[i].operands[k] == *b.slot[c];
       if (reload) out.push_back(loader_insn(roles.loader[c], *b.slot[c]));
@@ -296,6 +305,7 @@ void Uops::index() {
   for (uint32_t c = 0; c <= CPJIT_MAX_CACHES; ++c) {
     caches.loader_fed[c] = c != 0 && caches.loader[c] != CPJIT_NONE && !filled_otherwise[c];
     caches.home[c] = caches.loader_fed[c] && !read_otherwise[c];
+    caches.kept[c] = caches.loader_fed[c] && (info[caches.loader[c]].flags & CPJIT_UOP_KEEPS_ACROSS_CALLS);
   }
 }
 
@@ -319,9 +329,12 @@ void use_caches(const Uops &uops, Trace &trace, Stats &stats) {
   std::optional<uint64_t> mirror[CPJIT_MAX_CACHES + 1];  // cache -> the slot it holds
   auto in_loop = [&](size_t i) { return bound.any() && i >= bound.head && i <= bound.back; };
   // After a clobber the reloads that follow it in the loop set the homes again.
-  auto forget = [&](bool all) {
+  auto forget = [&]() {
+    for (auto &m : mirror) m.reset();
+  };
+  auto forget_clobbered = [&](const UopInfo &info) {
     for (uint8_t c = 1; c <= CPJIT_MAX_CACHES; ++c)
-      if (all || roles.loader_fed[c]) mirror[c].reset();
+      if (roles.loader_fed[c] && clobbers(info, roles, c)) mirror[c].reset();
   };
   Trace out;
   out.reserve(n);
@@ -330,7 +343,7 @@ void use_caches(const Uops &uops, Trace &trace, Stats &stats) {
     new_index[i] = static_cast<uint32_t>(out.size());
     if (targets[i]) {
       // Another path may arrive here; in the bound loop the homes hold their slots on all.
-      forget(true);
+      forget();
       if (in_loop(i))
         for (uint8_t c = 1; c <= CPJIT_MAX_CACHES; ++c)
           if (bound.slot[c]) mirror[c] = bound.slot[c];
@@ -377,13 +390,13 @@ void use_caches(const Uops &uops, Trace &trace, Stats &stats) {
     const UopInfo &info = uops.of(insn);
     out.push_back(insn);
     if (!info.known || (info.flags & CPJIT_UOP_ESCAPES)) {
-      forget(true);
+      forget();
       continue;
     }
     std::optional<uint64_t> kept[CPJIT_MAX_CACHES + 1];  // what a carried variant leaves its caches holding
     for (uint8_t c = 1; c <= CPJIT_MAX_CACHES; ++c)
       if (info.keeps & (1u << c)) kept[c] = mirror[c];
-    if (info.calls) forget(false);
+    forget_clobbered(info);
     for (unsigned k = 0; k < CPJIT_MAX_OPERANDS; ++k)
       if (writes_slot(info.operands[k]))
         for (auto &m : mirror)

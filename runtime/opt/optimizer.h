@@ -57,6 +57,7 @@ struct CacheRoles {
   uint32_t loader[CPJIT_MAX_CACHES + 1];  // the loader (not a variant) filling cache c, or none
   bool loader_fed[CPJIT_MAX_CACHES + 1];  // only loaders fill it: calls may clobber it
   bool home[CPJIT_MAX_CACHES + 1];        // ... and only loaders read it
+  bool kept[CPJIT_MAX_CACHES + 1];        // its loader says KEEPS_ACROSS_CALLS: calls leave it be
 };
 
 struct Uops {

@@ -336,7 +336,9 @@ struct CacheModel {
     kCall, kBranch,
     // A loop's counters (s0 and s1 read and written, a branch) and its carried variants: s0 kept
     // in home cache 3, then also s1 in home cache 4, which loader kLoadG fills.
-    kStep, kStepH, kStepHG, kLoadG, kCount
+    kStep, kStepH, kStepHG, kLoadG,
+    kClobber,  // says CLOBBERS_CACHES, calls nothing
+    kCount
   };
   cpjit::opt::Uops uops;
   CacheModel() {
@@ -359,6 +361,7 @@ struct CacheModel {
     uops.info[kJump].flags = CPJIT_UOP_BRANCH | CPJIT_UOP_ENDS_TRACE;
     uops.info[kBranch].flags = CPJIT_UOP_BRANCH;
     uops.info[kCall].calls = true;
+    uops.info[kClobber].flags = CPJIT_UOP_CLOBBERS_CACHES;
     uops.index();
   }
   // The loaders and two-cache variants: a model with home caches.
@@ -588,6 +591,48 @@ TEST_CASE("caches: a back edge with carried variants keeps the counters it updat
   cpjit::opt::use_caches(m.uops, trace, stats);
   CHECK(stats.slots_bound == 0);
   CHECK(M::uop_ids(trace) == std::vector<uint32_t>{M::kCall, M::kStep});
+}
+
+TEST_CASE("caches: homes whose loaders keep them across calls need no reload after a call", "[unit][opt]") {
+  CacheModel m;
+  m.add_homes();
+  m.add_carried();
+  using M = CacheModel;
+  m.uops.info[M::kLoadH].flags |= CPJIT_UOP_KEEPS_ACROSS_CALLS;
+  m.uops.info[M::kLoadG].flags |= CPJIT_UOP_KEEPS_ACROSS_CALLS;
+  m.uops.index();
+  CHECK(m.uops.caches.kept[3]);
+  CHECK(m.uops.caches.kept[4]);
+  CHECK(!m.uops.caches.kept[1]);  // filled by producers too: not a loader's alone
+  CHECK(!m.uops.caches.kept[2]);
+  cpjit::opt::Stats stats;
+  cpjit::opt::Trace trace = {
+      M::insn(M::kCall, {}),         // 0 loop head: calls a helper
+      M::insn(M::kStep, {5, 6}, 0),  // 1 the back edge
+      M::insn(M::kUse, {10, 5, 7}),  // 2 after the loop
+  };
+  cpjit::opt::use_caches(m.uops, trace, stats);
+  CHECK(stats.slots_bound == 2);
+  CHECK(M::uop_ids(trace) == std::vector<uint32_t>{M::kLoadH, M::kLoadG, M::kCall, M::kStepHG, M::kLoadAFromH,
+                                                   M::kUseFromA});
+  CHECK(trace[3].jump == 2);
+
+  // A uop that says CLOBBERS_CACHES takes them, as a call takes the others: the reloads would
+  // cost what the homes save.
+  stats = {};
+  trace = {M::insn(M::kClobber, {}), M::insn(M::kStep, {5, 6}, 0)};
+  cpjit::opt::use_caches(m.uops, trace, stats);
+  CHECK(stats.slots_bound == 0);
+  CHECK(M::uop_ids(trace) == std::vector<uint32_t>{M::kClobber, M::kStep});
+  // ... and a home is forgotten after it: a read of its slot goes to the slot again.
+  stats = {};
+  trace = {M::insn(M::kLoadH, {5}), M::insn(M::kClobber, {}), M::insn(M::kUse, {11, 5, 7})};
+  cpjit::opt::use_caches(m.uops, trace, stats);
+  CHECK(M::uop_ids(trace) == std::vector<uint32_t>{M::kLoadH, M::kClobber, M::kUse});
+  // A call leaves it be.
+  trace = {M::insn(M::kLoadH, {5}), M::insn(M::kCall, {}), M::insn(M::kUse, {11, 5, 7})};
+  cpjit::opt::use_caches(m.uops, trace, stats);
+  CHECK(M::uop_ids(trace) == std::vector<uint32_t>{M::kLoadH, M::kCall, M::kLoadAFromH, M::kUseFromA});
 }
 
 namespace {

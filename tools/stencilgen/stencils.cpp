@@ -591,6 +591,8 @@ void Extractor::attach_meta(Stencil &stencil) {
   const bool loader = m.operands[0] == CPJIT_OPERAND_SLOT_READ && m.cache_out.operand == 0 &&
                       std::all_of(m.operands + 1, m.operands + CPJIT_MAX_OPERANDS,
                                   [](uint8_t k) { return k == CPJIT_OPERAND_NONE; });
+  if ((m.flags & CPJIT_UOP_KEEPS_ACROSS_CALLS) && (!loader || m.cache_out.cache == 0))
+    refuse_meta("KEEPS_ACROSS_CALLS is said of a loader's cache: one read slot, which cache_out names");
   if (m.cache_out.cache && !loader &&
       (m.cache_out.operand >= CPJIT_MAX_OPERANDS || (m.operands[m.cache_out.operand] != CPJIT_OPERAND_SLOT_WRITE &&
                                                      m.operands[m.cache_out.operand] != CPJIT_OPERAND_SLOT_READ_WRITE)))

@@ -230,6 +230,14 @@ bool run_trace(State* L, Jit& J, TraceRec* t, CallInfo* ci) {
       if (--J.running == 0) reap_traces(J);
     }
   } running(J);
+  // The stencils' copy of the trace's closure (state.h); a trace run by a call the trace makes
+  // sets its own, and this one's is back when that returns.
+  struct OwnClosure {
+    State* L;
+    LClosure* outer;
+    OwnClosure(State* l, LClosure* cl) : L(l), outer(l->jit_closure) { L->jit_closure = cl; }
+    ~OwnClosure() { L->jit_closure = outer; }
+  } own_closure(L, ci->func->lcl);
   if (cpjit_executor_run(t->executor, &entry, &exit) != CPJIT_OK) {
     note_abort(J, std::string("trace could not run: ") + cpjit_last_error());
     return false;

@@ -94,6 +94,7 @@ CPJIT_LUA_SAME_OFFSET(lj_state, stack_end, State, stack_end);
 CPJIT_LUA_SAME_OFFSET(lj_state, stack_hwm, State, stack_hwm);
 CPJIT_LUA_SAME_OFFSET(lj_state, open_upvals, State, open_upvals);
 CPJIT_LUA_SAME_OFFSET(lj_state, class_epoch, State, class_epoch);
+CPJIT_LUA_SAME_OFFSET(lj_state, jit_closure, State, jit_closure);
 
 #undef CPJIT_LUA_SAME_OFFSET
 

@@ -249,13 +249,13 @@ typedef struct lj_callinfo {
  * LJ_POOL_GRANULE bytes; the lists' first word links them. Byte offsets from the state. */
 #define LJ_POOL_GRANULE 16
 #define LJ_POOL_MAX_SIZE 256
-#define LJ_HEAP_FREE_LISTS 776 /* void *[LJ_POOL_MAX_SIZE / LJ_POOL_GRANULE] */
-#define LJ_HEAP_OBJECTS 1176     /* void *[]: every collectable object but short strings */
-#define LJ_HEAP_NOBJECTS 1184    /* entries used in it */
-#define LJ_HEAP_OBJECTS_CAP 1192 /* entries it has room for */
-#define LJ_HEAP_TOTAL 1200       /* bytes allocated */
-#define LJ_HEAP_THRESHOLD 1208   /* a safe point collects once total reaches it */
-#define LJ_HEAP_LIMIT 1216       /* allocations beyond it fail */
+#define LJ_HEAP_FREE_LISTS 784 /* void *[LJ_POOL_MAX_SIZE / LJ_POOL_GRANULE] */
+#define LJ_HEAP_OBJECTS 1184     /* void *[]: every collectable object but short strings */
+#define LJ_HEAP_NOBJECTS 1192    /* entries used in it */
+#define LJ_HEAP_OBJECTS_CAP 1200 /* entries it has room for */
+#define LJ_HEAP_TOTAL 1208       /* bytes allocated */
+#define LJ_HEAP_THRESHOLD 1216   /* a safe point collects once total reaches it */
+#define LJ_HEAP_LIMIT 1224       /* allocations beyond it fail */
 
 struct lj_state {
   lj_value *top;
@@ -266,6 +266,7 @@ struct lj_state {
   lj_value *stack_hwm;
   lj_upval *open_upvals;
   uint64_t class_epoch; /* up on every change to a watched table (src/state.h) */
+  lj_lclosure *jit_closure; /* the running trace's own frame's closure (uops.c, cl) */
 };
 
 #endif

@@ -18,20 +18,26 @@
 #include "lua_layout.h"
 #include "lua_helpers.h"
 
-/* Pinned state: the interpreter, the frame's registers, its closure, two integer homes and
- * float register caches (cpjit/stencil_set.h):
+/* Pinned state: the interpreter, the frame's registers, two integer homes and float register
+ * caches (cpjit/stencil_set.h):
  *   ih1, ih2  a numeric for loop's index and iteration count, kept there for the whole loop by
- *             FORLOOP_I's carried variants (FORLOOP_I__H1__H2) and filled by ILOAD_H1/H2;
+ *             FORLOOP_I's carried variants (FORLOOP_I__H1__H2) and filled by ILOAD_H1/H2. They
+ *             are the third and fourth integers, in registers that calls preserve (x86-64 r14
+ *             and r15, AArch64 x22 and x23), so they stay across the helper calls of the loop's
+ *             other uops at no cost (KEEPS_ACROSS_CALLS);
  *   facc      the float that the last float-producing uop stored: a uop right after it reads
  *             its operand from there instead of from the slot (the __<k> variants);
  *   fb        a second operand register: BASE__1__b reads operand 1 from facc and 2 from fb;
  *   fh1..fh4  homes: floats a loop carries from one iteration to the next, each kept there for
  *             the whole loop and copied into facc or fb to be read (FLOAD_A__H1 ...).
- * fb and the homes are given up across helper calls (CPJIT_CALL_CLOBBERS): saving four more
- * doubles around every call would cost the stencils that call on their fast path, and the
- * integer homes are not worth a callee-saved register's save in every stencil that calls. */
+ *   cl        the closure of the frame the trace runs as its own (its base's), after them in a
+ *             register that calls do not preserve: a stencil loads it again from the state after
+ *             a call (L->jit_closure, which run_trace sets and a uop that makes another frame
+ *             the trace's own updates with SET_CLOSURE), rather than keep it across the call.
+ * fb and the float homes are given up across helper calls (CPJIT_CALL_CLOBBERS): saving four
+ * more doubles around every call would cost the stencils that call on their fast path. */
 #define CPJIT_STATE(X)                                                                            \
-  X(struct lj_state *, L) X(lj_value *, base) X(lj_lclosure *, cl) X(int64_t, ih1) X(int64_t, ih2) \
+  X(struct lj_state *, L) X(lj_value *, base) X(int64_t, ih1) X(int64_t, ih2) X(lj_lclosure *, cl) \
   X(double, facc) X(double, fb) X(double, fh1) X(double, fh2) X(double, fh3) X(double, fh4)
 #define FACC 1 /* cache numbers */
 #define FB 2
@@ -41,9 +47,9 @@
 #define FH4 6
 #define IH1 7
 #define IH2 8
-#define CPJIT_CALL_CLOBBERS()                                                                  \
-  (CPJIT_LOSE(fb), CPJIT_LOSE(fh1), CPJIT_LOSE(fh2), CPJIT_LOSE(fh3), CPJIT_LOSE(fh4), CPJIT_LOSE(ih1), \
-   CPJIT_LOSE(ih2))
+#define CPJIT_CALL_CLOBBERS() \
+  (CPJIT_LOSE(fb), CPJIT_LOSE(fh1), CPJIT_LOSE(fh2), CPJIT_LOSE(fh3), CPJIT_LOSE(fh4), cl = L->jit_closure)
+#define SET_CLOSURE(X) (cl = (X), L->jit_closure = cl)
 #include <cpjit/stencil.h>
 
 /* A libm call inside an expression gives fb and the homes up as CPJIT_CALL does, without pinning
@@ -173,10 +179,8 @@ static inline __attribute__((always_inline)) void note_store(struct lj_state *L,
 #define LAID_OUT_LAST(COND) __builtin_expect(!!(COND), 0)
 
 /* The integer homes given up for a whole stencil: its paths leave zeros there, so clang has
- * their two registers for its own values. Only in a uop that calls a helper, after which the
- * optimizer counts ih1 and ih2 as lost anyway (cpjit/stencil_set.h); the stencils that call on
- * their slow paths and keep the most values live need it (without, clang saves rbp, which rule 7
- * refuses). */
+ * their two registers for its own values (without, it saves rbp and uses it, which rule 7 of
+ * cpjit/stencil.h refuses). Only in a uop that says so: CPJIT_UOP_CLOBBERS_CACHES or ESCAPES. */
 #define GIVE_UP_INT_HOMES() (ih1 = 0, ih2 = 0)
 
 /* ---- type guards ------------------------------------------------------------------------- */
@@ -525,8 +529,8 @@ HOME_LOADERS(H2, fh2, FH2)
 HOME_LOADERS(H3, fh3, FH3)
 HOME_LOADERS(H4, fh4, FH4)
 /* The integer homes' loaders: FORLOOP_I's carried variants read and update them. */
-LOADER(ILOAD_H1, ih1, IH1, REG(0)->u.i)
-LOADER(ILOAD_H2, ih2, IH2, REG(0)->u.i)
+LOADER(ILOAD_H1, ih1, IH1, REG(0)->u.i, .flags = CPJIT_UOP_KEEPS_ACROSS_CALLS)
+LOADER(ILOAD_H2, ih2, IH2, REG(0)->u.i, .flags = CPJIT_UOP_KEEPS_ACROSS_CALLS)
 /* N shapes: an operand that is a number of either kind, its tag read here (FN, NF, NK). The
  * recorder uses them for an integer loaded from a table and mixed with floats, where a float
  * may take its place later: an integer guard would then fail every time. They leave the trace
@@ -1240,7 +1244,7 @@ static inline __attribute__((always_inline)) int class_field(const lj_table *t, 
   if (!CPJIT_CALL(lj_get_field(L, t, site->key, REG(0)))) CPJIT_EXIT(0); \
   CPJIT_CONTINUE();
 
-CPJIT_UOP_INFO(GETFIELD, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, R_, I_});
+CPJIT_UOP_INFO(GETFIELD, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_CLOBBERS_CACHES, .operands = {W_, R_, I_});
 CPJIT_UOP(GETFIELD) { GETFIELD_BODY((lj_table *)REG(1)->u.p) }
 
 /* t.key where the recording found key in t itself, in node `hint` (operand 3, as a byte offset
@@ -1345,7 +1349,7 @@ CPJIT_UOP_INFO(GUARD_FIELD_IS_EACH, .flags = GUARD_FLAGS, .operands = {I_, I_, I
 CPJIT_UOP(GUARD_FIELD_IS_EACH) { GUARD_FIELD_IS_BODY }
 
 /* Global (or other upvalue-table) field: the upvalue must hold a table. */
-CPJIT_UOP_INFO(GETTABUP, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_});
+CPJIT_UOP_INFO(GETTABUP, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_CLOBBERS_CACHES, .operands = {W_, I_, I_});
 CPJIT_UOP(GETTABUP) {
   const lj_value *up = UPVAL(cl, 1)->v;
   if (up->tag != LJ_TABLE) CPJIT_EXIT(0);
@@ -2063,7 +2067,7 @@ static inline __attribute__((always_inline)) void pop_frame(struct lj_state *L, 
 CPJIT_UOP_INFO(PUSH_FRAME, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {RW_, I_, I_, I_});
 CPJIT_UOP(PUSH_FRAME) {
   GIVE_UP_INT_HOMES();
-  if (!push_frame(L, REG(0), CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *)))
+  if (!CPJIT_CALL(push_frame(L, REG(0), CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *))))
     CPJIT_EXIT(0);
   CPJIT_CONTINUE();
 }
@@ -2160,10 +2164,10 @@ CPJIT_UOP_INFO(CALL_REBASE, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .op
 CPJIT_UOP(CALL_REBASE) {
   GIVE_UP_INT_HOMES();
   lj_value *func = REG(0);
-  if (!push_frame(L, func, CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *)))
+  if (!CPJIT_CALL(push_frame(L, func, CPJIT_OPERAND_U16(1), CPJIT_OPERAND_U16(2), CPJIT_OPERAND_PTR(3, const void *))))
     CPJIT_EXIT(0);
   base = L->ci->base;
-  cl = (lj_lclosure *)func->u.p;
+  SET_CLOSURE((lj_lclosure *)func->u.p);
   CPJIT_CONTINUE();
 }
 /* PUSH_FRAME_K, then the callee's frame is the trace's own. */
@@ -2172,7 +2176,7 @@ CPJIT_UOP(CALL_REBASE_K) {
   lj_value *func = REG(0);
   if (!push_frame_site(L, SITE_ARGS(func))) CPJIT_EXIT(0);
   base = func + 1;
-  cl = (lj_lclosure *)func->u.p;
+  SET_CLOSURE((lj_lclosure *)func->u.p);
   CPJIT_CONTINUE();
 }
 /* The trace's own frame returns R[first] .. R[first+n-1]; its caller's frame becomes the
@@ -2184,7 +2188,7 @@ CPJIT_UOP(CALL_REBASE_K) {
   CPJIT_PIN_STATE();                              \
   const lj_callinfo *ci = L->ci;                  \
   base = ci->base;                                \
-  cl = (lj_lclosure *)ci->func->u.p;              \
+  SET_CLOSURE((lj_lclosure *)ci->func->u.p);      \
   CPJIT_CONTINUE();
 CPJIT_UOP_INFO(RETURN_BASE, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
 CPJIT_UOP(RETURN_BASE) { RETURN_BASE_BODY((int32_t)CPJIT_OPERAND_U16(1)) }
@@ -2207,7 +2211,7 @@ CPJIT_UOP(RETURN_BASE1) { RETURN_BASE_BODY(1) }
     pop_frame_in(L, REG(0), 1, 1);                                                             \
   }                                                                                            \
   base = CALLER->base;                                                                         \
-  cl = (lj_lclosure *)CALLER->func->u.p;
+  SET_CLOSURE((lj_lclosure *)CALLER->func->u.p);
 CPJIT_UOP_INFO(RETURN_BASE1_KR, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_ESCAPES, .operands = {R_, I_});
 CPJIT_UOP(RETURN_BASE1_KR) {
   const lj_callinfo *callee = L->ci;
@@ -2235,7 +2239,7 @@ CPJIT_UOP(RETURN_BASE1_KR) {
       L->ci = (lj_callinfo *)caller;                                                          \
       L->top = TOP;                                                                           \
       base = caller->base;                                                                    \
-      cl = (lj_lclosure *)caller->func->u.p;                                                  \
+      SET_CLOSURE((lj_lclosure *)caller->func->u.p);                                          \
       CPJIT_CONTINUE();                                                                       \
     }                                                                                         \
     RETURN_ONE(callee, caller)                                                                \
@@ -2249,7 +2253,7 @@ CPJIT_UOP_INFO(REBASE_CI, .flags = CPJIT_UOP_ESCAPES);
 CPJIT_UOP(REBASE_CI) {
   const lj_callinfo *ci = L->ci;
   base = ci->base;
-  cl = (lj_lclosure *)ci->func->u.p;
+  SET_CLOSURE((lj_lclosure *)ci->func->u.p);
   CPJIT_CONTINUE();
 }
 /* After RETURN_BASE: the caller goes on at this instruction (the call site the trace was
@@ -2352,7 +2356,7 @@ CPJIT_UOP(TAIL_FRAME_BASE) {
   lj_lclosure *callee = (lj_lclosure *)REG(0)->u.p;
   if (!tail_frame(L, REG(0), CPJIT_OPERAND_U16(1))) CPJIT_EXIT(0);
   base = L->ci->base;
-  cl = callee;
+  SET_CLOSURE(callee);
   CPJIT_CONTINUE();
 }
 /* FUNC: where the frame's function slot is (0: ask the frame); BASE: the callee's base after. */
@@ -2363,7 +2367,7 @@ CPJIT_UOP(TAIL_FRAME_BASE) {
     if (!tail_frame_site(L, REG(0), CPJIT_OPERAND_PTR(1, const lj_call_site *), N, AT_TOP, FUNC))         \
       CPJIT_EXIT(0);                                                                                    \
     base = BASE;                                                                                        \
-    cl = callee;                                                                                        \
+    SET_CLOSURE(callee);                                                                                \
     CPJIT_CONTINUE();                                                                                   \
   }
 #define TAIL_FRAME_BASE_K_N(NAME, N, AT_TOP) TAIL_FRAME_BASE_SITE(NAME, N, AT_TOP, 0, L->ci->func + 1, R_, I_)
@@ -2398,7 +2402,7 @@ TAIL_FRAME_BASE_KF_N(TAIL_FRAME_BASE_KTF4, 4, 1)
     ci->status |= LJ_CI_TAIL;                                                                           \
     L->top = func + N;                                                                                  \
     base = frame_base;                                                                                  \
-    cl = (lj_lclosure *)func->u.p;                                                                      \
+    SET_CLOSURE((lj_lclosure *)func->u.p);                                                              \
     CPJIT_CONTINUE();                                                                                   \
   }
 COUNTED_TAIL_FORMS(TAIL_FRAME_SELF_N, TAIL_FRAME_SELF_K)
@@ -2476,7 +2480,7 @@ CPJIT_UOP(SETUPVAL_F_NS) {
   }
   CPJIT_EXIT(0);
 }
-CPJIT_UOP_INFO(GETTABUP_F, .flags = CPJIT_UOP_MAY_EXIT, .operands = {W_, I_, I_, R_});
+CPJIT_UOP_INFO(GETTABUP_F, .flags = CPJIT_UOP_MAY_EXIT | CPJIT_UOP_CLOBBERS_CACHES, .operands = {W_, I_, I_, R_});
 CPJIT_UOP(GETTABUP_F) {
   const lj_value *up = UPVAL(CLOSURE_AT(3), 1)->v;
   if (up->tag != LJ_TABLE) CPJIT_EXIT(0);
@@ -2620,7 +2624,7 @@ FLOAT_UOP(MIN_FF__2, R_, F1, facc, (b < a) ? b : a, .cache_in = {2, FACC})
 /* ---- entering and leaving ------------------------------------------------------------------ */
 CPJIT_ENTRY(arg) {
   const struct lj_trace_entry *e = (const struct lj_trace_entry *)arg;
-  return CPJIT_ENTER(e->L, e->base, e->cl, 0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+  return CPJIT_ENTER(e->L, e->base, 0, 0, e->cl, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
 }
 
 /* Registers are always in the Lua stack: leaving needs nothing but the exit's record. */

@@ -160,6 +160,10 @@ struct State {
   // metatable leads to: a store into it under a string key, a new metatable, its freeing. The
   // JIT's class lookups keep their answer with the count they found it at.
   uint64_t class_epoch = 0;
+  // The closure of the frame a running trace has as its own (the one its base is of), where
+  // the JIT's stencils find it again after a helper call (examples/lua/jit/uops.c). Set and put
+  // back around each trace run.
+  LClosure* jit_closure = nullptr;
   int ccalls;                  // current nesting of C++-level calls
 
   CallInfo base_ci;            // frame of the host (C++) caller, never popped

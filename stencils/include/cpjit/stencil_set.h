@@ -97,7 +97,9 @@ typedef enum cpjit_stencil_role {
   X(CONST, 7, "writes operand 1, an immediate, into slot operand 0: a constant for folding")     \
   X(MOVE, 8, "copies slot operand 1 into slot operand 0")                                       \
   X(IDEMPOTENT, 9, "running it again, with nothing in between that escapes or writes its slots, changes nothing and cannot fail; it writes slots from immediates only") \
-  X(READS_SLOTS, 10, "reads slots besides its read operands (a range from one of them): every slot counts as read")
+  X(READS_SLOTS, 10, "reads slots besides its read operands (a range from one of them): every slot counts as read") \
+  X(KEEPS_ACROSS_CALLS, 11, "a loader whose cache keeps its value across the helper calls of other uops (a callee-saved register); only CLOBBERS_CACHES and escaping uops change it besides its own writers") \
+  X(CLOBBERS_CACHES, 12, "may leave every cache that only loaders fill changed, those kept across calls too")
 
 enum {
 #define CPJIT__FLAG_ENUM(name, bit, doc) CPJIT_UOP_##name = 1u << (bit),
@@ -136,6 +138,10 @@ typedef struct cpjit_fact {
  * a home cache when no uop but a loader reads it: the optimizer may keep a slot there for a
  * whole loop, and reloads it after any uop that writes the slot, escapes, or calls a helper (a
  * stencil with CPJIT_STENCIL_CALLS_SYMBOLS: calls may clobber caches fed only by loaders).
+ *
+ * A cache that only loaders fill is lost after a uop that calls unless its loader says
+ * KEEPS_ACROSS_CALLS: the interpreter keeps it in a register that calls preserve, and a stencil
+ * that needs that register anyway says CLOBBERS_CACHES.
  *
  * A carried variant is a cache variant whose cache_in names a read-write slot operand: it reads
  * the slot's value from the cache and leaves the value it writes to that slot there too, on
