@@ -24,9 +24,11 @@
  * trace (frame, register base, VM pointer, a few cached values): X(type, name), at most six
  * pointers or integers of at most 64 bits, and up to eight doubles. Every uop, the exit stub
  * and the entry shim share that signature; uops are `preserve_none` functions, so the integer
- * values travel in callee-saved registers (x86-64: r12, r13, r14, r15, rdi, rsi; AArch64: x20,
- * x21, ...) and survive helper calls; doubles travel in xmm0.. / v0.., which a helper call
- * clobbers, so a stencil saves them around its calls (or gives them up: CPJIT_CALL_CLOBBERS).
+ * values travel in registers in this order: x86-64 r12, r13, r14, r15 (which helper calls
+ * preserve), then rdi, rsi (which they do not: a stencil saves those around its calls or gives
+ * them up); AArch64 x20, x21, ... (all preserved). Doubles travel in xmm0.. / v0.., which a
+ * helper call clobbers, so a stencil saves them around its calls (or gives them up:
+ * CPJIT_CALL_CLOBBERS).
  * A uop may assign to a state parameter: the new value is what the next uop receives.
  *
  * Control transfers are tail calls ([[clang::musttail]]); each macro below is a `return`:
