@@ -110,7 +110,7 @@ Binding bind(const Uops &uops, Trace &trace, Stats &stats) {
     return false;
   };
   // Score each slot the loop writes, for each home: reads that the home would serve, less the
-  // reloads it needs after uops that escape or call. Only values the loop carries: read in an
+  // reloads it needs after uops that may clobber it. Only values the loop carries: read in an
   // iteration before it writes them, so that the load waits for the store of the iteration
   // before (a temporary, written and then read in one iteration, is served by the cache its
   // producer left it in when the read comes right after, and forwarded by the store buffer soon
