@@ -781,20 +781,31 @@ CPJIT_UOP_INFO(FORLOOP_I, .flags = CPJIT_UOP_BRANCH, .operands = {RW_, RW_, R_, 
  * iteration, and what the last step changed is put back on the way out, which runs once per
  * loop. The control variable keeps the stepped value then: it goes out of scope when the loop
  * ends (tier 1 leaves the last iteration's value in that dead register). Testing the count
- * first made clang load, test, address the slot again and store: three instructions more. */
-static inline __attribute__((always_inline)) int int_for_step(lj_value *idx, lj_value *count, const lj_value *step,
-                                                              lj_value *control, int known) {
-  const int64_t next = (int64_t)((uint64_t)idx->u.i + (uint64_t)step->u.i);
-  idx->u.i = next;
+ * first made clang load, test, address the slot again and store: three instructions more.
+ * IDX and COUNT are where the index and the count are read from and kept besides their slots:
+ * the slots themselves (int_for_step), or the homes of the carried variants below. */
+static inline __attribute__((always_inline)) int int_for_step_kept(int64_t *idx, int64_t *count, lj_value *idx_slot,
+                                                                   lj_value *count_slot, const lj_value *step,
+                                                                   lj_value *control, int known) {
+  const int64_t next = (int64_t)((uint64_t)*idx + (uint64_t)step->u.i);
+  *idx = next;
+  idx_slot->u.i = next;
   put_int(control, next, known);
-  const uint64_t left = (uint64_t)count->u.i;
-  count->u.i = (int64_t)(left - 1u);
+  const uint64_t left = (uint64_t)*count;
+  *count = (int64_t)(left - 1u);
+  count_slot->u.i = *count;
   if (left == 0) {
-    count->u.i = 0;
-    idx->u.i = (int64_t)((uint64_t)next - (uint64_t)step->u.i);
+    *count = 0;
+    count_slot->u.i = 0;
+    *idx = (int64_t)((uint64_t)next - (uint64_t)step->u.i); /* in place: the hot path keeps no copy */
+    idx_slot->u.i = *idx;
     return 0;
   }
   return 1;
+}
+static inline __attribute__((always_inline)) int int_for_step(lj_value *idx, lj_value *count, const lj_value *step,
+                                                              lj_value *control, int known) {
+  return int_for_step_kept(&idx->u.i, &count->u.i, idx, count, step, control, known);
 }
 /* The way out laid out last: the loop's branch is a `jae` to the loop and the restore falls
  * through into the next uop. */
@@ -815,28 +826,8 @@ CPJIT_UOP(FORLOOP_I__t) {
  * the loop reads them back: the next iteration's step waits for one add and one subtract in
  * registers, not for two stores to reach the next iteration's loads (about five cycles a lap on
  * x86-64). When the count was 0 the index and count stay as they were, in the homes too, and
- * the control variable holds the stepped value, as int_for_step leaves them. */
-static inline __attribute__((always_inline)) int int_for_step_kept(int64_t *idx, int64_t *count, lj_value *idx_slot,
-                                                                   lj_value *count_slot, const lj_value *step,
-                                                                   lj_value *control, int known) {
-  /* As int_for_step: everything stepped first, the borrow of the count's decrement the test. */
-  const int64_t next = (int64_t)((uint64_t)*idx + (uint64_t)step->u.i);
-  *idx = next;
-  idx_slot->u.i = next;
-  put_int(control, next, known);
-  const uint64_t left = (uint64_t)*count;
-  *count = (int64_t)(left - 1u);
-  count_slot->u.i = *count;
-  if (left == 0) {
-    *count = 0;
-    count_slot->u.i = 0;
-    *idx = (int64_t)((uint64_t)next - (uint64_t)step->u.i); /* in place: the hot path keeps no copy */
-    idx_slot->u.i = *idx;
-    return 0;
-  }
-  return 1;
-}
-/* COUNT: where the count is read from and kept (ih2, or its slot). */
+ * the control variable holds the stepped value, as int_for_step leaves them. COUNT: where the
+ * count is read from and kept (ih2, or its slot). */
 #define FORLOOP_KEPT(NAME, KNOWN, COUNT, ...)                                                              \
   CPJIT_UOP_INFO(NAME, .flags = CPJIT_UOP_BRANCH, .operands = {RW_, RW_, R_, W_},                         \
                  .results = {{0, 0, LJ_FACT_INT}, {1, 0, LJ_FACT_INT}, {3, 0, LJ_FACT_INT}}, __VA_ARGS__); \
